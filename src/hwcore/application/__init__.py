@@ -1,0 +1,117 @@
+"""The one API frontends and embedders use.
+
+Build an application with :func:`hwcore.bootstrap.open_application` and call
+its plain-typed commands and queries::
+
+    from hwcore.bootstrap import open_application
+
+    with open_application(home="~/hw-data") as hw:
+        hw.register_client("AB")
+        hw.assign("AB", session=1, date="2026-01-05", title="Mood log",
+                  format="written", size="small", framing="experiment")
+        planner = hw.plan("AB")
+
+Everything returned is a plain DTO (attrs classes) or a planner value;
+:func:`to_dict` turns any of them into JSON-ready data.
+"""
+
+from hwcore.application.app import HwApplication, parse_date
+from hwcore.application.csvfile import ImportFileError
+from hwcore.application.dto import (
+    AssignmentInfo,
+    AssignResult,
+    ClientInfo,
+    HistoryEntry,
+    ImportReport,
+    OutcomeResult,
+    ReviewResult,
+    SessionInfo,
+)
+from hwcore.domain import (
+    CORRECTABLE_FIELDS,
+    AlreadyResolvedError,
+    AssignmentNotFoundError,
+    ChangeKind,
+    ClientExistsError,
+    ClientNotFoundError,
+    ConcurrencyError,
+    Format,
+    Frequency,
+    HwError,
+    InvalidValueError,
+    MissReason,
+    Outcome,
+    ReviewTrigger,
+    SessionOrderError,
+    Size,
+    StoreError,
+)
+from hwcore.domain.vocabulary import FORMAT_DESCRIPTIONS, SIZE_DESCRIPTIONS
+from hwcore.planner import (
+    CONFIDENCE_THRESHOLD,
+    Evidence,
+    FieldFit,
+    Fit,
+    Followup,
+    InCommon,
+    Phase,
+    Planner,
+    Recommendation,
+    ReviewStatus,
+    Row,
+    Shared,
+    System,
+    to_dict,
+)
+
+VOCABULARY: dict[str, list[str]] = {
+    "format": Format.allowed(),
+    "size": Size.allowed(),
+    "frequency": Frequency.allowed(),
+    "outcome": Outcome.allowed(),
+    "reason": MissReason.allowed(),
+    "trigger": ReviewTrigger.allowed(),
+    "kind": ChangeKind.allowed(),
+}
+"""The fixed vocabulary (spec section 2), for frontends' choices."""
+
+__all__ = [
+    "CONFIDENCE_THRESHOLD",
+    "CORRECTABLE_FIELDS",
+    "FORMAT_DESCRIPTIONS",
+    "SIZE_DESCRIPTIONS",
+    "VOCABULARY",
+    "AlreadyResolvedError",
+    "AssignResult",
+    "AssignmentInfo",
+    "AssignmentNotFoundError",
+    "ClientExistsError",
+    "ClientInfo",
+    "ClientNotFoundError",
+    "ConcurrencyError",
+    "Evidence",
+    "FieldFit",
+    "Fit",
+    "Followup",
+    "HistoryEntry",
+    "HwApplication",
+    "HwError",
+    "ImportFileError",
+    "ImportReport",
+    "InCommon",
+    "InvalidValueError",
+    "OutcomeResult",
+    "Phase",
+    "Planner",
+    "Recommendation",
+    "ReviewResult",
+    "ReviewStatus",
+    "Row",
+    "SessionInfo",
+    "SessionOrderError",
+    "Shared",
+    "StoreError",
+    "System",
+    "parse_date",
+    "to_dict",
+]

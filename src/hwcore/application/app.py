@@ -1,0 +1,918 @@
+"""The hw application service: the one API frontends and embedders use.
+
+Every command loads the client's case, calls one domain command (or a few, for
+an import), and saves; queries return plain DTOs, never aggregates. Inputs are
+plain strings and ints; the application builds the domain values.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any, TypeVar, cast
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import (
+    IntegrityError,
+    JSONTranscoder,
+    OperationalError,
+    Transcoder,
+)
+from eventsourcing.utils import Environment, EnvType, get_topic, resolve_topic
+
+from hwcore.application.csvfile import ImportFileError, parse_csv, read_text
+from hwcore.application.dto import (
+    AssignmentInfo,
+    AssignResult,
+    ClientInfo,
+    HistoryEntry,
+    ImportReport,
+    OutcomeResult,
+    ReviewResult,
+    SessionInfo,
+)
+from hwcore.application.transcodings import register_hw_transcodings
+from hwcore.domain import (
+    Assignment,
+    AssignmentSpec,
+    Case,
+    ChangeKind,
+    ClientExistsError,
+    ClientNotFoundError,
+    ConcurrencyError,
+    FollowupProtocol,
+    Format,
+    Frequency,
+    HwError,
+    InvalidValueError,
+    MissReason,
+    ReviewTrigger,
+    Size,
+    StoreError,
+    SystemChoice,
+    case_id_for,
+    validate_client,
+)
+from hwcore.planner import (
+    CONFIDENCE_THRESHOLD,
+    REVIEW_INTERVAL,
+    Fit,
+    Planner,
+    assess_fit,
+    build_planner,
+)
+
+T = TypeVar("T")
+
+MAX_ATTEMPTS = 5
+"""How often a command is retried when another writer changed the same client."""
+SNAPSHOT_INTERVAL = 200
+"""A snapshot of a case is taken every this many events (fast loads)."""
+EXPORT_FORMAT = "hw-export"
+EXPORT_VERSION = 1
+
+DateLike = dt.date | str | None
+
+
+def parse_date(value: DateLike, field: str = "date") -> dt.date | None:
+    """A date from a ``date`` or an ISO 'YYYY-MM-DD' string (None passes)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise InvalidValueError(field, value, "an ISO date YYYY-MM-DD") from None
+
+
+def _reasons(reasons: Sequence[str] | str) -> list[MissReason]:
+    items = reasons.split(";") if isinstance(reasons, str) else list(reasons)
+    return [MissReason.parse(r) for r in items if str(r).strip()]
+
+
+class HwApplication(Application[UUID]):
+    """The hw application: record homework events and read the planner.
+
+    Build one with :func:`hwcore.bootstrap.open_application` (which resolves the
+    home folder and store), or directly with an eventsourcing environment
+    mapping, e.g. ``HwApplication({"PERSISTENCE_MODULE": "eventsourcing.popo"})``
+    for an in-memory store. The process environment is deliberately *not* read.
+
+    Args:
+        env: eventsourcing settings (PERSISTENCE_MODULE, SQLITE_DBNAME, ...).
+        today: the clock used for default session dates (tests pass a fixed one).
+        confidence_threshold: confidence below which a smaller task is advised.
+    """
+
+    name = "hw"
+    snapshotting_intervals = {Case: SNAPSHOT_INTERVAL}  # noqa: RUF012 (eventsourcing API)
+
+    def __init__(
+        self,
+        env: EnvType | None = None,
+        *,
+        today: Callable[[], dt.date] = dt.date.today,
+        confidence_threshold: int = CONFIDENCE_THRESHOLD,
+    ) -> None:
+        self._today = today
+        self.confidence_threshold = confidence_threshold
+        try:
+            super().__init__(env)
+        except OperationalError as e:
+            raise StoreError(store_error_message(e)) from None
+
+    # ------------------------------------------------------------ construction
+
+    def construct_env(self, name: str, env: EnvType | None = None) -> Environment:
+        """Use only the given settings: hw's config decides, not os.environ."""
+        settings = dict(env or {})
+        settings.setdefault("IS_SNAPSHOTTING_ENABLED", "y")
+        return Environment(name, settings)
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        """Register dates, the vocabulary enums and the attrs values."""
+        super().register_transcodings(transcoder)
+        register_hw_transcodings(transcoder)
+
+    @property
+    def transcoder(self) -> Transcoder:
+        """The JSON transcoder (without cipher or compression)."""
+        return self.mapper.transcoder
+
+    # ----------------------------------------------------------------- helpers
+
+    def _load(self, client: str) -> Case:
+        name = validate_client(client)
+        try:
+            return cast("Case", self.repository.get(case_id_for(name)))
+        except AggregateNotFoundError:
+            raise ClientNotFoundError(name) from None
+        except OperationalError as e:
+            raise StoreError(store_error_message(e)) from None
+
+    def _save(self, *cases: Case) -> None:
+        try:
+            self.save(*cases)
+        except IntegrityError:
+            raise
+        except OperationalError as e:
+            raise StoreError(store_error_message(e)) from None
+
+    def _change(self, client: str, command: Callable[[Case], T]) -> T:
+        """Load, run a domain command, save; retry if another writer got there first."""
+        for _ in range(MAX_ATTEMPTS):
+            case = self._load(client)
+            result = command(case)
+            try:
+                self._save(case)
+            except IntegrityError:
+                continue
+            return result
+        msg = f"client {client!r} is being changed by another writer: try again"
+        raise ConcurrencyError(msg)
+
+    def _session(self, case: Case, session: int | None, date: DateLike) -> int:
+        """The session a command applies to, holding it if it is new."""
+        when = parse_date(date)
+        if session is None:
+            current = case.current_session
+            if when is not None:
+                for record in case.sessions.values():
+                    if record.held_on == when:
+                        return record.number
+                number = (current or 0) + 1
+                case.hold_session(number, when)
+                return number
+            if current is None:
+                raise InvalidValueError(
+                    "session", "none", "a session number (--session N): no session held yet"
+                )
+            return current
+        if session < 1:
+            raise InvalidValueError("session", session, "a whole number >= 1")
+        if session not in case.sessions or when is not None:
+            case.hold_session(session, when or self._today())
+        return session
+
+    # ---------------------------------------------------------------- commands
+
+    def register_client(self, client: str) -> ClientInfo:
+        """Register a new client.
+
+        Args:
+            client: the identifier (initials or a code), e.g. 'AB' or 'C-017'.
+
+        Returns:
+            The new client's summary.
+
+        Raises:
+            InvalidValueError: the identifier is not allowed.
+            ClientExistsError: the client is already registered.
+        """
+        name = validate_client(client)
+        case = Case(client=name)
+        try:
+            self._save(case)
+        except IntegrityError:
+            raise ClientExistsError(name) from None
+        return self._client_info(case)
+
+    def hold_session(self, client: str, number: int, date: DateLike = None) -> SessionInfo:
+        """Record that a session was held (idempotent for the same date).
+
+        Args:
+            client: the client identifier.
+            number: the session number (>= 1).
+            date: the session date (ISO string or date); today when omitted.
+
+        Returns:
+            The session, with ``created`` False if it was already recorded.
+        """
+        when = parse_date(date) or self._today()
+
+        def command(case: Case) -> SessionInfo:
+            created = case.hold_session(number, when)
+            return SessionInfo(case.client, number, case.sessions[number].held_on.isoformat(), created)
+
+        return self._change(client, command)
+
+    def build_spec(
+        self,
+        *,
+        title: str,
+        format: str,  # noqa: A002 (the vocabulary's own word)
+        size: str,
+        framing: str,
+        frequency: str = "weekly",
+        task: str = "",
+        framing_wording: str = "",
+        rationale: str = "",
+        method: str = "",
+        barriers: str = "",
+        followup_plan: str = "",
+        when_where: str = "",
+        started_in_session: bool = False,
+        confidence: int | None = None,
+        planned_doses: int | None = None,
+        notes: str = "",
+    ) -> AssignmentSpec:
+        """Build and validate an assignment's value from plain fields."""
+        from hwcore.domain import check_spec
+
+        spec = AssignmentSpec(
+            title=title.strip(),
+            format=Format.parse(format),
+            size=Size.parse(size),
+            framing=framing.strip(),
+            frequency=Frequency.parse(frequency),
+            task=task.strip(),
+            framing_wording=framing_wording,
+            rationale=rationale,
+            method=method,
+            barriers=barriers,
+            followup_plan=followup_plan,
+            when_where=when_where,
+            started_in_session=started_in_session,
+            confidence=confidence,
+            planned_doses=planned_doses,
+            notes=notes,
+        )
+        check_spec(spec)
+        return spec
+
+    def preview_fit(self, client: str, **fields: Any) -> Fit:
+        """How a proposed assignment fits the client's history (nothing is written).
+
+        Args:
+            client: the client identifier.
+            **fields: the same keyword fields as :meth:`assign` (title, format,
+                size, framing, frequency, confidence...).
+
+        Returns:
+            Per-field history ("written: 1 of 5 completed") and warnings.
+        """
+        fields.pop("session", None)
+        fields.pop("date", None)
+        spec = self.build_spec(**fields)
+        case = self._load(client)
+        return assess_fit(
+            case, spec, build_planner(case), confidence_threshold=self.confidence_threshold
+        )
+
+    def assign(
+        self,
+        client: str,
+        *,
+        session: int | None = None,
+        date: DateLike = None,
+        **fields: Any,
+    ) -> AssignResult:
+        """Assign homework at a session (held now if new).
+
+        Args:
+            client: the client identifier.
+            session: the session number; the latest session when omitted.
+            date: the session's date when it is new (today when omitted).
+            **fields: title, format, size, framing (required); frequency,
+                task, framing_wording, rationale, method, barriers,
+                followup_plan, when_where, started_in_session, confidence
+                (0-10), planned_doses, notes.
+
+        Returns:
+            The assignment and its fit with the client's history (warnings are
+            advice: the assignment is recorded anyway).
+        """
+        spec = self.build_spec(**fields)
+
+        def command(case: Case) -> AssignResult:
+            fit = assess_fit(
+                case, spec, build_planner(case), confidence_threshold=self.confidence_threshold
+            )
+            number = self._session(case, session, date)
+            assignment_id = case.assign(number, spec)
+            return AssignResult(assignment_info(case, case.assignments[assignment_id]), fit)
+
+        return self._change(client, command)
+
+    def complete(
+        self,
+        client: str,
+        assignment_id: int | str,
+        *,
+        session: int | None = None,
+        date: DateLike = None,
+        experience: str = "",
+    ) -> OutcomeResult:
+        """Record that an assignment was fully completed.
+
+        Args:
+            client: the client identifier.
+            assignment_id: the assignment's number (or 'latest' pending).
+            session: the session at which it was reviewed (latest when omitted).
+            date: that session's date when it is new.
+            experience: the client's experience of doing it.
+        """
+        return self._resolve(client, assignment_id, session, date, "completed", experience=experience)
+
+    def partial(
+        self,
+        client: str,
+        assignment_id: int | str,
+        *,
+        done: int | None = None,
+        planned: int | None = None,
+        session: int | None = None,
+        date: DateLike = None,
+        experience: str = "",
+    ) -> OutcomeResult:
+        """Record that an assignment was partly completed (``done`` of ``planned``).
+
+        ``planned`` defaults to the assignment's planned doses. Without doses
+        the partial scores 0.5.
+        """
+        return self._resolve(
+            client, assignment_id, session, date, "partial",
+            done=done, planned=planned, experience=experience,
+        )
+
+    def miss(
+        self,
+        client: str,
+        assignment_id: int | str,
+        *,
+        explanation: str = "",
+        reasons: Sequence[str] | str = (),
+        session: int | None = None,
+        date: DateLike = None,
+    ) -> OutcomeResult:
+        """Record that an assignment was missed.
+
+        Args:
+            client: the client identifier.
+            assignment_id: the assignment's number (or 'latest' pending).
+            explanation: the client's own words, as close to verbatim as possible.
+            reasons: zero or more of forgotten, too-complex, wrong-timing,
+                wrong-format, framing-pressure, relational, practical-obstacle,
+                other (a list, or one string separated by ';').
+            session: the session at which it was reviewed (latest when omitted).
+            date: that session's date when it is new.
+        """
+        parsed = _reasons(reasons)
+        return self._resolve(
+            client, assignment_id, session, date, "missed",
+            explanation=explanation, reasons=parsed,
+        )
+
+    def _resolve(
+        self,
+        client: str,
+        assignment_id: int | str,
+        session: int | None,
+        date: DateLike,
+        outcome: str,
+        **kwargs: Any,
+    ) -> OutcomeResult:
+        def command(case: Case) -> OutcomeResult:
+            ident = resolve_assignment_id(case, assignment_id, pending_only=True)
+            number = self._session(case, session, date)
+            if outcome == "missed":
+                case.miss(ident, number, **kwargs)
+            else:
+                case.complete(ident, number, partial=outcome == "partial", **kwargs)
+            return OutcomeResult(case.client, ident, case.assignments[ident].outcome.value, number)
+
+        return self._change(client, command)
+
+    def change_framing(
+        self,
+        client: str,
+        label: str,
+        *,
+        wording: str = "",
+        reason: str = "",
+        session: int | None = None,
+        date: DateLike = None,
+    ) -> None:
+        """Change the client-level framing approach (e.g. 'curiosity'), with why."""
+
+        def command(case: Case) -> None:
+            number = self._session(case, session, date)
+            case.change_framing(number, label, wording, reason)
+
+        self._change(client, command)
+
+    def note_change(
+        self,
+        client: str,
+        kind: str,
+        note: str,
+        *,
+        session: int | None = None,
+        date: DateLike = None,
+    ) -> None:
+        """Note a life, relationship or other change (prompts an earlier review).
+
+        Args:
+            client: the client identifier.
+            kind: 'life', 'relationship' or 'other'.
+            note: what changed.
+            session: the session it was noted at (latest when omitted).
+            date: that session's date when it is new.
+        """
+        parsed = ChangeKind.parse(kind)
+
+        def command(case: Case) -> None:
+            number = self._session(case, session, date)
+            case.note_change(number, parsed, note)
+
+        self._change(client, command)
+
+    def review(
+        self,
+        client: str,
+        *,
+        session: int | None = None,
+        date: DateLike = None,
+        accept: bool = True,
+        format: str | None = None,  # noqa: A002
+        size: str | None = None,
+        frequency: str | None = None,
+        framing: str | None = None,
+        framing_wording: str = "",
+        completed_opening: str = "",
+        completed_listen_for: str = "",
+        missed_opening: str = "",
+        missed_diagnostic: str = "",
+        next_review_session: int | None = None,
+        trigger: str | None = None,
+        notes: str = "",
+    ) -> ReviewResult:
+        """Review the client's system: accept the planner's values or override any.
+
+        Args:
+            client: the client identifier.
+            session: the session of the review (latest when omitted).
+            date: that session's date when it is new.
+            accept: start from the planner's recommendation (values it cannot
+                recommend stay open); False starts from nothing.
+            format, size, frequency, framing: overrides of the chosen system.
+            framing_wording: the language and positioning this client responds to.
+            completed_opening, completed_listen_for, missed_opening,
+                missed_diagnostic: the follow-up protocol's wording (empty keeps
+                the planner's default).
+            next_review_session: defaults to this session + 8.
+            trigger: cadence, three_consecutive_misses, life_change,
+                relationship_change or other; defaults to the first active
+                trigger, else cadence.
+            notes: the therapist's notes.
+        """
+        chosen_format = Format.parse(format) if format else None
+        chosen_size = Size.parse(size) if size else None
+        chosen_frequency = Frequency.parse(frequency) if frequency else None
+        chosen_trigger = ReviewTrigger.parse(trigger) if trigger else None
+        if framing is not None and not framing.strip():
+            raise InvalidValueError("framing", framing, "a non-empty label")
+
+        def command(case: Case) -> ReviewResult:
+            number = self._session(case, session, date)
+            planner = build_planner(case)
+            rec = planner.system
+            system = SystemChoice(
+                format=chosen_format
+                or (Format(rec.format.value) if accept and rec.format.value else None),
+                size=chosen_size or (Size(rec.size.value) if accept and rec.size.value else None),
+                frequency=chosen_frequency
+                or (
+                    Frequency(rec.frequency.value)
+                    if accept and rec.frequency.value
+                    else None
+                ),
+                framing=framing.strip()
+                if framing
+                else (rec.framing.value if accept else None),
+                framing_wording=framing_wording,
+            )
+            the_trigger = chosen_trigger or (
+                ReviewTrigger.parse(planner.review.triggers[0])
+                if planner.review.triggers
+                else ReviewTrigger.CADENCE
+            )
+            next_review = next_review_session or number + REVIEW_INTERVAL
+            case.review(
+                number,
+                system,
+                FollowupProtocol(
+                    completed_opening, completed_listen_for, missed_opening, missed_diagnostic
+                ),
+                next_review,
+                the_trigger,
+                notes,
+            )
+            return ReviewResult(
+                client=case.client,
+                session=number,
+                format=system.format.value if system.format else None,
+                size=system.size.value if system.size else None,
+                frequency=system.frequency.value if system.frequency else None,
+                framing=system.framing,
+                next_review_session=next_review,
+                trigger=the_trigger.value,
+            )
+
+        return self._change(client, command)
+
+    def correct(
+        self,
+        client: str,
+        assignment_id: int | str,
+        changes: Mapping[str, Any],
+        reason: str,
+        *,
+        session: int | None = None,
+        date: DateLike = None,
+    ) -> AssignmentInfo:
+        """Correct an earlier entry of an assignment (recorded as a new event).
+
+        Args:
+            client: the client identifier.
+            assignment_id: the assignment's number.
+            changes: field -> new value; fields: title, task, format, size,
+                framing, frequency, planned_doses, outcome, done, planned,
+                explanation, reasons, experience.
+            reason: why the earlier entry was wrong.
+            session: the session the correction is made at (latest when omitted).
+            date: that session's date when it is new.
+        """
+
+        def command(case: Case) -> AssignmentInfo:
+            ident = resolve_assignment_id(case, assignment_id, pending_only=False)
+            number = self._session(case, session, date)
+            case.correct(ident, number, changes, reason)
+            return assignment_info(case, case.assignments[ident])
+
+        return self._change(client, command)
+
+    # ----------------------------------------------------------------- queries
+
+    def plan(
+        self,
+        client: str,
+        *,
+        as_of_session: int | None = None,
+        as_of_date: DateLike = None,
+    ) -> Planner:
+        """The client's Between-Session System Planner, now or as of a past point.
+
+        Args:
+            client: the client identifier.
+            as_of_session: compute from the events up to this session.
+            as_of_date: compute as of the last session held on or before this date.
+
+        Returns:
+            The planner value (see :class:`hwcore.planner.Planner`); use
+            :func:`hwcore.application.to_dict` for JSON.
+        """
+        when = parse_date(as_of_date, "as-of date")
+        if as_of_session is None and when is None:
+            return build_planner(self._load(client))
+        if as_of_session is not None and as_of_session < 1:
+            raise InvalidValueError("as-of session", as_of_session, "a whole number >= 1")
+        events = self._events(client)
+        if when is not None:
+            full = Case.replay(events)
+            eligible = [n for n, s in full.sessions.items() if s.held_on <= when]
+            if not eligible:
+                first = min((s.held_on for s in full.sessions.values()), default=None)
+                allowed = f"a date on or after the first session ({first})" if first else "a date after a session"
+                raise InvalidValueError("as-of date", when.isoformat(), allowed)
+            as_of_session = max(eligible)
+        case = Case.replay(events, until_session=as_of_session)
+        return build_planner(case, as_of_session=as_of_session)
+
+    def _events(self, client: str) -> list[Aggregate.Event]:
+        name = validate_client(client)
+        try:
+            events = list(self.events.get(case_id_for(name)))
+        except OperationalError as e:
+            raise StoreError(store_error_message(e)) from None
+        if not events:
+            raise ClientNotFoundError(name)
+        return cast("list[Aggregate.Event]", events)
+
+    def assignment(self, client: str, assignment_id: int | str) -> AssignmentInfo:
+        """One assignment ('latest' = the most recent one) with its outcome."""
+        case = self._load(client)
+        ident = resolve_assignment_id(case, assignment_id, pending_only=False)
+        return assignment_info(case, case.assignments[ident])
+
+    def assignments(self, client: str, *, pending_only: bool = False) -> list[AssignmentInfo]:
+        """The client's assignments, oldest first (optionally only pending ones)."""
+        case = self._load(client)
+        items = sorted(case.assignments.values(), key=lambda a: a.id)
+        return [
+            assignment_info(case, a) for a in items if not (pending_only and a.is_resolved)
+        ]
+
+    def history(self, client: str) -> list[HistoryEntry]:
+        """Every event of the client's log in order, readable."""
+        from hwcore.application.history import describe
+
+        return [describe(e) for e in self._events(client)]
+
+    def client_names(self) -> list[str]:
+        """Identifiers of every registered client, in registration order."""
+        topic = get_topic(Case.Registered)
+        names: list[str] = []
+        for notification in self._notifications([topic]):
+            state = self.mapper.to_domain_event(notification)
+            names.append(cast("Case", state.mutate(None)).client)  # type: ignore[attr-defined]
+        return names
+
+    def clients(self) -> list[ClientInfo]:
+        """Every registered client with a short summary (loads each case)."""
+        return [self._client_info(self._load(name)) for name in self.client_names()]
+
+    def client(self, client: str) -> ClientInfo:
+        """One client's summary."""
+        return self._client_info(self._load(client))
+
+    def _client_info(self, case: Case) -> ClientInfo:
+        current = case.current_session
+        return ClientInfo(
+            client=case.client,
+            sessions=len(case.sessions),
+            last_session=current,
+            last_session_date=case.sessions[current].held_on.isoformat() if current else None,
+            assignments=len(case.assignments),
+            pending=len(case.pending()),
+        )
+
+    def _notifications(self, topics: Sequence[str] = (), batch: int = 1000) -> Iterator[Any]:
+        start = 1
+        while True:
+            try:
+                items = self.recorder.select_notifications(start, batch, topics=topics)
+            except OperationalError as e:
+                raise StoreError(store_error_message(e)) from None
+            if not items:
+                return
+            yield from items
+            start = items[-1].id + 1
+
+    # ------------------------------------------------------- import and export
+
+    def import_file(self, path: str | Path) -> ImportReport:
+        """Import a history CSV (spec section 5) or an hw JSON export.
+
+        All or nothing: the first bad row stops the import with its row number
+        and nothing from the file is written. Idempotent: importing the same
+        file again changes nothing.
+        """
+        file = Path(path)
+        text = read_text(file)
+        if file.suffix.lower() == ".json" or text.lstrip().startswith("{"):
+            return self.import_export(text, source=file.name)
+        return self.import_csv_text(text, source=file.name)
+
+    def import_csv_text(self, text: str, source: str = "csv") -> ImportReport:
+        """Import history CSV text (see :meth:`import_file`)."""
+        from hwcore.application.importing import plan_csv_import
+
+        rows = parse_csv(text, source)
+        for _ in range(MAX_ATTEMPTS):
+            cases, report = plan_csv_import(self, rows, source)
+            try:
+                self._save(*cases)
+            except IntegrityError:
+                continue
+            return report
+        msg = "the store was changed by another writer during the import: try again"
+        raise ConcurrencyError(msg)
+
+    def load_or_new(self, client: str) -> tuple[Case, bool]:
+        """The client's case, or a new unsaved one (True when new)."""
+        try:
+            return self._load(client), False
+        except ClientNotFoundError:
+            return Case(client=validate_client(client)), True
+
+    def export_data(self, client: str | None = None) -> dict[str, Any]:
+        """A lossless JSON-ready dump of one client's or every client's events."""
+        names = [validate_client(client)] if client else self.client_names()
+        return {
+            "format": EXPORT_FORMAT,
+            "version": EXPORT_VERSION,
+            "clients": [
+                {"client": name, "events": [self._event_data(e) for e in self._events(name)]}
+                for name in names
+            ],
+        }
+
+    def _event_data(self, event: Aggregate.Event) -> dict[str, Any]:
+        state = {
+            k: v
+            for k, v in event.__dict__.items()
+            if k not in ("originator_id", "originator_version", "timestamp")
+        }
+        return {
+            "topic": get_topic(type(event)),
+            "version": event.originator_version,
+            "timestamp": event.timestamp.isoformat(),
+            "state": json.loads(self.transcoder.encode(state)),
+        }
+
+    def import_export(self, text: str, source: str = "export") -> ImportReport:
+        """Import an hw JSON export: new clients are written, identical ones skipped.
+
+        A client already in the store is extended when its stored events are
+        the start of the exported ones, and refused when they differ.
+        """
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as e:
+            msg = f"{source}: not valid JSON (line {e.lineno}): expected an hw export"
+            raise ImportFileError(msg) from None
+        if not isinstance(data, dict) or data.get("format") != EXPORT_FORMAT:
+            msg = f"{source}: not an hw export (expected \"format\": \"{EXPORT_FORMAT}\")"
+            raise ImportFileError(msg)
+        if data.get("version") != EXPORT_VERSION:
+            msg = f"{source}: export version {data.get('version')!r}: this hw reads version {EXPORT_VERSION}"
+            raise ImportFileError(msg)
+        new_events: list[Aggregate.Event] = []
+        clients = new_clients = unchanged = 0
+        for entry in data.get("clients", []):
+            clients += 1
+            name = validate_client(str(entry.get("client", "")))
+            incoming = [self._event_from_data(name, e, source) for e in entry.get("events", [])]
+            existing = self._stored_events(name)
+            if not existing:
+                new_clients += 1
+            prefix = [self._event_data(e) for e in existing]
+            mine = [self._event_data(e) for e in incoming[: len(existing)]]
+            if prefix != mine:
+                msg = f"{source}: client {name!r} already has a different history in this store"
+                raise ImportFileError(msg)
+            rest = incoming[len(existing) :]
+            if not rest:
+                unchanged += 1
+            new_events.extend(rest)
+        if new_events:
+            try:
+                self._save(*new_events)  # type: ignore[arg-type]
+            except IntegrityError:
+                msg = "the store was changed by another writer during the import: try again"
+                raise ConcurrencyError(msg) from None
+        return ImportReport(
+            source=source,
+            rows=sum(len(c.get("events", [])) for c in data.get("clients", [])),
+            clients=clients,
+            new_clients=new_clients,
+            events_written=len(new_events),
+            assignments_added=sum(isinstance(e, Case.HomeworkAssigned) for e in new_events),
+            outcomes_added=sum(
+                isinstance(e, Case.HomeworkCompleted | Case.HomeworkMissed) for e in new_events
+            ),
+            unchanged_rows=unchanged,
+        )
+
+    def _stored_events(self, name: str) -> list[Aggregate.Event]:
+        try:
+            return self._events(name)
+        except ClientNotFoundError:
+            return []
+
+    def _event_from_data(self, client: str, item: Any, source: str) -> Aggregate.Event:
+        try:
+            topic = str(item["topic"])
+            if not topic.startswith("hwcore.domain.case:Case."):
+                raise ValueError(topic)
+            cls = resolve_topic(topic)
+            state = self.transcoder.decode(json.dumps(item["state"]).encode())
+            return cast(
+                "Aggregate.Event",
+                cls(
+                    originator_id=case_id_for(client),
+                    originator_version=int(item["version"]),
+                    timestamp=dt.datetime.fromisoformat(item["timestamp"]),
+                    **state,
+                ),
+            )
+        except HwError:
+            raise
+        except Exception:  # noqa: BLE001 - any malformed entry gets the same clear error
+            msg = f"{source}: a malformed event for client {client!r}: expected an hw export"
+            raise ImportFileError(msg) from None
+
+
+def resolve_assignment_id(case: Case, assignment_id: int | str, *, pending_only: bool) -> int:
+    """An assignment number from an int, '#3', '3' or 'latest'."""
+    text = str(assignment_id).strip().lstrip("#")
+    if text.lower() == "latest":
+        candidates = case.pending() if pending_only else list(case.assignments.values())
+        if not candidates:
+            what = "pending assignment" if pending_only else "assignment"
+            raise InvalidValueError("assignment", "latest", f"an existing {what}: {case.client} has none")
+        return max(a.id for a in candidates)
+    try:
+        ident = int(text)
+    except ValueError:
+        raise InvalidValueError("assignment", assignment_id, "an assignment number or 'latest'") from None
+    case.get_assignment(ident)
+    return ident
+
+
+def assignment_info(case: Case, a: Assignment) -> AssignmentInfo:
+    """The DTO of one assignment."""
+    r = a.resolution
+    s = a.spec
+    return AssignmentInfo(
+        client=case.client,
+        assignment_id=a.id,
+        session=a.session,
+        date=a.assigned_on.isoformat(),
+        title=s.title,
+        task=s.task,
+        format=s.format.value,
+        size=s.size.value,
+        frequency=s.frequency.value,
+        framing=s.framing,
+        framing_wording=s.framing_wording,
+        rationale=s.rationale,
+        method=s.method,
+        barriers=s.barriers,
+        followup_plan=s.followup_plan,
+        when_where=s.when_where,
+        started_in_session=s.started_in_session,
+        confidence=s.confidence,
+        planned_doses=s.planned_doses,
+        notes=s.notes,
+        outcome=a.outcome.value,
+        resolved_session=r.session if r else None,
+        done=r.done if r else None,
+        planned=r.planned if r else None,
+        experience=r.experience if r else "",
+        explanation=r.explanation if r else "",
+        reasons=tuple(x.value for x in r.reasons) if r else (),
+    )
+
+
+def store_error_message(error: Exception) -> str:
+    """A clear, content-free message for a storage failure."""
+    text = str(error).lower()
+    if "not a database" in text or "malformed" in text:
+        return "the event store is not a readable hw database (corrupt or not an hw file)"
+    if "locked" in text or "busy" in text:
+        return "the event store is busy (another hw is writing): try again"
+    if "readonly" in text or "read-only" in text:
+        return "the event store is read-only: check the hw home's permissions"
+    if "disk" in text and "full" in text:
+        return "the disk is full: nothing was written"
+    if "unable to open" in text:
+        return "cannot open the event store: check the hw home exists and is writable"
+    return f"the event store failed ({type(error).__name__})"
+

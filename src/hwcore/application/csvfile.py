@@ -1,0 +1,229 @@
+"""The history CSV of spec section 5: parsing and validation (no writes)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from pathlib import Path
+
+import attrs
+
+from hwcore.domain import (
+    Format,
+    Frequency,
+    HwError,
+    InvalidValueError,
+    MissReason,
+    Outcome,
+    Size,
+    check_dose,
+    validate_client,
+)
+
+REQUIRED = ("client", "session", "date", "assignment", "format", "size", "framing", "outcome")
+OPTIONAL = (
+    "frequency",
+    "done",
+    "planned",
+    "explanation",
+    "reasons",
+    "notes",
+    "task",
+    "rationale",
+    "method",
+    "barriers",
+    "when_where",
+    "confidence",
+    "experience",
+)
+
+
+class ImportFileError(HwError):
+    """The import file cannot be read or a row is invalid (nothing is imported)."""
+
+
+@attrs.frozen
+class CsvRow:
+    """One validated row of a history CSV."""
+
+    line: int
+    client: str
+    session: int
+    date: dt.date
+    title: str
+    format: Format
+    size: Size
+    framing: str
+    frequency: Frequency
+    outcome: Outcome
+    done: int | None
+    planned: int | None
+    explanation: str
+    reasons: tuple[MissReason, ...]
+    notes: str
+    task: str
+    rationale: str
+    method: str
+    barriers: str
+    when_where: str
+    confidence: int | None
+    experience: str
+
+
+def read_text(path: Path) -> str:
+    """Read a UTF-8 file (a BOM is accepted), or raise ImportFileError."""
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        msg = f"file not found: {str(path)!r}"
+        raise ImportFileError(msg) from None
+    except IsADirectoryError:
+        msg = f"not a file: {str(path)!r}"
+        raise ImportFileError(msg) from None
+    except PermissionError:
+        msg = f"cannot read {str(path)!r}: permission denied"
+        raise ImportFileError(msg) from None
+    except UnicodeDecodeError:
+        msg = f"{str(path)!r} is not UTF-8 text: save the spreadsheet as CSV UTF-8"
+        raise ImportFileError(msg) from None
+
+
+def _int(field: str, text: str, minimum: int) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise InvalidValueError(field, text, f"a whole number >= {minimum}") from None
+    if value < minimum:
+        raise InvalidValueError(field, text, f"a whole number >= {minimum}")
+    return value
+
+
+def _optional_int(field: str, text: str, minimum: int) -> int | None:
+    return _int(field, text, minimum) if text else None
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise InvalidValueError("date", text, "an ISO date YYYY-MM-DD") from None
+
+
+def parse_row(line: int, raw: dict[str, str]) -> CsvRow:
+    """Validate one CSV record (already stripped) into a row."""
+    get = raw.get
+    for name in REQUIRED:
+        if not get(name):
+            msg = f"missing required value {name!r}"
+            raise ImportFileError(msg)
+    outcome = Outcome.parse(raw["outcome"])
+    done = _optional_int("done", get("done", ""), 0)
+    planned = _optional_int("planned", get("planned", ""), 1)
+    if outcome is Outcome.PARTIAL:
+        if done is None or planned is None:
+            raise InvalidValueError(
+                "doses", f"done={get('done', '')!r} planned={get('planned', '')!r}",
+                "both 'done' and 'planned' for a partial outcome",
+            )
+        check_dose(done, planned)
+        if done == planned:
+            raise InvalidValueError("done", done, f"fewer than planned ({planned}) for partial")
+    reasons_text = get("reasons", "")
+    reasons = tuple(
+        MissReason.parse(r) for r in reasons_text.split(";") if r.strip()
+    )
+    if reasons and outcome is not Outcome.MISSED:
+        raise InvalidValueError("reasons", reasons_text, "only on a missed outcome")
+    confidence = _optional_int("confidence", get("confidence", ""), 0)
+    if confidence is not None and confidence > 10:
+        raise InvalidValueError("confidence", confidence, "a whole number 0-10")
+    return CsvRow(
+        line=line,
+        client=validate_client(raw["client"]),
+        session=_int("session", raw["session"], 1),
+        date=_date(raw["date"]),
+        title=raw["assignment"],
+        format=Format.parse(raw["format"]),
+        size=Size.parse(raw["size"]),
+        framing=raw["framing"],
+        frequency=Frequency.parse(get("frequency") or "weekly"),
+        outcome=outcome,
+        done=done if outcome is Outcome.PARTIAL else None,
+        planned=planned,
+        explanation=get("explanation", ""),
+        reasons=reasons,
+        notes=get("notes", ""),
+        task=get("task", ""),
+        rationale=get("rationale", ""),
+        method=get("method", ""),
+        barriers=get("barriers", ""),
+        when_where=get("when_where", ""),
+        confidence=confidence,
+        experience=get("experience", ""),
+    )
+
+
+def parse_csv(text: str, source: str = "file") -> list[CsvRow]:
+    """Parse a whole history CSV; the first bad row stops it (row number given).
+
+    Raises:
+        ImportFileError: a missing column, an unknown column, or a bad row.
+    """
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader)
+    except StopIteration:
+        msg = f"{source}: empty file: expected a header row with {', '.join(REQUIRED)}"
+        raise ImportFileError(msg) from None
+    except csv.Error as e:
+        msg = f"{source}: line 1: malformed CSV ({e})"
+        raise ImportFileError(msg) from None
+    columns = [h.strip().lower() for h in header]
+    missing = [c for c in REQUIRED if c not in columns]
+    if missing:
+        msg = f"{source}: missing column(s) {', '.join(missing)}: required are {', '.join(REQUIRED)}"
+        raise ImportFileError(msg)
+    unknown = [c for c in columns if c not in REQUIRED + OPTIONAL]
+    if unknown:
+        msg = (
+            f"{source}: unknown column(s) {', '.join(repr(c) for c in unknown)}:"
+            f" allowed are {', '.join(REQUIRED + OPTIONAL)}"
+        )
+        raise ImportFileError(msg)
+    duplicates = sorted({c for c in columns if columns.count(c) > 1})
+    if duplicates:
+        msg = f"{source}: column(s) given twice: {', '.join(duplicates)}"
+        raise ImportFileError(msg)
+    rows: list[CsvRow] = []
+    seen: dict[tuple[str, int, str], int] = {}
+    try:
+        for record in reader:
+            line = reader.line_num
+            if not any(cell.strip() for cell in record):
+                continue
+            if len(record) != len(columns):
+                msg = (
+                    f"{source}: row {line}: {len(record)} values for {len(columns)}"
+                    " columns (a comma inside a value needs quotes)"
+                )
+                raise ImportFileError(msg)
+            raw = {c: v.strip() for c, v in zip(columns, record, strict=True)}
+            try:
+                row = parse_row(line, raw)
+            except HwError as e:
+                msg = f"{source}: row {line}: {e}"
+                raise ImportFileError(msg) from None
+            key = (row.client, row.session, row.title.casefold())
+            if key in seen:
+                msg = (
+                    f"{source}: row {line}: the same assignment {row.title!r} for"
+                    f" {row.client} at session {row.session} is already on row {seen[key]}"
+                )
+                raise ImportFileError(msg)
+            seen[key] = line
+            rows.append(row)
+    except csv.Error as e:
+        msg = f"{source}: row {reader.line_num}: malformed CSV ({e})"
+        raise ImportFileError(msg) from None
+    return rows

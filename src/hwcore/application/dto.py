@@ -1,0 +1,125 @@
+"""Plain data returned by the application: frontends never see aggregates."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+
+from hwcore.planner import Fit
+
+
+@attrs.frozen
+class ClientInfo:
+    """One client in the caseload."""
+
+    client: str
+    sessions: int
+    last_session: int | None
+    last_session_date: str | None
+    assignments: int
+    pending: int
+
+
+@attrs.frozen
+class SessionInfo:
+    """A session as recorded (``created`` is False when it was already there)."""
+
+    client: str
+    number: int
+    date: str
+    created: bool
+
+
+@attrs.frozen
+class AssignmentInfo:
+    """One assignment with its current outcome."""
+
+    client: str
+    assignment_id: int
+    session: int
+    date: str
+    title: str
+    task: str
+    format: str
+    size: str
+    frequency: str
+    framing: str
+    framing_wording: str
+    rationale: str
+    method: str
+    barriers: str
+    followup_plan: str
+    when_where: str
+    started_in_session: bool
+    confidence: int | None
+    planned_doses: int | None
+    notes: str
+    outcome: str
+    resolved_session: int | None
+    done: int | None
+    planned: int | None
+    experience: str
+    explanation: str
+    reasons: tuple[str, ...]
+
+
+@attrs.frozen
+class AssignResult:
+    """The assignment recorded and how it fits the client's history."""
+
+    assignment: AssignmentInfo
+    fit: Fit
+
+
+@attrs.frozen
+class OutcomeResult:
+    """An outcome recorded for an assignment."""
+
+    client: str
+    assignment_id: int
+    outcome: str
+    session: int
+
+
+@attrs.frozen
+class HistoryEntry:
+    """One event of a client's log, readable."""
+
+    position: int
+    """The event's version in the client's log (1 = registration)."""
+    recorded_at: str
+    """When it was recorded (ISO 8601, UTC)."""
+    session: int | None
+    event: str
+    """The event's name, e.g. 'HomeworkMissed'."""
+    summary: str
+    data: dict[str, Any]
+
+
+@attrs.frozen
+class ImportReport:
+    """What an import did."""
+
+    source: str
+    rows: int
+    clients: int
+    new_clients: int
+    events_written: int
+    assignments_added: int
+    outcomes_added: int
+    unchanged_rows: int
+
+
+@attrs.frozen
+class ReviewResult:
+    """A review recorded: the system chosen and the next review."""
+
+    client: str
+    session: int
+    format: str | None
+    size: str | None
+    frequency: str | None
+    framing: str | None
+    next_review_session: int
+    trigger: str

@@ -1,0 +1,179 @@
+"""Turning validated CSV rows into domain commands on in-memory cases.
+
+Nothing is saved here: the caller saves every case in one transaction, so a
+bad row (or a crash) leaves the store exactly as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, TypeVar
+
+from hwcore.application.csvfile import CsvRow, ImportFileError
+from hwcore.application.dto import ImportReport
+from hwcore.domain import (
+    Assignment,
+    AssignmentSpec,
+    Case,
+    HwError,
+    Outcome,
+    normalize_framing,
+)
+
+if TYPE_CHECKING:
+    from hwcore.application.app import HwApplication
+
+R = TypeVar("R")
+
+INFERRED_GAP = dt.timedelta(days=7)
+"""Gap used to date an outcome session the file does not give (weekly sessions)."""
+
+
+def _spec(row: CsvRow) -> AssignmentSpec:
+    return AssignmentSpec(
+        title=row.title,
+        format=row.format,
+        size=row.size,
+        framing=row.framing,
+        frequency=row.frequency,
+        task=row.task,
+        rationale=row.rationale,
+        method=row.method,
+        barriers=row.barriers,
+        when_where=row.when_where,
+        confidence=row.confidence,
+        planned_doses=row.planned if row.planned is not None else None,
+        notes=row.notes,
+    )
+
+
+def _same_assignment(a: Assignment, row: CsvRow) -> bool:
+    s = a.spec
+    return (
+        s.format is row.format
+        and s.size is row.size
+        and s.frequency is row.frequency
+        and normalize_framing(s.framing) == normalize_framing(row.framing)
+    )
+
+
+def _same_outcome(a: Assignment, row: CsvRow) -> bool:
+    r = a.resolution
+    if r is None or r.outcome is not row.outcome:
+        return False
+    if row.outcome is Outcome.PARTIAL:
+        return (r.done, r.planned) == (row.done, row.planned)
+    return True
+
+
+def plan_csv_import(
+    app: HwApplication, rows: Sequence[CsvRow], source: str
+) -> tuple[list[Case], ImportReport]:
+    """Apply the rows to the clients' cases in memory and report what changed.
+
+    Raises:
+        ImportFileError: naming the row, when a row conflicts with the store
+            (e.g. a session already recorded on another date, or an outcome
+            already recorded differently).
+    """
+    by_client: dict[str, list[CsvRow]] = {}
+    for row in rows:
+        by_client.setdefault(row.client, []).append(row)
+    cases: list[Case] = []
+    new_clients = assignments_added = outcomes_added = unchanged = 0
+    for client, client_rows in by_client.items():
+        case, is_new = app.load_or_new(client)
+        new_clients += is_new
+        ordered = sorted(client_rows, key=lambda r: (r.session, r.line))
+        # Sessions first, in order, so outcomes can be recorded at later ones.
+        dates: dict[int, tuple[dt.date, int]] = {}
+        for row in ordered:
+            if row.session in dates and dates[row.session][0] != row.date:
+                msg = (
+                    f"{source}: row {row.line}: session {row.session} of {client} has"
+                    f" date {row.date}, but row {dates[row.session][1]} says"
+                    f" {dates[row.session][0]}"
+                )
+                raise ImportFileError(msg)
+            dates[row.session] = (row.date, row.line)
+        for number, (date, line) in sorted(dates.items()):
+            _guard(source, line, lambda n=number, d=date: case.hold_session(n, d))
+        for row in ordered:
+            existing = next(
+                (
+                    a
+                    for a in case.assignments.values()
+                    if a.session == row.session and a.spec.title.casefold() == row.title.casefold()
+                ),
+                None,
+            )
+            changed = False
+            if existing is None:
+                ident = _guard(source, row.line, lambda r=row: case.assign(r.session, _spec(r)))
+                existing = case.assignments[ident]
+                assignments_added += 1
+                changed = True
+            elif not _same_assignment(existing, row):
+                msg = (
+                    f"{source}: row {row.line}: assignment #{existing.id} at session"
+                    f" {row.session} is already recorded with another format, size,"
+                    " frequency or framing: use 'hw correct' to change it"
+                )
+                raise ImportFileError(msg)
+            if row.outcome is not Outcome.PENDING:
+                if existing.resolution is None:
+                    later = [n for n in case.sessions if n > row.session]
+                    if later:
+                        at = min(later)
+                    else:
+                        at = row.session + 1
+                        held_on = case.sessions[row.session].held_on + INFERRED_GAP
+                        case.hold_session(at, held_on, inferred=True)
+                    _guard(source, row.line, lambda r=row, s=at, a=existing: _resolve(case, a, r, s))
+                    outcomes_added += 1
+                    changed = True
+                elif not _same_outcome(existing, row):
+                    msg = (
+                        f"{source}: row {row.line}: assignment #{existing.id} is already"
+                        f" recorded as {existing.outcome.value}, not {row.outcome.value}:"
+                        " use 'hw correct' to change a recorded outcome"
+                    )
+                    raise ImportFileError(msg)
+            unchanged += not changed
+        cases.append(case)
+    events = sum(len(c.pending_events) for c in cases)
+    report = ImportReport(
+        source=source,
+        rows=len(rows),
+        clients=len(by_client),
+        new_clients=new_clients,
+        events_written=events,
+        assignments_added=assignments_added,
+        outcomes_added=outcomes_added,
+        unchanged_rows=unchanged,
+    )
+    return [c for c in cases if c.pending_events], report
+
+
+def _resolve(case: Case, a: Assignment, row: CsvRow, session: int) -> None:
+    if row.outcome is Outcome.MISSED:
+        case.miss(a.id, session, explanation=row.explanation, reasons=row.reasons)
+    else:
+        case.complete(
+            a.id,
+            session,
+            partial=row.outcome is Outcome.PARTIAL,
+            done=row.done,
+            planned=row.planned if row.outcome is Outcome.PARTIAL else None,
+            experience=row.experience,
+        )
+
+
+def _guard(source: str, line: int, action: Callable[[], R]) -> R:
+    """Run a domain command; a domain error names the row it came from."""
+    try:
+        return action()
+    except HwError as e:
+        msg = f"{source}: row {line}: {e}"
+        raise ImportFileError(msg) from None

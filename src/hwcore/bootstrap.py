@@ -1,0 +1,42 @@
+"""The composition root: one function that wires settings, store and application."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable
+
+from hwcore.application import HwApplication
+from hwcore.config import Settings, ensure_private_home, resolve_settings
+
+__all__ = ["Settings", "open_application", "resolve_settings"]
+
+
+def open_application(
+    home: str | os.PathLike[str] | None = None,
+    *,
+    database_url: str | None = None,
+    settings: Settings | None = None,
+    today: Callable[[], dt.date] = dt.date.today,
+) -> HwApplication:
+    """Open the hw application on the configured store.
+
+    Args:
+        home: the data folder (else ``HW_HOME``, else the user data dir).
+        database_url: a ``postgresql://`` URL (else ``HW_DATABASE_URL``, else
+            SQLite in the home folder).
+        settings: already resolved settings (overrides home and database_url).
+        today: the clock for default session dates.
+
+    Returns:
+        An open :class:`~hwcore.application.HwApplication`; close it (or use it
+        as a context manager) when done.
+
+    Raises:
+        StoreError: the store cannot be opened (clear, content-free message).
+    """
+    resolved = settings or resolve_settings(home, database_url)
+    ensure_private_home(resolved)
+    app = HwApplication(resolved.event_store_env(), today=today)
+    app.settings = resolved  # type: ignore[attr-defined]
+    return app

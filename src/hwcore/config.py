@@ -1,0 +1,139 @@
+"""Where hw keeps its data and which event store it uses.
+
+Resolution order for each setting: explicit argument (``--home``,
+``--database-url``) > environment (``HW_HOME``, ``HW_DATABASE_URL``,
+``HW_CIPHER_KEY``) > default (the platform's user data dir, SQLite).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import attrs
+
+from hwcore.domain import InvalidValueError, StoreError
+
+EVENTS_FILE = "events.sqlite"
+READMODEL_FILE = "readmodel.sqlite"
+
+
+def default_home() -> Path:
+    """The platform's user data dir for hw (imported lazily: start-up time)."""
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("hw", appauthor=False))
+
+
+@attrs.frozen
+class Settings:
+    """Resolved settings: the data folder, the store, the optional cipher key."""
+
+    home: Path
+    database_url: str | None = None
+    cipher_key: str | None = None
+
+    @property
+    def events_path(self) -> Path:
+        """The SQLite event store file (when no database URL is set)."""
+        return self.home / EVENTS_FILE
+
+    @property
+    def readmodel_path(self) -> Path:
+        """The disposable SQLite read model file."""
+        return self.home / READMODEL_FILE
+
+    @property
+    def backend(self) -> str:
+        """'sqlite' or 'postgres'."""
+        return "postgres" if self.database_url else "sqlite"
+
+    def event_store_env(self) -> dict[str, str]:
+        """The eventsourcing environment for this store (no os.environ leaks in)."""
+        env: dict[str, str] = {}
+        if self.database_url:
+            env.update(postgres_env(self.database_url))
+        else:
+            env["PERSISTENCE_MODULE"] = "eventsourcing.sqlite"
+            env["SQLITE_DBNAME"] = str(self.events_path)
+            env["SQLITE_LOCK_TIMEOUT"] = "30"
+        if self.cipher_key:
+            env["CIPHER_TOPIC"] = "eventsourcing.cryptography:AESCipher"
+            env["CIPHER_KEY"] = self.cipher_key
+            env["COMPRESSOR_TOPIC"] = "eventsourcing.compressor:ZlibCompressor"
+        return env
+
+
+def postgres_env(url: str) -> dict[str, str]:
+    """eventsourcing's postgres settings from a postgresql:// URL."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("postgresql", "postgres") or not parts.path.strip("/"):
+        raise InvalidValueError(
+            "database URL", _redact(url), "postgresql://user:password@host:port/dbname"
+        )
+    return {
+        "PERSISTENCE_MODULE": "eventsourcing.postgres",
+        "POSTGRES_DBNAME": unquote(parts.path.lstrip("/")),
+        "POSTGRES_HOST": parts.hostname or "localhost",
+        "POSTGRES_PORT": str(parts.port or 5432),
+        "POSTGRES_USER": unquote(parts.username or ""),
+        "POSTGRES_PASSWORD": unquote(parts.password or ""),
+        "POSTGRES_CONN_MAX_AGE": "",
+        "POSTGRES_CONNECT_TIMEOUT": "10",
+        "POSTGRES_POOL_SIZE": "2",
+        "POSTGRES_MAX_OVERFLOW": "2",
+    }
+
+
+def _redact(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.password:
+        return url.replace(f":{parts.password}@", ":***@")
+    return url
+
+
+def resolve_settings(
+    home: str | os.PathLike[str] | None = None,
+    database_url: str | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> Settings:
+    """Resolve settings from arguments, then the environment, then defaults."""
+    env = os.environ if environ is None else environ
+    chosen_home = home or env.get("HW_HOME") or None
+    path = Path(chosen_home).expanduser() if chosen_home else default_home()
+    url = database_url or env.get("HW_DATABASE_URL") or None
+    key = env.get("HW_CIPHER_KEY") or None
+    return Settings(home=path.absolute(), database_url=url, cipher_key=key)
+
+
+def ensure_private_home(settings: Settings) -> None:
+    """Create the home folder (owner-only) and the SQLite file (owner-only).
+
+    SQLite creates its -wal and -shm files with the main file's permissions, so
+    creating the main file 0600 first keeps the whole store private.
+    """
+    home = settings.home
+    try:
+        home.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if (home.stat().st_mode & 0o077) and _owned(home):
+            home.chmod(0o700)
+        if settings.database_url is None:
+            for path in (settings.events_path,):
+                if not path.exists():
+                    fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
+                    os.close(fd)
+    except PermissionError:
+        msg = f"cannot write to the hw home {str(home)!r}: permission denied"
+        raise StoreError(msg) from None
+    except OSError as e:
+        msg = f"cannot prepare the hw home {str(home)!r}: {e.strerror}"
+        raise StoreError(msg) from None
+
+
+def _owned(path: Path) -> bool:
+    try:
+        return path.stat().st_uid == os.getuid()
+    except (AttributeError, OSError):
+        return False

@@ -1,0 +1,667 @@
+"""The client's case: one event-sourced aggregate per client.
+
+Every fact about a client's homework is an event of the ``Case`` aggregate
+(see docs/adr/0001-one-aggregate-per-client-case.md). Commands are public
+methods that check their guards and then trigger exactly one event; the
+event's ``apply`` evolves the state. ``apply`` methods never validate and never
+read the clock, so replaying old events always works.
+
+Event classes are nested in ``Case`` and their topics
+(``hwcore.domain.case:Case.HomeworkAssigned``...) are stored: never rename or
+move them without registering the old topic.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, cast
+
+import attrs
+import dataclasses
+
+from eventsourcing.domain import Aggregate, Snapshot
+
+from hwcore.domain.errors import (
+    AlreadyResolvedError,
+    AssignmentNotFoundError,
+    InvalidValueError,
+    SessionOrderError,
+)
+from hwcore.domain.values import (
+    Assignment,
+    AssignmentSpec,
+    ChangeRecord,
+    Correction,
+    FollowupProtocol,
+    FramingApproach,
+    Resolution,
+    Review,
+    SessionRecord,
+    SystemChoice,
+)
+from hwcore.domain.vocabulary import (
+    ChangeKind,
+    Format,
+    Frequency,
+    MissReason,
+    Outcome,
+    ReviewTrigger,
+    Size,
+)
+
+CASE_NAMESPACE = uuid.UUID("6f1c1a52-4a54-4b8e-9a7e-2f3e0c1d9b11")
+"""Namespace of the deterministic case ids (uuid5 of the client identifier)."""
+
+_CLIENT_RE = re.compile(r"^[^\W][\w.\-]{0,39}$", re.UNICODE)
+CLIENT_RULE = "1-40 letters, digits, '.', '-' or '_' starting with a letter or digit"
+
+MAX_TEXT = 4000
+"""Longest free text accepted in one field."""
+
+CORRECTABLE_FIELDS: tuple[str, ...] = (
+    "title",
+    "task",
+    "format",
+    "size",
+    "framing",
+    "frequency",
+    "planned_doses",
+    "outcome",
+    "done",
+    "planned",
+    "explanation",
+    "reasons",
+    "experience",
+)
+
+
+def validate_client(client: str) -> str:
+    """Return the trimmed client identifier, or raise ``InvalidValueError``."""
+    text = str(client).strip()
+    if not _CLIENT_RE.match(text):
+        raise InvalidValueError("client", client, CLIENT_RULE)
+    return text
+
+
+def case_id_for(client: str) -> uuid.UUID:
+    """The deterministic aggregate id of a client's case."""
+    return uuid.uuid5(CASE_NAMESPACE, validate_client(client))
+
+
+def _check_text(field: str, value: str) -> None:
+    if len(value) > MAX_TEXT:
+        raise InvalidValueError(field, f"<{len(value)} characters>", f"at most {MAX_TEXT}")
+
+
+def check_spec(spec: AssignmentSpec) -> None:
+    """Guard an assignment's fields (title, framing, confidence, doses)."""
+    if not spec.title.strip():
+        raise InvalidValueError("title", spec.title, "a non-empty short title")
+    if not spec.framing.strip():
+        raise InvalidValueError("framing", spec.framing, "a non-empty label")
+    if len(spec.framing.strip()) > 60:
+        raise InvalidValueError("framing", spec.framing, "a label of at most 60 characters")
+    if spec.confidence is not None and not 0 <= spec.confidence <= 10:
+        raise InvalidValueError("confidence", spec.confidence, "a whole number 0-10")
+    if spec.planned_doses is not None and spec.planned_doses < 1:
+        raise InvalidValueError("planned doses", spec.planned_doses, "a whole number >= 1")
+    for field in attrs.fields(AssignmentSpec):
+        value = getattr(spec, field.name)
+        if isinstance(value, str):
+            _check_text(field.name, value)
+
+
+def check_dose(done: int | None, planned: int | None) -> None:
+    """Guard a partial dose: both non-negative, done <= planned, planned >= 1."""
+    if done is not None and done < 0:
+        raise InvalidValueError("done", done, "a whole number >= 0")
+    if planned is not None and planned < 1:
+        raise InvalidValueError("planned", planned, "a whole number >= 1")
+    if (done is None) != (planned is None):
+        raise InvalidValueError(
+            "doses", f"done={done} planned={planned}", "both done and planned, or neither"
+        )
+    if done is not None and planned is not None and done > planned:
+        raise InvalidValueError("done", done, f"at most planned ({planned})")
+
+
+class Case(Aggregate):
+    """A client's homework case: sessions, assignments, outcomes and reviews."""
+
+    class Registered(Aggregate.Created):
+        """A client was registered."""
+
+        client: str
+
+    class SessionHeld(Aggregate.Event):
+        """A session with the client was held."""
+
+        number: int
+        held_on: dt.date
+        inferred: bool
+        """True when the date was not given but inferred (e.g. by an import)."""
+
+        def apply(self, aggregate: Any) -> None:
+            case = cast("Case", aggregate)
+            case.sessions[self.number] = SessionRecord(
+                self.number, self.held_on, self.inferred
+            )
+
+    class HomeworkAssigned(Aggregate.Event):
+        """Homework was assigned at a session."""
+
+        assignment_id: int
+        session: int
+        spec: AssignmentSpec
+        assigned_on: dt.date
+
+        def apply(self, aggregate: Any) -> None:
+            case = cast("Case", aggregate)
+            case.assignments[self.assignment_id] = Assignment(
+                id=self.assignment_id,
+                session=self.session,
+                spec=self.spec,
+                assigned_on=self.assigned_on,
+            )
+
+    class HomeworkCompleted(Aggregate.Event):
+        """Homework was done, fully or partially, with the client's experience."""
+
+        assignment_id: int
+        session: int
+        partial: bool
+        done: int | None
+        planned: int | None
+        experience: str
+
+        def apply(self, aggregate: Any) -> None:
+            case = cast("Case", aggregate)
+            resolution = Resolution(
+                outcome=Outcome.PARTIAL if self.partial else Outcome.COMPLETED,
+                session=self.session,
+                done=self.done,
+                planned=self.planned,
+                experience=self.experience,
+            )
+            case._resolve(self.assignment_id, resolution)
+
+    class HomeworkMissed(Aggregate.Event):
+        """Homework was not done; the client's explanation and the reasons."""
+
+        assignment_id: int
+        session: int
+        explanation: str
+        reasons: list[MissReason]
+
+        def apply(self, aggregate: Any) -> None:
+            case = cast("Case", aggregate)
+            resolution = Resolution(
+                outcome=Outcome.MISSED,
+                session=self.session,
+                explanation=self.explanation,
+                reasons=tuple(self.reasons),
+            )
+            case._resolve(self.assignment_id, resolution)
+
+    class FramingChanged(Aggregate.Event):
+        """The client-level framing approach changed, with the reason."""
+
+        session: int
+        label: str
+        wording: str
+        reason: str
+
+        def apply(self, aggregate: Any) -> None:
+            case = cast("Case", aggregate)
+            case.framing = FramingApproach(
+                self.label, self.wording, self.reason, self.session
+            )
+            case.framing_history.append(case.framing)
+
+    class ChangeNoted(Aggregate.Event):
+        """A life or relationship change was noted (may prompt an early review)."""
+
+        session: int
+        kind: ChangeKind
+        note: str
+
+        def apply(self, aggregate: Any) -> None:
+            case = cast("Case", aggregate)
+            case.changes.append(
+                ChangeRecord(self.kind, self.note, self.session, self.originator_version)
+            )
+
+    class SystemReviewed(Aggregate.Event):
+        """The therapist reviewed and chose the client's between-session system."""
+
+        session: int
+        system: SystemChoice
+        followup: FollowupProtocol
+        next_review_session: int
+        trigger: ReviewTrigger
+        notes: str
+
+        def apply(self, aggregate: Any) -> None:
+            case = cast("Case", aggregate)
+            case.reviews.append(
+                Review(
+                    session=self.session,
+                    system=self.system,
+                    followup=self.followup,
+                    next_review_session=self.next_review_session,
+                    trigger=self.trigger,
+                    notes=self.notes,
+                    position=self.originator_version,
+                )
+            )
+
+    class EntryCorrected(Aggregate.Event):
+        """An earlier entry was wrong; the new values and the reason.
+
+        ``changes`` maps field names (see ``CORRECTABLE_FIELDS``) to plain
+        JSON values (strings, ints, lists of strings, or null).
+        """
+
+        assignment_id: int
+        session: int
+        changes: dict[str, Any]
+        reason: str
+
+        def apply(self, aggregate: Any) -> None:
+            case = cast("Case", aggregate)
+            current = case.assignments[self.assignment_id]
+            case.assignments[self.assignment_id] = apply_correction(
+                current, self.changes, self.session
+            )
+            case.corrections.append(
+                Correction(
+                    self.assignment_id,
+                    self.session,
+                    dict(self.changes),
+                    self.reason,
+                    self.originator_version,
+                )
+            )
+
+    class Snapshot(Snapshot):
+        """A snapshot of a case; int-keyed maps are stored as lists (JSON keys are
+        strings) and rebuilt on load."""
+
+        @classmethod
+        def take(cls, aggregate: Any) -> Case.Snapshot:
+            """Snapshot the case's state."""
+            snapshot = super().take(aggregate)
+            state = dict(snapshot.state)
+            state["sessions"] = list(state["sessions"].values())
+            state["assignments"] = list(state["assignments"].values())
+            return dataclasses.replace(snapshot, state=state)
+
+        def mutate(self, _: None) -> Any:
+            """Rebuild the case from the snapshot."""
+            case = cast("Case", super().mutate(None))
+            sessions = cast("list[SessionRecord]", case.sessions)
+            assignments = cast("list[Assignment]", case.assignments)
+            case.sessions = {s.number: s for s in sessions}
+            case.assignments = {a.id: a for a in assignments}
+            return case
+
+    @staticmethod
+    def create_id(client: str) -> uuid.UUID:
+        """Case ids are derived from the client identifier (one case per client)."""
+        return case_id_for(client)
+
+    def __init__(self, client: str) -> None:
+        self.client = client
+        self.sessions: dict[int, SessionRecord] = {}
+        self.assignments: dict[int, Assignment] = {}
+        self.framing: FramingApproach | None = None
+        self.framing_history: list[FramingApproach] = []
+        self.changes: list[ChangeRecord] = []
+        self.reviews: list[Review] = []
+        self.corrections: list[Correction] = []
+
+    # ----------------------------------------------------------------- queries
+
+    @property
+    def current_session(self) -> int | None:
+        """The highest session number held, or None before the first session."""
+        return max(self.sessions) if self.sessions else None
+
+    def session_date(self, number: int) -> dt.date | None:
+        """The date a session was held, if it was recorded."""
+        record = self.sessions.get(number)
+        return record.held_on if record else None
+
+    def get_assignment(self, assignment_id: int) -> Assignment:
+        """The assignment with that id, or ``AssignmentNotFoundError``."""
+        try:
+            return self.assignments[assignment_id]
+        except KeyError:
+            raise AssignmentNotFoundError(self.client, assignment_id) from None
+
+    def pending(self) -> list[Assignment]:
+        """Assignments still waiting for an outcome, oldest first."""
+        return [a for a in self.assignments.values() if not a.is_resolved]
+
+    @property
+    def next_assignment_id(self) -> int:
+        """The id the next assignment will get (ids count up from 1)."""
+        return max(self.assignments, default=0) + 1
+
+    # ---------------------------------------------------------------- commands
+
+    def hold_session(self, number: int, held_on: dt.date, *, inferred: bool = False) -> bool:
+        """Record a session; returns False when it was already recorded that day.
+
+        A session whose date was only inferred may be recorded again with its
+        real date; otherwise a session's date never changes.
+
+        Raises:
+            InvalidValueError: the number is below 1.
+            SessionOrderError: the session is already recorded on another date.
+        """
+        if number < 1:
+            raise InvalidValueError("session", number, "a whole number >= 1")
+        existing = self.sessions.get(number)
+        if existing is not None:
+            if existing.held_on == held_on or inferred:
+                return False
+            if existing.inferred:
+                self.trigger_event(
+                    self.SessionHeld, number=number, held_on=held_on, inferred=False
+                )
+                return True
+            msg = (
+                f"session {number} is already recorded on {existing.held_on}, "
+                f"not {held_on}"
+            )
+            raise SessionOrderError(msg)
+        self.trigger_event(
+            self.SessionHeld, number=number, held_on=held_on, inferred=inferred
+        )
+        return True
+
+    def assign(self, session: int, spec: AssignmentSpec) -> int:
+        """Assign homework at a held session; returns the new assignment id."""
+        self._check_session_held(session)
+        check_spec(spec)
+        assignment_id = self.next_assignment_id
+        self.trigger_event(
+            self.HomeworkAssigned,
+            assignment_id=assignment_id,
+            session=session,
+            spec=spec,
+            assigned_on=self.sessions[session].held_on,
+        )
+        return assignment_id
+
+    def complete(
+        self,
+        assignment_id: int,
+        session: int,
+        *,
+        partial: bool = False,
+        done: int | None = None,
+        planned: int | None = None,
+        experience: str = "",
+    ) -> None:
+        """Record that an assignment was done (``partial`` with doses where known)."""
+        assignment = self._check_resolvable(assignment_id, session)
+        if not partial and (done is not None or planned is not None):
+            if done is None or planned is None or done != planned:
+                raise InvalidValueError(
+                    "outcome",
+                    "completed",
+                    "'partial' when fewer doses than planned were done",
+                )
+        if partial and planned is None and done is not None:
+            planned = assignment.spec.planned_doses
+        check_dose(done, planned)
+        if partial and done is not None and planned is not None and done == planned:
+            raise InvalidValueError(
+                "done", done, f"fewer than planned ({planned}) for a partial outcome"
+            )
+        _check_text("experience", experience)
+        self.trigger_event(
+            self.HomeworkCompleted,
+            assignment_id=assignment_id,
+            session=session,
+            partial=partial,
+            done=done,
+            planned=planned,
+            experience=experience,
+        )
+
+    def miss(
+        self,
+        assignment_id: int,
+        session: int,
+        *,
+        explanation: str = "",
+        reasons: Sequence[MissReason] = (),
+    ) -> None:
+        """Record that an assignment was missed, with the client's explanation."""
+        self._check_resolvable(assignment_id, session)
+        _check_text("explanation", explanation)
+        unique: list[MissReason] = []
+        for reason in reasons:
+            if reason not in unique:
+                unique.append(reason)
+        self.trigger_event(
+            self.HomeworkMissed,
+            assignment_id=assignment_id,
+            session=session,
+            explanation=explanation,
+            reasons=unique,
+        )
+
+    def change_framing(self, session: int, label: str, wording: str, reason: str) -> None:
+        """Change the client-level framing approach."""
+        self._check_session_held(session)
+        if not label.strip():
+            raise InvalidValueError("framing", label, "a non-empty label")
+        for name, value in (("wording", wording), ("reason", reason)):
+            _check_text(name, value)
+        self.trigger_event(
+            self.FramingChanged,
+            session=session,
+            label=label.strip(),
+            wording=wording,
+            reason=reason,
+        )
+
+    def note_change(self, session: int, kind: ChangeKind, note: str) -> None:
+        """Note a life or relationship change."""
+        self._check_session_held(session)
+        _check_text("note", note)
+        self.trigger_event(self.ChangeNoted, session=session, kind=kind, note=note)
+
+    def review(
+        self,
+        session: int,
+        system: SystemChoice,
+        followup: FollowupProtocol,
+        next_review_session: int,
+        trigger: ReviewTrigger,
+        notes: str,
+    ) -> None:
+        """Record a review of the client's system."""
+        self._check_session_held(session)
+        if next_review_session <= session:
+            raise InvalidValueError(
+                "next review session", next_review_session, f"a session after {session}"
+            )
+        if self.reviews and session < self.reviews[-1].session:
+            msg = (
+                f"review at session {session} is before the last review "
+                f"(session {self.reviews[-1].session})"
+            )
+            raise SessionOrderError(msg)
+        _check_text("notes", notes)
+        self.trigger_event(
+            self.SystemReviewed,
+            session=session,
+            system=system,
+            followup=followup,
+            next_review_session=next_review_session,
+            trigger=trigger,
+            notes=notes,
+        )
+
+    def correct(
+        self, assignment_id: int, session: int, changes: Mapping[str, Any], reason: str
+    ) -> None:
+        """Correct an earlier entry of an assignment (a new event, never an edit)."""
+        self._check_session_held(session)
+        current = self.get_assignment(assignment_id)
+        if not changes:
+            raise InvalidValueError("correction", "nothing", "at least one field to change")
+        if not reason.strip():
+            raise InvalidValueError("reason", reason, "a non-empty reason for the correction")
+        _check_text("reason", reason)
+        plain = normalize_changes(changes)
+        # Validate by applying to a copy: the event is only triggered when valid.
+        corrected = apply_correction(current, plain, session)
+        check_spec(corrected.spec)
+        if corrected.resolution is not None:
+            r = corrected.resolution
+            if r.outcome is Outcome.PARTIAL:
+                check_dose(r.done, r.planned)
+            if r.session < corrected.session:
+                msg = (
+                    f"outcome session {r.session} is before assignment session "
+                    f"{corrected.session}"
+                )
+                raise SessionOrderError(msg)
+        self.trigger_event(
+            self.EntryCorrected,
+            assignment_id=assignment_id,
+            session=session,
+            changes=plain,
+            reason=reason,
+        )
+
+    # ----------------------------------------------------------------- helpers
+
+    def _check_session_held(self, session: int) -> None:
+        if session not in self.sessions:
+            held = ", ".join(str(n) for n in sorted(self.sessions)) or "none yet"
+            raise InvalidValueError("session", session, f"a held session ({held})")
+
+    def _check_resolvable(self, assignment_id: int, session: int) -> Assignment:
+        assignment = self.get_assignment(assignment_id)
+        if assignment.resolution is not None:
+            raise AlreadyResolvedError(assignment_id, assignment.outcome.value)
+        self._check_session_held(session)
+        if session < assignment.session:
+            msg = (
+                f"outcome session {session} is before assignment #{assignment_id}'s "
+                f"session {assignment.session}"
+            )
+            raise SessionOrderError(msg)
+        return assignment
+
+    def _resolve(self, assignment_id: int, resolution: Resolution) -> None:
+        current = self.assignments[assignment_id]
+        self.assignments[assignment_id] = attrs.evolve(current, resolution=resolution)
+
+    # ------------------------------------------------------------------ replay
+
+    @classmethod
+    def replay(
+        cls, events: Iterable[Aggregate.Event], *, until_session: int | None = None
+    ) -> Case:
+        """Fold stored events into a case, optionally only those up to a session.
+
+        This is the "as of" projection: events that carry a session number
+        later than ``until_session`` are left out; registration always counts.
+        """
+        case: Case | None = None
+        for event in events:
+            if case is None:
+                case = cast("Case", event.mutate(None))
+                continue
+            session = getattr(event, "session", None)
+            if session is None:
+                session = getattr(event, "number", None)
+            if until_session is not None and session is not None and session > until_session:
+                continue
+            event.apply(case)
+            case.version = event.originator_version
+        if case is None:
+            msg = "no events to replay"
+            raise ValueError(msg)
+        return case
+
+
+def normalize_changes(changes: Mapping[str, Any]) -> dict[str, Any]:
+    """Validate correction fields and turn their values into plain JSON values."""
+    plain: dict[str, Any] = {}
+    for name, value in changes.items():
+        if name not in CORRECTABLE_FIELDS:
+            raise InvalidValueError("field", name, list(CORRECTABLE_FIELDS))
+        if name == "format":
+            plain[name] = Format.parse(value).value
+        elif name == "size":
+            plain[name] = Size.parse(value).value
+        elif name == "frequency":
+            plain[name] = Frequency.parse(value).value
+        elif name == "outcome":
+            plain[name] = Outcome.parse(value).value
+        elif name == "reasons":
+            items = value if isinstance(value, list | tuple) else str(value).split(";")
+            plain[name] = [MissReason.parse(v).value for v in items if str(v).strip()]
+        elif name in ("done", "planned", "planned_doses"):
+            plain[name] = None if value in (None, "") else _as_int(name, value)
+        else:
+            plain[name] = str(value)
+    return plain
+
+
+def _as_int(field: str, value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise InvalidValueError(field, value, "a whole number") from None
+
+
+def apply_correction(
+    current: Assignment, changes: Mapping[str, Any], session: int
+) -> Assignment:
+    """Return the assignment with the corrected fields (no validation)."""
+    spec_changes: dict[str, Any] = {}
+    for name in ("title", "task", "framing"):
+        if name in changes:
+            spec_changes[name] = changes[name]
+    if "format" in changes:
+        spec_changes["format"] = Format(changes["format"])
+    if "size" in changes:
+        spec_changes["size"] = Size(changes["size"])
+    if "frequency" in changes:
+        spec_changes["frequency"] = Frequency(changes["frequency"])
+    if "planned_doses" in changes:
+        spec_changes["planned_doses"] = changes["planned_doses"]
+    spec = attrs.evolve(current.spec, **spec_changes) if spec_changes else current.spec
+
+    resolution = current.resolution
+    outcome_fields = {"outcome", "done", "planned", "explanation", "reasons", "experience"}
+    if outcome_fields & set(changes):
+        outcome = Outcome(changes.get("outcome", current.outcome.value))
+        if outcome is Outcome.PENDING:
+            resolution = None
+        else:
+            base = resolution or Resolution(outcome=outcome, session=session)
+            updates: dict[str, Any] = {"outcome": outcome}
+            for name in ("done", "planned", "explanation", "experience"):
+                if name in changes:
+                    updates[name] = changes[name]
+            if "reasons" in changes:
+                updates["reasons"] = tuple(MissReason(r) for r in changes["reasons"])
+            if outcome is not Outcome.PARTIAL and "done" not in changes:
+                updates["done"] = None
+                updates["planned"] = None
+            resolution = attrs.evolve(base, **updates)
+    return attrs.evolve(current, spec=spec, resolution=resolution)
