@@ -237,7 +237,9 @@ class HwApplication(Application[UUID]):
 
         def command(case: Case) -> SessionInfo:
             created = case.hold_session(number, when)
-            return SessionInfo(case.client, number, case.sessions[number].held_on.isoformat(), created)
+            return SessionInfo(
+                case.client, number, case.sessions[number].held_on.isoformat(), created
+            )
 
         return self._change(client, command)
 
@@ -245,7 +247,7 @@ class HwApplication(Application[UUID]):
         self,
         *,
         title: str,
-        format: str,  # noqa: A002 (the vocabulary's own word)
+        format: str,
         size: str,
         framing: str,
         frequency: str = "weekly",
@@ -357,7 +359,9 @@ class HwApplication(Application[UUID]):
             date: that session's date when it is new.
             experience: the client's experience of doing it.
         """
-        return self._resolve(client, assignment_id, session, date, "completed", experience=experience)
+        return self._resolve(
+            client, assignment_id, session, date, "completed", experience=experience
+        )
 
     def partial(
         self,
@@ -376,8 +380,14 @@ class HwApplication(Application[UUID]):
         the partial scores 0.5.
         """
         return self._resolve(
-            client, assignment_id, session, date, "partial",
-            done=done, planned=planned, experience=experience,
+            client,
+            assignment_id,
+            session,
+            date,
+            "partial",
+            done=done,
+            planned=planned,
+            experience=experience,
         )
 
     def miss(
@@ -404,8 +414,13 @@ class HwApplication(Application[UUID]):
         """
         parsed = _reasons(reasons)
         return self._resolve(
-            client, assignment_id, session, date, "missed",
-            explanation=explanation, reasons=parsed,
+            client,
+            assignment_id,
+            session,
+            date,
+            "missed",
+            explanation=explanation,
+            reasons=parsed,
         )
 
     def _resolve(
@@ -479,7 +494,7 @@ class HwApplication(Application[UUID]):
         session: int | None = None,
         date: DateLike = None,
         accept: bool = True,
-        format: str | None = None,  # noqa: A002
+        format: str | None = None,
         size: str | None = None,
         frequency: str | None = None,
         framing: str | None = None,
@@ -527,14 +542,8 @@ class HwApplication(Application[UUID]):
                 or (Format(rec.format.value) if accept and rec.format.value else None),
                 size=chosen_size or (Size(rec.size.value) if accept and rec.size.value else None),
                 frequency=chosen_frequency
-                or (
-                    Frequency(rec.frequency.value)
-                    if accept and rec.frequency.value
-                    else None
-                ),
-                framing=framing.strip()
-                if framing
-                else (rec.framing.value if accept else None),
+                or (Frequency(rec.frequency.value) if accept and rec.frequency.value else None),
+                framing=framing.strip() if framing else (rec.framing.value if accept else None),
                 framing_wording=framing_wording,
             )
             the_trigger = chosen_trigger or (
@@ -628,7 +637,11 @@ class HwApplication(Application[UUID]):
             eligible = [n for n, s in full.sessions.items() if s.held_on <= when]
             if not eligible:
                 first = min((s.held_on for s in full.sessions.values()), default=None)
-                allowed = f"a date on or after the first session ({first})" if first else "a date after a session"
+                allowed = (
+                    f"a date on or after the first session ({first})"
+                    if first
+                    else "a date after a session"
+                )
                 raise InvalidValueError("as-of date", when.isoformat(), allowed)
             as_of_session = max(eligible)
         case = Case.replay(events, until_session=as_of_session)
@@ -654,9 +667,7 @@ class HwApplication(Application[UUID]):
         """The client's assignments, oldest first (optionally only pending ones)."""
         case = self._load(client)
         items = sorted(case.assignments.values(), key=lambda a: a.id)
-        return [
-            assignment_info(case, a) for a in items if not (pending_only and a.is_resolved)
-        ]
+        return [assignment_info(case, a) for a in items if not (pending_only and a.is_resolved)]
 
     def history(self, client: str) -> list[HistoryEntry]:
         """Every event of the client's log in order, readable."""
@@ -778,10 +789,13 @@ class HwApplication(Application[UUID]):
             msg = f"{source}: not valid JSON (line {e.lineno}): expected an hw export"
             raise ImportFileError(msg) from None
         if not isinstance(data, dict) or data.get("format") != EXPORT_FORMAT:
-            msg = f"{source}: not an hw export (expected \"format\": \"{EXPORT_FORMAT}\")"
+            msg = f'{source}: not an hw export (expected "format": "{EXPORT_FORMAT}")'
             raise ImportFileError(msg)
         if data.get("version") != EXPORT_VERSION:
-            msg = f"{source}: export version {data.get('version')!r}: this hw reads version {EXPORT_VERSION}"
+            msg = (
+                f"{source}: export version {data.get('version')!r}:"
+                f" this hw reads version {EXPORT_VERSION}"
+            )
             raise ImportFileError(msg)
         new_events: list[Aggregate.Event] = []
         clients = new_clients = unchanged = 0
@@ -844,7 +858,7 @@ class HwApplication(Application[UUID]):
             )
         except HwError:
             raise
-        except Exception:  # noqa: BLE001 - any malformed entry gets the same clear error
+        except Exception:
             msg = f"{source}: a malformed event for client {client!r}: expected an hw export"
             raise ImportFileError(msg) from None
 
@@ -856,12 +870,16 @@ def resolve_assignment_id(case: Case, assignment_id: int | str, *, pending_only:
         candidates = case.pending() if pending_only else list(case.assignments.values())
         if not candidates:
             what = "pending assignment" if pending_only else "assignment"
-            raise InvalidValueError("assignment", "latest", f"an existing {what}: {case.client} has none")
+            raise InvalidValueError(
+                "assignment", "latest", f"an existing {what}: {case.client} has none"
+            )
         return max(a.id for a in candidates)
     try:
         ident = int(text)
     except ValueError:
-        raise InvalidValueError("assignment", assignment_id, "an assignment number or 'latest'") from None
+        raise InvalidValueError(
+            "assignment", assignment_id, "an assignment number or 'latest'"
+        ) from None
     case.get_assignment(ident)
     return ident
 
@@ -915,4 +933,3 @@ def store_error_message(error: Exception) -> str:
     if "unable to open" in text:
         return "cannot open the event store: check the hw home exists and is writable"
     return f"the event store failed ({type(error).__name__})"
-

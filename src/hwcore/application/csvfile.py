@@ -123,16 +123,15 @@ def parse_row(line: int, raw: dict[str, str]) -> CsvRow:
     if outcome is Outcome.PARTIAL:
         if done is None or planned is None:
             raise InvalidValueError(
-                "doses", f"done={get('done', '')!r} planned={get('planned', '')!r}",
+                "doses",
+                f"done={get('done', '')!r} planned={get('planned', '')!r}",
                 "both 'done' and 'planned' for a partial outcome",
             )
         check_dose(done, planned)
         if done == planned:
             raise InvalidValueError("done", done, f"fewer than planned ({planned}) for partial")
     reasons_text = get("reasons", "")
-    reasons = tuple(
-        MissReason.parse(r) for r in reasons_text.split(";") if r.strip()
-    )
+    reasons = tuple(MissReason.parse(r) for r in reasons_text.split(";") if r.strip())
     if reasons and outcome is not Outcome.MISSED:
         raise InvalidValueError("reasons", reasons_text, "only on a missed outcome")
     confidence = _optional_int("confidence", get("confidence", ""), 0)
@@ -182,7 +181,9 @@ def parse_csv(text: str, source: str = "file") -> list[CsvRow]:
     columns = [h.strip().lower() for h in header]
     missing = [c for c in REQUIRED if c not in columns]
     if missing:
-        msg = f"{source}: missing column(s) {', '.join(missing)}: required are {', '.join(REQUIRED)}"
+        msg = (
+            f"{source}: missing column(s) {', '.join(missing)}: required are {', '.join(REQUIRED)}"
+        )
         raise ImportFileError(msg)
     unknown = [c for c in columns if c not in REQUIRED + OPTIONAL]
     if unknown:

@@ -47,7 +47,7 @@ def describe(event: Aggregate.Event) -> HistoryEntry:
     )
 
 
-def summarize(event: Aggregate.Event) -> str:  # noqa: PLR0911 - one branch per event type
+def summarize(event: Aggregate.Event) -> str:
     """One line saying what happened, with the client's own words where given."""
     if isinstance(event, Case.Registered):
         return f"client {event.client} registered"
@@ -81,12 +81,12 @@ def summarize(event: Aggregate.Event) -> str:  # noqa: PLR0911 - one branch per 
     if isinstance(event, Case.ChangeNoted):
         return f"{event.kind.value} change noted: {event.note}"
     if isinstance(event, Case.SystemReviewed):
-        s = event.system
+        chosen = event.system
         parts = [
-            f"format {s.format.value if s.format else 'open'}",
-            f"size {s.size.value if s.size else 'open'}",
-            f"frequency {s.frequency.value if s.frequency else 'open'}",
-            f"framing '{s.framing}'" if s.framing else "framing open",
+            f"format {chosen.format.value if chosen.format else 'open'}",
+            f"size {chosen.size.value if chosen.size else 'open'}",
+            f"frequency {chosen.frequency.value if chosen.frequency else 'open'}",
+            f"framing '{chosen.framing}'" if chosen.framing else "framing open",
         ]
         return (
             f"system reviewed ({event.trigger.value}): {', '.join(parts)};"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
+from functools import partial
 from typing import TYPE_CHECKING, TypeVar
 
 from hwcore.application.csvfile import CsvRow, ImportFileError
@@ -98,7 +99,7 @@ def plan_csv_import(
                 raise ImportFileError(msg)
             dates[row.session] = (row.date, row.line)
         for number, (date, line) in sorted(dates.items()):
-            _guard(source, line, lambda n=number, d=date: case.hold_session(n, d))
+            _guard(source, line, partial(case.hold_session, number, date))
         for row in ordered:
             existing = next(
                 (
@@ -110,7 +111,7 @@ def plan_csv_import(
             )
             changed = False
             if existing is None:
-                ident = _guard(source, row.line, lambda r=row: case.assign(r.session, _spec(r)))
+                ident = _guard(source, row.line, partial(case.assign, row.session, _spec(row)))
                 existing = case.assignments[ident]
                 assignments_added += 1
                 changed = True
@@ -130,7 +131,7 @@ def plan_csv_import(
                         at = row.session + 1
                         held_on = case.sessions[row.session].held_on + INFERRED_GAP
                         case.hold_session(at, held_on, inferred=True)
-                    _guard(source, row.line, lambda r=row, s=at, a=existing: _resolve(case, a, r, s))
+                    _guard(source, row.line, partial(_resolve, case, existing, row, at))
                     outcomes_added += 1
                     changed = True
                 elif not _same_outcome(existing, row):

@@ -63,7 +63,8 @@ class EnumAsValue(Transcoding):
 
     def decode(self, data: Any) -> enum.Enum:
         """Decode an enum member."""
-        return self.type(data)
+        member: enum.Enum = self.type(data)
+        return member
 
 
 class AttrsAsDict(Transcoding):

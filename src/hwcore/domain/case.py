@@ -13,6 +13,7 @@ move them without registering the old topic.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 import uuid
@@ -20,9 +21,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, cast
 
 import attrs
-import dataclasses
-
-from eventsourcing.domain import Aggregate, Snapshot
+from eventsourcing.domain import Aggregate
+from eventsourcing.domain import Snapshot as _BaseSnapshot
 
 from hwcore.domain.errors import (
     AlreadyResolvedError,
@@ -146,9 +146,7 @@ class Case(Aggregate):
 
         def apply(self, aggregate: Any) -> None:
             case = cast("Case", aggregate)
-            case.sessions[self.number] = SessionRecord(
-                self.number, self.held_on, self.inferred
-            )
+            case.sessions[self.number] = SessionRecord(self.number, self.held_on, self.inferred)
 
     class HomeworkAssigned(Aggregate.Event):
         """Homework was assigned at a session."""
@@ -216,9 +214,7 @@ class Case(Aggregate):
 
         def apply(self, aggregate: Any) -> None:
             case = cast("Case", aggregate)
-            case.framing = FramingApproach(
-                self.label, self.wording, self.reason, self.session
-            )
+            case.framing = FramingApproach(self.label, self.wording, self.reason, self.session)
             case.framing_history.append(case.framing)
 
     class ChangeNoted(Aggregate.Event):
@@ -286,7 +282,7 @@ class Case(Aggregate):
                 )
             )
 
-    class Snapshot(Snapshot):
+    class Snapshot(_BaseSnapshot):
         """A snapshot of a case; int-keyed maps are stored as lists (JSON keys are
         strings) and rebuilt on load."""
 
@@ -370,18 +366,11 @@ class Case(Aggregate):
             if existing.held_on == held_on or inferred:
                 return False
             if existing.inferred:
-                self.trigger_event(
-                    self.SessionHeld, number=number, held_on=held_on, inferred=False
-                )
+                self.trigger_event(self.SessionHeld, number=number, held_on=held_on, inferred=False)
                 return True
-            msg = (
-                f"session {number} is already recorded on {existing.held_on}, "
-                f"not {held_on}"
-            )
+            msg = f"session {number} is already recorded on {existing.held_on}, not {held_on}"
             raise SessionOrderError(msg)
-        self.trigger_event(
-            self.SessionHeld, number=number, held_on=held_on, inferred=inferred
-        )
+        self.trigger_event(self.SessionHeld, number=number, held_on=held_on, inferred=inferred)
         return True
 
     def assign(self, session: int, spec: AssignmentSpec) -> int:
@@ -410,13 +399,13 @@ class Case(Aggregate):
     ) -> None:
         """Record that an assignment was done (``partial`` with doses where known)."""
         assignment = self._check_resolvable(assignment_id, session)
-        if not partial and (done is not None or planned is not None):
-            if done is None or planned is None or done != planned:
-                raise InvalidValueError(
-                    "outcome",
-                    "completed",
-                    "'partial' when fewer doses than planned were done",
-                )
+        doses_given = done is not None or planned is not None
+        if not partial and doses_given and (done is None or planned is None or done != planned):
+            raise InvalidValueError(
+                "outcome",
+                "completed",
+                "'partial' when fewer doses than planned were done",
+            )
         if partial and planned is None and done is not None:
             planned = assignment.spec.planned_doses
         check_dose(done, planned)
@@ -532,8 +521,7 @@ class Case(Aggregate):
                 check_dose(r.done, r.planned)
             if r.session < corrected.session:
                 msg = (
-                    f"outcome session {r.session} is before assignment session "
-                    f"{corrected.session}"
+                    f"outcome session {r.session} is before assignment session {corrected.session}"
                 )
                 raise SessionOrderError(msg)
         self.trigger_event(
@@ -571,9 +559,7 @@ class Case(Aggregate):
     # ------------------------------------------------------------------ replay
 
     @classmethod
-    def replay(
-        cls, events: Iterable[Aggregate.Event], *, until_session: int | None = None
-    ) -> Case:
+    def replay(cls, events: Iterable[Aggregate.Event], *, until_session: int | None = None) -> Case:
         """Fold stored events into a case, optionally only those up to a session.
 
         This is the "as of" projection: events that carry a session number
@@ -628,9 +614,7 @@ def _as_int(field: str, value: Any) -> int:
         raise InvalidValueError(field, value, "a whole number") from None
 
 
-def apply_correction(
-    current: Assignment, changes: Mapping[str, Any], session: int
-) -> Assignment:
+def apply_correction(current: Assignment, changes: Mapping[str, Any], session: int) -> Assignment:
     """Return the assignment with the corrected fields (no validation)."""
     spec_changes: dict[str, Any] = {}
     for name in ("title", "task", "framing"):

@@ -29,9 +29,7 @@ class ClientNotFoundError(HwError, LookupError):
 
     def __init__(self, client: str):
         self.client = client
-        super().__init__(
-            f"unknown client {client!r}: register it first (hw client add {client})"
-        )
+        super().__init__(f"unknown client {client!r}: register it first (hw client add {client})")
 
 
 class ClientExistsError(HwError):

@@ -8,7 +8,7 @@ from hwcore.planner.compute import (
     REVIEW_INTERVAL,
     build_planner,
 )
-from hwcore.planner.fit import Fit, FieldFit, assess_fit
+from hwcore.planner.fit import FieldFit, Fit, assess_fit
 from hwcore.planner.model import (
     NOT_ENOUGH_EVIDENCE,
     NOT_READY,

@@ -333,7 +333,8 @@ def review_status(
             0,
             "first review: the planner is ready"
             if last is None
-            else f"{REVIEW_INTERVAL}-session cadence reached (next review was session {next_review})",
+            else f"{REVIEW_INTERVAL}-session cadence reached"
+            f" (next review was session {next_review})",
         )
     return ReviewStatus(
         last_review_session=last.session if last else None,
@@ -397,9 +398,7 @@ def build_planner(case: Case, *, as_of_session: int | None = None) -> Planner:
     per_session: dict[int, list[float]] = {}
     for a in resolved:
         per_session.setdefault(a.session, []).append(score(a))
-    completion = tuple(
-        (s, sum(v) / len(v), len(v)) for s, v in sorted(per_session.items())
-    )
+    completion = tuple((s, sum(v) / len(v), len(v)) for s, v in sorted(per_session.items()))
     chosen = None
     if last_review is not None:
         sys_ = last_review.system

@@ -78,9 +78,7 @@ def assess_fit(
         _field_fit("format", spec.format.value, evidence(resolved, format_key)),
         _field_fit("size", spec.size.value, evidence(resolved, size_key)),
         _field_fit("frequency", spec.frequency.value, evidence(resolved, frequency_key)),
-        _field_fit(
-            "framing", normalize_framing(spec.framing), evidence(resolved, framing_key)
-        ),
+        _field_fit("framing", normalize_framing(spec.framing), evidence(resolved, framing_key)),
     )
     warnings: list[str] = []
     for f in fields:

@@ -197,9 +197,7 @@ class Planner:
 def to_dict(value: Any) -> Any:
     """Plain JSON-ready data for any planner value (or list/tuple of them)."""
     if attrs.has(type(value)):
-        return {
-            f.name: to_dict(getattr(value, f.name)) for f in attrs.fields(type(value))
-        }
+        return {f.name: to_dict(getattr(value, f.name)) for f in attrs.fields(type(value))}
     if isinstance(value, list | tuple):
         return [to_dict(v) for v in value]
     if isinstance(value, dict):
