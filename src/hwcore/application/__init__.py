@@ -20,6 +20,7 @@ from hwcore.application.csvfile import ImportFileError
 from hwcore.application.dto import (
     AssignmentInfo,
     AssignResult,
+    CaseloadEntry,
     ClientInfo,
     HistoryEntry,
     ImportReport,
@@ -85,6 +86,7 @@ __all__ = [
     "AssignResult",
     "AssignmentInfo",
     "AssignmentNotFoundError",
+    "CaseloadEntry",
     "ClientExistsError",
     "ClientInfo",
     "ClientNotFoundError",

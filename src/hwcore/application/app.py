@@ -28,6 +28,7 @@ from hwcore.application.csvfile import ImportFileError, parse_csv, read_text
 from hwcore.application.dto import (
     AssignmentInfo,
     AssignResult,
+    CaseloadEntry,
     ClientInfo,
     HistoryEntry,
     ImportReport,
@@ -688,6 +689,20 @@ class HwApplication(Application[UUID]):
         """Every registered client with a short summary (loads each case)."""
         return [self._client_info(self._load(name)) for name in self.client_names()]
 
+    def caseload(self, *, due_only: bool = False) -> list[CaseloadEntry]:
+        """Every client with completion, trend, next review and triggers.
+
+        Sorted so the clients who need attention come first: due, then more
+        triggers, then lower recent completion, then the identifier.
+
+        Args:
+            due_only: only clients whose review is due.
+        """
+        entries = [caseload_entry(self._load(name)) for name in self.client_names()]
+        if due_only:
+            entries = [e for e in entries if e.due]
+        return sort_caseload(entries)
+
     def client(self, client: str) -> ClientInfo:
         """One client's summary."""
         return self._client_info(self._load(client))
@@ -861,6 +876,54 @@ class HwApplication(Application[UUID]):
         except Exception:
             msg = f"{source}: a malformed event for client {client!r}: expected an hw export"
             raise ImportFileError(msg) from None
+
+
+RECENT_SESSIONS = 8
+"""How many of the latest sessions count as 'recent' for the caseload trend."""
+TREND_MARGIN = 0.1
+"""Recent rate must differ from the overall rate by more than this for a trend."""
+
+
+def caseload_entry(case: Case) -> CaseloadEntry:
+    """The caseload line of one case (computed from its planner)."""
+    planner = build_planner(case)
+    current = case.current_session
+    scores = [(a.session, a.resolution.score) for a in case.assignments.values() if a.resolution]
+    overall = sum(s for _, s in scores) / len(scores) if scores else None
+    recent_scores = [s for n, s in scores if current is not None and n > current - RECENT_SESSIONS]
+    recent = sum(recent_scores) / len(recent_scores) if recent_scores else None
+    trend = None
+    if overall is not None and recent is not None:
+        delta = recent - overall
+        trend = "up" if delta > TREND_MARGIN else "down" if delta < -TREND_MARGIN else "flat"
+    return CaseloadEntry(
+        client=case.client,
+        sessions=len(case.sessions),
+        last_session=current,
+        last_session_date=case.sessions[current].held_on.isoformat() if current else None,
+        assignments=len(case.assignments),
+        pending=len(case.pending()),
+        completion_rate=overall,
+        recent_rate=recent,
+        trend=trend,
+        ready=planner.ready,
+        next_review_session=planner.review.next_review_session,
+        due=planner.review.due,
+        triggers=planner.review.triggers,
+    )
+
+
+def sort_caseload(entries: list[CaseloadEntry]) -> list[CaseloadEntry]:
+    """Attention first: due, more triggers, lower recent completion, then name."""
+    return sorted(
+        entries,
+        key=lambda e: (
+            not e.due,
+            -len(e.triggers),
+            e.recent_rate if e.recent_rate is not None else 2.0,
+            e.client.casefold(),
+        ),
+    )
 
 
 def resolve_assignment_id(case: Case, assignment_id: int | str, *, pending_only: bool) -> int:
