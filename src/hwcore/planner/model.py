@@ -58,6 +58,13 @@ class System:
     frequency: Recommendation
     framing: Recommendation
 
+    def json_data(self) -> dict[str, Any]:
+        """JSON shape of the spec: each field a value or null, evidence beside."""
+        fields = ("format", "size", "frequency", "framing")
+        data: dict[str, Any] = {name: getattr(self, name).value for name in fields}
+        data["evidence"] = {name: to_dict(getattr(self, name)) for name in fields}
+        return data
+
 
 @attrs.frozen
 class Row:
@@ -196,6 +203,8 @@ class Planner:
 
 def to_dict(value: Any) -> Any:
     """Plain JSON-ready data for any planner value (or list/tuple of them)."""
+    if isinstance(value, System):
+        return value.json_data()
     if attrs.has(type(value)):
         return {f.name: to_dict(getattr(value, f.name)) for f in attrs.fields(type(value))}
     if isinstance(value, list | tuple):
