@@ -1,0 +1,304 @@
+"""What every ``hw`` command shares: the lazily opened application, the error
+mapping, and output helpers (JSON, tables, warnings).
+
+Command modules (``hwcli.cmd_*``) import from here, never from ``hwcli.main``
+(``python -m hwcli.main`` runs that module as ``__main__``). Keep this module
+light: it is imported on every start, so hwcore is only imported when a command
+actually needs the application.
+"""
+
+from __future__ import annotations
+
+import enum
+import functools
+import json
+import os
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from typing import IO, TYPE_CHECKING, Any, Concatenate, NoReturn, ParamSpec, TypeVar
+
+import click
+
+if TYPE_CHECKING:
+    from hwcore.application import HwApplication
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+PROG = "hw"
+DEBUG_ENV = "HW_DEBUG"
+"""Set to 1 to let unexpected errors raise with a traceback (may show client data)."""
+MAX_CELL = 48
+"""Longest table cell before it is shortened with an ellipsis."""
+
+
+class ExitStatus(enum.IntEnum):
+    """The process exit codes of ``hw`` (spec section 5)."""
+
+    SUCCESS = 0
+    ERROR = 1
+    """A domain error: unknown client, invalid value, already resolved..."""
+    USAGE = 2
+    """A usage error: unknown option, missing argument, bad option type."""
+    INTERRUPTED = 130
+
+
+class State:
+    """Where the data lives, and the application opened on first use."""
+
+    def __init__(self, home: str | None = None, database_url: str | None = None) -> None:
+        self.home = home
+        self.database_url = database_url
+        self._app: HwApplication | None = None
+
+    @property
+    def app(self) -> HwApplication:
+        """The application (opened now if it is not open yet)."""
+        if self._app is None:
+            from hwcore.bootstrap import open_application
+
+            self._app = open_application(self.home, database_url=self.database_url)
+        return self._app
+
+    @property
+    def is_open(self) -> bool:
+        """True once a command has opened the application."""
+        return self._app is not None
+
+    def close(self) -> None:
+        """Close the application if it was opened."""
+        if self._app is not None:
+            app, self._app = self._app, None
+            app.close()
+
+
+pass_state = click.make_pass_decorator(State, ensure=True)
+"""Pass the shared :class:`State` as the first argument of a command."""
+
+
+def current_state() -> State:
+    """The :class:`State` of the running command (created if missing)."""
+    ctx = click.get_current_context()
+    state = ctx.find_object(State)
+    if state is None:
+        state = ctx.ensure_object(State)
+        ctx.call_on_close(state.close)
+    return state
+
+
+def pass_app(f: Callable[Concatenate[HwApplication, P], R]) -> Callable[P, R]:
+    """Pass the (lazily opened) application as the first argument of a command."""
+
+    @functools.wraps(f)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        return f(current_state().app, *args, **kwargs)
+
+    return wrapper
+
+
+# ------------------------------------------------------------------ errors
+
+
+def one_line(text: str) -> str:
+    """Collapse any whitespace (newlines included) so a message is one line."""
+    return " ".join(str(text).split())
+
+
+def error_line(message: str) -> str:
+    """The single stderr line of an error."""
+    return f"{PROG}: error: {one_line(message)}"
+
+
+def fail(message: str) -> NoReturn:
+    """Stop the command with one error line and exit code 1."""
+    raise HwCliError(message)
+
+
+class HwCliError(click.ClickException):
+    """An error raised by a command itself (one 'hw: error:' line, exit 1).
+
+    For usage errors (exit 2) raise ``click.UsageError`` or ``click.BadParameter``.
+    """
+
+    exit_code = int(ExitStatus.ERROR)
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        """Print the one error line on stderr."""
+        click.echo(error_line(self.format_message()), file=file or sys.stderr)
+
+
+def _is_hw_error(error: BaseException) -> bool:
+    if "hwcore.domain.errors" not in sys.modules:
+        return False
+    from hwcore.application import HwError
+
+    return isinstance(error, HwError)
+
+
+def _usage_line(error: click.UsageError) -> str:
+    hint = ""
+    if error.ctx is not None:
+        hint = f" (see '{error.ctx.command_path} --help')"
+    return error_line(error.format_message()) + hint
+
+
+def run(
+    command: click.Command,
+    args: Sequence[str] | None = None,
+    prog_name: str | None = None,
+    **extra: Any,
+) -> int:
+    """Run a click command and map every failure to an exit code and one line.
+
+    hw errors (``HwError``) exit 1; usage errors exit 2; Ctrl-C exits 130; any
+    other exception prints one line that names only its type (tracebacks may
+    hold client data) and exits 1. Set ``HW_DEBUG=1`` to see the traceback.
+    """
+    err = sys.stderr
+    try:
+        rv = command.main(args=args, prog_name=prog_name, standalone_mode=False, **extra)
+    except click.exceptions.NoArgsIsHelpError as e:
+        e.show()
+        return ExitStatus.USAGE
+    except click.UsageError as e:
+        click.echo(_usage_line(e), file=err)
+        return ExitStatus.USAGE
+    except click.ClickException as e:
+        click.echo(error_line(e.format_message()), file=err)
+        return e.exit_code
+    except click.Abort as e:
+        if isinstance(e.__cause__, KeyboardInterrupt):
+            click.echo(f"{PROG}: interrupted", file=err)
+            return ExitStatus.INTERRUPTED
+        click.echo(f"{PROG}: aborted", file=err)
+        return ExitStatus.ERROR
+    except KeyboardInterrupt:
+        click.echo(f"{PROG}: interrupted", file=err)
+        return ExitStatus.INTERRUPTED
+    except BrokenPipeError:
+        # The reader went away (e.g. `hw history X | head`): stop quietly.
+        _silence_stdout()
+        return ExitStatus.ERROR
+    except Exception as e:
+        if _is_hw_error(e):
+            click.echo(error_line(str(e)), file=err)
+            return ExitStatus.ERROR
+        if os.environ.get(DEBUG_ENV):
+            raise
+        # Never str(e): the message of an unexpected error may carry client text.
+        click.echo(
+            error_line(
+                f"unexpected internal error ({type(e).__name__}); details hidden to"
+                f" protect client data (set {DEBUG_ENV}=1 to see them)"
+            ),
+            file=err,
+        )
+        return ExitStatus.ERROR
+    if isinstance(rv, int) and not isinstance(rv, bool):
+        return rv
+    return ExitStatus.SUCCESS
+
+
+def _silence_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+class HwGroup(click.Group):
+    """A click group whose ``main`` maps errors to hw's exit codes and one line."""
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        """Run the group; in standalone mode exit with hw's exit codes."""
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        # run() calls main() again with standalone_mode=False: the plain click path.
+        sys.exit(run(self, args=args, prog_name=prog_name, complete_var=complete_var, **extra))
+
+
+# ------------------------------------------------------------------ output
+
+
+def echo_json(value: Any) -> None:
+    """Print one JSON document (DTOs and planner values go through ``to_dict``)."""
+    from hwcore.application import to_dict
+
+    click.echo(json.dumps(to_dict(value), ensure_ascii=False, indent=2))
+
+
+def warn(message: str) -> None:
+    """Print one warning line on stderr."""
+    click.echo(f"{PROG}: warning: {one_line(message)}", err=True)
+
+
+def shorten(value: object, width: int = MAX_CELL) -> str:
+    """A one-line table cell of at most ``width`` characters."""
+    text = one_line("" if value is None else str(value))
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def table(
+    headers: Sequence[str],
+    rows: Iterable[Sequence[object]],
+    *,
+    indent: str = "",
+    width: int = MAX_CELL,
+) -> str:
+    """A plain-text table with aligned columns (cells shortened to one line)."""
+    cells = [[shorten(c, width) for c in row] for row in rows]
+    widths = [len(h) for h in headers]
+    for row in cells:
+        for i, c in enumerate(row):
+            widths[i] = max(widths[i], len(c))
+    lines = [
+        indent + "  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip(),
+        indent + "  ".join("-" * w for w in widths),
+    ]
+    lines += [
+        indent + "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
+        for row in cells
+    ]
+    return "\n".join(lines)
+
+
+def percent(rate: float | None) -> str:
+    """'75%' (or '-' when there is no rate)."""
+    return "-" if rate is None else f"{rate:.0%}"
+
+
+# ------------------------------------------------------------------ options
+
+
+def json_option(f: Callable[P, R]) -> Callable[P, R]:
+    """Add ``--json`` (print one JSON object instead of text)."""
+    return click.option(
+        "--json", "as_json", is_flag=True, help="Print one JSON object instead of text."
+    )(f)
+
+
+def session_option(f: Callable[P, R]) -> Callable[P, R]:
+    """Add ``--session N`` (the session it applies to; latest when omitted)."""
+    return click.option(
+        "--session",
+        type=int,
+        metavar="N",
+        help="Session number it applies to (held now if new; default: the latest).",
+    )(f)
+
+
+def date_option(f: Callable[P, R]) -> Callable[P, R]:
+    """Add ``--date YYYY-MM-DD`` (the session's date when the session is new)."""
+    return click.option(
+        "--date",
+        metavar="YYYY-MM-DD",
+        help="Date of the session when it is new (default: today).",
+    )(f)
