@@ -103,10 +103,16 @@ def assess_fit(
             )
     if spec.confidence is not None and spec.confidence < confidence_threshold:
         smaller = spec.size.step_down()
-        if suggested is None or Size(suggested).rank > smaller.rank:
-            suggested = smaller.value
-        warnings.append(
-            f"confidence {spec.confidence}/10 is below {confidence_threshold}:"
-            f" consider shrinking the task (e.g. to '{smaller.value}')"
-        )
+        if smaller is spec.size:
+            warnings.append(
+                f"confidence {spec.confidence}/10 is below {confidence_threshold}:"
+                " the task is already tiny: make it easier to start (when, where, a cue)"
+            )
+        else:
+            if suggested is None or Size(suggested).rank > smaller.rank:
+                suggested = smaller.value
+            warnings.append(
+                f"confidence {spec.confidence}/10 is below {confidence_threshold}:"
+                f" consider shrinking the task (e.g. to '{smaller.value}')"
+            )
     return Fit(fields=fields, warnings=tuple(warnings), suggested_size=suggested)
