@@ -39,4 +39,5 @@ def open_application(
     ensure_private_home(resolved)
     app = HwApplication(resolved.event_store_env(), today=today)
     app.settings = resolved  # type: ignore[attr-defined]
+    app.attach_readmodel(resolved.readmodel_location)
     return app

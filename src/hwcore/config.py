@@ -46,6 +46,15 @@ class Settings:
         return self.home / READMODEL_FILE
 
     @property
+    def readmodel_location(self) -> Path | None:
+        """Where the read model lives: its file, or None (in memory) with a cipher key.
+
+        The read model holds clinical text in plain columns; with encryption at
+        rest it is never written to disk (see docs/security.md).
+        """
+        return None if self.cipher_key else self.readmodel_path
+
+    @property
     def backend(self) -> str:
         """'sqlite' or 'postgres'."""
         return "postgres" if self.database_url else "sqlite"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar, cast
@@ -19,7 +20,6 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import (
     IntegrityError,
     JSONTranscoder,
-    OperationalError,
     Transcoder,
 )
 from eventsourcing.utils import Environment, EnvType, get_topic, resolve_topic
@@ -28,6 +28,7 @@ from hwcore.application.csvfile import ImportFileError, parse_csv, read_text
 from hwcore.application.dto import (
     AssignmentInfo,
     AssignResult,
+    AuditEntry,
     CaseloadEntry,
     ClientInfo,
     HistoryEntry,
@@ -35,7 +36,10 @@ from hwcore.application.dto import (
     OutcomeResult,
     ReviewResult,
     SessionInfo,
+    WrapUpResult,
 )
+from hwcore.application.printing import PrintingMixin
+from hwcore.application.store import STORE_ERRORS, preflight, verify_store
 from hwcore.application.transcodings import register_hw_transcodings
 from hwcore.domain import (
     Assignment,
@@ -66,11 +70,31 @@ from hwcore.planner import (
     assess_fit,
     build_planner,
 )
+from hwcore.readmodel import (
+    ClientSummary,
+    EventStoreSource,
+    Progress,
+    ReadModel,
+    summarize,
+)
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 5
+MAX_ATTEMPTS = 12
 """How often a command is retried when another writer changed the same client."""
+BACKOFF_SECONDS = 0.005
+"""First retry delay; doubles per attempt (capped at 0.5 s), with full jitter."""
+
+
+def _backoff(attempt: int) -> None:
+    """Sleep a random while before retrying, so contending writers spread out."""
+    import random
+    import time
+
+    time.sleep(random.uniform(0, min(0.5, BACKOFF_SECONDS * 2**attempt)))
+
+
 SNAPSHOT_INTERVAL = 200
 """A snapshot of a case is taken every this many events (fast loads)."""
 EXPORT_FORMAT = "hw-export"
@@ -96,7 +120,7 @@ def _reasons(reasons: Sequence[str] | str) -> list[MissReason]:
     return [MissReason.parse(r) for r in items if str(r).strip()]
 
 
-class HwApplication(Application[UUID]):
+class HwApplication(PrintingMixin, Application[UUID]):
     """The hw application: record homework events and read the planner.
 
     Build one with :func:`hwcore.bootstrap.open_application` (which resolves the
@@ -122,10 +146,20 @@ class HwApplication(Application[UUID]):
     ) -> None:
         self._today = today
         self.confidence_threshold = confidence_threshold
+        self.readmodel: ReadModel | None = None
+        """The read model answering caseload queries (see :meth:`attach_readmodel`)."""
+        preflight(dict(env or {}))
         try:
             super().__init__(env)
-        except OperationalError as e:
+        except STORE_ERRORS as e:
             raise StoreError(store_error_message(e)) from None
+        try:
+            verify_store(self)
+        except BaseException as e:
+            self.close()
+            if isinstance(e, STORE_ERRORS):
+                raise StoreError(store_error_message(e)) from None
+            raise
 
     # ------------------------------------------------------------ construction
 
@@ -153,7 +187,7 @@ class HwApplication(Application[UUID]):
             return cast("Case", self.repository.get(case_id_for(name)))
         except AggregateNotFoundError:
             raise ClientNotFoundError(name) from None
-        except OperationalError as e:
+        except STORE_ERRORS as e:
             raise StoreError(store_error_message(e)) from None
 
     def _save(self, *cases: Case) -> None:
@@ -161,17 +195,19 @@ class HwApplication(Application[UUID]):
             self.save(*cases)
         except IntegrityError:
             raise
-        except OperationalError as e:
+        except STORE_ERRORS as e:
             raise StoreError(store_error_message(e)) from None
+        self._refresh_after_write()
 
     def _change(self, client: str, command: Callable[[Case], T]) -> T:
         """Load, run a domain command, save; retry if another writer got there first."""
-        for _ in range(MAX_ATTEMPTS):
+        for attempt in range(MAX_ATTEMPTS):
             case = self._load(client)
             result = command(case)
             try:
                 self._save(case)
             except IntegrityError:
+                _backoff(attempt)
                 continue
             return result
         msg = f"client {client!r} is being changed by another writer: try again"
@@ -607,6 +643,70 @@ class HwApplication(Application[UUID]):
 
         return self._change(client, command)
 
+    def wrap_up(
+        self,
+        client: str,
+        *,
+        outcomes: Sequence[Mapping[str, Any]] = (),
+        assignment: Mapping[str, Any] | None = None,
+        session: int | None = None,
+        date: DateLike = None,
+        dry_run: bool = False,
+    ) -> WrapUpResult:
+        """Record a session's wrap-up in one write: outcomes, then the next assignment.
+
+        All or nothing: every event (the session if new, each outcome, the
+        assignment) is saved together, or none is. With ``dry_run`` nothing is
+        written and the result shows what would be (a frontend's live preview).
+
+        Args:
+            client: the client identifier.
+            outcomes: one mapping per pending assignment resolved now, with
+                ``assignment_id`` and ``outcome`` ('completed', 'partial' or
+                'missed') and, as they apply, ``experience``, ``done``,
+                ``planned``, ``explanation`` and ``reasons``.
+            assignment: the next assignment's fields (as for :meth:`assign`), or None.
+            session: the wrap-up's session; when omitted, the session held on
+                ``date`` if there is one, else a new session after the latest.
+            date: that session's date (today when omitted).
+            dry_run: compute everything, write nothing.
+
+        Returns:
+            The session, the outcomes, the assignment with its fit, and the
+            planner once the outcomes are in.
+        """
+        spec = self.build_spec(**assignment) if assignment is not None else None
+        when = parse_date(date) or (self._today() if session is None else None)
+
+        def command(case: Case) -> WrapUpResult:
+            number = self._session(case, session, when)
+            results = tuple(_apply_outcome(case, number, item) for item in outcomes)
+            planner = build_planner(case)
+            assigned: AssignResult | None = None
+            if spec is not None:
+                fit = assess_fit(
+                    case, spec, planner, confidence_threshold=self.confidence_threshold
+                )
+                ident = case.assign(number, spec)
+                assigned = AssignResult(assignment_info(case, case.assignments[ident]), fit)
+            return WrapUpResult(
+                client=case.client,
+                session=number,
+                date=case.sessions[number].held_on.isoformat(),
+                outcomes=results,
+                assignment=assigned,
+                planner=planner,
+                written=not dry_run,
+            )
+
+        if dry_run:
+            return command(self._load(client))
+        return self._change(client, command)
+
+    def today(self) -> dt.date:
+        """Today by the application's clock (fixed in tests)."""
+        return self._today()
+
     # ----------------------------------------------------------------- queries
 
     def plan(
@@ -652,7 +752,7 @@ class HwApplication(Application[UUID]):
         name = validate_client(client)
         try:
             events = list(self.events.get(case_id_for(name)))
-        except OperationalError as e:
+        except STORE_ERRORS as e:
             raise StoreError(store_error_message(e)) from None
         if not events:
             raise ClientNotFoundError(name)
@@ -677,31 +777,141 @@ class HwApplication(Application[UUID]):
         return [describe(e) for e in self._events(client)]
 
     def client_names(self) -> list[str]:
-        """Identifiers of every registered client, in registration order."""
-        topic = get_topic(Case.Registered)
-        names: list[str] = []
-        for notification in self._notifications([topic]):
-            state = self.mapper.to_domain_event(notification)
-            names.append(cast("Case", state.mutate(None)).client)  # type: ignore[attr-defined]
-        return names
+        """Identifiers of every registered client, in registration order (read model)."""
+        return self._view().client_names()
 
     def clients(self) -> list[ClientInfo]:
-        """Every registered client with a short summary (loads each case)."""
-        return [self._client_info(self._load(name)) for name in self.client_names()]
+        """Every registered client with a short summary, in registration order (read model)."""
+        return [
+            ClientInfo(
+                client=s.client,
+                sessions=s.sessions,
+                last_session=s.last_session,
+                last_session_date=s.last_session_date,
+                assignments=s.assignments,
+                pending=s.pending,
+            )
+            for s in self._view().summaries()
+        ]
 
     def caseload(self, *, due_only: bool = False) -> list[CaseloadEntry]:
-        """Every client with completion, trend, next review and triggers.
+        """Every client with completion, trend, next review and triggers (read model).
 
         Sorted so the clients who need attention come first: due, then more
         triggers, then lower recent completion, then the identifier.
 
         Args:
             due_only: only clients whose review is due.
+
+        Returns:
+            One entry per client, attention first.
         """
-        entries = [caseload_entry(self._load(name)) for name in self.client_names()]
-        if due_only:
-            entries = [e for e in entries if e.due]
-        return sort_caseload(entries)
+        summaries = self._view().summaries(due_only=due_only)
+        return sort_caseload([_caseload_entry(s) for s in summaries])
+
+    def audit(self, client: str) -> list[AuditEntry]:
+        """The evolution of the client's system, from the event log: one entry per review.
+
+        Args:
+            client: the client identifier.
+
+        Returns:
+            Each review in order with its session, trigger, chosen system, what
+            changed since the previous review, the notes and the changes noted
+            since then, the planner's recommendation at the time, and how
+            completion went in the sessions after it (until the next review).
+        """
+        from hwcore.application.audit import audit_trail
+
+        return audit_trail(self._events(client))
+
+    # -------------------------------------------------------------- read model
+
+    def attach_readmodel(self, path: str | Path | None) -> ReadModel:
+        """Keep a read model in this SQLite file (None: in memory) current after writes.
+
+        Args:
+            path: the read model file, created owner-only when missing.
+
+        Returns:
+            The attached read model.
+        """
+        if self.readmodel is not None:
+            self.readmodel.close()
+        self.readmodel = ReadModel(path)
+        return self.readmodel
+
+    @property
+    def event_source(self) -> EventStoreSource:
+        """The event store as the read model's source (its notification log)."""
+        return EventStoreSource(self.recorder, self.mapper, self.repository)
+
+    def refresh_readmodel(self, progress: Progress | None = None) -> int:
+        """Apply the events stored since the read model's position.
+
+        Args:
+            progress: called after each batch with (position, last position).
+
+        Returns:
+            How many events were applied.
+        """
+        return self._catch_up(self._readmodel(), progress)
+
+    def rebuild_readmodel(self, progress: Progress | None = None) -> int:
+        """Drop the read model's tables and re-project the whole event log.
+
+        Args:
+            progress: called after each batch with (position, last position).
+
+        Returns:
+            How many events were applied.
+        """
+        readmodel = self._readmodel()
+        try:
+            return readmodel.rebuild(self.event_source, progress)
+        except STORE_ERRORS as e:
+            raise StoreError(store_error_message(e)) from None
+
+    def readmodel_position(self) -> int:
+        """The last event (notification id) the read model has applied."""
+        return self._readmodel().position()
+
+    def close(self) -> None:
+        """Close the event store and the read model."""
+        readmodel = getattr(self, "readmodel", None)
+        if readmodel is not None:
+            readmodel.close()
+        super().close()
+
+    def _readmodel(self) -> ReadModel:
+        if self.readmodel is None:
+            # Embedded without a file: an in-memory read model, built on first use.
+            self.readmodel = ReadModel(None)
+        return self.readmodel
+
+    def _catch_up(self, readmodel: ReadModel, progress: Progress | None = None) -> int:
+        try:
+            return readmodel.catch_up(self.event_source, progress)
+        except STORE_ERRORS as e:
+            raise StoreError(store_error_message(e)) from None
+
+    def _view(self) -> ReadModel:
+        """The read model, caught up with the event log."""
+        readmodel = self._readmodel()
+        self._catch_up(readmodel)
+        return readmodel
+
+    def _refresh_after_write(self) -> None:
+        """Catch the read model up after a write; a failure here loses nothing.
+
+        The events are already stored: the next command or query catches up.
+        """
+        if self.readmodel is None:
+            return
+        try:
+            self._catch_up(self.readmodel)
+        except StoreError:
+            log.warning("read model not updated after a write; the next command catches up")
 
     def client(self, client: str) -> ClientInfo:
         """One client's summary."""
@@ -723,7 +933,7 @@ class HwApplication(Application[UUID]):
         while True:
             try:
                 items = self.recorder.select_notifications(start, batch, topics=topics)
-            except OperationalError as e:
+            except STORE_ERRORS as e:
                 raise StoreError(store_error_message(e)) from None
             if not items:
                 return
@@ -750,11 +960,12 @@ class HwApplication(Application[UUID]):
         from hwcore.application.importing import plan_csv_import
 
         rows = parse_csv(text, source)
-        for _ in range(MAX_ATTEMPTS):
+        for attempt in range(MAX_ATTEMPTS):
             cases, report = plan_csv_import(self, rows, source)
             try:
                 self._save(*cases)
             except IntegrityError:
+                _backoff(attempt)
                 continue
             return report
         msg = "the store was changed by another writer during the import: try again"
@@ -878,38 +1089,51 @@ class HwApplication(Application[UUID]):
             raise ImportFileError(msg) from None
 
 
-RECENT_SESSIONS = 8
-"""How many of the latest sessions count as 'recent' for the caseload trend."""
-TREND_MARGIN = 0.1
-"""Recent rate must differ from the overall rate by more than this for a trend."""
+def _apply_outcome(case: Case, session: int, item: Mapping[str, Any]) -> OutcomeResult:
+    """Apply one wrap-up outcome (see :meth:`HwApplication.wrap_up`) to a case."""
+    ident = resolve_assignment_id(case, item.get("assignment_id", "latest"), pending_only=True)
+    outcome = str(item.get("outcome", "")).strip().lower()
+    if outcome == "missed":
+        case.miss(
+            ident,
+            session,
+            explanation=str(item.get("explanation", "")),
+            reasons=_reasons(item.get("reasons", ())),
+        )
+    elif outcome in ("completed", "partial"):
+        case.complete(
+            ident,
+            session,
+            partial=outcome == "partial",
+            done=item.get("done"),
+            planned=item.get("planned"),
+            experience=str(item.get("experience", "")),
+        )
+    else:
+        raise InvalidValueError("outcome", outcome, "completed, partial or missed")
+    return OutcomeResult(case.client, ident, case.assignments[ident].outcome.value, session)
 
 
 def caseload_entry(case: Case) -> CaseloadEntry:
-    """The caseload line of one case (computed from its planner)."""
-    planner = build_planner(case)
-    current = case.current_session
-    scores = [(a.session, a.resolution.score) for a in case.assignments.values() if a.resolution]
-    overall = sum(s for _, s in scores) / len(scores) if scores else None
-    recent_scores = [s for n, s in scores if current is not None and n > current - RECENT_SESSIONS]
-    recent = sum(recent_scores) / len(recent_scores) if recent_scores else None
-    trend = None
-    if overall is not None and recent is not None:
-        delta = recent - overall
-        trend = "up" if delta > TREND_MARGIN else "down" if delta < -TREND_MARGIN else "flat"
+    """The caseload line of one case (the read model's summary, computed directly)."""
+    return _caseload_entry(summarize(case))
+
+
+def _caseload_entry(s: ClientSummary) -> CaseloadEntry:
     return CaseloadEntry(
-        client=case.client,
-        sessions=len(case.sessions),
-        last_session=current,
-        last_session_date=case.sessions[current].held_on.isoformat() if current else None,
-        assignments=len(case.assignments),
-        pending=len(case.pending()),
-        completion_rate=overall,
-        recent_rate=recent,
-        trend=trend,
-        ready=planner.ready,
-        next_review_session=planner.review.next_review_session,
-        due=planner.review.due,
-        triggers=planner.review.triggers,
+        client=s.client,
+        sessions=s.sessions,
+        last_session=s.last_session,
+        last_session_date=s.last_session_date,
+        assignments=s.assignments,
+        pending=s.pending,
+        completion_rate=s.completion_rate,
+        recent_rate=s.recent_rate,
+        trend=s.trend,
+        ready=s.ready,
+        next_review_session=s.next_review_session,
+        due=s.due,
+        triggers=s.triggers,
     )
 
 
@@ -995,4 +1219,16 @@ def store_error_message(error: Exception) -> str:
         return "the disk is full: nothing was written"
     if "unable to open" in text:
         return "cannot open the event store: check the hw home exists and is writable"
+    if "disk i/o error" in text or "no space" in text or "file too large" in text:
+        return "the event store could not be written (disk full or I/O error): nothing was written"
+    if "failed to deserialise" in text:
+        return "an event cannot be read (damaged, or HW_CIPHER_KEY does not fit this store)"
+    if "password authentication failed" in text or ("role" in text and "does not exist" in text):
+        return "PostgreSQL refused the user or password in the database URL"
+    if "database" in text and "does not exist" in text:
+        return "the PostgreSQL database in the database URL does not exist: create it first"
+    if "permission denied" in text:
+        return "PostgreSQL denied access: grant the database URL's user rights on the database"
+    if any(w in text for w in ("connection refused", "couldn't get a connection", "timeout")):
+        return "cannot reach the PostgreSQL server in the database URL: is it running?"
     return f"the event store failed ({type(error).__name__})"

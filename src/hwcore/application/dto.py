@@ -6,7 +6,7 @@ from typing import Any
 
 import attrs
 
-from hwcore.planner import Fit
+from hwcore.planner import Fit, Planner
 
 
 @attrs.frozen
@@ -145,3 +145,80 @@ class CaseloadEntry:
     next_review_session: int | None
     due: bool
     triggers: tuple[str, ...]
+
+
+@attrs.frozen
+class WrapUpResult:
+    """A session's wrap-up: the outcomes, the next assignment, the planner after them."""
+
+    client: str
+    session: int
+    date: str
+    outcomes: tuple[OutcomeResult, ...]
+    assignment: AssignResult | None
+    planner: Planner
+    """The planner once this wrap-up's outcomes are in (before the new assignment)."""
+    written: bool
+    """False for a dry run (nothing was saved)."""
+
+
+@attrs.frozen
+class FieldChange:
+    """One field of the chosen system that changed between two reviews."""
+
+    field: str
+    old: str | None
+    new: str | None
+
+
+@attrs.frozen
+class NotedChange:
+    """Something recorded between two reviews that explains a change."""
+
+    session: int
+    kind: str
+    """'life', 'relationship', 'other', 'framing' or 'correction'."""
+    label: str | None
+    """The new framing label, or '#N' for a corrected assignment; else None."""
+    text: str
+    """The note, or the reason given for the framing change or correction."""
+
+
+@attrs.frozen
+class AuditEntry:
+    """One review of a client's system: what was chosen, why, and how it went."""
+
+    review: int
+    """1 for the first review, then 2, 3..."""
+    position: int
+    """The review's version in the client's event log."""
+    recorded_at: str
+    session: int
+    date: str | None
+    trigger: str
+    format: str | None
+    size: str | None
+    frequency: str | None
+    framing: str | None
+    framing_wording: str
+    next_review_session: int
+    notes: str
+    previous_session: int | None
+    """The session of the previous review (None for the first)."""
+    changes: tuple[FieldChange, ...]
+    """What changed since the previous review (for the first: every value set)."""
+    noted: tuple[NotedChange, ...]
+    """Changes, framing changes and corrections recorded since the previous review."""
+    recommended: dict[str, str | None]
+    """The planner's recommendation just before this review (None: no recommendation)."""
+    until_session: int | None
+    """The next review's session (exclusive end of 'after'); None when it is the last."""
+    assigned_after: int
+    """Assignments given from this review's session until the next review."""
+    completed_after: int
+    partial_after: int
+    missed_after: int
+    pending_after: int
+    resolved_after: int
+    completion_rate_after: float | None
+    """Mean score of the resolved assignments after this review (None: none resolved)."""

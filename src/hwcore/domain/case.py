@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import enum
 import re
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
@@ -284,24 +285,30 @@ class Case(Aggregate):
 
     class Snapshot(_BaseSnapshot):
         """A snapshot of a case; int-keyed maps are stored as lists (JSON keys are
-        strings) and rebuilt on load."""
+        strings) and rebuilt on load.
+
+        Sessions and assignments are stored packed as plain JSON (enums as their
+        values, dates as ISO text, default fields left out) rather than as
+        transcoded values: a case with 1,000 assignments then loads several
+        times faster. Snapshots in the earlier (transcoded) form still load.
+        """
 
         @classmethod
         def take(cls, aggregate: Any) -> Case.Snapshot:
             """Snapshot the case's state."""
             snapshot = super().take(aggregate)
             state = dict(snapshot.state)
-            state["sessions"] = list(state["sessions"].values())
-            state["assignments"] = list(state["assignments"].values())
+            state["sessions"] = [_pack_session(s) for s in state["sessions"].values()]
+            state["assignments"] = [_pack_assignment(a) for a in state["assignments"].values()]
             return dataclasses.replace(snapshot, state=state)
 
         def mutate(self, _: None) -> Any:
             """Rebuild the case from the snapshot."""
             case = cast("Case", super().mutate(None))
-            sessions = cast("list[SessionRecord]", case.sessions)
-            assignments = cast("list[Assignment]", case.assignments)
-            case.sessions = {s.number: s for s in sessions}
-            case.assignments = {a.id: a for a in assignments}
+            sessions = cast("list[Any]", case.sessions)
+            assignments = cast("list[Any]", case.assignments)
+            case.sessions = {s.number: s for s in map(_unpack_session, sessions)}
+            case.assignments = {a.id: a for a in map(_unpack_assignment, assignments)}
             return case
 
     @staticmethod
@@ -649,3 +656,84 @@ def apply_correction(current: Assignment, changes: Mapping[str, Any], session: i
                 updates["planned"] = None
             resolution = attrs.evolve(base, **updates)
     return attrs.evolve(current, spec=spec, resolution=resolution)
+
+
+# ------------------------------------------------------------ packed snapshots
+
+_SPEC_DEFAULTS: dict[str, Any] = {
+    f.name: f.default for f in attrs.fields(AssignmentSpec) if f.default is not attrs.NOTHING
+}
+_RESOLUTION_DEFAULTS: dict[str, Any] = {
+    f.name: f.default for f in attrs.fields(Resolution) if f.default is not attrs.NOTHING
+}
+_FORMATS = {m.value: m for m in Format}
+_SIZES = {m.value: m for m in Size}
+_FREQUENCIES = {m.value: m for m in Frequency}
+_OUTCOMES = {m.value: m for m in Outcome}
+_REASONS = {m.value: m for m in MissReason}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _pack_fields(value: Any, defaults: Mapping[str, Any]) -> dict[str, Any]:
+    packed = {}
+    for field in attrs.fields(type(value)):
+        item = getattr(value, field.name)
+        if field.name in defaults and item == defaults[field.name]:
+            continue
+        packed[field.name] = _plain(item)
+    return packed
+
+
+def _pack_session(record: SessionRecord) -> list[Any]:
+    return [record.number, record.held_on.isoformat(), record.inferred]
+
+
+def _unpack_session(item: Any) -> SessionRecord:
+    if isinstance(item, SessionRecord):  # a snapshot taken before packing
+        return item
+    number, held_on, inferred = item
+    return SessionRecord(number, dt.date.fromisoformat(held_on), inferred)
+
+
+def _pack_assignment(a: Assignment) -> dict[str, Any]:
+    packed: dict[str, Any] = {
+        "id": a.id,
+        "session": a.session,
+        "assigned_on": a.assigned_on.isoformat(),
+        "spec": _pack_fields(a.spec, _SPEC_DEFAULTS),
+    }
+    if a.resolution is not None:
+        packed["resolution"] = _pack_fields(a.resolution, _RESOLUTION_DEFAULTS)
+    return packed
+
+
+def _unpack_assignment(item: Any) -> Assignment:
+    if isinstance(item, Assignment):  # a snapshot taken before packing
+        return item
+    spec = dict(item["spec"])
+    spec["format"] = _FORMATS[spec["format"]]
+    spec["size"] = _SIZES[spec["size"]]
+    if "frequency" in spec:
+        spec["frequency"] = _FREQUENCIES[spec["frequency"]]
+    resolution = None
+    packed = item.get("resolution")
+    if packed is not None:
+        fields = dict(packed)
+        fields["outcome"] = _OUTCOMES[fields["outcome"]]
+        if "reasons" in fields:
+            fields["reasons"] = tuple(_REASONS[r] for r in fields["reasons"])
+        resolution = Resolution(**fields)
+    return Assignment(
+        id=item["id"],
+        session=item["session"],
+        spec=AssignmentSpec(**spec),
+        assigned_on=dt.date.fromisoformat(item["assigned_on"]),
+        resolution=resolution,
+    )

@@ -1,0 +1,43 @@
+"""The CQRS read side: a disposable SQLite file kept current from the event log.
+
+:class:`ReadModel` pulls the event store's notification log and projects each
+client's case into the tables ``clients``, ``assignments``, ``reviews``,
+``changes`` and ``client_summary`` (see docs/readmodel.md), writing the rows
+and the tracking position in one transaction. sqlite-utils is imported only
+when the schema needs a migration, so importing this package is cheap.
+"""
+
+from hwcore.readmodel.projection import (
+    RECENT_SESSIONS,
+    TREND_MARGIN,
+    ClientSummary,
+    case_rows,
+    summarize,
+)
+from hwcore.readmodel.schema import ALL_TABLES, MIGRATION_NAMES, MIGRATION_SET, VIEW_TABLES
+from hwcore.readmodel.store import (
+    BATCH_SIZE,
+    EventSource,
+    EventStoreSource,
+    Progress,
+    ReadModel,
+    readmodel_error_message,
+)
+
+__all__ = [
+    "ALL_TABLES",
+    "BATCH_SIZE",
+    "MIGRATION_NAMES",
+    "MIGRATION_SET",
+    "RECENT_SESSIONS",
+    "TREND_MARGIN",
+    "VIEW_TABLES",
+    "ClientSummary",
+    "EventSource",
+    "EventStoreSource",
+    "Progress",
+    "ReadModel",
+    "case_rows",
+    "readmodel_error_message",
+    "summarize",
+]

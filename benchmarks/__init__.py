@@ -1,0 +1,1 @@
+"""hw benchmarks: measured side by side with their floors (run with ``make bench``)."""

@@ -1,0 +1,678 @@
+"""``make bench``: hw measured side by side with its floors, in the same run.
+
+Usage: ``python -m benchmarks.run [--only KEY,KEY] [--runs N] [--quick]``
+
+Every figure is the median of several runs (min and max beside it). A
+benchmark whose command does not exist yet is listed as "not available yet:
+<reason>" and recorded with ``"status": "unavailable"``. Results go to
+``benchmarks/results.json`` and a table on stdout. See docs/performance.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from benchmarks import data
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = Path(__file__).resolve().parent / "results.json"
+BIN = Path(sys.executable).parent
+HW = str(BIN / "hw")
+PY = sys.executable
+FLOOR_IMPORTS = "import eventsourcing.application, eventsourcing.sqlite, click"
+CASELOAD_CLIENTS = 5000
+TUI_CLIENTS = 1000
+IMPORT_ROWS = 100_000
+PG_WRITERS = 8
+PG_CLIENTS = 4
+PG_EVENTS_PER_WRITER = 150
+
+
+class Unavailable(Exception):
+    """The command a benchmark needs does not exist yet."""
+
+
+# ------------------------------------------------------------------ results
+
+
+@dataclass
+class Figure:
+    """One measured quantity: its samples and unit."""
+
+    name: str
+    samples: list[float]
+    unit: str
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON shape: median, min, max, runs, unit."""
+        return {
+            "median": statistics.median(self.samples),
+            "min": min(self.samples),
+            "max": max(self.samples),
+            "runs": len(self.samples),
+            "unit": self.unit,
+        }
+
+
+@dataclass
+class Result:
+    """One benchmark key: its figures, target and verdict."""
+
+    key: str
+    target: str
+    status: str = "ok"
+    reason: str = ""
+    figures: list[Figure] = field(default_factory=list)
+    derived: dict[str, float] = field(default_factory=dict)
+    met: bool | None = None
+    notes: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def add(self, name: str, samples: Sequence[float], unit: str) -> Figure:
+        """Record a figure."""
+        figure = Figure(name, list(samples), unit)
+        self.figures.append(figure)
+        return figure
+
+    def median(self, name: str) -> float:
+        """The median of a recorded figure."""
+        for f in self.figures:
+            if f.name == name:
+                return statistics.median(f.samples)
+        raise KeyError(name)
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON shape of the key."""
+        return {
+            "status": self.status,
+            "reason": self.reason,
+            "target": self.target,
+            "met": self.met,
+            "figures": {f.name: f.as_dict() for f in self.figures},
+            "derived": self.derived,
+            "notes": self.notes,
+            "seconds": round(self.seconds, 1),
+        }
+
+
+# ---------------------------------------------------------------- processes
+
+
+@dataclass
+class Child:
+    """A finished child process: wall time, exit code, peak RSS, output."""
+
+    wall: float
+    returncode: int
+    maxrss_mib: float
+    stdout: str
+    stderr: str
+
+    def json(self) -> Any:
+        """The last stdout line as JSON (children print one JSON line)."""
+        lines = [line for line in self.stdout.splitlines() if line.strip()]
+        if self.returncode != 0 or not lines:
+            tail = self.stderr.strip().splitlines()[-1:] or ["no output"]
+            msg = f"child failed (exit {self.returncode}): {tail[0]}"
+            raise RuntimeError(msg)
+        return json.loads(lines[-1])
+
+
+def run_child(
+    argv: Sequence[str], env: dict[str, str] | None = None, timeout: float = 600
+) -> Child:
+    """Run one process; peak RSS of exactly that process comes from os.wait4."""
+    full_env = {**os.environ, **(env or {})}
+    full_env["HW_BENCH_T0"] = repr(time.time())
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(list(argv), stdout=out, stderr=err, env=full_env, cwd=ROOT)
+        deadline = time.monotonic() + timeout
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.monotonic() > deadline:
+                proc.kill()
+                pid, status, usage = os.wait4(proc.pid, 0)
+                break
+            time.sleep(0.002)
+        wall = time.perf_counter() - t0
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        return Child(
+            wall=wall,
+            returncode=proc.returncode,
+            maxrss_mib=usage.ru_maxrss / 1024,
+            stdout=out.read().decode("utf-8", "replace"),
+            stderr=err.read().decode("utf-8", "replace"),
+        )
+
+
+def child(name: str, *args: str, env: dict[str, str] | None = None) -> Child:
+    """Run a workload of :mod:`benchmarks.children` in a fresh process."""
+    return run_child([PY, "-m", "benchmarks.children", name, *args], env=env)
+
+
+def hw(*args: str, home: Path | str | None = None, env: dict[str, str] | None = None) -> Child:
+    """Run the ``hw`` CLI."""
+    full = dict(env or {})
+    if home is not None:
+        full["HW_HOME"] = str(home)
+    return run_child([HW, *args], env=full)
+
+
+def require_hw(*command: str) -> None:
+    """Raise Unavailable unless ``hw COMMAND --help`` works."""
+    if not Path(HW).exists():
+        msg = f"`hw {' '.join(command)}`: the hw console script is not installed"
+        raise Unavailable(msg)
+    probe = run_child([HW, *command, "--help"], env={"HW_HOME": tempfile.gettempdir()})
+    if probe.returncode != 0:
+        lines = (probe.stderr or probe.stdout).strip().splitlines()
+        last = lines[-1] if lines else f"exit {probe.returncode}"
+        msg = f"`hw {' '.join(command)}` does not exist yet ({last.strip()[:120]})"
+        raise Unavailable(msg)
+
+
+def checked(c: Child, what: str) -> Child:
+    """The child, or RuntimeError naming what failed and the last stderr line."""
+    if c.returncode != 0:
+        tail = (c.stderr.strip().splitlines() or ["no output"])[-1]
+        msg = f"{what} failed (exit {c.returncode}): {tail[:200]}"
+        raise RuntimeError(msg)
+    return c
+
+
+def scratch() -> Path:
+    """A scratch folder on the same disk as the generated homes."""
+    path = data.DATA_DIR / "scratch"
+    path.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(dir=path))
+
+
+def event_count(home: Path) -> int:
+    """How many events a home's log holds (its last notification id)."""
+    db = sqlite3.connect(f"file:{home / 'events.sqlite'}?mode=ro", uri=True)
+    try:
+        row = db.execute("SELECT max(rowid) FROM stored_events").fetchone()
+    finally:
+        db.close()
+    return int(row[0] or 0)
+
+
+# --------------------------------------------------------------- benchmarks
+
+
+@dataclass
+class Context:
+    """Shared state of one harness run."""
+
+    runs: int
+    heavy_runs: int
+    big_home: Path
+    tui_home: Path
+    peak: dict[str, list[float]] = field(default_factory=dict)
+
+
+def floor_ms(ctx: Context) -> list[float]:
+    """Wall ms of the import floor: python + eventsourcing + click."""
+    return [
+        checked(run_child([PY, "-c", FLOOR_IMPORTS]), "floor").wall * 1000 for _ in range(ctx.runs)
+    ]
+
+
+def bench_cli_plan(ctx: Context, r: Result) -> None:
+    """``hw plan BIG1000`` vs the import floor."""
+    require_hw("plan")
+    checked(hw("plan", data.BIG_CLIENT, home=ctx.big_home), "hw plan")  # warm-up
+    plan = []
+    floor = floor_ms(ctx)
+    for _ in range(ctx.runs):
+        plan.append(checked(hw("plan", data.BIG_CLIENT, home=ctx.big_home), "hw plan").wall * 1000)
+    r.add("hw plan BIG1000", plan, "ms")
+    r.add("floor: python -c import eventsourcing+click", floor, "ms")
+    ratio = statistics.median(plan) / statistics.median(floor)
+    r.derived["ratio"] = ratio
+    r.met = ratio <= 1.5
+
+
+def bench_cli_caseload(ctx: Context, r: Result) -> None:
+    """``hw caseload`` on 5,000 clients vs the import floor."""
+    require_hw("caseload")
+    first = checked(hw("caseload", home=ctx.big_home), "hw caseload")  # warm-up (catch-up)
+    r.notes.append(f"first (warm-up) run: {first.wall * 1000:.0f} ms")
+    times, rss = [], []
+    floor = floor_ms(ctx)
+    for _ in range(ctx.runs):
+        c = checked(hw("caseload", home=ctx.big_home), "hw caseload")
+        times.append(c.wall * 1000)
+        rss.append(c.maxrss_mib)
+    r.add("hw caseload (5,001 clients)", times, "ms")
+    r.add("floor: python -c import eventsourcing+click", floor, "ms")
+    ctx.peak["hw caseload"] = rss
+    ratio = statistics.median(times) / statistics.median(floor)
+    r.derived["ratio"] = ratio
+    r.met = ratio <= 2.0
+
+
+def bench_append(ctx: Context, r: Result) -> None:
+    """One event per command: hw vs bare eventsourcing vs raw sqlite3."""
+    n = "600"
+    env = {"HW_BENCH_SCRATCH": str(scratch())}
+    samples: dict[str, list[float]] = {"hw": [], "eventsourcing": [], "sqlite3": []}
+    for _ in range(max(3, ctx.runs // 2)):
+        for variant, values in samples.items():
+            values.append(child("append", variant, n, env=env).json()["events_per_s"])
+    r.add("hw (hwcore.application, note_change)", samples["hw"], "events/s")
+    r.add("bare eventsourcing (get+trigger+save)", samples["eventsourcing"], "events/s")
+    r.add("raw sqlite3 INSERT+COMMIT (same sync)", samples["sqlite3"], "events/s")
+    ratio = statistics.median(samples["hw"]) / statistics.median(samples["eventsourcing"])
+    r.derived["hw_vs_eventsourcing"] = ratio
+    r.derived["hw_vs_sqlite3"] = statistics.median(samples["hw"]) / statistics.median(
+        samples["sqlite3"]
+    )
+    r.met = ratio >= 0.8
+
+
+def bench_import(ctx: Context, r: Result) -> None:
+    """``hw import`` of a 100,000-row CSV into an empty home."""
+    csv_path = data.import_csv(IMPORT_ROWS)
+    rates = []
+    try:
+        require_hw("import")
+    except Unavailable:
+        available = False
+        reason = sys.exc_info()[1]
+    else:
+        available = True
+        reason = None
+    for _ in range(ctx.heavy_runs):
+        home = scratch()
+        try:
+            if available:
+                c = checked(hw("import", str(csv_path), home=home), "hw import")
+                rates.append(event_count(home) / c.wall)
+            else:
+                break
+        finally:
+            shutil.rmtree(home, ignore_errors=True)
+    if rates:
+        r.add("hw import 100,000 rows (wall, incl. start-up)", rates, "events/s")
+        r.met = statistics.median(rates) >= 5000
+    else:
+        raise Unavailable(str(reason))
+
+
+def bench_planner(ctx: Context, r: Result) -> None:
+    """Cold process: open + load (snapshots) + plan BIG1000; and the computation alone."""
+    load_plan, compute, warm = [], [], []
+    version = 0
+    for _ in range(ctx.runs):
+        out = child("planner", str(ctx.big_home), data.BIG_CLIENT, "15").json()
+        load_plan.append(out["load_plan_ms"])
+        warm.append(out["load_warm_ms"])
+        compute.extend(out["compute_ms"])
+        version = out["version"]
+    r.add("open+load+plan, cold process (after imports)", load_plan, "ms")
+    r.add("load again, warm process", warm, "ms")
+    r.add("build_planner alone", compute, "ms")
+    r.notes.append(f"{data.BIG_CLIENT}: {data.BIG_ASSIGNMENTS} assignments, {version} events")
+    r.met = statistics.median(load_plan) <= 50 and statistics.median(compute) <= 10
+
+
+def bench_rebuild(ctx: Context, r: Result) -> None:
+    """``hw readmodel rebuild`` vs reading the same notification log without writing."""
+    events = event_count(ctx.big_home)
+    floor, rates, rss = [], [], []
+    for _ in range(ctx.heavy_runs):
+        out = child("readfloor", str(ctx.big_home)).json()
+        floor.append(out["events"] / out["seconds"])
+    r.add("floor: read+decode the notification log", floor, "events/s")
+    require_hw("readmodel", "rebuild")
+    for _ in range(ctx.heavy_runs):
+        c = checked(hw("readmodel", "rebuild", home=ctx.big_home), "hw readmodel rebuild")
+        rates.append(events / c.wall)
+        rss.append(c.maxrss_mib)
+    r.add("hw readmodel rebuild (wall, incl. start-up)", rates, "events/s")
+    ctx.peak["hw readmodel rebuild"] = rss
+    ratio = statistics.median(rates) / statistics.median(floor)
+    r.derived["ratio"] = ratio
+    r.met = ratio >= 0.3
+
+
+def bench_tui(ctx: Context, r: Result) -> None:
+    """First painted caseload (1,000 clients) vs a bare Textual app's static screen."""
+    from benchmarks.tuidriver import find_hw_app_class
+
+    try:
+        find_hw_app_class()
+    except LookupError as e:
+        raise Unavailable(f"`hw tui`: {e}") from None
+    bare, hw_ms = [], []
+    rows = 0
+    for _ in range(ctx.runs):
+        bare.append(child("tui", "bare", str(ctx.tui_home)).json()["ms"])
+        out = child("tui", "hw", str(ctx.tui_home)).json()
+        hw_ms.append(out["ms"])
+        rows = out["rows"]
+    r.add("hw TUI: launch to first painted caseload", hw_ms, "ms")
+    r.add("floor: bare Textual app, static screen", bare, "ms")
+    r.notes.append(f"caseload rows painted: {rows}")
+    ratio = statistics.median(hw_ms) / statistics.median(bare)
+    r.derived["ratio"] = ratio
+    r.met = ratio <= 1.5
+
+
+def bench_postgres(ctx: Context, r: Result) -> None:
+    """8 concurrent writer processes on one PostgreSQL log: events/s and lost events."""
+    try:
+        sys.path.insert(0, str(ROOT))
+        from tests.pgserver import PgServer, PgServerError, find_bindir
+    except ImportError as e:
+        raise Unavailable(f"tests/pgserver.py (the throwaway cluster helper): {e}") from None
+    try:
+        find_bindir()
+        import psycopg  # noqa: F401
+    except (PgServerError, ImportError) as e:
+        raise Unavailable(str(e)) from None
+    # The cluster runs as the `postgres` user when we are root: put it under a
+    # folder that user can reach (/tmp may be 0700 here).
+    pg_parent = data.DATA_DIR / "pg"
+    pg_parent.mkdir(parents=True, exist_ok=True)
+    saved_tempdir = tempfile.tempdir
+    tempfile.tempdir = str(pg_parent)
+    try:
+        server = PgServer()
+    finally:
+        tempfile.tempdir = saved_tempdir
+    try:
+        server.start()
+        r.notes.append(
+            "cluster from tests/pgserver.py: fsync=off, loopback TCP (events/s is an upper bound)"
+        )
+        rates, lost, failed, dupes = [], [], [], []
+        for _ in range(ctx.heavy_runs):
+            url = server.create_database()
+            _prepare_pg(url)
+            procs = [
+                subprocess.Popen(
+                    [
+                        PY,
+                        "-m",
+                        "benchmarks.children",
+                        "pgwriter",
+                        url,
+                        str(w),
+                        str(PG_EVENTS_PER_WRITER),
+                        str(PG_CLIENTS),
+                    ],
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.PIPE,
+                    cwd=ROOT,
+                    text=True,
+                    env={**os.environ, "HW_BENCH_SCRATCH": str(scratch())},
+                )
+                for w in range(PG_WRITERS)
+            ]
+            outs = []
+            for p in procs:
+                stdout, stderr = p.communicate(timeout=300)
+                if p.returncode != 0:
+                    tail = (stderr.strip().splitlines() or ["no output"])[-1]
+                    msg = f"postgres writer failed (exit {p.returncode}): {tail[:200]}"
+                    raise RuntimeError(msg)
+                outs.append(json.loads(stdout.strip().splitlines()[-1]))
+            acked = sum(o["acked"] for o in outs)
+            span = max(o["end"] for o in outs) - min(o["start"] for o in outs)
+            counted = child("pgcount", url, str(PG_CLIENTS)).json()
+            found = counted["found"]
+            missing = sum(
+                max(0, o["acked"] - found.get(str(o["writer"]), 0)) for o in outs
+            )
+            rates.append(acked / span)
+            lost.append(float(missing))
+            failed.append(float(sum(o["failed"] for o in outs)))
+            dupes.append(float(counted["duplicates"]))
+            server.drop_database(url)
+        r.add(f"{PG_WRITERS} writers, {PG_CLIENTS} shared clients", rates, "events/s")
+        r.add("lost (acknowledged but not stored)", lost, "events")
+        r.add("refused after retries (ConcurrencyError)", failed, "commands")
+        r.add("stored twice", dupes, "events")
+        r.met = max(lost) == 0 and max(dupes) == 0
+    finally:
+        server.stop()
+
+
+def _prepare_pg(url: str) -> None:
+    """Create the tables and the shared clients before the writers start."""
+    code = (
+        "import sys, tempfile\n"
+        "from hwcore.bootstrap import open_application\n"
+        "app = open_application(database_url=sys.argv[1], home=tempfile.gettempdir())\n"
+        f"for i in range({PG_CLIENTS}):\n"
+        "    app.register_client(f'P{i:02d}')\n"
+        "    app.hold_session(f'P{i:02d}', 1, '2026-01-05')\n"
+        "app.close()\n"
+    )
+    checked(run_child([PY, "-c", code, url]), "preparing the PostgreSQL database")
+
+
+def bench_peak(ctx: Context, r: Result) -> None:
+    """Peak RSS of the caseload and rebuild processes measured above."""
+    if not ctx.peak:
+        msg = "`hw caseload` and `hw readmodel rebuild` have not run (see their rows)"
+        raise Unavailable(msg)
+    for name, values in ctx.peak.items():
+        r.add(f"peak RSS: {name}", values, "MiB")
+    r.met = None
+
+
+BENCHMARKS: dict[str, tuple[str, Callable[[Context, Result], None]]] = {
+    "cli_plan": ("ratio <= 1.5", bench_cli_plan),
+    "planner_1000": ("load+plan <= 50 ms; compute <= 10 ms", bench_planner),
+    "append": ("hw >= 0.8 x bare eventsourcing", bench_append),
+    "import": (">= 5,000 events/s", bench_import),
+    "rebuild": (">= 0.3 x the read floor", bench_rebuild),
+    "cli_caseload": ("ratio <= 2.0", bench_cli_caseload),
+    "tui_first_paint": ("ratio <= 1.5", bench_tui),
+    "postgres_writers": ("lost = 0", bench_postgres),
+    "peak_mib": ("printed", bench_peak),
+}
+
+
+# ------------------------------------------------------------------ environment
+
+
+def environment() -> dict[str, Any]:
+    """CPU count, Python, SQLite, PostgreSQL and library versions."""
+    env: dict[str, Any] = {
+        "cpu_count": os.cpu_count(),
+        "cpus_usable": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None,
+        "machine": platform.machine(),
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version,
+    }
+    for dist in ("eventsourcing", "click", "textual", "sqlite-utils", "psycopg", "hw"):
+        try:
+            env[dist] = metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            env[dist] = None
+    postgres = shutil.which("postgres")
+    env["postgresql"] = None
+    if postgres:
+        out = subprocess.run([postgres, "--version"], capture_output=True, text=True, check=False)
+        env["postgresql"] = out.stdout.strip() or None
+    try:
+        env["load_average"] = os.getloadavg()
+    except OSError:
+        env["load_average"] = None
+    return env
+
+
+# ------------------------------------------------------------------- output
+
+
+def fmt(value: float) -> str:
+    """A number for the table."""
+    if value >= 1000:
+        return f"{value:,.0f}"
+    if value >= 10:
+        return f"{value:.1f}"
+    return f"{value:.2f}"
+
+
+def table(results: Sequence[Result]) -> str:
+    """The results as a fixed-width table."""
+    head = f"{'key':<17} {'figure':<47} {'median':>10} {'min':>10} {'max':>10}  unit"
+    lines = [head, "-" * len(head)]
+    for r in results:
+        verdict = {True: "MET", False: "MISSED", None: ""}[r.met]
+        if r.status != "ok":
+            lines.append(f"{r.key:<17} {r.reason}")
+            continue
+        first = True
+        for f in r.figures:
+            d = f.as_dict()
+            label = r.key if first else ""
+            lines.append(
+                f"{label:<17} {f.name[:47]:<47} {fmt(d['median']):>10} {fmt(d['min']):>10}"
+                f" {fmt(d['max']):>10}  {f.unit}"
+            )
+            first = False
+        for name, value in r.derived.items():
+            lines.append(f"{'':<17} {name:<47} {fmt(value):>10}")
+        lines.append(f"{'':<17} target: {r.target} -> {verdict or 'n/a'}")
+        lines.extend(f"{'':<17} note: {n}" for n in r.notes)
+    return "\n".join(lines)
+
+
+def markdown_table(results: Sequence[Result]) -> str:
+    """The results as a Markdown table (for docs/performance.md)."""
+    lines = [
+        "| key | figure | median | min | max | unit | target | met |",
+        "|---|---|---:|---:|---:|---|---|---|",
+    ]
+    for r in results:
+        verdict = {True: "yes", False: "**no**", None: ""}[r.met]
+        if r.status != "ok":
+            lines.append(f"| `{r.key}` | {r.reason} | | | | | {r.target} | {r.status} |")
+            continue
+        for i, f in enumerate(r.figures):
+            d = f.as_dict()
+            lines.append(
+                f"| {'`' + r.key + '`' if i == 0 else ''} | {f.name} | {fmt(d['median'])}"
+                f" | {fmt(d['min'])} | {fmt(d['max'])} | {f.unit}"
+                f" | {r.target if i == 0 else ''} | {verdict if i == 0 else ''} |"
+            )
+        for name, value in r.derived.items():
+            lines.append(f"| | {name} | {fmt(value)} | | | | | |")
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------- main
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the benchmarks, print the table, write results.json."""
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__)
+    parser.add_argument("--only", default="", help="comma-separated keys to run")
+    parser.add_argument("--runs", type=int, default=7, help="runs of the light benchmarks")
+    parser.add_argument("--heavy-runs", type=int, default=3, help="runs of the heavy ones")
+    parser.add_argument("--quick", action="store_true", help="3 light runs, 1 heavy run")
+    parser.add_argument("--output", type=Path, default=RESULTS)
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.runs, args.heavy_runs = 3, 1
+    keys = [k.strip() for k in args.only.split(",") if k.strip()] or list(BENCHMARKS)
+    unknown = [k for k in keys if k not in BENCHMARKS]
+    if unknown:
+        parser.error(f"unknown key(s) {', '.join(unknown)}: allowed are {', '.join(BENCHMARKS)}")
+    started = time.perf_counter()
+    load_before = os.getloadavg()
+    # Byte-compile hw as an installed wheel would be: with PYTHONDONTWRITEBYTECODE
+    # set, every `hw` start would otherwise recompile hwcore from source.
+    subprocess.run(
+        [PY, "-m", "compileall", "-q", str(ROOT / "src"), str(ROOT / "benchmarks")],
+        check=False,
+        capture_output=True,
+    )
+    print(f"hw benchmarks: {len(keys)} keys, {args.runs} light / {args.heavy_runs} heavy runs")
+    print("preparing generated data (cached in benchmarks/.data/) ...", flush=True)
+    t0 = time.perf_counter()
+    ctx = Context(
+        runs=args.runs,
+        heavy_runs=args.heavy_runs,
+        big_home=data.home("caseload", CASELOAD_CLIENTS, big=True),
+        tui_home=data.home("tui", TUI_CLIENTS, big=False),
+    )
+    data.import_csv(IMPORT_ROWS)
+    prepare_s = time.perf_counter() - t0
+    results: list[Result] = []
+    for key in keys:
+        target, func = BENCHMARKS[key]
+        r = Result(key, target)
+        print(f"  {key} ...", end="", flush=True)
+        t = time.perf_counter()
+        try:
+            func(ctx, r)
+        except Unavailable as e:
+            r.status, r.reason, r.figures, r.met = "unavailable", f"not available yet: {e}", [], None
+        except Exception as e:  # a broken benchmark must not hide the others
+            r.status, r.reason, r.met = "error", f"error: {type(e).__name__}: {e}", None
+        r.seconds = time.perf_counter() - t
+        print(f" {r.seconds:.1f} s {r.status}", flush=True)
+        results.append(r)
+    shutil.rmtree(data.DATA_DIR / "scratch", ignore_errors=True)
+    total = time.perf_counter() - started
+    report = {
+        "generated_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "environment": environment(),
+        "data": {
+            "generator_version": data.GENERATOR_VERSION,
+            "caseload_home": data.home_info(ctx.big_home),
+            "tui_home": data.home_info(ctx.tui_home),
+            "import_rows": IMPORT_ROWS,
+            "prepare_seconds": round(prepare_s, 1),
+        },
+        "runs": {"light": args.runs, "heavy": args.heavy_runs},
+        "load_average_at_start": load_before,
+        "total_seconds": round(total, 1),
+        "results": {r.key: r.as_dict() for r in results},
+    }
+    args.output.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    print()
+    print(table(results))
+    missed = [r.key for r in results if r.met is False]
+    other = [r.key for r in results if r.status != "ok"]
+    print()
+    print(f"total {total:.0f} s (data preparation {prepare_s:.0f} s); results: {args.output}")
+    if missed:
+        print(f"targets missed: {', '.join(missed)}")
+    if other:
+        print(f"not measured: {', '.join(other)}")
+    if os.environ.get("HW_BENCH_MARKDOWN"):
+        print()
+        print(markdown_table(results))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

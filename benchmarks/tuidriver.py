@@ -1,0 +1,92 @@
+"""Headless first-paint driver for the TUI benchmark (Textual ``App.run_test``).
+
+``bare``: a Textual app painting one static screen (the floor).
+``hw``: the hw TUI on a home, until its caseload table shows its rows.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import time
+from typing import Any
+
+PAINT_TIMEOUT = 30.0
+"""Seconds to wait for the caseload to appear before giving up."""
+
+
+def _bare_app() -> Any:
+    from textual.app import App, ComposeResult
+    from textual.widgets import Static
+
+    class Bare(App[None]):
+        def compose(self) -> ComposeResult:
+            yield Static("hw benchmark floor: a static screen")
+
+    return Bare()
+
+
+def find_hw_app_class() -> Any:
+    """The hw TUI's App subclass (hwtui.app), or raise LookupError with the reason."""
+    from textual.app import App
+
+    try:
+        module = importlib.import_module("hwtui.app")
+    except ModuleNotFoundError as e:
+        msg = f"hwtui.app does not exist ({e.name})"
+        raise LookupError(msg) from None
+    classes = [
+        obj
+        for obj in vars(module).values()
+        if inspect.isclass(obj) and issubclass(obj, App) and obj.__module__ == module.__name__
+    ]
+    if not classes:
+        msg = "hwtui.app defines no Textual App subclass"
+        raise LookupError(msg)
+    return classes[0]
+
+
+def _hw_app(home: str) -> Any:
+    cls = find_hw_app_class()
+    params = inspect.signature(cls).parameters
+    for name in ("home", "hw_home"):
+        if name in params:
+            return cls(**{name: home})
+    from hwcore.bootstrap import open_application
+
+    for name in ("app", "application", "hw", "service"):
+        if name in params:
+            return cls(**{name: open_application(home)})
+    msg = f"cannot tell how to build {cls.__name__}{inspect.signature(cls)} on a home"
+    raise LookupError(msg)
+
+
+def _caseload_rows(app: Any) -> int:
+    from textual.widgets import DataTable, ListView, OptionList
+
+    best = 0
+    for widget in app.screen.query("*"):
+        if isinstance(widget, DataTable):
+            best = max(best, widget.row_count)
+        elif isinstance(widget, ListView | OptionList):
+            best = max(best, len(widget.children) if isinstance(widget, ListView) else widget.option_count)
+    return best
+
+
+async def first_paint(mode: str, home: str) -> tuple[float, int]:
+    """Wall time (time.time()) at the first painted screen, and the rows shown."""
+    app = _bare_app() if mode == "bare" else _hw_app(home)
+    async with app.run_test(headless=True, size=(120, 40)) as pilot:
+        await pilot.pause()
+        if mode == "bare":
+            return time.time(), 0
+        deadline = time.monotonic() + PAINT_TIMEOUT
+        while True:
+            rows = _caseload_rows(app)
+            if rows > 0:
+                await pilot.pause()
+                return time.time(), rows
+            if time.monotonic() > deadline:
+                msg = "the hw TUI showed no caseload rows within 30 s"
+                raise TimeoutError(msg)
+            await pilot.pause(0.01)

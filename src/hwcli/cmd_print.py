@@ -1,0 +1,196 @@
+"""``hw config set|get|unset|list`` (clinic branding) and ``hw print plan|handout``.
+
+markdown-pdf, PyMuPDF and icalendar are imported by hwcore only while a
+document is being rendered: these commands add nothing to ``hw``'s start-up.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from hwcli.common import echo_json, fail, json_option, pass_app
+
+if TYPE_CHECKING:
+    from hwcore.application import HwApplication
+
+KEYS_HELP = "clinic.name, clinic.logo, clinic.accent, clinic.footer, paper"
+
+
+# ------------------------------------------------------------------ config
+
+
+@click.group("config")
+def config_group() -> None:
+    """Clinic branding for printouts: name, logo, accent colour, footer, paper.
+
+    \b
+    Keys:
+      clinic.name    the clinic's name, printed at the top of every page
+      clinic.logo    a PNG or JPEG file (copied into the hw home)
+      clinic.accent  the accent colour: #RRGGBB or a CSS colour name
+      clinic.footer  a footer line: address, phone
+      paper          A4 or Letter
+    """
+
+
+@config_group.command("set")
+@click.argument("key", metavar="KEY")
+@click.argument("value")
+@pass_app
+def config_set(app: HwApplication, key: str, value: str) -> None:
+    """Set KEY to VALUE (KEY: clinic.name, clinic.logo, clinic.accent, clinic.footer, paper)."""
+    stored = app.config_set(key, value)
+    click.echo(f"{key.strip().lower()} = {stored}")
+
+
+@config_group.command("get")
+@click.argument("key", metavar="KEY")
+@pass_app
+def config_get(app: HwApplication, key: str) -> None:
+    """Print KEY's value (nothing, exit 0, when it is unset)."""
+    value = app.config_get(key)
+    if value is not None:
+        click.echo(value)
+
+
+@config_group.command("unset")
+@click.argument("key", metavar="KEY")
+@pass_app
+def config_unset(app: HwApplication, key: str) -> None:
+    """Remove KEY's value (the copied logo file too)."""
+    removed = app.config_unset(key)
+    name = key.strip().lower()
+    click.echo(f"{name} removed" if removed else f"{name} was not set")
+
+
+@config_group.command("list")
+@json_option
+@pass_app
+def config_list(app: HwApplication, as_json: bool) -> None:
+    """Every key with its value."""
+    values = app.config_list()
+    if as_json:
+        echo_json(values)
+        return
+    width = max(len(k) for k in values)
+    for key, value in values.items():
+        click.echo(f"{key.ljust(width)}  {value if value is not None else '(unset)'}")
+
+
+# ------------------------------------------------------------------ print
+
+
+@click.group("print")
+def print_group() -> None:
+    """Print the planner for the record, or a client's handout (PDF, .ics)."""
+
+
+def _as_of(text: str | None) -> tuple[int | None, str | None]:
+    if text is None:
+        return None, None
+    value = text.strip()
+    try:
+        return int(value), None
+    except ValueError:
+        pass
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        fail(f"invalid as-of {text!r}: allowed a session number or a date YYYY-MM-DD")
+    return None, value
+
+
+@print_group.command("plan")
+@click.argument("client")
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    metavar="FILE.pdf",
+    help="Where to write the PDF (default: CLIENT-planner.pdf here).",
+)
+@click.option(
+    "--as-of",
+    "as_of",
+    metavar="SESSION|DATE",
+    help="The planner as it stood at a past session number or date (YYYY-MM-DD).",
+)
+@json_option
+@pass_app
+def print_plan(
+    app: HwApplication, client: str, output: str | None, as_of: str | None, as_json: bool
+) -> None:
+    """Print CLIENT's Between-Session System Planner to a branded PDF."""
+    session, date = _as_of(as_of)
+    path = app.print_plan(client, output, as_of_session=session, as_of_date=date)
+    if as_json:
+        echo_json({"pdf": str(path)})
+    else:
+        click.echo(f"wrote {path}")
+
+
+@print_group.command("handout")
+@click.argument("client")
+@click.argument("assignment", default="latest", metavar="[ASSIGNMENT|latest]")
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    metavar="FILE.pdf",
+    help="Where to write the PDF (default: CLIENT-handout-N.pdf here).",
+)
+@click.option(
+    "--ics",
+    metavar="FILE.ics",
+    help="Also write the planned occasions, each with a reminder, as a calendar file.",
+)
+@click.option("--large-print", is_flag=True, help="Larger text and tick boxes.")
+@click.option(
+    "--at",
+    metavar="HH:MM",
+    help="Time of day of the calendar reminders (default: a time in when/where, else 19:00).",
+)
+@click.option(
+    "--remind",
+    type=click.IntRange(0, 1440),
+    default=10,
+    show_default=True,
+    metavar="MINUTES",
+    help="Minutes before each occasion the calendar reminder fires.",
+)
+@json_option
+@pass_app
+def print_handout(
+    app: HwApplication,
+    client: str,
+    assignment: str,
+    output: str | None,
+    ics: str | None,
+    large_print: bool,
+    at: str | None,
+    remind: int,
+    as_json: bool,
+) -> None:
+    """Print CLIENT's one-page handout for ASSIGNMENT (its number, or 'latest')."""
+    path = app.print_handout(
+        client,
+        assignment,
+        output,
+        ics=ics,
+        large_print=large_print,
+        at=at,
+        reminder_minutes=remind,
+    )
+    ics_path = None
+    if ics is not None:
+        ics_path = str(Path(ics).expanduser().absolute())
+    if as_json:
+        echo_json({"pdf": str(path), "ics": ics_path})
+        return
+    click.echo(f"wrote {path}")
+    if ics_path is not None:
+        click.echo(f"wrote {ics_path}")

@@ -1,0 +1,218 @@
+"""``hw caseload``, ``hw audit`` and ``hw readmodel rebuild|status``.
+
+The caseload is answered from the read model (``readmodel.sqlite`` in the hw
+home, caught up with the event log first); the audit trail is computed from
+the event log itself.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from hwcli.common import echo_json, json_option, pass_app, percent, table
+
+if TYPE_CHECKING:
+    from hwcore.application import AuditEntry, CaseloadEntry, HwApplication
+
+TREND_MARKS = {"up": "up", "down": "down", "flat": "flat", None: "-"}
+
+
+# ------------------------------------------------------------------ caseload
+
+
+@click.command("caseload")
+@click.option("--due", is_flag=True, help="Only the clients whose review is due.")
+@json_option
+@pass_app
+def caseload(app: HwApplication, due: bool, as_json: bool) -> None:
+    """Every client, the ones who need attention first (due, triggers, low completion)."""
+    entries = app.caseload(due_only=due)
+    if as_json:
+        echo_json(entries)
+        return
+    click.echo(render_caseload(entries, due_only=due))
+
+
+def render_caseload(entries: Sequence[CaseloadEntry], *, due_only: bool = False) -> str:
+    """One line per client: last session, completion, trend, next review, due, triggers."""
+    if not entries:
+        return "no client is due for review" if due_only else "no clients yet"
+    rows = []
+    for e in entries:
+        last = f"{e.last_session} ({e.last_session_date})" if e.last_session else "-"
+        rows.append(
+            (
+                e.client,
+                last,
+                percent(e.completion_rate),
+                percent(e.recent_rate),
+                TREND_MARKS.get(e.trend, e.trend),
+                e.next_review_session or "-",
+                "DUE" if e.due else "",
+                ", ".join(e.triggers) or "-",
+            )
+        )
+    return table(
+        [
+            "client",
+            "last session",
+            "completion",
+            "last 8",
+            "trend",
+            "next review",
+            "due",
+            "triggers",
+        ],
+        rows,
+    )
+
+
+# --------------------------------------------------------------------- audit
+
+
+@click.command("audit")
+@click.argument("client")
+@json_option
+@pass_app
+def audit(app: HwApplication, client: str, as_json: bool) -> None:
+    """How CLIENT's between-session system evolved: each review, what changed, how it went."""
+    entries = app.audit(client)
+    name = client.strip()
+    if as_json:
+        echo_json({"client": name, "reviews": entries})
+        return
+    click.echo(render_audit(name, entries))
+
+
+def _value(value: Any) -> str:
+    return "-" if value is None or value == "" else str(value)
+
+
+def render_audit(client: str, entries: Sequence[AuditEntry]) -> str:
+    """The audit trail as text, one block per review."""
+    if not entries:
+        return f"{client}: no review recorded yet (hw review {client})"
+    lines = [f"{client}: {len(entries)} review{'s' if len(entries) != 1 else ''}"]
+    for e in entries:
+        lines.append("")
+        when = f" ({e.date})" if e.date else ""
+        lines.append(f"Review {e.review} at session {e.session}{when}, trigger: {e.trigger}")
+        chosen = {"format": e.format, "size": e.size, "frequency": e.frequency}
+        chosen["framing"] = e.framing
+        lines.append("  system:      " + ", ".join(f"{k} {_value(v)}" for k, v in chosen.items()))
+        if e.framing_wording:
+            lines.append(f"  wording:     {e.framing_wording}")
+        differs = [k for k, v in chosen.items() if e.recommended.get(k) != v]
+        if any(v is not None for v in e.recommended.values()):
+            advice = ", ".join(f"{k} {_value(v)}" for k, v in e.recommended.items())
+            note = f" (overridden: {', '.join(differs)})" if differs else " (accepted)"
+            lines.append(f"  planner:     {advice}{note}")
+        else:
+            lines.append("  planner:     no recommendation (not ready)")
+        if e.previous_session is None:
+            lines.append("  changed:     first review")
+        elif e.changes:
+            changes = "; ".join(f"{c.field} {_value(c.old)} -> {_value(c.new)}" for c in e.changes)
+            lines.append(f"  changed:     {changes} (since session {e.previous_session})")
+        else:
+            lines.append(f"  changed:     nothing (since session {e.previous_session})")
+        for n in e.noted:
+            label = f" {n.label}" if n.label else ""
+            lines.append(f"  noted:       session {n.session}, {n.kind}{label}: {_value(n.text)}")
+        if e.notes:
+            lines.append(f"  notes:       {e.notes}")
+        span = (
+            f"sessions {e.session}-{e.until_session - 1}"
+            if e.until_session is not None
+            else f"since session {e.session}"
+        )
+        if e.assigned_after:
+            lines.append(
+                f"  after ({span}): {e.assigned_after} assigned, {e.resolved_after} resolved"
+                f" ({e.completed_after} completed, {e.partial_after} partial,"
+                f" {e.missed_after} missed), completion {percent(e.completion_rate_after)}"
+            )
+        else:
+            lines.append(f"  after ({span}): no assignment yet")
+        lines.append(f"  next review: session {e.next_review_session}")
+    return "\n".join(lines)
+
+
+# ----------------------------------------------------------------- readmodel
+
+
+@click.group("readmodel")
+def readmodel_group() -> None:
+    """The caseload read model (readmodel.sqlite in the hw home; disposable)."""
+
+
+@contextlib.contextmanager
+def _progress(label: str) -> Iterator[Any]:
+    """A progress callback that draws a bar on a terminal (stderr), else nothing."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    with contextlib.ExitStack() as stack:
+        bar: Any = None
+        done = 0
+
+        def update(position: int, total: int) -> None:
+            nonlocal bar, done
+            if bar is None:
+                bar = stack.enter_context(
+                    click.progressbar(length=max(total, 1), label=label, file=sys.stderr)
+                )
+            bar.update(position - done)
+            done = position
+
+        yield update
+
+
+@readmodel_group.command("rebuild")
+@json_option
+@pass_app
+def readmodel_rebuild(app: HwApplication, as_json: bool) -> None:
+    """Drop the read model and rebuild it from the event log (a bar on a terminal)."""
+    with _progress("Rebuilding the read model") as progress:
+        applied = app.rebuild_readmodel(progress)
+    status = _status(app)
+    if as_json:
+        echo_json({**status, "applied": applied})
+        return
+    click.echo(
+        f"read model rebuilt: {applied} events, {status['clients']} clients ({status['path']})"
+    )
+
+
+@readmodel_group.command("status")
+@json_option
+@pass_app
+def readmodel_status(app: HwApplication, as_json: bool) -> None:
+    """Show where the read model is and how far it has applied the event log."""
+    with _progress("Updating the read model") as progress:
+        app.refresh_readmodel(progress)
+    status = _status(app)
+    if as_json:
+        echo_json(status)
+        return
+    click.echo(
+        f"read model: {status['path']}\n"
+        f"position: {status['position']} of {status['log_position']} events,"
+        f" {status['clients']} clients"
+    )
+
+
+def _status(app: HwApplication) -> dict[str, Any]:
+    readmodel = app.readmodel
+    path = readmodel.path if readmodel is not None else None
+    return {
+        "path": str(path) if path is not None else None,
+        "position": app.readmodel_position(),
+        "log_position": app.event_source.max_notification_id(),
+        "clients": len(app.client_names()),
+    }

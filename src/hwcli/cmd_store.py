@@ -1,0 +1,149 @@
+"""Store administration commands: cipher keys, erasure, backup and restore, audit.
+
+``hw key generate``, ``hw client purge CLIENT --yes``, ``hw backup FILE``,
+``hw restore FILE`` and ``hw admin-log``. Registered on the ``hw`` group by
+:func:`register` (one line in hwcli.main).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import click
+
+from hwcli.common import echo_json, json_option, pass_app, table
+
+if TYPE_CHECKING:
+    from hwcore.application import HwApplication
+
+
+@click.group("key")
+def key_group() -> None:
+    """Cipher keys for encryption at rest (HW_CIPHER_KEY)."""
+
+
+@key_group.command("generate")
+def key_generate() -> None:
+    """Print a new random AES-256 key for HW_CIPHER_KEY.
+
+    Keep it somewhere safe (a password manager): without it an encrypted store
+    and its backups cannot be read by anyone, you included.
+    """
+    from hwcore.application import generate_key
+
+    click.echo(generate_key())
+    click.echo(
+        "hw: keep this key safe: set HW_CIPHER_KEY to it before the first write;"
+        " without it the data cannot be read",
+        err=True,
+    )
+
+
+@click.command("purge")
+@click.argument("client")
+@click.option("--yes", is_flag=True, help="Confirm: erase this client for good.")
+@click.option(
+    "--reference",
+    default="",
+    metavar="CODE",
+    help="Erasure request reference kept in the audit trail (no clinical text).",
+)
+@json_option
+@pass_app
+def client_purge(app: HwApplication, client: str, yes: bool, reference: str, as_json: bool) -> None:
+    """Erase CLIENT's events, snapshots and read-model rows (right to erasure).
+
+    Irreversible (except from a backup made before). The audit trail keeps the
+    time, the counts and the optional reference: no identifier, no content.
+    """
+    if not yes:
+        msg = f"purging {client!r} erases every event of that client for good: add --yes to confirm"
+        raise click.UsageError(msg)
+    from hwcore.application import purge_client
+
+    report = purge_client(app, client, reference=reference)
+    if as_json:
+        echo_json(report)
+        return
+    click.echo(
+        f"purged {report.client}: {report.events} events, {report.snapshots} snapshots"
+        f"{', read model cleared' if report.readmodel_cleared else ''}"
+    )
+    click.echo(f"audit: {report.audit.line()}")
+
+
+@click.command("backup")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--force", is_flag=True, help="Replace FILE if it exists.")
+@json_option
+@pass_app
+def backup(app: HwApplication, file: str, force: bool, as_json: bool) -> None:
+    """Write the whole home (events, snapshots, audit, settings files) to FILE.
+
+    An encrypted store stays encrypted in its backup: keep the key too.
+    """
+    from hwcore.application import backup_store
+
+    report = backup_store(app, file, overwrite=force)
+    if as_json:
+        echo_json(report)
+        return
+    click.echo(
+        f"backup {report.path}: {report.events} events, {report.snapshots} snapshots,"
+        f" {report.files} files{' (encrypted)' if report.encrypted else ''}"
+    )
+
+
+@click.command("restore")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--force", is_flag=True, help="Replace a non-empty store (and existing files).")
+@json_option
+@pass_app
+def restore(app: HwApplication, file: str, force: bool, as_json: bool) -> None:
+    """Restore a backup FILE into this home's (empty) store.
+
+    Refuses a damaged backup, a backup encrypted with another key, and a
+    non-empty store unless --force: then nothing is written.
+    """
+    from hwcore.application import restore_store
+
+    report = restore_store(app, file, replace=force)
+    if as_json:
+        echo_json(report)
+        return
+    extra = " (encrypted on the way in)" if report.reencrypted else ""
+    click.echo(
+        f"restored {report.path}: {report.events} events, {report.snapshots} snapshots,"
+        f" {report.files} files{extra}"
+    )
+
+
+@click.command("admin-log")
+@json_option
+@pass_app
+def admin_log(app: HwApplication, as_json: bool) -> None:
+    """Show the store's administration log: purges and restores (no client data)."""
+    from hwcore.application import store_audit
+
+    entries = store_audit(app)
+    if as_json:
+        echo_json(entries)
+        return
+    if not entries:
+        click.echo("no purges or restores recorded")
+        return
+    click.echo(
+        table(
+            ["at", "action", "events", "snapshots", "reference"],
+            [[e.at, e.action, e.events, e.snapshots, e.reference] for e in entries],
+        )
+    )
+
+
+def register(cli: click.Group) -> None:
+    """Add the store commands to the ``hw`` group (and ``purge`` to ``hw client``)."""
+    for command in (key_group, backup, restore, admin_log):
+        cli.add_command(command)
+    client = cli.commands.get("client")
+    if isinstance(client, click.Group):
+        client.add_command(client_purge)

@@ -1,0 +1,33 @@
+"""``hw tui``: the session wrap-up terminal UI (Textual is imported only here)."""
+
+from __future__ import annotations
+
+import click
+
+from hwcli.common import current_state
+
+PAINT_MARKER = "hw-tui-first-paint"
+"""Printed (with the seconds to first paint) when HW_TUI_EXIT_AFTER_PAINT=1."""
+
+
+@click.command("tui")
+@click.argument("client", required=False)
+def tui(client: str | None) -> None:
+    """Open the session wrap-up UI (optionally straight at CLIENT's wrap-up).
+
+    Keys are shown in the footer. Nothing is written until you confirm.
+    Set HW_TUI_EXIT_AFTER_PAINT=1 to exit right after the caseload is first
+    drawn (prints a timing line; used by the start-up benchmark).
+    """
+    application = current_state().app
+    if client is not None:
+        application.client(client)  # unknown client: one error line, exit 1
+    # The one sanctioned hwcli -> hwtui import (see the import-linter contract).
+    from hwtui.app import PAINTED, HwTui
+
+    ui = HwTui(application, client=client)
+    result = ui.run()
+    if result == PAINTED and ui.first_paint is not None:
+        click.echo(f"{PAINT_MARKER} {ui.first_paint:.3f}s")
+    if ui.return_code:
+        raise SystemExit(ui.return_code)

@@ -1,0 +1,296 @@
+"""Printing and branding commands of the application (a mixin of HwApplication).
+
+Thin: each method loads plain data through the application's queries, hands it
+to :mod:`hwcore.printing`, and writes the result owner-only (0600). Plain
+arguments in, the written path out, so every frontend calls them the same way::
+
+    hw.config_set("clinic.name", "Harbour Street Practice")
+    hw.print_plan("AB", "ab-planner.pdf")
+    hw.print_handout("AB", "latest", "ab-handout.pdf", ics="ab.ics")
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Protocol
+
+from hwcore.application.dto import AssignmentInfo
+from hwcore.planner import Planner
+from hwcore.printing import (
+    KEYS,
+    ConfigError,
+    Handout,
+    OutputError,
+    calendar_bytes,
+    clock_in,
+    get_value,
+    list_values,
+    load_branding,
+    occasions,
+    parse_time,
+    render_handout,
+    render_planner,
+    set_value,
+    unset_value,
+    write_private,
+)
+from hwcore.printing.ics import REMINDER_MINUTES
+from hwcore.printing.schedule import DEFAULT_TIME
+
+__all__ = ["CONFIG_KEYS", "ConfigError", "Handout", "OutputError", "PrintingMixin", "handout_of"]
+
+CONFIG_KEYS: dict[str, str] = dict(KEYS)
+"""Every branding/configuration key and what it holds."""
+
+PathLike = str | os.PathLike[str]
+
+
+class _Host(Protocol):
+    """What the mixin needs from the application it is mixed into."""
+
+    _today: Callable[[], dt.date]
+
+    def plan(
+        self,
+        client: str,
+        *,
+        as_of_session: int | None = None,
+        as_of_date: dt.date | str | None = None,
+    ) -> Planner: ...
+
+    def assignment(self, client: str, assignment_id: int | str) -> AssignmentInfo: ...
+
+
+def _home(app: object) -> Path:
+    settings = getattr(app, "settings", None)
+    home = getattr(settings, "home", None)
+    if home is None:
+        msg = "no hw home: open the application with hwcore.bootstrap.open_application"
+        raise ConfigError(msg)
+    return Path(home)
+
+
+def _maybe_home(app: object) -> Path | None:
+    try:
+        return _home(app)
+    except ConfigError:
+        return None
+
+
+def _output(path: PathLike | None, default: str) -> Path:
+    target = Path(path).expanduser() if path is not None else Path.cwd() / default
+    target = target.absolute()
+    if target.is_dir():
+        msg = f"cannot write {str(target)!r}: it is a folder (give a file name)"
+        raise OutputError(msg)
+    if not target.parent.is_dir():
+        msg = f"cannot write {str(target)!r}: the folder {str(target.parent)!r} does not exist"
+        raise OutputError(msg)
+    return target
+
+
+def handout_of(info: AssignmentInfo) -> Handout:
+    """The handout content of one assignment."""
+    return Handout(
+        client=info.client,
+        assignment_id=info.assignment_id,
+        session_date=info.date,
+        title=info.title,
+        task=info.task,
+        rationale=info.rationale,
+        when_where=info.when_where,
+        method=info.method,
+        frequency=info.frequency,
+        planned_doses=info.planned_doses,
+        framing_wording=info.framing_wording,
+        size=info.size,
+    )
+
+
+class PrintingMixin:
+    """Branding configuration, the planner PDF, handouts and calendar files."""
+
+    # ------------------------------------------------------------ configuration
+
+    def config_set(self, key: str, value: str) -> str:
+        """Set one branding/configuration value in the hw home's config.json.
+
+        Args:
+            key: clinic.name, clinic.logo, clinic.accent, clinic.footer or paper.
+            value: the value; a logo is a PNG/JPEG path (copied into the home),
+                an accent is #RRGGBB or a CSS colour name, paper is A4 or Letter.
+
+        Returns:
+            The value as stored (a colour as '#rrggbb', the logo's path in the home).
+
+        Raises:
+            InvalidValueError: unknown key, missing or non-image logo, not a colour.
+        """
+        return set_value(_home(self), key, value)
+
+    def config_get(self, key: str) -> str | None:
+        """One configuration value (None when unset).
+
+        Args:
+            key: one of :data:`CONFIG_KEYS`.
+
+        Returns:
+            The stored value, or None.
+        """
+        return get_value(_home(self), key)
+
+    def config_unset(self, key: str) -> bool:
+        """Remove one configuration value (and the copied logo).
+
+        Args:
+            key: one of :data:`CONFIG_KEYS`.
+
+        Returns:
+            True when there was a value to remove.
+        """
+        return unset_value(_home(self), key)
+
+    def config_list(self) -> dict[str, str | None]:
+        """Every configuration key with its value (None when unset).
+
+        Returns:
+            key -> value, in the fixed order of :data:`CONFIG_KEYS`.
+        """
+        return list_values(_home(self))
+
+    # ----------------------------------------------------------------- printing
+
+    def print_plan(
+        self: _Host,
+        client: str,
+        out: PathLike | None = None,
+        *,
+        as_of_session: int | None = None,
+        as_of_date: dt.date | str | None = None,
+    ) -> Path:
+        """Print the client's Between-Session System Planner to a branded PDF.
+
+        Args:
+            client: the client identifier.
+            out: the PDF path (default: ``CLIENT-planner.pdf`` in the current folder).
+            as_of_session: the planner as it stood at this session.
+            as_of_date: the planner as of the last session on or before this date.
+
+        Returns:
+            The absolute path written (owner-only, 0600).
+        """
+        planner = self.plan(client, as_of_session=as_of_session, as_of_date=as_of_date)
+        suffix = f"-session-{planner.as_of_session}" if planner.as_of_session else ""
+        target = _output(out, f"{planner.client}-planner{suffix}.pdf")
+        data, _ = render_planner(
+            planner, load_branding(_maybe_home(self)), printed_on=self._today()
+        )
+        return write_private(target, data)
+
+    def print_handout(
+        self: _Host,
+        client: str,
+        assignment: int | str = "latest",
+        out: PathLike | None = None,
+        *,
+        ics: PathLike | None = None,
+        large_print: bool = False,
+        at: str | None = None,
+        reminder_minutes: int = REMINDER_MINUTES,
+    ) -> Path:
+        """Print the client's one-page handout for an assignment (and its calendar file).
+
+        Args:
+            client: the client identifier.
+            assignment: the assignment number or 'latest'.
+            out: the PDF path (default: ``CLIENT-handout-N.pdf`` in the current folder).
+            ics: also write the planned occasions, with reminders, to this .ics file.
+            large_print: larger text and boxes.
+            at: the reminders' time of day 'HH:MM' (default: a clock time found in
+                the assignment's when/where, else 19:00).
+            reminder_minutes: how long before each occasion the reminder fires.
+
+        Returns:
+            The absolute path of the PDF written (owner-only, 0600).
+        """
+        info = self.assignment(client, assignment)
+        handout = handout_of(info)
+        target = _output(out, f"{info.client}-handout-{info.assignment_id}.pdf")
+        calendar: tuple[Path, bytes] | None = None
+        if ics is not None:
+            ics_target = _output(ics, f"{info.client}-handout-{info.assignment_id}.ics")
+            moments = _moments(self, info, handout, at)
+            calendar = (
+                ics_target,
+                calendar_bytes(handout, moments, reminder_minutes=_minutes(reminder_minutes)),
+            )
+        data, _ = render_handout(handout, load_branding(_maybe_home(self)), large_print=large_print)
+        written = write_private(target, data)
+        if calendar is not None:
+            write_private(*calendar)
+        return written
+
+    def write_calendar(
+        self: _Host,
+        client: str,
+        assignment: int | str = "latest",
+        out: PathLike | None = None,
+        *,
+        at: str | None = None,
+        reminder_minutes: int = REMINDER_MINUTES,
+    ) -> Path:
+        """Write an assignment's planned occasions as an iCalendar (.ics) file.
+
+        Args:
+            client: the client identifier.
+            assignment: the assignment number or 'latest'.
+            out: the .ics path (default: ``CLIENT-handout-N.ics`` in the current folder).
+            at: the time of day 'HH:MM' (default: from when/where, else 19:00).
+            reminder_minutes: how long before each occasion the reminder fires.
+
+        Returns:
+            The absolute path written (owner-only, 0600).
+        """
+        info = self.assignment(client, assignment)
+        handout = handout_of(info)
+        target = _output(out, f"{info.client}-handout-{info.assignment_id}.ics")
+        moments = _moments(self, info, handout, at)
+        data = calendar_bytes(handout, moments, reminder_minutes=_minutes(reminder_minutes))
+        return write_private(target, data)
+
+    def planned_occasions(
+        self: _Host, client: str, assignment: int | str = "latest", *, at: str | None = None
+    ) -> list[dt.datetime]:
+        """The dated occasions a handout's calendar file would hold (nothing is written).
+
+        Args:
+            client: the client identifier.
+            assignment: the assignment number or 'latest'.
+            at: the time of day 'HH:MM' (default: from when/where, else 19:00).
+
+        Returns:
+            Naive local date-times, one per planned dose.
+        """
+        info = self.assignment(client, assignment)
+        return _moments(self, info, handout_of(info), at)
+
+
+def _minutes(value: int) -> int:
+    from hwcore.domain import InvalidValueError
+
+    if not 0 <= value <= 24 * 60:
+        raise InvalidValueError("reminder minutes", value, "a whole number from 0 to 1440")
+    return value
+
+
+def _moments(
+    app: _Host, info: AssignmentInfo, handout: Handout, at: str | None
+) -> list[dt.datetime]:
+    """Occasions from the day after the session (never before today)."""
+    time = parse_time(at) if at else clock_in(info.when_where) or DEFAULT_TIME
+    session_day = dt.date.fromisoformat(info.date)
+    start = max(session_day + dt.timedelta(days=1), app._today())
+    return occasions(start, handout.frequency, handout.planned_doses, time)

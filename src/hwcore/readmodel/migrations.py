@@ -1,0 +1,135 @@
+"""Versioned schema migrations of the read model (sqlite-utils ``Migrations``).
+
+Imported only when a migration is pending (a new or rebuilt file): importing
+sqlite-utils costs start-up time, so the hot path uses the stdlib driver.
+
+To change the schema, add a function here and its name at the end of
+``schema.MIGRATION_NAMES``. A migration that changes what a column means
+should also empty the view tables and reset ``tracking`` so the next catch-up
+re-projects the whole log (the read model is disposable).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlite_utils import Database, Migrations
+
+from hwcore.readmodel.schema import MIGRATION_NAMES, MIGRATION_SET, TRACKING_TABLE
+
+migrations = Migrations(MIGRATION_SET)
+"""hw's read-model migration set; apply with ``migrations.apply(db)``."""
+
+_CLIENT_FK: list[Any] = [("client", "clients", "client")]
+
+
+@migrations(name=MIGRATION_NAMES[0])
+def m001_initial(db: Database) -> None:
+    """Create the tracking table and the five view tables."""
+    db.table(TRACKING_TABLE).create(
+        {
+            "name": str,
+            "position": int,
+            "originator_id": str,
+            "originator_version": int,
+        },
+        pk="name",
+        not_null={"name", "position"},
+    )
+    db.table("clients").create(
+        {
+            "client": str,
+            "case_id": str,
+            "registration": int,
+            "version": int,
+            "events": int,
+            "framing": str,
+            "framing_session": int,
+            "reviews": int,
+            "changes": int,
+            "corrections": int,
+        },
+        pk="client",
+        not_null={"client", "case_id", "version", "events"},
+    )
+    db.table("assignments").create(
+        {
+            "client": str,
+            "assignment_id": int,
+            "session": int,
+            "assigned_on": str,
+            "format": str,
+            "size": str,
+            "frequency": str,
+            "framing": str,
+            "confidence": int,
+            "planned_doses": int,
+            "started_in_session": int,
+            "outcome": str,
+            "resolved_session": int,
+            "done": int,
+            "planned": int,
+            "score": float,
+            "reasons": str,
+        },
+        pk=("client", "assignment_id"),
+        not_null={"client", "assignment_id", "session", "outcome"},
+        foreign_keys=_CLIENT_FK,
+    )
+    db.table("reviews").create(
+        {
+            "client": str,
+            "review": int,
+            "position": int,
+            "session": int,
+            "date": str,
+            "trigger": str,
+            "format": str,
+            "size": str,
+            "frequency": str,
+            "framing": str,
+            "next_review_session": int,
+        },
+        pk=("client", "review"),
+        not_null={"client", "review", "session", "trigger"},
+        foreign_keys=_CLIENT_FK,
+    )
+    db.table("changes").create(
+        {
+            "client": str,
+            "position": int,
+            "session": int,
+            "date": str,
+            "kind": str,
+            "trigger": str,
+            "active": int,
+        },
+        pk=("client", "position"),
+        not_null={"client", "position", "session", "kind"},
+        foreign_keys=_CLIENT_FK,
+    )
+    db.table("client_summary").create(
+        {
+            "client": str,
+            "sessions": int,
+            "last_session": int,
+            "last_session_date": str,
+            "assignments": int,
+            "pending": int,
+            "resolved": int,
+            "completion_rate": float,
+            "recent_rate": float,
+            "trend": str,
+            "ready": int,
+            "last_review_session": int,
+            "next_review_session": int,
+            "due": int,
+            "triggers": str,
+            "trigger_count": int,
+        },
+        pk="client",
+        not_null={"client", "sessions", "due", "triggers"},
+        foreign_keys=_CLIENT_FK,
+    )
+    db.table("client_summary").create_index(["due"])
+    db.table("assignments").create_index(["outcome"])

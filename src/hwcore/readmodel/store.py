@@ -1,0 +1,469 @@
+"""The read model's SQLite file: pull-based catch-up, rebuild and queries.
+
+Catch-up pulls the event store's notification log from the tracked position and
+writes the view rows *and* the new position in one ``BEGIN IMMEDIATE``
+transaction, so an event is applied exactly once: a process that dies
+half-way leaves the previous position (and rows) in place, and a second
+process catching up at the same time waits for the lock, sees the new
+position and carries on from there.
+
+The hot path (catch-up and queries) uses the stdlib ``sqlite3`` driver; the
+schema is created and versioned with sqlite-utils ``Migrations``, imported only
+when a migration is pending (start-up time).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import sqlite3
+import threading
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any, Protocol, cast
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate, DomainEventProtocol
+from eventsourcing.persistence import ApplicationRecorder, Mapper, Notification
+
+from hwcore.domain import Case, StoreError
+from hwcore.readmodel.projection import ClientSummary, Row, case_rows, summary_from_row
+from hwcore.readmodel.schema import (
+    ALL_TABLES,
+    MIGRATION_NAMES,
+    MIGRATION_SET,
+    TRACKING_NAME,
+    VIEW_TABLES,
+)
+
+log = logging.getLogger(__name__)
+
+CASE_TOPIC_PREFIX = "hwcore.domain.case:Case."
+"""Topics of the events the read model projects (other topics are skipped)."""
+BATCH_SIZE = 500
+"""Notifications applied per transaction."""
+LOCK_TIMEOUT = 30.0
+"""Seconds to wait for another process's catch-up before giving up."""
+
+Progress = Callable[[int, int], None]
+"""Called after each batch with (position reached, last position in the log)."""
+
+
+class EventSource(Protocol):
+    """Where the read model pulls events from (the application's event store)."""
+
+    def select_notifications(self, start: int, limit: int) -> Sequence[Notification]:
+        """Notifications with ids from ``start`` (inclusive), at most ``limit``."""
+
+    def max_notification_id(self) -> int:
+        """The id of the last notification (0 for an empty log)."""
+
+    def to_event(self, notification: Notification) -> DomainEventProtocol[UUID]:
+        """The domain event stored in a notification (decrypted, decoded)."""
+
+    def load_case(self, case_id: UUID, version: int) -> Case:
+        """The case as it was at ``version`` (from snapshots and events)."""
+
+
+class Repository(Protocol):
+    """The part of eventsourcing's repository the read model uses."""
+
+    def get(self, aggregate_id: UUID, *, version: int | None = None) -> Any:
+        """The aggregate, optionally at a version."""
+
+
+class EventStoreSource:
+    """An :class:`EventSource` over an eventsourcing application's store.
+
+    Args:
+        recorder: the application recorder (its notification log).
+        mapper: the mapper that decodes (and decrypts) stored events.
+        repository: loads a case at a version when it is not cached.
+    """
+
+    def __init__(self, recorder: ApplicationRecorder, mapper: Mapper[UUID], repository: Any):
+        self.recorder = recorder
+        self.mapper = mapper
+        self.repository = cast("Repository", repository)
+
+    def select_notifications(self, start: int, limit: int) -> Sequence[Notification]:
+        """Notifications with ids from ``start`` (inclusive), at most ``limit``."""
+        return self.recorder.select_notifications(start, limit)
+
+    def max_notification_id(self) -> int:
+        """The id of the last notification (0 for an empty log)."""
+        return self.recorder.max_notification_id() or 0
+
+    def to_event(self, notification: Notification) -> DomainEventProtocol[UUID]:
+        """The domain event stored in a notification."""
+        return self.mapper.to_domain_event(notification)
+
+    def load_case(self, case_id: UUID, version: int) -> Case:
+        """The case as it was at ``version``."""
+        return cast("Case", self.repository.get(case_id, version=version))
+
+
+class ReadModel:
+    """The disposable SQLite read model (caseload, assignments, reviews, changes).
+
+    Args:
+        path: the SQLite file (created owner-only); None for an in-memory one.
+        batch_size: notifications applied per transaction.
+        timeout: seconds to wait for another process holding the write lock.
+    """
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str] | None,
+        *,
+        batch_size: int = BATCH_SIZE,
+        timeout: float = LOCK_TIMEOUT,
+    ) -> None:
+        self.path = Path(path) if path is not None else None
+        self.batch_size = batch_size
+        self.timeout = timeout
+        self._conn: sqlite3.Connection | None = None
+        self._file_id: tuple[int, int] | None = None
+        self._lock = threading.RLock()
+        self._cache: dict[UUID, Case] = {}
+
+    # ------------------------------------------------------------- connection
+
+    def close(self) -> None:
+        """Close the connection (the next call reopens it)."""
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+            self._conn = None
+            self._file_id = None
+
+    def _connection(self) -> sqlite3.Connection:
+        """The open, migrated connection; reopened when the file was replaced."""
+        if self._conn is not None and (self.path is None or self._file_id == _file_id(self.path)):
+            return self._conn
+        self.close()
+        self._cache.clear()
+        try:
+            conn = self._open()
+        except sqlite3.DatabaseError as e:
+            if self.path is None or not _is_corrupt(e):
+                raise
+            # Disposable: an unreadable file is replaced and rebuilt from the log.
+            log.warning("read model file is unreadable; recreating it")
+            _remove_files(self.path)
+            conn = self._open()
+        self._conn = conn
+        self._file_id = _file_id(self.path) if self.path is not None else None
+        return conn
+
+    def _open(self) -> sqlite3.Connection:
+        if self.path is not None and not self.path.exists():
+            fd = os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o600)
+            os.close(fd)
+        target = str(self.path) if self.path is not None else ":memory:"
+        conn = sqlite3.connect(
+            target, timeout=self.timeout, isolation_level=None, check_same_thread=False
+        )
+        try:
+            conn.row_factory = sqlite3.Row
+            if self.path is not None:
+                mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
+                if str(mode).lower() != "wal":
+                    conn.execute("PRAGMA journal_mode=WAL")
+                conn.execute("PRAGMA synchronous=NORMAL")
+            self._migrate(conn)
+        except BaseException:
+            conn.close()
+            raise
+        return conn
+
+    def _migrate(self, conn: sqlite3.Connection, *, drop_first: bool = False) -> None:
+        """Apply pending migrations (and optionally drop everything first) atomically."""
+        if not drop_first and not _pending_migrations(conn):
+            return
+        from sqlite_utils import Database
+
+        from hwcore.readmodel.migrations import migrations
+
+        db = Database(conn, execute_plugins=False)
+        with _transaction(conn):
+            if drop_first:
+                for table in (*ALL_TABLES, "_sqlite_migrations"):
+                    conn.execute(f'DROP TABLE IF EXISTS "{table}"')
+            migrations.apply(db)
+            conn.execute(
+                "INSERT OR IGNORE INTO tracking (name, position) VALUES (?, 0)",
+                (TRACKING_NAME,),
+            )
+
+    @contextlib.contextmanager
+    def _errors(self) -> Iterator[None]:
+        """Map SQLite failures to a clear, content-free ``StoreError``."""
+        try:
+            yield
+        except sqlite3.Error as e:
+            raise StoreError(readmodel_error_message(e)) from None
+        except OSError as e:
+            msg = f"cannot open the read model in the hw home: {e.strerror}"
+            raise StoreError(msg) from None
+
+    # --------------------------------------------------------------- catch-up
+
+    def catch_up(self, source: EventSource, progress: Progress | None = None) -> int:
+        """Apply every event stored since the tracked position; returns how many.
+
+        Each batch's rows and the new position are committed together. Safe to
+        call from several processes at once: each event is applied exactly once.
+        """
+        with self._lock, self._errors():
+            conn = self._connection()
+            total = source.max_notification_id() if progress is not None else 0
+            applied = 0
+            while True:
+                position, fingerprint = _tracking(conn)
+                items = list(source.select_notifications(max(position, 1), self.batch_size + 1))
+                if position and not _matches(items, position, fingerprint):
+                    # The event store is not the one this file was built from
+                    # (replaced, emptied or purged at its end): project it anew.
+                    log.warning("read model does not match the event store; rebuilding it")
+                    self._reset(conn, position)
+                    continue
+                new = [n for n in items if n.id > position]
+                if not new:
+                    return applied
+                with _transaction(conn):
+                    if _tracking(conn)[0] != position:
+                        continue  # another process applied these meanwhile
+                    self._apply(conn, source, new)
+                    _write_tracking(conn, new[-1])
+                applied += len(new)
+                if progress is not None:
+                    progress(new[-1].id, max(total, new[-1].id))
+
+    def rebuild(self, source: EventSource, progress: Progress | None = None) -> int:
+        """Drop every table, re-create the schema and re-project the whole log.
+
+        Returns:
+            The number of events applied.
+        """
+        with self._lock, self._errors():
+            conn = self._connection()
+            self._migrate(conn, drop_first=True)
+            self._cache.clear()
+            return self.catch_up(source, progress)
+
+    def _reset(self, conn: sqlite3.Connection, position: int) -> None:
+        with _transaction(conn):
+            if _tracking(conn)[0] != position:
+                return
+            for table in VIEW_TABLES:
+                conn.execute(f"DELETE FROM {table}")  # noqa: S608 (constant names)
+            _write_tracking(conn, None)
+        self._cache.clear()
+
+    def _apply(
+        self, conn: sqlite3.Connection, source: EventSource, notifications: Sequence[Notification]
+    ) -> None:
+        touched: dict[UUID, Case] = {}
+        counts: Counter[UUID] = Counter()
+        registrations: dict[UUID, int] = {}
+        for n in notifications:
+            if not n.topic.startswith(CASE_TOPIC_PREFIX):
+                continue
+            case_id = UUID(str(n.originator_id))
+            version = n.originator_version
+            case: Case | None = None
+            if version > 1:
+                case = self._cache.get(case_id)
+                if case is None or case.version != version - 1:
+                    case = source.load_case(case_id, version - 1)
+            else:
+                registrations[case_id] = n.id
+            event = cast("Aggregate.Event", source.to_event(n))
+            case = cast("Case", event.mutate(case))
+            self._cache[case_id] = case
+            touched[case_id] = case
+            counts[case_id] += 1
+        for case_id, case in touched.items():
+            _write_case(conn, case, counts[case_id], registrations.get(case_id))
+
+    # ----------------------------------------------------------------- queries
+
+    def position(self) -> int:
+        """The id of the last notification applied (0 when empty)."""
+        with self._lock, self._errors():
+            return _tracking(self._connection())[0]
+
+    def summaries(self, *, due_only: bool = False) -> list[ClientSummary]:
+        """Every client's caseload summary in registration order (optionally only the due)."""
+        sql = "SELECT s.* FROM client_summary s JOIN clients c USING (client)"
+        if due_only:
+            sql += " WHERE s.due = 1"
+        sql += " ORDER BY c.registration, s.client"
+        with self._lock, self._errors():
+            rows = self._connection().execute(sql).fetchall()
+        return [summary_from_row(dict(r)) for r in rows]
+
+    def client_names(self) -> list[str]:
+        """Every registered client, in registration order."""
+        with self._lock, self._errors():
+            rows = (
+                self._connection()
+                .execute("SELECT client FROM clients ORDER BY registration, client")
+                .fetchall()
+            )
+        return [str(r[0]) for r in rows]
+
+    def rows(self, table: str) -> list[Row]:
+        """Every row of one of the read model's tables, in primary-key order."""
+        if table not in ALL_TABLES:
+            raise ValueError(table)
+        with self._lock, self._errors():
+            conn = self._connection()
+            pks = [
+                r["name"]
+                for r in sorted(
+                    conn.execute(f"PRAGMA table_info({table})").fetchall(), key=lambda r: r["pk"]
+                )
+                if r["pk"]
+            ]
+            sql = f"SELECT * FROM {table} ORDER BY {', '.join(pks)}"  # noqa: S608 (checked)
+            found = conn.execute(sql).fetchall()
+        return [dict(r) for r in found]
+
+
+# ------------------------------------------------------------------- helpers
+
+
+@contextlib.contextmanager
+def _transaction(conn: sqlite3.Connection) -> Iterator[None]:
+    """``BEGIN IMMEDIATE``: take the write lock first, so a second process waits."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+def _pending_migrations(conn: sqlite3.Connection) -> list[str]:
+    try:
+        rows = conn.execute(
+            "SELECT name FROM _sqlite_migrations WHERE migration_set = ?", (MIGRATION_SET,)
+        ).fetchall()
+    except sqlite3.OperationalError as e:
+        if "no such table" in str(e):
+            return list(MIGRATION_NAMES)
+        raise
+    applied = {r[0] for r in rows}
+    return [name for name in MIGRATION_NAMES if name not in applied]
+
+
+def _tracking(conn: sqlite3.Connection) -> tuple[int, tuple[str | None, int | None]]:
+    row = conn.execute(
+        "SELECT position, originator_id, originator_version FROM tracking WHERE name = ?",
+        (TRACKING_NAME,),
+    ).fetchone()
+    if row is None:
+        return 0, (None, None)
+    return int(row[0]), (row[1], row[2])
+
+
+def _write_tracking(conn: sqlite3.Connection, last: Notification | None) -> None:
+    conn.execute(
+        "INSERT OR REPLACE INTO tracking"
+        " (name, position, originator_id, originator_version) VALUES (?, ?, ?, ?)",
+        (
+            TRACKING_NAME,
+            last.id if last else 0,
+            str(last.originator_id) if last else None,
+            last.originator_version if last else None,
+        ),
+    )
+
+
+def _matches(
+    items: Sequence[Notification], position: int, fingerprint: tuple[str | None, int | None]
+) -> bool:
+    """True when the tracked notification is still the one at ``position``."""
+    if not items or items[0].id != position:
+        return False
+    originator_id, version = fingerprint
+    if originator_id is None:
+        return True
+    first = items[0]
+    return str(first.originator_id) == originator_id and first.originator_version == version
+
+
+def _insert(
+    conn: sqlite3.Connection, table: str, rows: Sequence[Row], verb: str = "INSERT"
+) -> None:
+    if not rows:
+        return
+    columns = list(rows[0])
+    names = ", ".join(columns)
+    marks = ", ".join(f":{c}" for c in columns)
+    conn.executemany(f"{verb} INTO {table} ({names}) VALUES ({marks})", rows)
+
+
+def _write_case(
+    conn: sqlite3.Connection, case: Case, events: int, registration: int | None
+) -> None:
+    """Replace one client's rows with its case's current projection."""
+    rows = case_rows(case)
+    client = case.client
+    for table in ("assignments", "reviews", "changes"):
+        conn.execute(f"DELETE FROM {table} WHERE client = ?", (client,))  # noqa: S608
+        _insert(conn, table, rows[table])
+    _insert(conn, "client_summary", rows["client_summary"], "INSERT OR REPLACE")
+    row = {**rows["clients"][0], "registration": registration, "events": events}
+    columns = list(row)
+    updates = ", ".join(
+        f"{c} = excluded.{c}" for c in columns if c not in ("client", "registration", "events")
+    )
+    # Column names come from case_rows (constants); every value is bound.
+    sql = (
+        f"INSERT INTO clients ({', '.join(columns)})"  # noqa: S608
+        f" VALUES ({', '.join(':' + c for c in columns)})"
+        f" ON CONFLICT(client) DO UPDATE SET {updates},"
+        " registration = COALESCE(excluded.registration, clients.registration),"
+        " events = clients.events + excluded.events"
+    )
+    conn.execute(sql, row)
+
+
+def _file_id(path: Path) -> tuple[int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
+
+def _is_corrupt(error: sqlite3.DatabaseError) -> bool:
+    text = str(error).lower()
+    return "not a database" in text or "malformed" in text
+
+
+def _remove_files(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        with contextlib.suppress(FileNotFoundError):
+            Path(str(path) + suffix).unlink()
+
+
+def readmodel_error_message(error: Exception) -> str:
+    """A clear, content-free message for a read-model failure."""
+    text = str(error).lower()
+    if "locked" in text or "busy" in text:
+        return "the read model is busy (another hw is updating it): try again"
+    if "readonly" in text or "read-only" in text:
+        return "the read model is read-only: check the hw home's permissions"
+    if "disk" in text and "full" in text:
+        return "the disk is full: the read model was not updated"
+    if _is_corrupt(cast("sqlite3.DatabaseError", error)):
+        return "the read model is unreadable: run `hw readmodel rebuild`"
+    return f"the read model failed ({type(error).__name__}): run `hw readmodel rebuild`"

@@ -1,0 +1,41 @@
+"""Calling the application from worker threads: errors become one readable line."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from hwcore.application import HwApplication, HwError
+
+T = TypeVar("T")
+
+HANDOUT_METHODS = ("print_handout", "handout")
+"""Application methods that print a client handout (hwcore printing), in order of preference."""
+
+
+class CallFailed(Exception):
+    """An application call failed; the message is safe to show (no clinical text)."""
+
+    def __init__(self, message: str, error: Exception | None = None) -> None:
+        super().__init__(message)
+        self.error = error
+
+
+def call(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Call the application; any failure becomes :class:`CallFailed` with a safe message."""
+    try:
+        return fn(*args, **kwargs)
+    except HwError as e:
+        raise CallFailed(str(e), e) from None
+    except Exception as e:
+        # Never str(e): an unexpected error's message may carry client text.
+        raise CallFailed(f"unexpected error ({type(e).__name__}): nothing was written") from None
+
+
+def handout_printer(application: HwApplication) -> Callable[..., Any] | None:
+    """The application's handout printer, or None while printing is not installed."""
+    for name in HANDOUT_METHODS:
+        method = getattr(application, name, None)
+        if callable(method):
+            return method  # type: ignore[no-any-return]
+    return None

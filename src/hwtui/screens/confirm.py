@@ -1,0 +1,36 @@
+"""A yes/no question (y / n, Enter / Esc); answers True or False."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Label
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    """Ask before something irreversible (or before throwing work away)."""
+
+    BINDINGS = [  # noqa: RUF012 (Textual API)
+        Binding("y,enter", "answer(True)", "Yes"),
+        Binding("n,escape", "answer(False)", "No"),
+    ]
+
+    def __init__(self, question: str, detail: str = "") -> None:
+        super().__init__()
+        self.question = question
+        self.detail = detail
+
+    def compose(self) -> ComposeResult:
+        """The question and its detail."""
+        with Vertical(id="confirm-box"):
+            yield Label(self.question, id="confirm-question")
+            if self.detail:
+                yield Label(self.detail, id="confirm-detail")
+            yield Label("y / Enter: yes    n / Esc: no", id="confirm-keys")
+        yield Footer(show_command_palette=False)
+
+    def action_answer(self, answer: bool) -> None:
+        """Close with the answer."""
+        self.dismiss(answer)

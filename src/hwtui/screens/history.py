@@ -1,0 +1,81 @@
+"""A client's events in order (the audit trail)."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Label, Static
+
+from hwcore.application import HistoryEntry, HwApplication
+from hwtui.calls import CallFailed, call
+
+
+class HistoryScreen(Screen[None]):
+    """Every event of one client's log, oldest first; the highlighted one in full."""
+
+    BINDINGS = [  # noqa: RUF012 (Textual API)
+        Binding("escape", "app.pop_screen", "Back"),
+        Binding("home", "jump(0)", "First"),
+        Binding("end", "jump(-1)", "Last"),
+    ]
+
+    def __init__(self, application: HwApplication, client: str) -> None:
+        super().__init__()
+        self.application = application
+        self.client = client
+        self.entries: list[HistoryEntry] = []
+
+    def compose(self) -> ComposeResult:
+        """Title, the events table, the highlighted event in full."""
+        yield Label(f"History · {self.client}", id="history-title")
+        table: DataTable[str] = DataTable(id="history", cursor_type="row")
+        table.add_columns("#", "Session", "Event", "What happened")
+        yield table
+        yield Static("", id="history-detail")
+        yield Footer(show_command_palette=False)
+
+    def on_mount(self) -> None:
+        """Load the events."""
+        self.query_one(DataTable).focus()
+        self.load()
+
+    @work(thread=True, exclusive=True, group="history")
+    def load(self) -> None:
+        """Read the client's history (worker thread)."""
+        try:
+            entries = call(self.application.history, self.client)
+        except CallFailed as e:
+            self.app.call_from_thread(self.notify, str(e), severity="error")
+            return
+        self.app.call_from_thread(self._loaded, entries)
+
+    def _loaded(self, entries: list[HistoryEntry]) -> None:
+        self.entries = entries
+        table = self.query_one(DataTable)
+        for e in entries:
+            summary = e.summary if len(e.summary) <= 44 else e.summary[:43] + "…"
+            table.add_row(
+                str(e.position), str(e.session or ""), e.event, summary, key=str(e.position)
+            )
+        self.query_one("#history-title", Label).update(
+            f"History · {self.client} · {len(entries)} events, oldest first"
+        )
+        if entries:
+            table.move_cursor(row=len(entries) - 1)
+
+    @on(DataTable.RowHighlighted)
+    def show_detail(self, event: DataTable.RowHighlighted) -> None:
+        """Show the highlighted event in full."""
+        if 0 <= event.cursor_row < len(self.entries):
+            e = self.entries[event.cursor_row]
+            self.query_one("#history-detail", Static).update(
+                f"#{e.position} {e.event} · session {e.session or '-'}\n{e.summary}"
+            )
+
+    def action_jump(self, row: int) -> None:
+        """Jump to the first or last event."""
+        table = self.query_one(DataTable)
+        if table.row_count:
+            table.move_cursor(row=row % table.row_count)

@@ -1,0 +1,228 @@
+"""The review of a client's system: accept or override the planner, set the next review."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Label, Static
+
+from hwcore.application import VOCABULARY, HwApplication, Planner, ReviewResult, WrapUpResult
+from hwtui.calls import CallFailed, call
+from hwtui.screens.confirm import ConfirmScreen
+from hwtui.text import parse_int
+from hwtui.widgets.choice import ChoiceField
+from hwtui.widgets.field import FieldRow, field_input, show_field_error
+from hwtui.widgets.outcome import FieldError
+from hwtui.widgets.planner_glance import review_banner, system_line
+
+REVIEW_INTERVAL = 8
+FOLLOWUP_FIELDS = (
+    ("completed_opening", "rv-c-open", "If done"),
+    ("completed_listen_for", "rv-c-listen", "Listen for"),
+    ("missed_opening", "rv-m-open", "If missed"),
+    ("missed_diagnostic", "rv-m-diag", "Then ask"),
+)
+
+
+class ReviewScreen(Screen[bool]):
+    """Accept or override the recommended system; writes one system-reviewed event."""
+
+    BINDINGS = [  # noqa: RUF012 (Textual API)
+        Binding("ctrl+s", "save", "Save review"),
+        Binding("ctrl+p", "accept", "Use planner"),
+        Binding("escape", "cancel", "Cancel"),
+        Binding("down", "app.focus_next", "Next field", show=False),
+        Binding("up", "app.focus_previous", "Previous field", show=False),
+    ]
+
+    def __init__(self, application: HwApplication, client: str) -> None:
+        super().__init__()
+        self.application = application
+        self.client = client
+        self.planner: Planner | None = None
+        self.loaded = False
+
+    def compose(self) -> ComposeResult:
+        """Title, banner, recommendation, the fields, footer."""
+        yield Label(f"Review · {self.client}", id="rv-title")
+        yield Static("", id="rv-banner", classes="banner")
+        with VerticalScroll(id="rv-body", can_focus=False):
+            yield Static("Loading…", id="rv-recommended")
+            yield FieldRow(
+                "Format", ChoiceField(VOCABULARY["format"], allow_none=True, id="rv-format")
+            )
+            yield FieldRow("Size", ChoiceField(VOCABULARY["size"], allow_none=True, id="rv-size"))
+            yield FieldRow(
+                "Frequency",
+                ChoiceField(VOCABULARY["frequency"], allow_none=True, id="rv-frequency"),
+            )
+            yield FieldRow("Framing", field_input(placeholder="label", id="rv-framing"))
+            yield FieldRow("Wording", field_input(placeholder="framing wording", id="rv-wording"))
+            for _, ident, label in FOLLOWUP_FIELDS:
+                yield FieldRow(label, field_input(id=ident))
+            yield FieldRow("Next review", field_input(id="rv-next", classes="short"))
+            yield FieldRow("Trigger", ChoiceField(VOCABULARY["trigger"], id="rv-trigger"))
+            yield FieldRow("Notes", field_input(placeholder="notes (optional)", id="rv-notes"))
+            yield FieldRow("Session", field_input(id="rv-session", classes="short"))
+            yield FieldRow("Date", field_input(id="rv-date", classes="medium"))
+        yield Footer(show_command_palette=False)
+
+    def on_mount(self) -> None:
+        """Load the planner."""
+        self.load()
+
+    @work(thread=True, exclusive=True, group="review-load")
+    def load(self) -> None:
+        """Read the planner and today's session (worker thread)."""
+        try:
+            where = call(self.application.wrap_up, self.client, dry_run=True)
+        except CallFailed as e:
+            self.app.call_from_thread(self.notify, str(e), severity="error")
+            return
+        self.app.call_from_thread(self._loaded, where)
+
+    def _loaded(self, where: WrapUpResult) -> None:
+        planner = where.planner
+        self.planner = planner
+        self.query_one("#rv-title", Label).update(
+            f"Review · {self.client} · session {where.session} ({where.date})"
+        )
+        banner = self.query_one("#rv-banner", Static)
+        banner.update(review_banner(planner))
+        banner.display = bool(review_banner(planner))
+        lines = [Content.assemble(("Planner recommends: ", "bold"), system_line(planner))]
+        chosen = planner.chosen_system
+        if chosen is not None:
+            current = " · ".join(
+                v or "—" for v in (chosen.format, chosen.size, chosen.frequency, chosen.framing)
+            )
+            lines.append(Content(f"Chosen at session {chosen.session}: {current}"))
+        self.query_one("#rv-recommended", Static).update(Content("\n").join(lines))
+        self.action_accept()
+        followup = planner.followup
+        for name, ident, _ in FOLLOWUP_FIELDS:
+            self.query_one(f"#{ident}", Input).value = getattr(followup, name)
+        self.query_one("#rv-next", Input).value = str(where.session + REVIEW_INTERVAL)
+        triggers = planner.review.triggers
+        self.query_one("#rv-trigger", ChoiceField).choose(triggers[0] if triggers else "cadence")
+        self.query_one("#rv-session", Input).value = str(where.session)
+        self.query_one("#rv-date", Input).value = where.date
+        self.query_one("#rv-wording", Input).value = (
+            chosen.framing_wording if chosen is not None else ""
+        )
+        self.loaded = True
+        self.query_one("#rv-format", ChoiceField).focus()
+
+    def action_accept(self) -> None:
+        """Set the system fields to the planner's recommendation."""
+        if self.planner is None:
+            return
+        s = self.planner.system
+        ready = self.planner.ready
+        self.query_one("#rv-format", ChoiceField).choose(s.format.value if ready else None)
+        self.query_one("#rv-size", ChoiceField).choose(s.size.value if ready else None)
+        self.query_one("#rv-frequency", ChoiceField).choose(s.frequency.value if ready else None)
+        self.query_one("#rv-framing", Input).value = (s.framing.value or "") if ready else ""
+
+    def _fields(self) -> dict[str, Any]:
+        assert self.planner is not None
+        next_input = self.query_one("#rv-next", Input)
+        session_input = self.query_one("#rv-session", Input)
+        try:
+            session = parse_int(session_input.value, "session", low=1)
+        except ValueError as e:
+            raise FieldError(session_input, str(e)) from None
+        if session is None:
+            raise FieldError(session_input, "session: required (a number >= 1)")
+        try:
+            next_review = parse_int(next_input.value, "next review", low=session + 1)
+        except ValueError as e:
+            raise FieldError(next_input, f"{e} (must come after session {session})") from None
+        framing = self.query_one("#rv-framing", Input).value.strip()
+        fields: dict[str, Any] = {
+            "accept": False,
+            "format": self.query_one("#rv-format", ChoiceField).value,
+            "size": self.query_one("#rv-size", ChoiceField).value,
+            "frequency": self.query_one("#rv-frequency", ChoiceField).value,
+            "framing": framing or None,
+            "framing_wording": self.query_one("#rv-wording", Input).value.strip(),
+            "next_review_session": next_review,
+            "trigger": self.query_one("#rv-trigger", ChoiceField).value,
+            "notes": self.query_one("#rv-notes", Input).value.strip(),
+            "session": session,
+            "date": self.query_one("#rv-date", Input).value.strip() or None,
+        }
+        followup = self.planner.followup
+        for name, ident, _ in FOLLOWUP_FIELDS:
+            text = self.query_one(f"#{ident}", Input).value.strip()
+            # The planner's default wording stays a default: only the therapist's own is stored.
+            keep = followup.source != "default" or text != getattr(followup, name)
+            fields[name] = text if keep else ""
+        return fields
+
+    def action_save(self) -> None:
+        """Ask, then write the review."""
+        if not self.loaded:
+            return
+        for row in self.query(FieldRow):
+            row.show_error("")
+        try:
+            fields = self._fields()
+        except FieldError as e:
+            show_field_error(e.widget, str(e))
+            e.widget.focus()
+            self.notify(str(e), severity="error")
+            return
+        system = " · ".join(
+            str(fields[k] or "—") for k in ("format", "size", "frequency", "framing")
+        )
+        detail = f"{system}; next review at session {fields['next_review_session']}"
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.save(fields)
+
+        self.app.push_screen(
+            ConfirmScreen(f"Record this review of {self.client}?", detail), answered
+        )
+
+    @work(thread=True, exclusive=True, group="review-save")
+    def save(self, fields: dict[str, Any]) -> None:
+        """Write the review (worker thread)."""
+        try:
+            result = call(self.application.review, self.client, **fields)
+        except CallFailed as e:
+            self.app.call_from_thread(self._failed, e)
+            return
+        self.app.call_from_thread(self._saved, result)
+
+    def _failed(self, failure: CallFailed) -> None:
+        field = getattr(failure.error, "field", "")
+        target = {"next review session": "#rv-next", "framing": "#rv-framing"}.get(field)
+        if field in ("session", "date"):
+            target = f"#rv-{field}"
+        if target:
+            show_field_error(self.query_one(target), str(failure))
+        self.notify(f"Nothing was recorded: {failure}", severity="error")
+
+    def _saved(self, result: ReviewResult) -> None:
+        self.notify(
+            f"Review recorded at session {result.session}; next at {result.next_review_session}"
+        )
+        self.dismiss(True)
+
+    def action_cancel(self) -> None:
+        """Leave without writing anything."""
+        self.dismiss(False)
+
+    @on(Input.Submitted)
+    def next_field(self, event: Input.Submitted) -> None:
+        """Enter moves to the next field."""
+        event.stop()
+        self.focus_next()

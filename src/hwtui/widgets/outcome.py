@@ -1,0 +1,160 @@
+"""One pending assignment and how it went: completed, partial, missed or left pending."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.content import Content
+from textual.widgets import Input, Label, SelectionList
+
+from hwcore.application import VOCABULARY, AssignmentInfo
+from hwtui.text import parse_int
+from hwtui.widgets.choice import ChoiceField
+from hwtui.widgets.field import FieldRow, field_input, show_field_error
+
+OUTCOME_LABELS = {
+    "completed": "[c]ompleted",
+    "partial": "[p]artial",
+    "missed": "[m]issed",
+    "pending": "[l]eave pending",
+}
+
+
+class FieldError(ValueError):
+    """An invalid entry, with the widget where the message belongs."""
+
+    def __init__(self, widget: Any, message: str) -> None:
+        super().__init__(message)
+        self.widget = widget
+
+
+class OutcomeCard(Vertical):
+    """How one pending assignment went, with the details its outcome needs."""
+
+    def __init__(self, assignment: AssignmentInfo) -> None:
+        super().__init__(classes="outcome-card -pending")
+        self.assignment = assignment
+        self.key = f"a{assignment.assignment_id}"
+
+    def compose(self) -> ComposeResult:
+        """Title line, outcome picker, then the details of the chosen outcome."""
+        a = self.assignment
+        doses = f", {a.planned_doses} doses" if a.planned_doses else ""
+        yield Label(
+            Content.assemble(
+                (f"#{a.assignment_id} {a.title}", "bold"),
+                f"  {a.format} · {a.size} · {a.frequency}{doses} · '{a.framing}'"
+                f" · session {a.session}",
+            ),
+            classes="card-title",
+        )
+        picker = ChoiceField(
+            list(OUTCOME_LABELS),
+            "pending",
+            inline=True,
+            labels=OUTCOME_LABELS,
+            id=f"{self.key}-outcome",
+        )
+        yield FieldRow("Outcome", picker)
+        with Vertical(classes="detail detail-done"):
+            yield FieldRow(
+                "Experience",
+                field_input(placeholder="the client's experience (optional)", id=f"{self.key}-exp"),
+            )
+        with Vertical(classes="detail detail-partial"):
+            yield FieldRow(
+                "Done",
+                field_input(placeholder="doses done", id=f"{self.key}-done", classes="short"),
+            )
+            yield FieldRow(
+                "Planned",
+                field_input(
+                    str(a.planned_doses or ""),
+                    placeholder="doses planned",
+                    id=f"{self.key}-planned",
+                    classes="short",
+                ),
+            )
+        with Vertical(classes="detail detail-missed"):
+            yield FieldRow(
+                "Explanation",
+                field_input(
+                    placeholder="the client's words, close to verbatim", id=f"{self.key}-why"
+                ),
+            )
+            reasons: SelectionList[str] = SelectionList(
+                *[(r, r) for r in VOCABULARY["reason"]],
+                id=f"{self.key}-reasons",
+                compact=True,
+            )
+            yield FieldRow("Reasons", reasons)
+
+    @property
+    def outcome(self) -> str:
+        """The chosen outcome ('pending' when left as it is)."""
+        return self.query_one(f"#{self.key}-outcome", ChoiceField).value or "pending"
+
+    def on_choice_field_changed(self, event: ChoiceField.Changed) -> None:
+        """Show the details the outcome needs."""
+        value = event.value or "pending"
+        for name in OUTCOME_LABELS:
+            self.set_class(value == name, f"-{name}")
+        show_field_error(event.choice, "")
+
+    def first_detail(self) -> Any:
+        """The first detail field of the chosen outcome (None when left pending)."""
+        return {
+            "completed": f"#{self.key}-exp",
+            "partial": f"#{self.key}-done",
+            "missed": f"#{self.key}-why",
+        }.get(self.outcome)
+
+    def clear_errors(self) -> None:
+        """Clear the error lines of this card."""
+        for row in self.query(FieldRow):
+            row.show_error("")
+
+    def collect(self) -> dict[str, Any] | None:
+        """The outcome to record (None when left pending); FieldError when invalid."""
+        outcome = self.outcome
+        if outcome == "pending":
+            return None
+        ident = self.assignment.assignment_id
+        experience = self.query_one(f"#{self.key}-exp", Input).value.strip()
+        if outcome == "completed":
+            return {"assignment_id": ident, "outcome": "completed", "experience": experience}
+        if outcome == "missed":
+            why = self.query_one(f"#{self.key}-why", Input).value.strip()
+            reasons = self.query_one(f"#{self.key}-reasons", SelectionList).selected
+            return {
+                "assignment_id": ident,
+                "outcome": "missed",
+                "explanation": why,
+                "reasons": list(reasons),
+            }
+        done_input = self.query_one(f"#{self.key}-done", Input)
+        planned_input = self.query_one(f"#{self.key}-planned", Input)
+        try:
+            planned = parse_int(planned_input.value, "planned doses", low=1)
+        except ValueError as e:
+            raise FieldError(planned_input, str(e)) from None
+        try:
+            done = parse_int(done_input.value, "doses done", low=0)
+        except ValueError as e:
+            raise FieldError(done_input, str(e)) from None
+        if done is not None and planned is None:
+            raise FieldError(planned_input, "planned doses: needed when doses done are given")
+        if done is None and planned is not None and done_input.value.strip() == "":
+            planned = None  # no dose known: the partial scores 0.5
+        if done is not None and planned is not None and done >= planned:
+            msg = f"doses done: {done} is not fewer than planned ({planned}); choose completed"
+            raise FieldError(done_input, msg)
+        return {
+            "assignment_id": ident,
+            "outcome": "partial",
+            "done": done,
+            "planned": planned,
+            "experience": experience,
+        }
