@@ -40,7 +40,7 @@ TUI_CLIENTS = 1000
 IMPORT_ROWS = 100_000
 PG_WRITERS = 8
 PG_CLIENTS = 4
-PG_EVENTS_PER_WRITER = 150
+PG_EVENTS_PER_WRITER = 60
 
 
 class Unavailable(Exception):
@@ -274,7 +274,7 @@ def bench_cli_caseload(ctx: Context, r: Result) -> None:
 
 def bench_append(ctx: Context, r: Result) -> None:
     """One event per command: hw vs bare eventsourcing vs raw sqlite3."""
-    n = "600"
+    n = "400"
     env = {"HW_BENCH_SCRATCH": str(scratch())}
     samples: dict[str, list[float]] = {"hw": [], "eventsourcing": [], "sqlite3": []}
     for _ in range(max(3, ctx.runs // 2)):
@@ -367,7 +367,7 @@ def bench_tui(ctx: Context, r: Result) -> None:
         raise Unavailable(f"`hw tui`: {e}") from None
     bare, hw_ms = [], []
     rows = 0
-    for _ in range(ctx.runs):
+    for _ in range(min(ctx.runs, 5)):
         bare.append(child("tui", "bare", str(ctx.tui_home)).json()["ms"])
         out = child("tui", "hw", str(ctx.tui_home)).json()
         hw_ms.append(out["ms"])
@@ -443,9 +443,7 @@ def bench_postgres(ctx: Context, r: Result) -> None:
             span = max(o["end"] for o in outs) - min(o["start"] for o in outs)
             counted = child("pgcount", url, str(PG_CLIENTS)).json()
             found = counted["found"]
-            missing = sum(
-                max(0, o["acked"] - found.get(str(o["writer"]), 0)) for o in outs
-            )
+            missing = sum(max(0, o["acked"] - found.get(str(o["writer"]), 0)) for o in outs)
             rates.append(acked / span)
             lost.append(float(missing))
             failed.append(float(sum(o["failed"] for o in outs)))
@@ -564,26 +562,35 @@ def table(results: Sequence[Result]) -> str:
     return "\n".join(lines)
 
 
-def markdown_table(results: Sequence[Result]) -> str:
-    """The results as a Markdown table (for docs/performance.md)."""
+def markdown_table(report: dict[str, Any]) -> str:
+    """A results.json report as a Markdown table (for docs/performance.md)."""
     lines = [
         "| key | figure | median | min | max | unit | target | met |",
         "|---|---|---:|---:|---:|---|---|---|",
     ]
-    for r in results:
-        verdict = {True: "yes", False: "**no**", None: ""}[r.met]
-        if r.status != "ok":
-            lines.append(f"| `{r.key}` | {r.reason} | | | | | {r.target} | {r.status} |")
+    for key, r in report["results"].items():
+        verdict = {True: "yes", False: "**no**", None: ""}[r["met"]]
+        if r["status"] != "ok":
+            lines.append(f"| `{key}` | {r['reason']} | | | | | {r['target']} | {r['status']} |")
             continue
-        for i, f in enumerate(r.figures):
-            d = f.as_dict()
+        for i, (name, f) in enumerate(r["figures"].items()):
+            first = i == 0
             lines.append(
-                f"| {'`' + r.key + '`' if i == 0 else ''} | {f.name} | {fmt(d['median'])}"
-                f" | {fmt(d['min'])} | {fmt(d['max'])} | {f.unit}"
-                f" | {r.target if i == 0 else ''} | {verdict if i == 0 else ''} |"
+                f"| {'`' + key + '`' if first else ''} | {name} | {fmt(f['median'])}"
+                f" | {fmt(f['min'])} | {fmt(f['max'])} | {f['unit']}"
+                f" | {r['target'] if first else ''} | {verdict if first else ''} |"
             )
-        for name, value in r.derived.items():
+        for name, value in r["derived"].items():
             lines.append(f"| | {name} | {fmt(value)} | | | | | |")
+    env = report["environment"]
+    lines.append("")
+    lines.append(
+        f"Measured {report['generated_at']}: {env['cpu_count']} CPUs, Python {env['python']},"
+        f" SQLite {env['sqlite']}, {env['postgresql'] or 'no PostgreSQL'},"
+        f" eventsourcing {env['eventsourcing']}, Textual {env['textual']};"
+        f" load average at start {', '.join(f'{x:.1f}' for x in report['load_average_at_start'])};"
+        f" whole run {report['total_seconds']:.0f} s."
+    )
     return "\n".join(lines)
 
 
@@ -598,7 +605,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--heavy-runs", type=int, default=3, help="runs of the heavy ones")
     parser.add_argument("--quick", action="store_true", help="3 light runs, 1 heavy run")
     parser.add_argument("--output", type=Path, default=RESULTS)
+    parser.add_argument(
+        "--markdown", action="store_true", help="print results.json as Markdown and exit"
+    )
     args = parser.parse_args(argv)
+    if args.markdown:
+        print(markdown_table(json.loads(args.output.read_text(encoding="utf-8"))))
+        return 0
     if args.quick:
         args.runs, args.heavy_runs = 3, 1
     keys = [k.strip() for k in args.only.split(",") if k.strip()] or list(BENCHMARKS)
@@ -634,7 +647,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             func(ctx, r)
         except Unavailable as e:
-            r.status, r.reason, r.figures, r.met = "unavailable", f"not available yet: {e}", [], None
+            r.status, r.reason = "unavailable", f"not available yet: {e}"
+            r.figures, r.met = [], None
         except Exception as e:  # a broken benchmark must not hide the others
             r.status, r.reason, r.met = "error", f"error: {type(e).__name__}: {e}", None
         r.seconds = time.perf_counter() - t
@@ -668,9 +682,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"targets missed: {', '.join(missed)}")
     if other:
         print(f"not measured: {', '.join(other)}")
-    if os.environ.get("HW_BENCH_MARKDOWN"):
-        print()
-        print(markdown_table(results))
     return 0
 
 

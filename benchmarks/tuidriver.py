@@ -68,8 +68,10 @@ def _caseload_rows(app: Any) -> int:
     for widget in app.screen.query("*"):
         if isinstance(widget, DataTable):
             best = max(best, widget.row_count)
-        elif isinstance(widget, ListView | OptionList):
-            best = max(best, len(widget.children) if isinstance(widget, ListView) else widget.option_count)
+        elif isinstance(widget, ListView):
+            best = max(best, len(widget.children))
+        elif isinstance(widget, OptionList):
+            best = max(best, widget.option_count)
     return best
 
 

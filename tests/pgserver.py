@@ -65,6 +65,30 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def _traversable(folder: Path) -> bool:
+    """True when any user can reach into ``folder`` (o+x on it and every parent)."""
+    try:
+        return all(p.stat().st_mode & 0o001 for p in [folder, *folder.parents])
+    except OSError:
+        return False
+
+
+def base_dir() -> str:
+    """Where to put the cluster: a temp folder the server's user can reach.
+
+    As root the server runs as another user, who must be able to enter every
+    parent folder; a temp dir made private (0700) would lock it out.
+    """
+    candidates = [tempfile.gettempdir(), "/var/tmp", "/dev/shm"]
+    if os.geteuid() != 0:
+        return candidates[0]
+    for candidate in candidates:
+        if _traversable(Path(candidate)):
+            return candidate
+    msg = f"no temp folder the {SERVER_USER!r} user can reach (tried {', '.join(candidates)})"
+    raise PgServerError(msg)
+
+
 def _ensure_server_user() -> pwd.struct_passwd:
     try:
         return pwd.getpwnam(SERVER_USER)
@@ -91,7 +115,7 @@ class PgServer:
 
     def __init__(self) -> None:
         self.bindir = find_bindir()
-        self.root = Path(tempfile.mkdtemp(prefix="hw-pg-"))
+        self.root = Path(tempfile.mkdtemp(prefix="hw-pg-", dir=base_dir()))
         self.datadir = self.root / "data"
         self.port = 0
         self.host = "127.0.0.1"

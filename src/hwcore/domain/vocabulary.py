@@ -173,11 +173,14 @@ class ChangeKind(Vocabulary):
     @property
     def trigger(self) -> ReviewTrigger:
         """The review trigger this kind of change activates."""
-        return {
-            ChangeKind.LIFE: ReviewTrigger.LIFE_CHANGE,
-            ChangeKind.RELATIONSHIP: ReviewTrigger.RELATIONSHIP_CHANGE,
-            ChangeKind.OTHER: ReviewTrigger.OTHER,
-        }[self]
+        return _CHANGE_TRIGGERS[self]
+
+
+_CHANGE_TRIGGERS = {
+    ChangeKind.LIFE: ReviewTrigger.LIFE_CHANGE,
+    ChangeKind.RELATIONSHIP: ReviewTrigger.RELATIONSHIP_CHANGE,
+    ChangeKind.OTHER: ReviewTrigger.OTHER,
+}
 
 
 def normalize_framing(label: str) -> str:

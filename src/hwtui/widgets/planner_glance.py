@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import attrs
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
@@ -54,7 +55,7 @@ def in_common_text(group: InCommon) -> str:
         _shared(group.format),
         _shared(group.size),
         _shared(group.frequency),
-        f"'{_shared(group.framing)}'" if group.framing.values else "",
+        _shared(attrs.evolve(group.framing, values=tuple(f"'{v}'" for v in group.framing.values))),
     ]
     if group.reasons.values:
         parts.append("reasons: " + _shared(group.reasons))
