@@ -68,6 +68,27 @@ class HwTui(App[str | None]):
         if self.exit_after_paint:
             self.exit(PAINTED)
 
+    def _fatal_error(self) -> None:
+        """Crash output without local variables or messages: they may hold client text.
+
+        Overrides Textual's hook (which prints a traceback with locals). With
+        ``HW_DEBUG=1`` the full Textual traceback is shown, for developers.
+        """
+        if os.environ.get("HW_DEBUG"):
+            super()._fatal_error()
+            return
+        from rich.text import Text
+
+        name = type(self._exception).__name__ if self._exception else "error"
+        self.bell()
+        self._exit_renderables.append(
+            Text(
+                f"hw: error: the TUI stopped on an internal error ({name});"
+                " nothing unconfirmed was written. Set HW_DEBUG=1 for details."
+            )
+        )
+        self._close_messages_no_wait()
+
     def action_toggle_theme(self) -> None:
         """Switch between the dark and the light theme."""
         self.theme = THEMES[1] if self.theme == THEMES[0] else THEMES[0]
