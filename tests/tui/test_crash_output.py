@@ -18,7 +18,7 @@ async def test_crash_output_holds_no_client_text(
     monkeypatch.delenv("HW_DEBUG", raising=False)
     app = HwTui(seeded)
     secret = "I felt ashamed to tell you"
-    with pytest.raises(SecretError):
+    with pytest.raises(SecretError):  # noqa: PT012 (the crash happens inside the pilot)
         async with app.run_test(size=(80, 24)) as pilot:
             app.call_later(_raise, secret)
             await pilot.pause()
