@@ -48,6 +48,23 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize("backend", params)
 
 
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Say how the PostgreSQL half went, so a run's output shows it ran."""
+    counts = dict.fromkeys(("passed", "failed", "error", "skipped"), 0)
+    for outcome in counts:
+        for report in terminalreporter.stats.get(outcome, []):
+            keywords = getattr(report, "keywords", {})
+            if "postgres" in keywords and getattr(report, "when", "call") in ("call", "setup"):
+                if outcome == "passed" and report.when != "call":
+                    continue
+                counts[outcome] += 1
+    if any(counts.values()):
+        terminalreporter.write_line(
+            "PostgreSQL half (tests marked postgres): "
+            + ", ".join(f"{n} {outcome}" for outcome, n in counts.items())
+        )
+
+
 @pytest.fixture(scope="session")
 def pg_server() -> Iterator[PgServer]:
     """A throwaway PostgreSQL cluster for this test session (this xdist worker)."""

@@ -147,6 +147,13 @@ class PgServer:
 
     def start(self) -> PgServer:
         """initdb a new cluster and start it on a free loopback port."""
+        try:
+            return self._start()
+        except BaseException:
+            self.stop()
+            raise
+
+    def _start(self) -> PgServer:
         if os.geteuid() == 0:
             self._user = _ensure_server_user()
             os.chown(self.root, self._user.pw_uid, self._user.pw_gid)

@@ -242,11 +242,7 @@ def warn(message: str) -> None:
 
 def shorten(value: object, width: int = MAX_CELL) -> str:
     """A one-line table cell of at most ``width`` characters."""
-    text = "" if value is None else str(value)
-    # Fast path (a caseload table has tens of thousands of cells): a printable
-    # text without doubled or edge spaces is already one line.
-    if not (text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " "):
-        text = one_line(text)
+    text = one_line("" if value is None else str(value))
     return text if len(text) <= width else text[: width - 1] + "…"
 
 

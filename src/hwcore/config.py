@@ -125,9 +125,12 @@ def ensure_private_home(settings: Settings) -> None:
     """
     home = settings.home
     try:
-        home.mkdir(parents=True, exist_ok=True, mode=0o700)
-        if (home.stat().st_mode & 0o077) and _owned(home):
-            home.chmod(0o700)
+        if not home.exists():
+            # A folder hw creates is owner-only. An existing folder (e.g. one the
+            # user chose, such as their home directory) is never re-permissioned:
+            # the store files inside it are created owner-only instead.
+            home.mkdir(parents=True, mode=0o700)
+            home.chmod(0o700)  # mkdir's mode is filtered by the umask
         if settings.database_url is None:
             for path in (settings.events_path,):
                 if not path.exists():
@@ -139,10 +142,3 @@ def ensure_private_home(settings: Settings) -> None:
     except OSError as e:
         msg = f"cannot prepare the hw home {str(home)!r}: {e.strerror}"
         raise StoreError(msg) from None
-
-
-def _owned(path: Path) -> bool:
-    try:
-        return path.stat().st_uid == os.getuid()
-    except (AttributeError, OSError):
-        return False

@@ -96,12 +96,33 @@ def test_write_close_reopen_replay(home: Path) -> None:
         reopened.close()
 
 
-def test_store_files_are_private(app: HwApplication, home: Path) -> None:
-    record_history(app)
+@pytest.mark.sqlite_only
+def test_store_files_are_private(tmp_path: Path) -> None:
+    home = tmp_path / "new-home"
+    app = open_application(home, today=lambda: TODAY)
+    try:
+        record_history(app)
+        app.caseload()  # the read model file exists too
+    finally:
+        app.close()
     assert stat.S_IMODE(home.stat().st_mode) == 0o700
-    for path in home.iterdir():
-        if path.name.startswith("events.sqlite"):
-            assert stat.S_IMODE(path.stat().st_mode) & 0o077 == 0, path.name
+    files = [p for p in home.iterdir() if p.suffix.startswith(".sqlite") or "sqlite" in p.name]
+    assert files
+    for path in files:
+        assert stat.S_IMODE(path.stat().st_mode) & 0o077 == 0, path.name
+
+
+def test_an_existing_folder_is_not_re_permissioned(tmp_path: Path) -> None:
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o755)
+    app = open_application(shared, today=lambda: TODAY)
+    try:
+        app.register_client("AB")
+    finally:
+        app.close()
+    assert stat.S_IMODE(shared.stat().st_mode) == 0o755
+    assert stat.S_IMODE((shared / "events.sqlite").stat().st_mode) & 0o077 == 0
 
 
 def test_as_of_session_and_date_use_the_log(app: HwApplication) -> None:

@@ -83,9 +83,9 @@ def start(script: str, args: list[str], env: dict[str, str]) -> subprocess.Popen
 
 def finish(procs: list[subprocess.Popen[str]]) -> list[dict[str, object]]:
     """Wait for every child; all must exit 0 without a traceback."""
+    outputs = [(proc, *proc.communicate(timeout=300)) for proc in procs]  # wait for all first
     lines: list[dict[str, object]] = []
-    for proc in procs:
-        out, err = proc.communicate(timeout=300)
+    for proc, out, err in outputs:
         assert proc.returncode == 0, err
         assert "Traceback" not in err, err
         lines += [json.loads(line) for line in out.splitlines() if line.strip()]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar, cast
@@ -19,6 +20,7 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import (
     IntegrityError,
+    InternalError,
     JSONTranscoder,
     Transcoder,
 )
@@ -120,6 +122,10 @@ def _reasons(reasons: Sequence[str] | str) -> list[MissReason]:
     return [MissReason.parse(r) for r in items if str(r).strip()]
 
 
+OPEN_ATTEMPTS = 5
+"""How often opening the store is tried while another process creates its schema."""
+
+
 class HwApplication(PrintingMixin, Application[UUID]):
     """The hw application: record homework events and read the planner.
 
@@ -149,10 +155,21 @@ class HwApplication(PrintingMixin, Application[UUID]):
         self.readmodel: ReadModel | None = None
         """The read model answering caseload queries (see :meth:`attach_readmodel`)."""
         preflight(dict(env or {}))
-        try:
-            super().__init__(env)
-        except STORE_ERRORS as e:
-            raise StoreError(store_error_message(e)) from None
+        for attempt in range(OPEN_ATTEMPTS):
+            try:
+                super().__init__(env)
+                break
+            except InternalError as e:
+                # Two processes opening PostgreSQL at once both run eventsourcing's
+                # CREATE OR REPLACE FUNCTION: one gets "tuple concurrently updated".
+                factory = getattr(self, "factory", None)
+                if factory is not None:
+                    factory.close()
+                if attempt == OPEN_ATTEMPTS - 1:
+                    raise StoreError(store_error_message(e)) from None
+                time.sleep(0.05 * (attempt + 1))
+            except STORE_ERRORS as e:
+                raise StoreError(store_error_message(e)) from None
         try:
             verify_store(self)
         except BaseException as e:

@@ -7,6 +7,7 @@ members only at the end, and keep their string values stable forever.
 from __future__ import annotations
 
 import enum
+import functools
 from typing import Self
 
 from hwcore.domain.errors import InvalidValueError
@@ -183,6 +184,9 @@ _CHANGE_TRIGGERS = {
 }
 
 
+@functools.lru_cache(maxsize=4096)
 def normalize_framing(label: str) -> str:
     """The comparison key of a framing label: case-insensitive, trimmed."""
+    # Cached: the planner compares every assignment's framing several times,
+    # and a client reuses a handful of labels.
     return label.strip().casefold()

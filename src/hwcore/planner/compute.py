@@ -88,43 +88,49 @@ def resolved_in_order(case: Case) -> list[Assignment]:
 
 def evidence(resolved: Sequence[Assignment], key: Key) -> list[Evidence]:
     """Per-value evidence for one field, best first (by smoothed rate, n, recency)."""
-    # One pass with running totals: this runs four times per planner, on every
+    return evidence_by_key(resolved, (key,))[0]
+
+
+def evidence_by_key(resolved: Sequence[Assignment], keys: Sequence[Key]) -> list[list[Evidence]]:
+    """:func:`evidence` for several fields in one pass over the resolved assignments."""
+    # Running totals in one pass: the planner needs four fields, on every
     # resolved assignment (1,000-assignment clients must plan in milliseconds).
-    groups: dict[str, list[Any]] = {}
+    tallies: list[dict[str, list[Any]]] = [{} for _ in keys]
     for a in resolved:
         r = a.resolution
         assert r is not None
-        value = key(a)
-        g = groups.get(value)
-        if g is None:
-            g = groups[value] = [0, 0.0, 0, 0, 0, 0]
-        g[0] += 1
-        g[1] += r.score
+        score_ = r.score
         outcome = r.outcome
-        if outcome is Outcome.COMPLETED:
-            g[2] += 1
-        elif outcome is Outcome.PARTIAL:
-            g[3] += 1
-        elif outcome is Outcome.MISSED:
-            g[4] += 1
-        if a.session > g[5]:
-            g[5] = a.session
-    result = [
-        Evidence(
-            value=value,
-            n=n,
-            completed=completed,
-            partial=partial,
-            missed=missed,
-            score=total,
-            rate=total / n,
-            smoothed=(total + 1) / (n + 2),
-            last_session=last,
-        )
-        for value, (n, total, completed, partial, missed, last) in groups.items()
-    ]
-    result.sort(key=lambda e: (e.smoothed, e.n, e.last_session), reverse=True)
-    return result
+        column = 2 if outcome is Outcome.COMPLETED else 3 if outcome is Outcome.PARTIAL else 4
+        for key, groups in zip(keys, tallies, strict=True):
+            value = key(a)
+            g = groups.get(value)
+            if g is None:
+                g = groups[value] = [0, 0.0, 0, 0, 0, 0]
+            g[0] += 1
+            g[1] += score_
+            g[column] += 1
+            if a.session > g[5]:
+                g[5] = a.session
+    results = []
+    for groups in tallies:
+        result = [
+            Evidence(
+                value=value,
+                n=n,
+                completed=completed,
+                partial=partial,
+                missed=missed,
+                score=total,
+                rate=total / n,
+                smoothed=(total + 1) / (n + 2),
+                last_session=last,
+            )
+            for value, (n, total, completed, partial, missed, last) in groups.items()
+        ]
+        result.sort(key=lambda e: (e.smoothed, e.n, e.last_session), reverse=True)
+        results.append(result)
+    return results
 
 
 def recommend_by_smoothed_rate(candidates: Sequence[Evidence]) -> Recommendation:
@@ -426,10 +432,9 @@ def build_planner(case: Case, *, as_of_session: int | None = None) -> Planner:
         " known homework outcome; no recommendation yet"
     )
 
-    format_ev = evidence(resolved, format_key)
-    framing_ev = evidence(resolved, framing_key)
-    frequency_ev = evidence(resolved, frequency_key)
-    size_ev = evidence(resolved, size_key)
+    format_ev, framing_ev, frequency_ev, size_ev = evidence_by_key(
+        resolved, (format_key, framing_key, frequency_key, size_key)
+    )
     if ready:
         system = System(
             format=recommend_by_smoothed_rate(format_ev),
@@ -450,9 +455,10 @@ def build_planner(case: Case, *, as_of_session: int | None = None) -> Planner:
     if as_of_session is not None and current is not None:
         current = min(current, as_of_session)
 
+    scores = [score(a) for a in resolved]
     per_session: dict[int, list[float]] = {}
-    for a in resolved:
-        per_session.setdefault(a.session, []).append(score(a))
+    for a, value in zip(resolved, scores, strict=True):
+        per_session.setdefault(a.session, []).append(value)
     completion = tuple((s, sum(v) / len(v), len(v)) for s, v in sorted(per_session.items()))
     chosen = None
     if last_review is not None:
@@ -488,5 +494,5 @@ def build_planner(case: Case, *, as_of_session: int | None = None) -> Planner:
         chosen_system=chosen,
         framing_approach=case.framing.label if case.framing else None,
         completion_by_session=completion,
-        overall_rate=(sum(score(a) for a in resolved) / len(resolved)) if resolved else None,
+        overall_rate=(sum(scores) / len(resolved)) if resolved else None,
     )
