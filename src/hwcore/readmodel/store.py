@@ -241,6 +241,10 @@ class ReadModel:
                 applied += len(new)
                 if progress is not None:
                     progress(new[-1].id, max(total, new[-1].id))
+                if len(items) <= self.batch_size:
+                    # A short batch reached the end of the log: no need to ask
+                    # again (saves a query per write when catching up after it).
+                    return applied
 
     def rebuild(self, source: EventSource, progress: Progress | None = None) -> int:
         """Drop every table, re-create the schema and re-project the whole log.
