@@ -139,6 +139,9 @@ def home(name: str, clients: int, *, big: bool, log: bool = True) -> Path:
     marker = path / "bench-complete.json"
     if marker.exists():
         return path
+    for stale in DATA_DIR.glob(f"{name}-v*"):  # homes of older generator versions
+        if stale != path and stale.is_dir():
+            shutil.rmtree(stale, ignore_errors=True)
     if path.exists():
         shutil.rmtree(path)
     from hwcore.application import HwApplication

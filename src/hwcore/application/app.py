@@ -213,9 +213,7 @@ class HwApplication(PrintingMixin, Application[UUID]):
     def _load(self, client: str) -> Case:
         name = validate_client(client)
         try:
-            return cast(
-                "Case", self.repository.get(case_id_for(name), projector_func=project_case)
-            )
+            return cast("Case", self.repository.get(case_id_for(name), projector_func=project_case))
         except AggregateNotFoundError:
             raise ClientNotFoundError(name) from None
         except STORE_ERRORS as e:
