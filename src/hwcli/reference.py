@@ -10,11 +10,18 @@ import click
 from hwcli.main import cli
 
 
-def _walk(command: click.Command, path: list[str]) -> list[tuple[list[str], click.Command]]:
-    found = [(path, command)]
+def _walk(
+    command: click.Command, path: list[str], parent: click.Context | None
+) -> list[tuple[str, click.Command, click.Context]]:
+    """Every command with the context it really runs in (settings inherit)."""
+    name = " ".join(path)
+    settings = dict(command.context_settings)
+    settings.setdefault("terminal_width", 100)
+    ctx = click.Context(command, info_name=path[-1], parent=parent, **settings)
+    found = [(name, command, ctx)]
     if isinstance(command, click.Group):
-        for name in sorted(command.commands):
-            found.extend(_walk(command.commands[name], [*path, name]))
+        for sub in sorted(command.commands):
+            found.extend(_walk(command.commands[sub], [*path, sub], ctx))
     return found
 
 
@@ -28,10 +35,8 @@ def render_reference() -> str:
         "2 usage error, 130 interrupted.",
         "",
     ]
-    for path, command in _walk(cli, ["hw"]):
-        name = " ".join(path)
-        with click.Context(command, info_name=name, terminal_width=100) as ctx:
-            help_text = command.get_help(ctx)
+    for name, command, ctx in _walk(cli, ["hw"], None):
+        help_text = command.get_help(ctx)
         lines += [f"## {name}", "", "```text", help_text.rstrip(), "```", ""]
     return "\n".join(lines)
 
