@@ -217,3 +217,62 @@ def test_replay_gives_the_same_state_and_as_of_filters_by_session() -> None:
     assert earlier.assignments[2].outcome is Outcome.PENDING
     assert earlier.assignments[1].outcome is Outcome.COMPLETED
     assert earlier.changes == []
+
+
+@pytest.mark.parametrize("number", [0, -3, 10_001, 10**20])
+def test_session_numbers_are_bounded(number: int) -> None:
+    case = new_case()
+    with pytest.raises(InvalidValueError, match="session"):
+        case.hold_session(number, session_date(1))
+    assert case.sessions == {}
+
+
+def test_doses_are_bounded() -> None:
+    case = new_case()
+    case.hold_session(1, session_date(1))
+    with pytest.raises(InvalidValueError, match="planned doses"):
+        case.assign(1, spec(planned_doses=10**19))
+    ident = case.assign(1, spec())
+    case.hold_session(2, session_date(2))
+    with pytest.raises(InvalidValueError, match="planned"):
+        case.complete(ident, 2, partial=True, done=3, planned=10**19)
+
+
+def test_session_dates_follow_session_numbers() -> None:
+    case = new_case()
+    case.hold_session(5, dt.date(2026, 2, 2))
+    with pytest.raises(SessionOrderError, match="out of order"):
+        case.hold_session(6, dt.date(2020, 1, 1))
+    with pytest.raises(SessionOrderError, match="out of order"):
+        case.hold_session(4, dt.date(2026, 3, 1))
+    assert case.hold_session(6, dt.date(2026, 2, 2)) is True  # same day is fine
+
+
+def test_a_correction_cannot_predate_its_assignment() -> None:
+    case = new_case()
+    give(case, 1)
+    ident = give(case, 3)
+    with pytest.raises(SessionOrderError, match="before assignment"):
+        case.correct(ident, 2, {"size": "tiny"}, "typo")
+
+
+def test_a_change_needs_a_note() -> None:
+    case = new_case()
+    case.hold_session(1, session_date(1))
+    with pytest.raises(InvalidValueError, match="note"):
+        case.note_change(1, ChangeKind.LIFE, "  ")
+
+
+def test_a_long_framing_is_refused_without_echoing_it() -> None:
+    case = new_case()
+    case.hold_session(1, session_date(1))
+    words = "she feels ashamed when her partner reads her journal, every single time"
+    with pytest.raises(InvalidValueError) as info:
+        case.assign(1, spec(framing=words))
+    assert words not in str(info.value)
+    assert "characters" in str(info.value)
+    with pytest.raises(InvalidValueError) as info:
+        case.review(
+            1, SystemChoice(framing=words), FollowupProtocol(), 9, ReviewTrigger.CADENCE, ""
+        )
+    assert words not in str(info.value)

@@ -324,3 +324,34 @@ def test_planner_json_has_the_spec_keys() -> None:
     assert data["system"]["size"] == "small"
     for key in ("last_review_session", "next_review_session", "due", "triggers"):
         assert key in data["review"]
+
+
+def test_phase_counts_misses_when_judging_consistency() -> None:
+    case = new_case()
+    for s in range(1, 5):
+        give(case, s, title=f"a{s}")
+        give(case, s, title=f"b{s}", outcome="missed")
+    for s in range(5, 8):
+        give(case, s)
+    phase = build_planner(case).completed_in_common.phase
+    assert phase is not None
+    assert (phase.first_session, phase.last_session, phase.n) == (5, 8, 3)
+    assert phase.rate == pytest.approx(1.0)
+
+
+def test_exactly_equal_rates_tie_on_n_despite_float_rounding() -> None:
+    case = new_case()
+    # object: scores 0, .5, .5, .8 -> (1.8 + 1) / 6 = 7/15
+    give(case, 1, format="object", outcome="missed")
+    give(case, 2, format="object", outcome="partial", done=1, planned=2)
+    give(case, 3, format="object", outcome="partial", done=1, planned=2)
+    give(case, 4, format="object", outcome="partial", done=4, planned=5)
+    # visual: 2/3, 2/3, .2, .6, 0, .6 -> (2.7333 + 1) / 8 = 7/15, larger n
+    for s, (done, planned) in enumerate([(2, 3), (2, 3), (1, 5), (3, 5), (0, 1), (3, 5)], 5):
+        if done == 0:
+            give(case, s, format="visual", outcome="missed")
+        else:
+            give(case, s, format="visual", outcome="partial", done=done, planned=planned)
+    rec = build_planner(case).system.format
+    assert rec.value == "visual"
+    assert rec.n == 6

@@ -199,8 +199,9 @@ def parse_csv(text: str, source: str = "file") -> list[CsvRow]:
     rows: list[CsvRow] = []
     seen: dict[tuple[str, int, str], int] = {}
     try:
+        line = 1  # the spreadsheet row: the header is row 1 (quoted line breaks don't count)
         for record in reader:
-            line = reader.line_num
+            line += 1
             if not any(cell.strip() for cell in record):
                 continue
             if len(record) != len(columns):
@@ -218,13 +219,13 @@ def parse_csv(text: str, source: str = "file") -> list[CsvRow]:
             key = (row.client, row.session, row.title.casefold())
             if key in seen:
                 msg = (
-                    f"{source}: row {line}: the same assignment {row.title!r} for"
-                    f" {row.client} at session {row.session} is already on row {seen[key]}"
+                    f"{source}: row {line}: the same assignment title for {row.client} at"
+                    f" session {row.session} is already on row {seen[key]}"
                 )
                 raise ImportFileError(msg)
             seen[key] = line
             rows.append(row)
     except csv.Error as e:
-        msg = f"{source}: row {reader.line_num}: malformed CSV ({e})"
+        msg = f"{source}: row {line + 1}: malformed CSV ({e})"
         raise ImportFileError(msg) from None
     return rows

@@ -61,6 +61,12 @@ CLIENT_RULE = "1-40 letters, digits, '.', '-' or '_' starting with a letter or d
 
 MAX_TEXT = 4000
 """Longest free text accepted in one field."""
+MAX_SESSION = 10_000
+"""Highest session number accepted (keeps every number storable everywhere)."""
+MAX_DOSES = 1_000
+"""Most doses accepted for one assignment."""
+MAX_LABEL = 60
+"""Longest framing label."""
 
 CORRECTABLE_FIELDS: tuple[str, ...] = (
     "title",
@@ -103,24 +109,41 @@ def check_spec(spec: AssignmentSpec) -> None:
         raise InvalidValueError("title", spec.title, "a non-empty short title")
     if not spec.framing.strip():
         raise InvalidValueError("framing", spec.framing, "a non-empty label")
-    if len(spec.framing.strip()) > 60:
-        raise InvalidValueError("framing", spec.framing, "a label of at most 60 characters")
+    check_label(spec.framing)
     if spec.confidence is not None and not 0 <= spec.confidence <= 10:
         raise InvalidValueError("confidence", spec.confidence, "a whole number 0-10")
-    if spec.planned_doses is not None and spec.planned_doses < 1:
-        raise InvalidValueError("planned doses", spec.planned_doses, "a whole number >= 1")
+    if spec.planned_doses is not None and not 1 <= spec.planned_doses <= MAX_DOSES:
+        raise InvalidValueError(
+            "planned doses", spec.planned_doses, f"a whole number from 1 to {MAX_DOSES}"
+        )
     for field in attrs.fields(AssignmentSpec):
         value = getattr(spec, field.name)
         if isinstance(value, str):
             _check_text(field.name, value)
 
 
+def check_label(label: str) -> None:
+    """Guard a framing label: non-empty, short (the value is not echoed if long)."""
+    if not label.strip():
+        raise InvalidValueError("framing", label, "a non-empty label")
+    if len(label.strip()) > MAX_LABEL:
+        raise InvalidValueError(
+            "framing", f"<{len(label.strip())} characters>", f"a label of at most {MAX_LABEL}"
+        )
+
+
+def check_session_number(number: int, field: str = "session") -> None:
+    """Guard a session number: 1 to MAX_SESSION."""
+    if not 1 <= number <= MAX_SESSION:
+        raise InvalidValueError(field, number, f"a whole number from 1 to {MAX_SESSION}")
+
+
 def check_dose(done: int | None, planned: int | None) -> None:
     """Guard a partial dose: both non-negative, done <= planned, planned >= 1."""
-    if done is not None and done < 0:
-        raise InvalidValueError("done", done, "a whole number >= 0")
-    if planned is not None and planned < 1:
-        raise InvalidValueError("planned", planned, "a whole number >= 1")
+    if done is not None and not 0 <= done <= MAX_DOSES:
+        raise InvalidValueError("done", done, f"a whole number from 0 to {MAX_DOSES}")
+    if planned is not None and not 1 <= planned <= MAX_DOSES:
+        raise InvalidValueError("planned", planned, f"a whole number from 1 to {MAX_DOSES}")
     if (done is None) != (planned is None):
         raise InvalidValueError(
             "doses", f"done={done} planned={planned}", "both done and planned, or neither"
@@ -269,7 +292,11 @@ class Case(Aggregate):
 
         def apply(self, aggregate: Any) -> None:
             case = cast("Case", aggregate)
-            current = case.assignments[self.assignment_id]
+            current = case.assignments.get(self.assignment_id)
+            if current is None:
+                # Only in an as-of replay that stops before the assignment
+                # (corrections are refused before their assignment's session).
+                return
             case.assignments[self.assignment_id] = apply_correction(
                 current, self.changes, self.session
             )
@@ -366,17 +393,19 @@ class Case(Aggregate):
             InvalidValueError: the number is below 1.
             SessionOrderError: the session is already recorded on another date.
         """
-        if number < 1:
-            raise InvalidValueError("session", number, "a whole number >= 1")
+        check_session_number(number)
         existing = self.sessions.get(number)
         if existing is not None:
             if existing.held_on == held_on or inferred:
                 return False
             if existing.inferred:
+                self._check_date_order(number, held_on)
                 self.trigger_event(self.SessionHeld, number=number, held_on=held_on, inferred=False)
                 return True
             msg = f"session {number} is already recorded on {existing.held_on}, not {held_on}"
             raise SessionOrderError(msg)
+        if not inferred:
+            self._check_date_order(number, held_on)
         self.trigger_event(self.SessionHeld, number=number, held_on=held_on, inferred=inferred)
         return True
 
@@ -457,8 +486,7 @@ class Case(Aggregate):
     def change_framing(self, session: int, label: str, wording: str, reason: str) -> None:
         """Change the client-level framing approach."""
         self._check_session_held(session)
-        if not label.strip():
-            raise InvalidValueError("framing", label, "a non-empty label")
+        check_label(label)
         for name, value in (("wording", wording), ("reason", reason)):
             _check_text(name, value)
         self.trigger_event(
@@ -472,6 +500,8 @@ class Case(Aggregate):
     def note_change(self, session: int, kind: ChangeKind, note: str) -> None:
         """Note a life or relationship change."""
         self._check_session_held(session)
+        if not note.strip():
+            raise InvalidValueError("note", note, "a short description of what changed")
         _check_text("note", note)
         self.trigger_event(self.ChangeNoted, session=session, kind=kind, note=note)
 
@@ -496,7 +526,13 @@ class Case(Aggregate):
                 f"(session {self.reviews[-1].session})"
             )
             raise SessionOrderError(msg)
+        check_session_number(next_review_session, "next review session")
+        if system.framing is not None:
+            check_label(system.framing)
         _check_text("notes", notes)
+        _check_text("framing wording", system.framing_wording)
+        for field in attrs.fields(FollowupProtocol):
+            _check_text(field.name.replace("_", " "), getattr(followup, field.name))
         self.trigger_event(
             self.SystemReviewed,
             session=session,
@@ -513,6 +549,12 @@ class Case(Aggregate):
         """Correct an earlier entry of an assignment (a new event, never an edit)."""
         self._check_session_held(session)
         current = self.get_assignment(assignment_id)
+        if session < current.session:
+            msg = (
+                f"correction session {session} is before assignment #{assignment_id}'s"
+                f" session {current.session}"
+            )
+            raise SessionOrderError(msg)
         if not changes:
             raise InvalidValueError("correction", "nothing", "at least one field to change")
         if not reason.strip():
@@ -540,6 +582,20 @@ class Case(Aggregate):
         )
 
     # ----------------------------------------------------------------- helpers
+
+    def _check_date_order(self, number: int, held_on: dt.date) -> None:
+        """Sessions with higher numbers are never dated earlier (inferred dates aside)."""
+        for other in self.sessions.values():
+            if other.inferred or other.number == number:
+                continue
+            if (other.number < number and other.held_on > held_on) or (
+                other.number > number and other.held_on < held_on
+            ):
+                msg = (
+                    f"session {number} on {held_on} is out of order: session"
+                    f" {other.number} is on {other.held_on}"
+                )
+                raise SessionOrderError(msg)
 
     def _check_session_held(self, session: int) -> None:
         if session not in self.sessions:

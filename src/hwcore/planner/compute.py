@@ -128,7 +128,8 @@ def evidence_by_key(resolved: Sequence[Assignment], keys: Sequence[Key]) -> list
             )
             for value, (n, total, completed, partial, missed, last) in groups.items()
         ]
-        result.sort(key=lambda e: (e.smoothed, e.n, e.last_session), reverse=True)
+        # Rounded so that rates equal in exact arithmetic tie (then n, then recency).
+        result.sort(key=lambda e: (round(e.smoothed, 9), e.n, e.last_session), reverse=True)
         results.append(result)
     return results
 
@@ -240,7 +241,12 @@ def best_phase(resolved: Sequence[Assignment]) -> Phase | None:
     return Phase(index * PHASE_LENGTH + 1, (index + 1) * PHASE_LENGTH, n, rate)
 
 
-def _in_common(items: Sequence[Assignment], *, with_phase: bool, with_reasons: bool) -> InCommon:
+def _in_common(
+    items: Sequence[Assignment],
+    *,
+    phase_over: Sequence[Assignment] | None,
+    with_reasons: bool,
+) -> InCommon:
     def reasons(a: Assignment) -> Iterable[str]:
         return [r.value for r in a.resolution.reasons] if a.resolution else []
 
@@ -250,7 +256,7 @@ def _in_common(items: Sequence[Assignment], *, with_phase: bool, with_reasons: b
         framing=shared_one(items, framing_key),
         frequency=shared_one(items, frequency_key),
         reasons=shared(items, reasons) if with_reasons else Shared((), 0, len(items)),
-        phase=best_phase(items) if with_phase else None,
+        phase=best_phase(phase_over) if phase_over is not None else None,
     )
 
 
@@ -449,7 +455,7 @@ def build_planner(case: Case, *, as_of_session: int | None = None) -> Planner:
             frequency=Recommendation(None, NOT_READY, candidates=tuple(frequency_ev)),
             framing=Recommendation(None, NOT_READY, candidates=tuple(framing_ev)),
         )
-    missed_common = _in_common(missed_group, with_phase=False, with_reasons=True)
+    missed_common = _in_common(missed_group, phase_over=None, with_reasons=True)
     last_review = case.reviews[-1] if case.reviews else None
     current = case.current_session
     if as_of_session is not None and current is not None:
@@ -486,7 +492,9 @@ def build_planner(case: Case, *, as_of_session: int | None = None) -> Planner:
         completed=tuple(row(a) for a in done_group),
         missed=tuple(row(a) for a in missed_group),
         pending=tuple(row(a) for a in pending),
-        completed_in_common=_in_common(done_group, with_phase=True, with_reasons=False),
+        # Consistency of completion is judged over every resolved assignment of
+        # a phase (misses included), not over the completed ones alone.
+        completed_in_common=_in_common(done_group, phase_over=resolved, with_reasons=False),
         missed_in_common=missed_common,
         system=system,
         followup=default_followup(system, missed_common, last_review),
