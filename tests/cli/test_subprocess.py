@@ -124,3 +124,50 @@ def test_demo_seeds_once_and_shows_a_planner(tmp_path: Path) -> None:
         assert max(ev.count("SystemReviewed") for ev in events.values()) >= 3
         triggers = {name: app.plan(name).review.triggers for name in names}
         assert any("three_consecutive_misses" in t for t in triggers.values())
+
+
+def test_plan_and_caseload_import_only_what_they_use(imported: Path) -> None:
+    # Start-up time: printing, backup/restore/purge, the CSV reader and the
+    # heavy libraries are imported by the commands that use them, never by
+    # `hw plan` or `hw caseload`.
+    code = (
+        "import contextlib, io, sys\n"
+        "from hwcli.main import main\n"
+        "sys.argv = ['hw', *sys.argv[1:]]\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    try:\n"
+        "        main()\n"
+        "    except SystemExit as e:\n"
+        "        assert not e.code, e.code\n"
+        "print(sorted(sys.modules))\n"
+    )
+    never = {
+        "markdown_pdf",
+        "pymupdf",
+        "fitz",
+        "icalendar",
+        "sqlite_utils",
+        "psycopg",
+        "csv",
+        "tempfile",
+        "logging",
+        "hwcore.printing.planner_pdf",
+        "hwcore.printing.handout_pdf",
+        "hwcore.printing.ics",
+        "hwcore.printing.render",
+        "hwcore.application.store",
+        "hwcore.application.csvfile",
+        "hwcore.application.importing",
+    }
+    for args in (["plan", "A1"], ["caseload"]):
+        result = subprocess.run(
+            [sys.executable, "-c", code, "--home", str(imported), *args],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=60,
+        )
+        assert result.returncode == 0, result.stderr
+        loaded = set(json.loads(result.stdout.replace("'", '"')))
+        assert "hwcore.application.app" in loaded  # the command really ran
+        assert never & loaded == set(), args

@@ -15,8 +15,9 @@ Everything returned is a plain DTO (attrs classes) or a planner value;
 :func:`to_dict` turns any of them into JSON-ready data.
 """
 
+from typing import TYPE_CHECKING, Any
+
 from hwcore.application.app import HwApplication, parse_date
-from hwcore.application.csvfile import ImportFileError
 from hwcore.application.dto import (
     AssignmentInfo,
     AssignResult,
@@ -33,18 +34,6 @@ from hwcore.application.dto import (
     WrapUpResult,
 )
 from hwcore.application.printing import CONFIG_KEYS, ConfigError, OutputError
-from hwcore.application.store import (
-    BackupReport,
-    PurgeReport,
-    RestoreReport,
-    StoreAuditEntry,
-    backup_info,
-    backup_store,
-    generate_key,
-    purge_client,
-    restore_store,
-    store_audit,
-)
 from hwcore.domain import (
     CORRECTABLE_FIELDS,
     AlreadyResolvedError,
@@ -81,6 +70,51 @@ from hwcore.planner import (
     System,
     to_dict,
 )
+
+if TYPE_CHECKING:
+    from hwcore.application.csvfile import ImportFileError
+    from hwcore.application.store import (
+        BackupReport,
+        PurgeReport,
+        RestoreReport,
+        StoreAuditEntry,
+        backup_info,
+        backup_store,
+        generate_key,
+        purge_client,
+        restore_store,
+        store_audit,
+    )
+
+_LAZY: dict[str, str] = {
+    "ImportFileError": "csvfile",
+    "BackupReport": "store",
+    "PurgeReport": "store",
+    "RestoreReport": "store",
+    "StoreAuditEntry": "store",
+    "backup_info": "store",
+    "backup_store": "store",
+    "generate_key": "store",
+    "purge_client": "store",
+    "restore_store": "store",
+    "store_audit": "store",
+}
+"""Public names imported on first use (PEP 562): imports, erasure, backup and restore
+are not on every command's path (start-up time is a feature)."""
+
+
+def __getattr__(name: str) -> Any:
+    """Import a lazily exported name's module on first use."""
+    module = _LAZY.get(name)
+    if module is None:
+        msg = f"module {__name__!r} has no attribute {name!r}"
+        raise AttributeError(msg)
+    import importlib
+
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
 
 VOCABULARY: dict[str, list[str]] = {
     "format": Format.allowed(),

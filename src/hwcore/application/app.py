@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import logging
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -26,7 +25,6 @@ from eventsourcing.persistence import (
 )
 from eventsourcing.utils import Environment, EnvType, get_topic, resolve_topic
 
-from hwcore.application.csvfile import ImportFileError, parse_csv, read_text
 from hwcore.application.dto import (
     AssignmentInfo,
     AssignResult,
@@ -41,7 +39,7 @@ from hwcore.application.dto import (
     WrapUpResult,
 )
 from hwcore.application.printing import PrintingMixin
-from hwcore.application.store import STORE_ERRORS, preflight, verify_store
+from hwcore.application.storecheck import STORE_ERRORS, preflight, verify_store
 from hwcore.application.transcodings import register_hw_transcodings
 from hwcore.domain import (
     Assignment,
@@ -81,7 +79,14 @@ from hwcore.readmodel import (
 )
 
 T = TypeVar("T")
-log = logging.getLogger(__name__)
+
+
+def _warn(message: str) -> None:
+    """Log a warning (logging is imported only when there is one: start-up time)."""
+    import logging
+
+    logging.getLogger(__name__).warning(message)
+
 
 MAX_ATTEMPTS = 12
 """How often a command is retried when another writer changed the same client."""
@@ -940,7 +945,7 @@ class HwApplication(PrintingMixin, Application[UUID]):
         try:
             self._catch_up(self.readmodel)
         except StoreError:
-            log.warning("read model not updated after a write; the next command catches up")
+            _warn("read model not updated after a write; the next command catches up")
 
     def client(self, client: str) -> ClientInfo:
         """One client's summary."""
@@ -978,6 +983,8 @@ class HwApplication(PrintingMixin, Application[UUID]):
         and nothing from the file is written. Idempotent: importing the same
         file again changes nothing.
         """
+        from hwcore.application.csvfile import read_text
+
         file = Path(path)
         text = read_text(file)
         if file.suffix.lower() == ".json" or text.lstrip().startswith("{"):
@@ -986,6 +993,7 @@ class HwApplication(PrintingMixin, Application[UUID]):
 
     def import_csv_text(self, text: str, source: str = "csv") -> ImportReport:
         """Import history CSV text (see :meth:`import_file`)."""
+        from hwcore.application.csvfile import parse_csv
         from hwcore.application.importing import plan_csv_import
 
         rows = parse_csv(text, source)
@@ -1038,6 +1046,8 @@ class HwApplication(PrintingMixin, Application[UUID]):
         A client already in the store is extended when its stored events are
         the start of the exported ones, and refused when they differ.
         """
+        from hwcore.application.csvfile import ImportFileError
+
         try:
             data = json.loads(text)
         except json.JSONDecodeError as e:
@@ -1114,6 +1124,8 @@ class HwApplication(PrintingMixin, Application[UUID]):
         except HwError:
             raise
         except Exception:
+            from hwcore.application.csvfile import ImportFileError
+
             msg = f"{source}: a malformed event for client {client!r}: expected an hw export"
             raise ImportFileError(msg) from None
 

@@ -15,32 +15,18 @@ import datetime as dt
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from hwcore.application.dto import AssignmentInfo
-from hwcore.planner import Planner
-from hwcore.printing import (
-    KEYS,
-    ConfigError,
-    Handout,
-    OutputError,
-    calendar_bytes,
-    clock_in,
-    get_value,
-    list_values,
-    load_branding,
-    occasions,
-    parse_time,
-    render_handout,
-    render_planner,
-    set_value,
-    unset_value,
-    write_private,
-)
-from hwcore.printing.ics import REMINDER_MINUTES
-from hwcore.printing.schedule import DEFAULT_TIME
+from hwcore.printing.branding import KEYS, ConfigError
+from hwcore.printing.files import OutputError
+from hwcore.printing.schedule import REMINDER_MINUTES
 
-__all__ = ["CONFIG_KEYS", "ConfigError", "Handout", "OutputError", "PrintingMixin", "handout_of"]
+if TYPE_CHECKING:
+    from hwcore.application.dto import AssignmentInfo
+    from hwcore.planner import Planner
+    from hwcore.printing.handout_pdf import Handout
+
+__all__ = ["CONFIG_KEYS", "ConfigError", "OutputError", "PrintingMixin", "handout_of"]
 
 CONFIG_KEYS: dict[str, str] = dict(KEYS)
 """Every branding/configuration key and what it holds."""
@@ -94,6 +80,8 @@ def _output(path: PathLike | None, default: str) -> Path:
 
 def handout_of(info: AssignmentInfo) -> Handout:
     """The handout content of one assignment."""
+    from hwcore.printing.handout_pdf import Handout
+
     return Handout(
         client=info.client,
         assignment_id=info.assignment_id,
@@ -129,6 +117,8 @@ class PrintingMixin:
         Raises:
             InvalidValueError: unknown key, missing or non-image logo, not a colour.
         """
+        from hwcore.printing.branding import set_value
+
         return set_value(_home(self), key, value)
 
     def config_get(self, key: str) -> str | None:
@@ -140,6 +130,8 @@ class PrintingMixin:
         Returns:
             The stored value, or None.
         """
+        from hwcore.printing.branding import get_value
+
         return get_value(_home(self), key)
 
     def config_unset(self, key: str) -> bool:
@@ -151,6 +143,8 @@ class PrintingMixin:
         Returns:
             True when there was a value to remove.
         """
+        from hwcore.printing.branding import unset_value
+
         return unset_value(_home(self), key)
 
     def config_list(self) -> dict[str, str | None]:
@@ -159,6 +153,8 @@ class PrintingMixin:
         Returns:
             key -> value, in the fixed order of :data:`CONFIG_KEYS`.
         """
+        from hwcore.printing.branding import list_values
+
         return list_values(_home(self))
 
     # ----------------------------------------------------------------- printing
@@ -182,6 +178,10 @@ class PrintingMixin:
         Returns:
             The absolute path written (owner-only, 0600).
         """
+        from hwcore.printing.branding import load_branding
+        from hwcore.printing.files import write_private
+        from hwcore.printing.planner_pdf import render_planner
+
         planner = self.plan(client, as_of_session=as_of_session, as_of_date=as_of_date)
         suffix = f"-session-{planner.as_of_session}" if planner.as_of_session else ""
         target = _output(out, f"{planner.client}-planner{suffix}.pdf")
@@ -216,6 +216,11 @@ class PrintingMixin:
         Returns:
             The absolute path of the PDF written (owner-only, 0600).
         """
+        from hwcore.printing.branding import load_branding
+        from hwcore.printing.files import write_private
+        from hwcore.printing.handout_pdf import render_handout
+        from hwcore.printing.ics import calendar_bytes
+
         info = self.assignment(client, assignment)
         handout = handout_of(info)
         target = _output(out, f"{info.client}-handout-{info.assignment_id}.pdf")
@@ -254,6 +259,9 @@ class PrintingMixin:
         Returns:
             The absolute path written (owner-only, 0600).
         """
+        from hwcore.printing.files import write_private
+        from hwcore.printing.ics import calendar_bytes
+
         info = self.assignment(client, assignment)
         handout = handout_of(info)
         target = _output(out, f"{info.client}-handout-{info.assignment_id}.ics")
@@ -290,6 +298,8 @@ def _moments(
     app: _Host, info: AssignmentInfo, handout: Handout, at: str | None
 ) -> list[dt.datetime]:
     """Occasions from the day after the session (never before today)."""
+    from hwcore.printing.schedule import DEFAULT_TIME, clock_in, occasions, parse_time
+
     time = parse_time(at) if at else clock_in(info.when_where) or DEFAULT_TIME
     session_day = dt.date.fromisoformat(info.date)
     start = max(session_day + dt.timedelta(days=1), app._today())

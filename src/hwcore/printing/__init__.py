@@ -2,24 +2,65 @@
 
 Adapters only: they turn planner values and plain handout data into bytes.
 markdown-pdf, PyMuPDF and icalendar are imported inside the render functions
-(they are slow to import); importing this package is cheap.
+(they are slow to import). The names below are imported from their submodules
+on first use, so importing this package (or one submodule) is cheap.
 """
 
-from hwcore.printing.branding import (
-    KEYS,
-    Branding,
-    ConfigError,
-    get_value,
-    list_values,
-    load_branding,
-    set_value,
-    unset_value,
-)
-from hwcore.printing.files import OutputError, write_private
-from hwcore.printing.handout_pdf import PERMISSION, Handout, render_handout
-from hwcore.printing.ics import calendar_bytes
-from hwcore.printing.planner_pdf import render_planner
-from hwcore.printing.schedule import clock_in, occasions, parse_time, planned_doses
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from hwcore.printing.branding import (
+        KEYS,
+        Branding,
+        ConfigError,
+        get_value,
+        list_values,
+        load_branding,
+        set_value,
+        unset_value,
+    )
+    from hwcore.printing.files import OutputError, write_private
+    from hwcore.printing.handout_pdf import PERMISSION, Handout, render_handout
+    from hwcore.printing.ics import calendar_bytes
+    from hwcore.printing.planner_pdf import render_planner
+    from hwcore.printing.schedule import clock_in, occasions, parse_time, planned_doses
+
+_SUBMODULE: dict[str, str] = {
+    "KEYS": "branding",
+    "Branding": "branding",
+    "ConfigError": "branding",
+    "get_value": "branding",
+    "list_values": "branding",
+    "load_branding": "branding",
+    "set_value": "branding",
+    "unset_value": "branding",
+    "OutputError": "files",
+    "write_private": "files",
+    "PERMISSION": "handout_pdf",
+    "Handout": "handout_pdf",
+    "render_handout": "handout_pdf",
+    "calendar_bytes": "ics",
+    "render_planner": "planner_pdf",
+    "clock_in": "schedule",
+    "occasions": "schedule",
+    "parse_time": "schedule",
+    "planned_doses": "schedule",
+}
+"""Public name -> the submodule defining it (imported on first use, PEP 562)."""
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name's submodule on first use (keeps ``import hwcore.printing`` cheap)."""
+    module = _SUBMODULE.get(name)
+    if module is None:
+        msg = f"module {__name__!r} has no attribute {name!r}"
+        raise AttributeError(msg)
+    import importlib
+
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "KEYS",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 from pathlib import Path
 
 from hwcore.domain import HwError
@@ -23,6 +22,8 @@ def write_private(path: Path, data: bytes) -> Path:
     Raises:
         OutputError: the folder does not exist or cannot be written.
     """
+    import tempfile  # here, not at the top: the CLI's read commands never need it
+
     target = Path(path).expanduser()
     folder = target.parent
     if not folder.is_dir():

@@ -13,11 +13,10 @@ from collections.abc import Sequence
 
 from hwcore.domain import Size
 from hwcore.printing.handout_pdf import PERMISSION, Handout
+from hwcore.printing.schedule import REMINDER_MINUTES
 
 PRODID = "-//hw//Between-Session System Planner//EN"
 UID_NAMESPACE = uuid.UUID("0d7c7a1e-52c5-4d0b-9a53-3a3c1a3f6e21")
-REMINDER_MINUTES = 10
-"""Minutes before each occasion the reminder pops up."""
 
 DURATION: dict[str, dt.timedelta] = {
     Size.TINY.value: dt.timedelta(minutes=5),

@@ -17,6 +17,8 @@ MAX_DOSES = 60
 """More boxes than this would not fit one page; the grid and calendar stop here."""
 DEFAULT_TIME = dt.time(19, 0)
 """Reminder time of day when neither the therapist nor the plan gives one."""
+REMINDER_MINUTES = 10
+"""Minutes before each occasion the reminder pops up."""
 
 DEFAULT_DOSES: dict[Frequency, int] = {
     Frequency.ONCE: 1,

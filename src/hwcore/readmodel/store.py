@@ -15,7 +15,6 @@ when a migration is pending (start-up time).
 from __future__ import annotations
 
 import contextlib
-import logging
 import os
 import sqlite3
 import threading
@@ -38,7 +37,13 @@ from hwcore.readmodel.schema import (
     VIEW_TABLES,
 )
 
-log = logging.getLogger(__name__)
+
+def _warn(message: str) -> None:
+    """Log a warning (logging is imported only when there is one: start-up time)."""
+    import logging
+
+    logging.getLogger(__name__).warning(message)
+
 
 CASE_TOPIC_PREFIX = "hwcore.domain.case:Case."
 """Topics of the events the read model projects (other topics are skipped)."""
@@ -156,7 +161,7 @@ class ReadModel:
             if self.path is None or not _is_corrupt(e):
                 raise
             # Disposable: an unreadable file is replaced and rebuilt from the log.
-            log.warning("read model file is unreadable; recreating it")
+            _warn("read model file is unreadable; recreating it")
             _remove_files(self.path)
             conn = self._open()
         self._conn = conn
@@ -232,7 +237,7 @@ class ReadModel:
                 if position and not _matches(items, position, fingerprint):
                     # The event store is not the one this file was built from
                     # (replaced, emptied or purged at its end): project it anew.
-                    log.warning("read model does not match the event store; rebuilding it")
+                    _warn("read model does not match the event store; rebuilding it")
                     self._reset(conn, position)
                     continue
                 new = [n for n in items if n.id > position]

@@ -1,0 +1,206 @@
+"""Store checks on open: the settings, the SQLite file and the first stored event.
+
+What every command needs before (and right after) the event store is opened.
+The rest of store administration (erasure, backup, restore, audit) is in
+:mod:`hwcore.application.store`, imported only by the commands that use it.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Mapping
+from contextlib import closing
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from eventsourcing.persistence import MapperDeserialisationError, PersistenceError
+
+from hwcore.domain import InvalidValueError, StoreError
+
+if TYPE_CHECKING:
+    from hwcore.application.app import HwApplication
+
+KEY_SIZES = (16, 24, 32)
+TOPIC_PREFIX = "hwcore."
+"""Every hw event and snapshot topic starts with this."""
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+STORE_ERRORS: tuple[type[Exception], ...] = (
+    PersistenceError,
+    MapperDeserialisationError,
+    sqlite3.Error,
+)
+"""Exceptions from the storage layer that hw turns into :class:`StoreError`."""
+
+
+# ----------------------------------------------------------------- cipher keys
+
+
+def check_key(key: str) -> None:
+    """Raise a clear error unless ``key`` is 16, 24 or 32 bytes in base64."""
+    import base64
+    import binascii
+
+    try:
+        raw = base64.b64decode(key.encode("ascii"), validate=True)
+    except (binascii.Error, UnicodeEncodeError, ValueError):
+        raw = b""
+    if len(raw) not in KEY_SIZES:
+        raise InvalidValueError(
+            "HW_CIPHER_KEY",
+            "<hidden>",
+            "16, 24 or 32 random bytes in base64: create one with 'hw key generate'",
+        )
+
+
+# -------------------------------------------------------------- store checks
+
+
+def preflight(env: Mapping[str, str]) -> None:
+    """Check the settings and an SQLite file before the library opens (and alters) it.
+
+    Raises:
+        InvalidValueError: the cipher key is malformed.
+        StoreError: the SQLite file is corrupt, truncated or not an hw store.
+    """
+    key = env.get("CIPHER_KEY")
+    if key:
+        check_key(key)
+    if env.get("PERSISTENCE_MODULE") == "eventsourcing.sqlite":
+        name = env.get("SQLITE_DBNAME", "")
+        if name and ":memory:" not in name and "mode=memory" not in name:
+            check_sqlite_file(Path(name))
+    elif env.get("PERSISTENCE_MODULE") == "eventsourcing.postgres":
+        probe_postgres(env)
+
+
+def probe_postgres(env: Mapping[str, str]) -> None:
+    """Connect once directly, so a bad URL fails fast with its real reason.
+
+    The library's connection pool would retry until its timeout and then only
+    say that no connection could be had.
+    """
+    import psycopg
+
+    try:
+        conn = psycopg.connect(
+            host=env.get("POSTGRES_HOST", "localhost"),
+            port=env.get("POSTGRES_PORT", "5432"),
+            dbname=env.get("POSTGRES_DBNAME", ""),
+            user=env.get("POSTGRES_USER", ""),
+            password=env.get("POSTGRES_PASSWORD", ""),
+            connect_timeout=int(env.get("POSTGRES_CONNECT_TIMEOUT") or 10),
+        )
+    except psycopg.Error as e:
+        from hwcore.application.app import store_error_message
+
+        raise StoreError(store_error_message(e)) from None
+    conn.close()
+
+
+def check_sqlite_file(path: Path) -> None:
+    """Refuse a file that is not a readable SQLite database holding an hw store."""
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        return
+    except OSError as e:
+        msg = f"cannot read the event store {path.name!r}: {e.strerror}"
+        raise StoreError(msg) from None
+    if size == 0:
+        return
+    try:
+        with path.open("rb") as f:
+            header = f.read(100)
+    except OSError as e:
+        msg = f"cannot read the event store {path.name!r}: {e.strerror}"
+        raise StoreError(msg) from None
+    if len(header) < 100 or not header.startswith(SQLITE_HEADER):
+        msg = f"the event store {path.name!r} is not an SQLite database (corrupt or not an hw file)"
+        raise StoreError(msg)
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    pages = int.from_bytes(header[28:32], "big")
+    change_counter = header[24:28]
+    valid_for = header[92:96]
+    if change_counter == valid_for and pages and size < pages * page_size:
+        msg = f"the event store {path.name!r} is truncated ({size} of {pages * page_size} bytes)"
+        raise StoreError(msg)
+    try:
+        with closing(sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=30)) as conn:
+            tables = {
+                r[0]
+                for r in conn.execute(
+                    "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"
+                )
+            }
+            first = None
+            if "stored_events" in tables:
+                first = conn.execute(
+                    "SELECT topic FROM stored_events ORDER BY rowid LIMIT 1"
+                ).fetchone()
+    except sqlite3.Error as e:
+        raise StoreError(sqlite_message(e, path)) from None
+    if tables and "stored_events" not in tables:
+        msg = f"{str(path)!r} is an SQLite database but not an hw store: nothing was changed"
+        raise StoreError(msg)
+    if first is not None and not str(first[0]).startswith(TOPIC_PREFIX):
+        msg = f"{str(path)!r} holds events of another application, not hw: nothing was changed"
+        raise StoreError(msg)
+
+
+def sqlite_message(error: sqlite3.Error, path: Path) -> str:
+    """A clear, content-free message for an SQLite failure on ``path``."""
+    text = str(error).lower()
+    if "not a database" in text or "malformed" in text or "corrupt" in text:
+        return f"the event store {path.name!r} is corrupt or not an hw database"
+    if "unable to open" in text or "readonly" in text or "read-only" in text:
+        return f"cannot open the event store {path.name!r}: check the hw home is writable"
+    if "locked" in text or "busy" in text:
+        return "the event store is busy (another hw is writing): try again"
+    return f"the event store {path.name!r} failed ({type(error).__name__})"
+
+
+def verify_store(app: HwApplication) -> None:
+    """Check the store holds hw events readable with the configured key.
+
+    Reads the first stored event only: cheap on every open. Catches an
+    encrypted store opened without a key (or with the wrong one), and a plain
+    store opened with a key (writing would mix plain and encrypted events).
+
+    Raises:
+        StoreError: a clear message naming the problem (never any content).
+    """
+    items = app.recorder.select_notifications(start=1, limit=1)
+    if not items:
+        return
+    first = items[0]
+    if not first.topic.startswith(TOPIC_PREFIX):
+        msg = "the database holds events of another application, not hw: nothing was changed"
+        raise StoreError(msg)
+    try:
+        app.mapper.to_domain_event(first)
+    except Exception:
+        raise StoreError(_undecodable_message(app, first.state)) from None
+
+
+def _looks_plain(app: HwApplication, state: bytes) -> bool:
+    try:
+        app.mapper.transcoder.decode(state)
+    except Exception:
+        return False
+    return True
+
+
+def _undecodable_message(app: HwApplication, state: bytes) -> str:
+    if app.mapper.cipher is None:
+        return (
+            "the event store is encrypted: set HW_CIPHER_KEY to its key"
+            " (nothing was read or changed)"
+        )
+    if _looks_plain(app, state):
+        return (
+            "the event store is not encrypted but HW_CIPHER_KEY is set: unset it, or move the"
+            " data to an encrypted home with 'hw backup' and 'hw restore'"
+        )
+    return "HW_CIPHER_KEY does not decrypt this event store (wrong key): nothing was read"
