@@ -36,7 +36,7 @@ CASES: list[tuple[str, list[str], int, str]] = [
     ("missing title", ["assign", "A1", "--format", "written", "--size", "small"], 2, "--title"),
     ("bad date", ["session", "A1", "7", "--date", "2026-13-01"], 1, "2026-13-01"),
     ("bad date on outcome", ["done", "A1", "6", "--date", "yesterday"], 1, "yesterday"),
-    ("session zero", ["session", "A1", "0", "--date", "2026-03-01"], 1, ">= 1"),
+    ("session zero", ["session", "A1", "0", "--date", "2026-03-01"], 1, "from 1 to"),
     ("session date conflict", ["session", "A1", "1", "--date", "2020-01-01"], 1, "session 1"),
     ("resolving twice", ["done", "A1", "1"], 1, "already resolved"),
     ("missing twice", ["missed", "A1", "2"], 1, "already resolved"),

@@ -351,3 +351,61 @@ def test_snapshots_load_the_same_case_as_a_full_replay(home: Path) -> None:
         assert len(via_snapshot["completed"]) == 80
     finally:
         reopened.close()
+
+
+def test_a_tampered_export_is_refused_whole(app: HwApplication, tmp_path: Path) -> None:
+    record_history(app)
+    data = app.export_data()
+    events = data["clients"][0]["events"]
+    bogus = dict(events[-1])
+    bogus["version"] = len(events) + 1
+    bogus["topic"] = "hwcore.domain.case:Case.HomeworkCompleted"
+    bogus["state"] = {
+        "assignment_id": 999,
+        "session": 5,
+        "partial": False,
+        "done": None,
+        "planned": None,
+        "experience": "",
+    }
+    events.append(bogus)
+    path = tmp_path / "tampered.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    before = app.export_data()
+    with pytest.raises(ImportFileError, match="do not apply"):
+        app.import_file(path)
+    bogus["state"] = {**bogus["state"], "assignment_id": 5, "session": 10**20}
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(ImportFileError, match="out of range"):
+        app.import_file(path)
+    assert app.export_data() == before
+    assert app.plan("AB").client == "AB"
+
+
+def test_as_of_beyond_the_last_session_is_refused(app: HwApplication) -> None:
+    record_history(app)
+    with pytest.raises(InvalidValueError, match="from 1 to 5"):
+        app.plan("AB", as_of_session=99)
+
+
+def test_a_far_session_number_needs_its_date(app: HwApplication) -> None:
+    record_history(app)
+    before = app.export_data()
+    with pytest.raises(InvalidValueError, match="give --date"):
+        app.note_change("AB", "other", "typo check", session=40)
+    assert app.export_data() == before
+    app.note_change("AB", "other", "deliberate", session=40, date="2026-09-01")
+    assert app.plan("AB").last_session == 40
+
+
+def test_csv_errors_name_the_spreadsheet_row(app: HwApplication, tmp_path: Path) -> None:
+    header = CSV.splitlines()[0]
+    path = tmp_path / "multiline.csv"
+    path.write_text(
+        f"{header}\n"
+        'AB,1,2026-01-05,T,written,small,f,,completed,,,,,"a note\nover\nthree lines"\n'
+        "AB,2,2026-01-12,U,written,small,f,,sometimes,,,,,\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ImportFileError, match="row 3: invalid outcome"):
+        app.import_file(path)

@@ -42,6 +42,8 @@ from hwcore.application.printing import PrintingMixin
 from hwcore.application.storecheck import STORE_ERRORS, preflight, verify_store
 from hwcore.application.transcodings import register_hw_transcodings
 from hwcore.domain import (
+    MAX_DOSES,
+    MAX_SESSION,
     Assignment,
     AssignmentSpec,
     Case,
@@ -266,6 +268,16 @@ class HwApplication(PrintingMixin, Application[UUID]):
             return current
         if session < 1:
             raise InvalidValueError("session", session, "a whole number >= 1")
+        latest = case.current_session or 0
+        if session not in case.sessions and session > latest + 1 and when is None:
+            # Most likely a typo: a session far ahead would be dated today and
+            # become the client's latest session. A deliberate one gives its date.
+            raise InvalidValueError(
+                "session",
+                session,
+                f"a held session or the next one ({latest + 1}); give --date to record"
+                f" session {session} itself",
+            )
         if session not in case.sessions or when is not None:
             case.hold_session(session, when or self._today())
         return session
@@ -767,6 +779,11 @@ class HwApplication(PrintingMixin, Application[UUID]):
         if as_of_session is not None and as_of_session < 1:
             raise InvalidValueError("as-of session", as_of_session, "a whole number >= 1")
         events = self._events(client)
+        if as_of_session is not None:
+            held = sorted(Case.replay(events).sessions)
+            if not held or as_of_session > held[-1]:
+                allowed = f"a session from 1 to {held[-1]}" if held else "a held session"
+                raise InvalidValueError("as-of session", as_of_session, allowed)
         if when is not None:
             full = Case.replay(events)
             eligible = [n for n, s in full.sessions.items() if s.held_on <= when]
@@ -944,7 +961,7 @@ class HwApplication(PrintingMixin, Application[UUID]):
             return
         try:
             self._catch_up(self.readmodel)
-        except StoreError:
+        except Exception:  # the write succeeded: never report it as failed
             _warn("read model not updated after a write; the next command catches up")
 
     def client(self, client: str) -> ClientInfo:
@@ -1077,6 +1094,8 @@ class HwApplication(PrintingMixin, Application[UUID]):
                 msg = f"{source}: client {name!r} already has a different history in this store"
                 raise ImportFileError(msg)
             rest = incoming[len(existing) :]
+            if rest:
+                check_replayable(name, [*existing, *rest], source)
             if not rest:
                 unchanged += 1
             new_events.extend(rest)
@@ -1189,6 +1208,43 @@ def sort_caseload(entries: list[CaseloadEntry]) -> list[CaseloadEntry]:
             e.client.casefold(),
         ),
     )
+
+
+_NUMBER_LIMITS = {
+    "session": MAX_SESSION,
+    "number": MAX_SESSION,
+    "next_review_session": MAX_SESSION,
+    "assignment_id": 1_000_000,
+    "done": MAX_DOSES,
+    "planned": MAX_DOSES,
+}
+
+
+def check_replayable(client: str, events: Sequence[Aggregate.Event], source: str) -> None:
+    """Refuse imported events that would not replay into a sound case.
+
+    An export is produced by hw, but a file can be edited or damaged: every
+    event must apply in order, and its numbers must be in range, or nothing is
+    written.
+    """
+    from hwcore.application.csvfile import ImportFileError
+
+    for event in events:
+        for name, limit in _NUMBER_LIMITS.items():
+            value = getattr(event, name, None)
+            if value is not None and not (isinstance(value, int) and 0 <= value <= limit):
+                msg = f"{source}: client {client!r}: an event has {name} {value!r} out of range"
+                raise ImportFileError(msg)
+    try:
+        case = Case.replay(events)
+    except Exception:  # any failure to apply gets the same clear error
+        msg = f"{source}: client {client!r}: the events do not apply to its history in order"
+        raise ImportFileError(msg) from None
+    if case.version != len(events) or [e.originator_version for e in events] != list(
+        range(1, len(events) + 1)
+    ):
+        msg = f"{source}: client {client!r}: the event versions are not 1, 2, 3..."
+        raise ImportFileError(msg)
 
 
 def resolve_assignment_id(case: Case, assignment_id: int | str, *, pending_only: bool) -> int:
