@@ -107,6 +107,11 @@ def test_rebuild_and_a_deleted_file_give_identical_tables(demo: Path) -> None:
     assert [e["client"] for e in json.loads(result.stdout)][:3] == ["DK", "EM", "FR"]
     assert dump(path) == before
 
+    path.unlink()
+    result = hw_subprocess(demo, "plan", "AB", "--json")  # a read-only command restores it too
+    assert result.returncode == 0, result.stderr
+    assert dump(path) == before
+
     status = json.loads(ok(invoke(demo, "readmodel", "status", "--json")).stdout)
     assert status == {"path": str(path), "position": 198, "log_position": 198, "clients": 5}
 

@@ -928,9 +928,18 @@ class HwApplication(PrintingMixin, Application[UUID]):
         return self._readmodel().position()
 
     def close(self) -> None:
-        """Close the event store and the read model."""
+        """Close the event store and the read model.
+
+        A read model file that went missing (deleted by the user) is restored
+        first, so any command puts it back, read-only ones included.
+        """
         readmodel = getattr(self, "readmodel", None)
         if readmodel is not None:
+            if readmodel.path is not None and not readmodel.path.exists():
+                try:
+                    self._catch_up(readmodel)
+                except Exception:  # closing must not fail: the next command retries
+                    _warn("read model not restored; the next command catches up")
             readmodel.close()
         super().close()
 
