@@ -380,8 +380,13 @@ def bench_tui(ctx: Context, r: Result) -> None:
         out = child("tui", "hw", str(ctx.tui_home)).json()
         hw_ms.append(out["ms"])
         rows = out["rows"]
+    import_only = [
+        checked(run_child([PY, "-c", "import textual.app"]), "import textual").wall * 1000
+        for _ in range(min(ctx.runs, 5))
+    ]
     r.add("hw TUI: launch to first painted caseload", hw_ms, "ms")
     r.add("floor: bare Textual app, static screen", bare, "ms")
+    r.add('reference: python -c "import textual.app" (issue #4)', import_only, "ms")
     r.notes.append(f"caseload rows painted: {rows}")
     ratio = statistics.median(hw_ms) / statistics.median(bare)
     r.derived["ratio"] = ratio
