@@ -689,6 +689,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         "total_seconds": round(total, 1),
         "results": {r.key: r.as_dict() for r in results},
     }
+    if args.only and args.output.exists():
+        # A partial run updates its keys and keeps the others' last figures.
+        previous = json.loads(args.output.read_text(encoding="utf-8")).get("results", {})
+        report["results"] = {**previous, **report["results"]}
     args.output.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     print()
     print(table(results))
