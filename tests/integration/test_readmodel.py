@@ -214,3 +214,42 @@ def test_catch_up_reloads_a_case_it_has_not_seen(demo_home: Path) -> None:
         assert case_id_for("AB") == case.id
         last, counts = log_counts(app)
     assert applied_counts(path) == (last, counts)
+
+
+def test_a_long_lived_process_keeps_the_same_tables_as_a_rebuild(tmp_path: Path) -> None:
+    """Incremental writes (only changed or appended rows) never drift from a rebuild."""
+    home = tmp_path / "h"
+    app = open_application(home, today=lambda: TODAY)
+    try:
+        app.register_client("LL")
+        app.assign(
+            "LL",
+            session=1,
+            date="2026-01-05",
+            title="Walk",
+            format="behavioral",
+            size="small",
+            framing="experiment",
+        )
+        for n in range(2, 7):
+            app.note_change("LL", "life", f"note {n}", session=n - 1)
+            app.complete("LL", "latest", session=n, date=f"2026-0{n}-05")
+            app.assign(
+                "LL", title=f"Walk {n}", format="behavioral", size="small", framing="experiment"
+            )
+            if n == 4:
+                app.review("LL")  # flips every earlier change's 'active' flag
+            if n == 5:
+                app.correct("LL", 2, {"outcome": "missed"}, "misheard")
+        app.note_change("LL", "relationship", "after the review")
+        live = dump(home / "readmodel.sqlite")
+    finally:
+        app.close()
+    fresh = tmp_path / "fresh.sqlite"
+    source = open_application(home, today=lambda: TODAY)
+    try:
+        ReadModel(fresh).rebuild(source.event_source)
+    finally:
+        source.close()
+    assert dump(fresh) == live
+    assert len(live["changes"]) == 6

@@ -138,6 +138,10 @@ class ReadModel:
         self._file_id: tuple[int, int] | None = None
         self._lock = threading.RLock()
         self._cache: dict[UUID, Case] = {}
+        # Rows this process last committed per client, trusted only while the
+        # tracked position is the one it committed (no other writer since).
+        self._rows: dict[str, dict[str, list[Row]]] = {}
+        self._rows_position = -1
 
     # ------------------------------------------------------------- connection
 
@@ -155,6 +159,7 @@ class ReadModel:
             return self._conn
         self.close()
         self._cache.clear()
+        self._rows.clear()
         try:
             conn = self._open()
         except sqlite3.DatabaseError as e:
@@ -243,11 +248,20 @@ class ReadModel:
                 new = [n for n in items if n.id > position]
                 if not new:
                     return applied
-                with _transaction(conn):
-                    if _tracking(conn)[0] != position:
-                        continue  # another process applied these meanwhile
-                    self._apply(conn, source, new)
-                    _write_tracking(conn, new[-1])
+                if position != self._rows_position:
+                    self._rows.clear()  # another writer (or a reset) came in between
+                written: dict[str, dict[str, list[Row]]] = {}
+                try:
+                    with _transaction(conn):
+                        if _tracking(conn)[0] != position:
+                            continue  # another process applied these meanwhile
+                        self._apply(conn, source, new, written)
+                        _write_tracking(conn, new[-1])
+                except BaseException:
+                    self._rows.clear()
+                    raise
+                self._rows.update(written)
+                self._rows_position = new[-1].id
                 applied += len(new)
                 if progress is not None:
                     progress(new[-1].id, max(total, new[-1].id))
@@ -266,6 +280,7 @@ class ReadModel:
             conn = self._connection()
             self._migrate(conn, drop_first=True)
             self._cache.clear()
+            self._rows.clear()
             return self.catch_up(source, progress)
 
     def _reset(self, conn: sqlite3.Connection, position: int) -> None:
@@ -276,9 +291,14 @@ class ReadModel:
                 conn.execute(f"DELETE FROM {table}")  # noqa: S608 (constant names)
             _write_tracking(conn, None)
         self._cache.clear()
+        self._rows.clear()
 
     def _apply(
-        self, conn: sqlite3.Connection, source: EventSource, notifications: Sequence[Notification]
+        self,
+        conn: sqlite3.Connection,
+        source: EventSource,
+        notifications: Sequence[Notification],
+        written: dict[str, dict[str, list[Row]]],
     ) -> None:
         touched: dict[UUID, Case] = {}
         counts: Counter[UUID] = Counter()
@@ -301,7 +321,13 @@ class ReadModel:
             touched[case_id] = case
             counts[case_id] += 1
         for case_id, case in touched.items():
-            _write_case(conn, case, counts[case_id], registrations.get(case_id))
+            written[case.client] = _write_case(
+                conn,
+                case,
+                counts[case_id],
+                registrations.get(case_id),
+                self._rows.get(case.client),
+            )
 
     # ----------------------------------------------------------------- queries
 
@@ -425,14 +451,27 @@ def _insert(
 
 
 def _write_case(
-    conn: sqlite3.Connection, case: Case, events: int, registration: int | None
-) -> None:
-    """Replace one client's rows with its case's current projection."""
+    conn: sqlite3.Connection,
+    case: Case,
+    events: int,
+    registration: int | None,
+    previous: dict[str, list[Row]] | None,
+) -> dict[str, list[Row]]:
+    """Replace one client's rows with its case's current projection.
+
+    ``previous`` are the rows this process committed last for the client (when
+    still trusted): unchanged tables are left alone and rows added at the end
+    are inserted alone, so a one-event command does not rewrite the client.
+    """
     rows = case_rows(case)
     client = case.client
     for table in ("assignments", "reviews", "changes"):
+        new, old = rows[table], (previous or {}).get(table)
+        if old is not None and new[: len(old)] == old:
+            _insert(conn, table, new[len(old) :])  # nothing, or only rows added at the end
+            continue
         conn.execute(f"DELETE FROM {table} WHERE client = ?", (client,))  # noqa: S608
-        _insert(conn, table, rows[table])
+        _insert(conn, table, new)
     _insert(conn, "client_summary", rows["client_summary"], "INSERT OR REPLACE")
     row = {**rows["clients"][0], "registration": registration, "events": events}
     columns = list(row)
@@ -448,6 +487,7 @@ def _write_case(
         " events = clients.events + excluded.events"
     )
     conn.execute(sql, row)
+    return rows
 
 
 def _file_id(path: Path) -> tuple[int, int] | None:
