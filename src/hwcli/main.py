@@ -256,7 +256,12 @@ def done(
     date: str | None,
     as_json: bool,
 ) -> None:
-    """Record that CLIENT completed ASSIGNMENT (a number, or 'latest')."""
+    """Record that CLIENT completed ASSIGNMENT (a number, or 'latest').
+
+    Without --session or --date the outcome goes to the latest session, or to a
+    new session today when ASSIGNMENT was given at the latest session on an
+    earlier day (homework is reviewed at the session after it was given).
+    """
     result = app.complete(client, assignment, session=session, date=date, experience=experience)
     _outcome_echo(result, as_json)
 
@@ -282,7 +287,12 @@ def partial(
     date: str | None,
     as_json: bool,
 ) -> None:
-    """Record that CLIENT did part of ASSIGNMENT (--done N of --planned N)."""
+    """Record that CLIENT did part of ASSIGNMENT (--done N of --planned N).
+
+    Without --session or --date the outcome goes to the latest session, or to a
+    new session today when ASSIGNMENT was given at the latest session on an
+    earlier day (homework is reviewed at the session after it was given).
+    """
     result = app.partial(
         client,
         assignment,
@@ -320,7 +330,12 @@ def missed(
     date: str | None,
     as_json: bool,
 ) -> None:
-    """Record that CLIENT missed ASSIGNMENT, with the explanation and reasons."""
+    """Record that CLIENT missed ASSIGNMENT, with the explanation and reasons.
+
+    Without --session or --date the outcome goes to the latest session, or to a
+    new session today when ASSIGNMENT was given at the latest session on an
+    earlier day (homework is reviewed at the session after it was given).
+    """
     split = [part for r in reasons for part in r.split(";")]
     result = app.miss(
         client, assignment, explanation=explanation, reasons=split, session=session, date=date

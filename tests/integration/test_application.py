@@ -167,17 +167,12 @@ def test_errors_write_nothing(app: HwApplication) -> None:
 
 def test_assign_reports_fit_with_numbers(app: HwApplication) -> None:
     record_history(app)
-    app.complete("AB", "latest")
-    app.assign(
-        "AB",
-        session=6,
-        date="2026-02-09",
-        title="Diary",
-        format="written",
-        size="small",
-        framing="challenge",
-    )
-    app.miss("AB", "latest", session=7, date="2026-02-16", reasons=["forgotten"])
+    outcome = app.complete("AB", "latest")
+    # given at the latest session (5, on an earlier day): reviewed at a new one today
+    assert outcome.session == 6
+    assert app.plan("AB").last_session_date == TODAY.isoformat()
+    app.assign("AB", session=6, title="Diary", format="written", size="small", framing="challenge")
+    app.miss("AB", "latest", session=7, date="2026-03-09", reasons=["forgotten"])
     result = app.assign(
         "AB", title="Letter", format="written", size="large", framing="challenge", confidence=6
     )

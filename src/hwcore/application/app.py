@@ -438,7 +438,9 @@ class HwApplication(PrintingMixin, Application[UUID]):
         Args:
             client: the client identifier.
             assignment_id: the assignment's number (or 'latest' pending).
-            session: the session at which it was reviewed (latest when omitted).
+            session: the session at which it was reviewed (default: the latest, or
+                a new session today when the homework was given at the latest
+                session on an earlier day).
             date: that session's date when it is new.
             experience: the client's experience of doing it.
         """
@@ -492,7 +494,9 @@ class HwApplication(PrintingMixin, Application[UUID]):
             reasons: zero or more of forgotten, too-complex, wrong-timing,
                 wrong-format, framing-pressure, relational, practical-obstacle,
                 other (a list, or one string separated by ';').
-            session: the session at which it was reviewed (latest when omitted).
+            session: the session at which it was reviewed (default: the latest, or
+                a new session today when the homework was given at the latest
+                session on an earlier day).
             date: that session's date when it is new.
         """
         parsed = _reasons(reasons)
@@ -517,7 +521,7 @@ class HwApplication(PrintingMixin, Application[UUID]):
     ) -> OutcomeResult:
         def command(case: Case) -> OutcomeResult:
             ident = resolve_assignment_id(case, assignment_id, pending_only=True)
-            number = self._session(case, session, date)
+            number = self._outcome_session(case, ident, session, date)
             if outcome == "missed":
                 case.miss(ident, number, **kwargs)
             else:
@@ -525,6 +529,23 @@ class HwApplication(PrintingMixin, Application[UUID]):
             return OutcomeResult(case.client, ident, case.assignments[ident].outcome.value, number)
 
         return self._change(client, command)
+
+    def _outcome_session(
+        self, case: Case, assignment_id: int, session: int | None, date: DateLike
+    ) -> int:
+        """The session an outcome is recorded at.
+
+        Homework is reviewed at a later session than it was given: without a
+        session or date, an outcome for homework given at the latest session,
+        on an earlier day, is recorded at a new session today.
+        """
+        latest = case.current_session
+        if session is None and date is None and latest is not None:
+            given_at = case.get_assignment(assignment_id).session
+            today = self._today()
+            if given_at == latest and case.sessions[latest].held_on < today:
+                return self._session(case, latest + 1, today)
+        return self._session(case, session, date)
 
     def change_framing(
         self,
