@@ -104,7 +104,7 @@ class PlannerGlance(Vertical):
                 lines.append(
                     Content.assemble(
                         f"  {name:<10}",
-                        ((rec.value or "—").ljust(14), "bold"),
+                        ((rec.value or "—").ljust(15), "bold"),
                         (_evidence(rec), "dim"),
                     )
                 )
