@@ -54,17 +54,20 @@ def format_key(a: Assignment) -> str:
     """The assignment's format value."""
     # ``_value_`` is the member's plain attribute; ``.value`` is a property
     # several times slower, and these keys run thousands of times per planner.
-    return str(a.spec.format._value_)
+    value: str = a.spec.format._value_
+    return value
 
 
 def size_key(a: Assignment) -> str:
     """The assignment's size value."""
-    return str(a.spec.size._value_)
+    value: str = a.spec.size._value_
+    return value
 
 
 def frequency_key(a: Assignment) -> str:
     """The assignment's frequency value."""
-    return str(a.spec.frequency._value_)
+    value: str = a.spec.frequency._value_
+    return value
 
 
 def framing_key(a: Assignment) -> str:
@@ -112,26 +115,83 @@ def evidence_by_key(resolved: Sequence[Assignment], keys: Sequence[Key]) -> list
             g[column] += 1
             if a.session > g[5]:
                 g[5] = a.session
-    results = []
-    for groups in tallies:
-        result = [
-            Evidence(
-                value=value,
-                n=n,
-                completed=completed,
-                partial=partial,
-                missed=missed,
-                score=total,
-                rate=total / n,
-                smoothed=(total + 1) / (n + 2),
-                last_session=last,
+    return [_evidence_list(groups) for groups in tallies]
+
+
+Facts = tuple[Assignment, str, str, str, str, float]
+"""An assignment with its format, size, frequency, framing key and score, read once."""
+
+
+def _facts(resolved: Sequence[Assignment]) -> list[Facts]:
+    facts: list[Facts] = []
+    for a in resolved:
+        spec = a.spec
+        r = a.resolution
+        assert r is not None
+        facts.append(
+            (
+                a,
+                spec.format._value_,
+                spec.size._value_,
+                spec.frequency._value_,
+                normalize_framing(spec.framing),
+                r.score,
             )
-            for value, (n, total, completed, partial, missed, last) in groups.items()
-        ]
-        # Rounded so that rates equal in exact arithmetic tie (then n, then recency).
-        result.sort(key=lambda e: (round(e.smoothed, 9), e.n, e.last_session), reverse=True)
-        results.append(result)
-    return results
+        )
+    return facts
+
+
+def _evidence_from_facts(facts: Sequence[Facts]) -> list[list[Evidence]]:
+    """Evidence for format, size, frequency and framing (in that order), one pass."""
+    tallies: list[dict[str, list[Any]]] = [{}, {}, {}, {}]
+    for a, fmt, size, freq, framing, score_ in facts:
+        r = a.resolution
+        assert r is not None
+        outcome = r.outcome
+        column = 2 if outcome is Outcome.COMPLETED else 3 if outcome is Outcome.PARTIAL else 4
+        session = a.session
+        for groups, value in zip(tallies, (fmt, size, freq, framing), strict=True):
+            g = groups.get(value)
+            if g is None:
+                g = groups[value] = [0, 0.0, 0, 0, 0, 0]
+            g[0] += 1
+            g[1] += score_
+            g[column] += 1
+            if session > g[5]:
+                g[5] = session
+    return [_evidence_list(groups) for groups in tallies]
+
+
+def _evidence_list(groups: Mapping[str, list[Any]]) -> list[Evidence]:
+    result = [
+        Evidence(
+            value=value,
+            n=n,
+            completed=completed,
+            partial=partial,
+            missed=missed,
+            score=total,
+            rate=total / n,
+            smoothed=(total + 1) / (n + 2),
+            last_session=last,
+        )
+        for value, (n, total, completed, partial, missed, last) in groups.items()
+    ]
+    # Rounded so that rates equal in exact arithmetic tie (then n, then recency).
+    result.sort(key=lambda e: (round(e.smoothed, 9), e.n, e.last_session), reverse=True)
+    return result
+
+
+def _shared_from_facts(facts: Sequence[Facts], index: int) -> Shared:
+    counts: dict[str, int] = {}
+    latest: dict[str, int] = {}
+    for item in facts:
+        v: str = item[index]  # type: ignore[assignment]
+        counts[v] = counts.get(v, 0) + 1
+        session = item[0].session
+        if session > latest.get(v, 0):
+            latest[v] = session
+    return _winners(counts, latest, len(facts))
 
 
 def recommend_by_smoothed_rate(candidates: Sequence[Evidence]) -> Recommendation:
@@ -224,14 +284,24 @@ def best_phase(resolved: Sequence[Assignment]) -> Phase | None:
     Blocks need at least 2 resolved assignments; highest mean score wins, ties
     go to the larger n, then the most recent block.
     """
-    blocks: dict[int, list[Assignment]] = {}
+    pairs = []
     for a in resolved:
-        blocks.setdefault((a.session - 1) // PHASE_LENGTH, []).append(a)
+        r = a.resolution
+        assert r is not None
+        pairs.append((a.session, r.score))
+    return _best_phase(pairs)
+
+
+def _best_phase(pairs: Iterable[tuple[int, float]]) -> Phase | None:
+    """:func:`best_phase` over (session, score) pairs."""
+    blocks: dict[int, list[float]] = {}
+    for session, value in pairs:
+        blocks.setdefault((session - 1) // PHASE_LENGTH, []).append(value)
     best: tuple[float, int, int] | None = None
     for index, items in blocks.items():
         if len(items) < MIN_EVIDENCE:
             continue
-        rate = sum(score(a) for a in items) / len(items)
+        rate = sum(items) / len(items)
         candidate = (rate, len(items), index)
         if best is None or candidate > best:
             best = candidate
@@ -242,28 +312,53 @@ def best_phase(resolved: Sequence[Assignment]) -> Phase | None:
 
 
 def _in_common(
-    items: Sequence[Assignment],
+    facts: Sequence[Facts],
     *,
-    phase_over: Sequence[Assignment] | None,
+    phase_over: Sequence[Facts] | None,
     with_reasons: bool,
 ) -> InCommon:
+    items = [f[0] for f in facts]
+
     def reasons(a: Assignment) -> Iterable[str]:
         return [r.value for r in a.resolution.reasons] if a.resolution else []
 
     return InCommon(
-        format=shared_one(items, format_key),
-        size=shared_one(items, size_key),
-        framing=shared_one(items, framing_key),
-        frequency=shared_one(items, frequency_key),
+        format=_shared_from_facts(facts, 1),
+        size=_shared_from_facts(facts, 2),
+        framing=_shared_from_facts(facts, 4),
+        frequency=_shared_from_facts(facts, 3),
         reasons=shared(items, reasons) if with_reasons else Shared((), 0, len(items)),
-        phase=best_phase(phase_over) if phase_over is not None else None,
+        phase=_best_phase((f[0].session, f[5]) for f in phase_over)
+        if phase_over is not None
+        else None,
     )
 
 
-def row(a: Assignment) -> Row:
-    """The table row of one assignment."""
+def row(a: Assignment, facts: Facts | None = None) -> Row:
+    """The table row of one assignment (``facts``: its keys, already read)."""
     r = a.resolution
     spec = a.spec
+    if r is not None and facts is not None:
+        _, fmt, size, freq, framing, score_ = facts
+        return Row(
+            assignment_id=a.id,
+            session=a.session,
+            title=spec.title,
+            task=spec.task,
+            format=fmt,
+            size=size,
+            frequency=freq,
+            framing=framing,
+            outcome=str(r.outcome._value_),
+            score=score_,
+            resolved_session=r.session,
+            done=r.done,
+            planned=r.planned,
+            experience=r.experience,
+            explanation=r.explanation,
+            reasons=tuple([x.value for x in r.reasons]) if r.reasons else (),
+            notes=spec.notes,
+        )
     if r is None:
         return Row(
             assignment_id=a.id,
@@ -420,14 +515,13 @@ def build_planner(case: Case, *, as_of_session: int | None = None) -> Planner:
         The planner value (see :class:`hwcore.planner.model.Planner`).
     """
     resolved = resolved_in_order(case)
-    done_group: list[Assignment] = []
-    missed_group: list[Assignment] = []
-    for a in resolved:
-        outcome = a.resolution.outcome if a.resolution else Outcome.PENDING
-        if outcome is Outcome.MISSED:
-            missed_group.append(a)
-        elif outcome is Outcome.COMPLETED or outcome is Outcome.PARTIAL:
-            done_group.append(a)
+    facts = _facts(resolved)
+    done_facts: list[Facts] = []
+    missed_facts: list[Facts] = []
+    for item in facts:
+        r = item[0].resolution
+        assert r is not None
+        (missed_facts if r.outcome is Outcome.MISSED else done_facts).append(item)
     pending = sorted(case.pending(), key=lambda a: (a.session, a.id))
     sessions_reviewed = tuple(sorted({a.session for a in resolved}))
     ready = len(sessions_reviewed) >= READY_SESSIONS
@@ -438,9 +532,7 @@ def build_planner(case: Case, *, as_of_session: int | None = None) -> Planner:
         " known homework outcome; no recommendation yet"
     )
 
-    format_ev, framing_ev, frequency_ev, size_ev = evidence_by_key(
-        resolved, (format_key, framing_key, frequency_key, size_key)
-    )
+    format_ev, size_ev, frequency_ev, framing_ev = _evidence_from_facts(facts)
     if ready:
         system = System(
             format=recommend_by_smoothed_rate(format_ev),
@@ -455,15 +547,15 @@ def build_planner(case: Case, *, as_of_session: int | None = None) -> Planner:
             frequency=Recommendation(None, NOT_READY, candidates=tuple(frequency_ev)),
             framing=Recommendation(None, NOT_READY, candidates=tuple(framing_ev)),
         )
-    missed_common = _in_common(missed_group, phase_over=None, with_reasons=True)
+    missed_common = _in_common(missed_facts, phase_over=None, with_reasons=True)
     last_review = case.reviews[-1] if case.reviews else None
     current = case.current_session
     if as_of_session is not None and current is not None:
         current = min(current, as_of_session)
 
-    scores = [score(a) for a in resolved]
+    scores = [f[5] for f in facts]
     per_session: dict[int, list[float]] = {}
-    for a, value in zip(resolved, scores, strict=True):
+    for a, *_, value in facts:
         per_session.setdefault(a.session, []).append(value)
     completion = tuple((s, sum(v) / len(v), len(v)) for s, v in sorted(per_session.items()))
     chosen = None
@@ -489,12 +581,12 @@ def build_planner(case: Case, *, as_of_session: int | None = None) -> Planner:
         last_session_date=last_date.isoformat() if last_date else None,
         ready=ready,
         ready_reason=ready_reason,
-        completed=tuple(row(a) for a in done_group),
-        missed=tuple(row(a) for a in missed_group),
+        completed=tuple(row(f[0], f) for f in done_facts),
+        missed=tuple(row(f[0], f) for f in missed_facts),
         pending=tuple(row(a) for a in pending),
         # Consistency of completion is judged over every resolved assignment of
         # a phase (misses included), not over the completed ones alone.
-        completed_in_common=_in_common(done_group, phase_over=resolved, with_reasons=False),
+        completed_in_common=_in_common(done_facts, phase_over=facts, with_reasons=False),
         missed_in_common=missed_common,
         system=system,
         followup=default_followup(system, missed_common, last_review),
