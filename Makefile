@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_HOME ?= .demo-home
 
-.PHONY: install demo test lint typecheck contracts unit bench clean
+.PHONY: install demo test lint typecheck contracts unit bench clean system-deps
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,7 +28,10 @@ typecheck: $(STAMP)
 contracts: $(STAMP)
 	$(BIN)/lint-imports
 
-unit: $(STAMP)
+system-deps:
+	@bash scripts/system-deps.sh
+
+unit: $(STAMP) system-deps
 	$(BIN)/pytest -q -n 2
 
 test: lint typecheck contracts unit
