@@ -335,61 +335,33 @@ def _in_common(
 
 
 def row(a: Assignment, facts: Facts | None = None) -> Row:
-    """The table row of one assignment (``facts``: its keys, already read)."""
+    """The table row of one assignment (``facts``: its keys and score, already read)."""
     r = a.resolution
     spec = a.spec
-    if r is not None and facts is not None:
-        _, fmt, size, freq, framing, score_ = facts
-        return Row(
-            assignment_id=a.id,
-            session=a.session,
-            title=spec.title,
-            task=spec.task,
-            format=fmt,
-            size=size,
-            frequency=freq,
-            framing=framing,
-            outcome=str(r.outcome._value_),
-            score=score_,
-            resolved_session=r.session,
-            done=r.done,
-            planned=r.planned,
-            experience=r.experience,
-            explanation=r.explanation,
-            reasons=tuple([x.value for x in r.reasons]) if r.reasons else (),
-            notes=spec.notes,
-        )
-    if r is None:
-        return Row(
-            assignment_id=a.id,
-            session=a.session,
-            title=spec.title,
-            task=spec.task,
-            format=format_key(a),
-            size=size_key(a),
-            frequency=frequency_key(a),
-            framing=framing_key(a),
-            outcome=Outcome.PENDING.value,
-            score=None,
-            notes=spec.notes,
-        )
+    if facts is None:
+        keys = (format_key(a), size_key(a), frequency_key(a), framing_key(a))
+        score_: float | None = r.score if r is not None else None
+    else:
+        keys = facts[1:5]
+        score_ = facts[5]
+    fmt, size, freq, framing = keys
     return Row(
         assignment_id=a.id,
         session=a.session,
         title=spec.title,
         task=spec.task,
-        format=format_key(a),
-        size=size_key(a),
-        frequency=frequency_key(a),
-        framing=framing_key(a),
-        outcome=str(r.outcome._value_),
-        score=r.score,
-        resolved_session=r.session,
-        done=r.done,
-        planned=r.planned,
-        experience=r.experience,
-        explanation=r.explanation,
-        reasons=tuple([x.value for x in r.reasons]) if r.reasons else (),
+        format=fmt,
+        size=size,
+        frequency=freq,
+        framing=framing,
+        outcome=str(r.outcome._value_) if r is not None else Outcome.PENDING.value,
+        score=score_,
+        resolved_session=r.session if r is not None else None,
+        done=r.done if r is not None else None,
+        planned=r.planned if r is not None else None,
+        experience=r.experience if r is not None else "",
+        explanation=r.explanation if r is not None else "",
+        reasons=tuple([x.value for x in r.reasons]) if r is not None and r.reasons else (),
         notes=spec.notes,
     )
 
