@@ -14,7 +14,8 @@ from urllib.parse import unquote, urlsplit
 
 import attrs
 
-from hwcore.domain import InvalidValueError, StoreError
+# hwcore.domain.errors is imported where an error is raised: importing the
+# domain package costs start-up time the quick read path does not spend.
 
 EVENTS_FILE = "events.sqlite"
 READMODEL_FILE = "readmodel.sqlite"
@@ -79,6 +80,8 @@ def postgres_env(url: str) -> dict[str, str]:
     """eventsourcing's postgres settings from a postgresql:// URL."""
     parts = urlsplit(url)
     if parts.scheme not in ("postgresql", "postgres") or not parts.path.strip("/"):
+        from hwcore.domain.errors import InvalidValueError
+
         raise InvalidValueError(
             "database URL", _redact(url), "postgresql://user:password@host:port/dbname"
         )
@@ -123,6 +126,8 @@ def ensure_private_home(settings: Settings) -> None:
     SQLite creates its -wal and -shm files with the main file's permissions, so
     creating the main file 0600 first keeps the whole store private.
     """
+    from hwcore.domain.errors import StoreError
+
     home = settings.home
     try:
         if not home.exists():

@@ -13,7 +13,8 @@ import pytest
 
 from hwcli.demo import seed
 from hwcore.application import HwApplication
-from hwcore.application.app import caseload_entry, sort_caseload
+from hwcore.application.app import caseload_entry
+from hwcore.application.caseload import sort_caseload
 from hwcore.bootstrap import open_application
 from hwcore.domain import case_id_for
 from hwcore.readmodel import ALL_TABLES, MIGRATION_NAMES, MIGRATION_SET, ReadModel

@@ -13,66 +13,45 @@ its plain-typed commands and queries::
 
 Everything returned is a plain DTO (attrs classes) or a planner value;
 :func:`to_dict` turns any of them into JSON-ready data.
+
+Every name is imported on first use (PEP 562), so importing this package, or
+one of its light modules such as :mod:`hwcore.application.quick`, does not load
+the domain and the planner: start-up time is a feature of the CLI and the TUI.
 """
 
+import importlib
 from typing import TYPE_CHECKING, Any
 
-from hwcore.application.app import HwApplication, parse_date
-from hwcore.application.dto import (
-    AssignmentInfo,
-    AssignResult,
-    AuditEntry,
-    CaseloadEntry,
-    ClientInfo,
-    FieldChange,
-    HistoryEntry,
-    ImportReport,
-    NotedChange,
-    OutcomeResult,
-    ReviewResult,
-    SessionInfo,
-    WrapUpResult,
-)
-from hwcore.application.printing import CONFIG_KEYS, ConfigError, OutputError
-from hwcore.domain import (
-    CORRECTABLE_FIELDS,
-    AlreadyResolvedError,
-    AssignmentNotFoundError,
-    ChangeKind,
-    ClientExistsError,
-    ClientNotFoundError,
-    ConcurrencyError,
-    Format,
-    Frequency,
-    HwError,
-    InvalidValueError,
-    MissReason,
-    Outcome,
-    ReviewTrigger,
-    SessionOrderError,
-    Size,
-    StoreError,
-)
-from hwcore.domain.vocabulary import FORMAT_DESCRIPTIONS, SIZE_DESCRIPTIONS
-from hwcore.planner import (
-    CONFIDENCE_THRESHOLD,
-    Evidence,
-    FieldFit,
-    Fit,
-    Followup,
-    InCommon,
-    Phase,
-    Planner,
-    Recommendation,
-    ReviewStatus,
-    Row,
-    Shared,
-    System,
-    to_dict,
-)
-
 if TYPE_CHECKING:
-    from hwcore.application.csvfile import ImportFileError
+    from hwcore.application.app import (
+        HwApplication,
+        parse_date,
+    )
+    from hwcore.application.caseload import (
+        CaseloadEntry,
+    )
+    from hwcore.application.csvfile import (
+        ImportFileError,
+    )
+    from hwcore.application.dto import (
+        AssignmentInfo,
+        AssignResult,
+        AuditEntry,
+        ClientInfo,
+        FieldChange,
+        HistoryEntry,
+        ImportReport,
+        NotedChange,
+        OutcomeResult,
+        ReviewResult,
+        SessionInfo,
+        WrapUpResult,
+    )
+    from hwcore.application.printing import (
+        CONFIG_KEYS,
+        ConfigError,
+        OutputError,
+    )
     from hwcore.application.store import (
         BackupReport,
         PurgeReport,
@@ -85,47 +64,132 @@ if TYPE_CHECKING:
         restore_store,
         store_audit,
     )
+    from hwcore.application.vocabulary import (
+        VOCABULARY,
+    )
+    from hwcore.domain import (
+        CORRECTABLE_FIELDS,
+        AlreadyResolvedError,
+        AssignmentNotFoundError,
+        ChangeKind,
+        ClientExistsError,
+        ClientNotFoundError,
+        ConcurrencyError,
+        Format,
+        Frequency,
+        HwError,
+        InvalidValueError,
+        MissReason,
+        Outcome,
+        ReviewTrigger,
+        SessionOrderError,
+        Size,
+        StoreError,
+    )
+    from hwcore.domain.vocabulary import (
+        FORMAT_DESCRIPTIONS,
+        SIZE_DESCRIPTIONS,
+    )
+    from hwcore.planner import (
+        CONFIDENCE_THRESHOLD,
+        Evidence,
+        FieldFit,
+        Fit,
+        Followup,
+        InCommon,
+        Phase,
+        Planner,
+        Recommendation,
+        ReviewStatus,
+        Row,
+        Shared,
+        System,
+        to_dict,
+    )
 
 _LAZY: dict[str, str] = {
-    "ImportFileError": "csvfile",
-    "BackupReport": "store",
-    "PurgeReport": "store",
-    "RestoreReport": "store",
-    "StoreAuditEntry": "store",
-    "backup_info": "store",
-    "backup_store": "store",
-    "generate_key": "store",
-    "purge_client": "store",
-    "restore_store": "store",
-    "store_audit": "store",
+    "HwApplication": "hwcore.application.app",
+    "parse_date": "hwcore.application.app",
+    "AssignmentInfo": "hwcore.application.dto",
+    "AssignResult": "hwcore.application.dto",
+    "AuditEntry": "hwcore.application.dto",
+    "ClientInfo": "hwcore.application.dto",
+    "FieldChange": "hwcore.application.dto",
+    "HistoryEntry": "hwcore.application.dto",
+    "ImportReport": "hwcore.application.dto",
+    "NotedChange": "hwcore.application.dto",
+    "OutcomeResult": "hwcore.application.dto",
+    "ReviewResult": "hwcore.application.dto",
+    "SessionInfo": "hwcore.application.dto",
+    "WrapUpResult": "hwcore.application.dto",
+    "CaseloadEntry": "hwcore.application.caseload",
+    "CONFIG_KEYS": "hwcore.application.printing",
+    "ConfigError": "hwcore.application.printing",
+    "OutputError": "hwcore.application.printing",
+    "VOCABULARY": "hwcore.application.vocabulary",
+    "CORRECTABLE_FIELDS": "hwcore.domain",
+    "AlreadyResolvedError": "hwcore.domain",
+    "AssignmentNotFoundError": "hwcore.domain",
+    "ChangeKind": "hwcore.domain",
+    "ClientExistsError": "hwcore.domain",
+    "ClientNotFoundError": "hwcore.domain",
+    "ConcurrencyError": "hwcore.domain",
+    "Format": "hwcore.domain",
+    "Frequency": "hwcore.domain",
+    "HwError": "hwcore.domain",
+    "InvalidValueError": "hwcore.domain",
+    "MissReason": "hwcore.domain",
+    "Outcome": "hwcore.domain",
+    "ReviewTrigger": "hwcore.domain",
+    "SessionOrderError": "hwcore.domain",
+    "Size": "hwcore.domain",
+    "StoreError": "hwcore.domain",
+    "FORMAT_DESCRIPTIONS": "hwcore.domain.vocabulary",
+    "SIZE_DESCRIPTIONS": "hwcore.domain.vocabulary",
+    "CONFIDENCE_THRESHOLD": "hwcore.planner",
+    "Evidence": "hwcore.planner",
+    "FieldFit": "hwcore.planner",
+    "Fit": "hwcore.planner",
+    "Followup": "hwcore.planner",
+    "InCommon": "hwcore.planner",
+    "Phase": "hwcore.planner",
+    "Planner": "hwcore.planner",
+    "Recommendation": "hwcore.planner",
+    "ReviewStatus": "hwcore.planner",
+    "Row": "hwcore.planner",
+    "Shared": "hwcore.planner",
+    "System": "hwcore.planner",
+    "to_dict": "hwcore.planner",
+    "ImportFileError": "hwcore.application.csvfile",
+    "BackupReport": "hwcore.application.store",
+    "PurgeReport": "hwcore.application.store",
+    "RestoreReport": "hwcore.application.store",
+    "StoreAuditEntry": "hwcore.application.store",
+    "backup_info": "hwcore.application.store",
+    "backup_store": "hwcore.application.store",
+    "generate_key": "hwcore.application.store",
+    "purge_client": "hwcore.application.store",
+    "restore_store": "hwcore.application.store",
+    "store_audit": "hwcore.application.store",
 }
-"""Public names imported on first use (PEP 562): imports, erasure, backup and restore
-are not on every command's path (start-up time is a feature)."""
+"""Where each public name lives (imported on first use)."""
 
 
 def __getattr__(name: str) -> Any:
-    """Import a lazily exported name's module on first use."""
+    """Import a public name's module on first use."""
     module = _LAZY.get(name)
     if module is None:
         msg = f"module {__name__!r} has no attribute {name!r}"
         raise AttributeError(msg)
-    import importlib
-
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    value = getattr(importlib.import_module(module), name)
     globals()[name] = value
     return value
 
 
-VOCABULARY: dict[str, list[str]] = {
-    "format": Format.allowed(),
-    "size": Size.allowed(),
-    "frequency": Frequency.allowed(),
-    "outcome": Outcome.allowed(),
-    "reason": MissReason.allowed(),
-    "trigger": ReviewTrigger.allowed(),
-    "kind": ChangeKind.allowed(),
-}
-"""The fixed vocabulary (spec section 2), for frontends' choices."""
+def __dir__() -> list[str]:
+    """The public names (for completion in a REPL)."""
+    return sorted(__all__)
+
 
 __all__ = [
     "CONFIDENCE_THRESHOLD",
@@ -141,6 +205,7 @@ __all__ = [
     "AuditEntry",
     "BackupReport",
     "CaseloadEntry",
+    "ChangeKind",
     "ClientExistsError",
     "ClientInfo",
     "ClientNotFoundError",
@@ -151,6 +216,8 @@ __all__ = [
     "FieldFit",
     "Fit",
     "Followup",
+    "Format",
+    "Frequency",
     "HistoryEntry",
     "HwApplication",
     "HwError",
@@ -158,7 +225,9 @@ __all__ = [
     "ImportReport",
     "InCommon",
     "InvalidValueError",
+    "MissReason",
     "NotedChange",
+    "Outcome",
     "OutcomeResult",
     "OutputError",
     "Phase",
@@ -168,10 +237,12 @@ __all__ = [
     "RestoreReport",
     "ReviewResult",
     "ReviewStatus",
+    "ReviewTrigger",
     "Row",
     "SessionInfo",
     "SessionOrderError",
     "Shared",
+    "Size",
     "StoreAuditEntry",
     "StoreError",
     "System",

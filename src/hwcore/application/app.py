@@ -25,11 +25,15 @@ from eventsourcing.persistence import (
 )
 from eventsourcing.utils import Environment, EnvType, get_topic, resolve_topic
 
+from hwcore.application.caseload import (
+    CaseloadEntry,
+    caseload_from,
+    caseload_sql,
+)
 from hwcore.application.dto import (
     AssignmentInfo,
     AssignResult,
     AuditEntry,
-    CaseloadEntry,
     ClientInfo,
     HistoryEntry,
     ImportReport,
@@ -878,8 +882,7 @@ class HwApplication(PrintingMixin, Application[UUID]):
         Returns:
             One entry per client, attention first.
         """
-        summaries = self._view().summaries(due_only=due_only)
-        return sort_caseload([_caseload_entry(s) for s in summaries])
+        return caseload_from(self._view().query(caseload_sql(due_only=due_only)))
 
     def audit(self, client: str) -> list[AuditEntry]:
         """The evolution of the client's system, from the event log: one entry per review.
@@ -1224,19 +1227,6 @@ def _caseload_entry(s: ClientSummary) -> CaseloadEntry:
         next_review_session=s.next_review_session,
         due=s.due,
         triggers=s.triggers,
-    )
-
-
-def sort_caseload(entries: list[CaseloadEntry]) -> list[CaseloadEntry]:
-    """Attention first: due, more triggers, lower recent completion, then name."""
-    return sorted(
-        entries,
-        key=lambda e: (
-            not e.due,
-            -len(e.triggers),
-            e.recent_rate if e.recent_rate is not None else 2.0,
-            e.client.casefold(),
-        ),
     )
 
 

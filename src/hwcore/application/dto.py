@@ -6,6 +6,8 @@ from typing import Any
 
 import attrs
 
+# CaseloadEntry lives in the light caseload module (the quick path uses it); re-exported.
+from hwcore.application.caseload import CaseloadEntry as CaseloadEntry
 from hwcore.planner import Fit, Planner
 
 
@@ -123,28 +125,6 @@ class ReviewResult:
     framing: str | None
     next_review_session: int
     trigger: str
-
-
-@attrs.frozen
-class CaseloadEntry:
-    """One client's line in the caseload: who needs attention today."""
-
-    client: str
-    sessions: int
-    last_session: int | None
-    last_session_date: str | None
-    assignments: int
-    pending: int
-    completion_rate: float | None
-    """Mean score over every resolved assignment (None before any)."""
-    recent_rate: float | None
-    """Mean score over assignments given in the last 8 sessions."""
-    trend: str | None
-    """'up', 'down' or 'flat': recent rate against the overall rate."""
-    ready: bool
-    next_review_session: int | None
-    due: bool
-    triggers: tuple[str, ...]
 
 
 @attrs.frozen

@@ -7,22 +7,62 @@ and the tracking position in one transaction. sqlite-utils is imported only
 when the schema needs a migration, so importing this package is cheap.
 """
 
-from hwcore.readmodel.projection import (
-    RECENT_SESSIONS,
-    TREND_MARGIN,
-    ClientSummary,
-    case_rows,
-    summarize,
-)
-from hwcore.readmodel.schema import ALL_TABLES, MIGRATION_NAMES, MIGRATION_SET, VIEW_TABLES
-from hwcore.readmodel.store import (
-    BATCH_SIZE,
-    EventSource,
-    EventStoreSource,
-    Progress,
-    ReadModel,
-    readmodel_error_message,
-)
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from hwcore.readmodel.projection import (
+        RECENT_SESSIONS,
+        TREND_MARGIN,
+        ClientSummary,
+        case_rows,
+        summarize,
+    )
+    from hwcore.readmodel.schema import ALL_TABLES, MIGRATION_NAMES, MIGRATION_SET, VIEW_TABLES
+    from hwcore.readmodel.store import (
+        BATCH_SIZE,
+        EventSource,
+        EventStoreSource,
+        Progress,
+        ReadModel,
+        readmodel_error_message,
+    )
+
+_LAZY: dict[str, str] = {
+    **dict.fromkeys(
+        ("RECENT_SESSIONS", "TREND_MARGIN", "ClientSummary", "case_rows", "summarize"),
+        "hwcore.readmodel.projection",
+    ),
+    **dict.fromkeys(
+        ("ALL_TABLES", "MIGRATION_NAMES", "MIGRATION_SET", "VIEW_TABLES"),
+        "hwcore.readmodel.schema",
+    ),
+    **dict.fromkeys(
+        (
+            "BATCH_SIZE",
+            "EventSource",
+            "EventStoreSource",
+            "Progress",
+            "ReadModel",
+            "readmodel_error_message",
+        ),
+        "hwcore.readmodel.store",
+    ),
+}
+"""Where each public name lives: imported on first use (PEP 562), so the light
+``schema`` module can be used without loading the domain."""
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name's module on first use."""
+    module = _LAZY.get(name)
+    if module is None:
+        msg = f"module {__name__!r} has no attribute {name!r}"
+        raise AttributeError(msg)
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "ALL_TABLES",

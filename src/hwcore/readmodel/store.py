@@ -346,6 +346,11 @@ class ReadModel:
             rows = self._connection().execute(sql).fetchall()
         return [summary_from_row(dict(r)) for r in rows]
 
+    def query(self, sql: str, parameters: Sequence[Any] = ()) -> list[sqlite3.Row]:
+        """The rows of one read-only query on the read model (as it is now)."""
+        with self._lock, self._errors():
+            return self._connection().execute(sql, parameters).fetchall()
+
     def client_names(self) -> list[str]:
         """Every registered client, in registration order."""
         with self._lock, self._errors():
