@@ -235,6 +235,13 @@ def echo_json(value: Any) -> None:
     click.echo(json.dumps(to_dict(value), ensure_ascii=False, indent=2))
 
 
+def echo_json_data(document: Any) -> None:
+    """Print JSON-ready data as one JSON document (floats rounded as ``to_dict`` does)."""
+    from hwcore.application.quick import rounded
+
+    click.echo(json.dumps(rounded(document), ensure_ascii=False, indent=2))
+
+
 def warn(message: str) -> None:
     """Print one warning line on stderr."""
     click.echo(f"{PROG}: warning: {one_line(message)}", err=True)
@@ -254,19 +261,31 @@ def table(
     width: int = MAX_CELL,
 ) -> str:
     """A plain-text table with aligned columns (cells shortened to one line)."""
-    cells = [[shorten(c, width) for c in row] for row in rows]
+    # Written for speed (``hw caseload`` prints thousands of rows): repeated
+    # values are shortened once, widths and lines are built by C-level calls.
+    memo: dict[tuple[type, object], str] = {}
+
+    def cell(value: object) -> str:
+        key = (type(value), value)  # the type too: 1, 1.0 and True are equal keys
+        try:
+            return memo[key]
+        except KeyError:
+            text = memo[key] = shorten(value, width)
+            return text
+        except TypeError:  # an unhashable value
+            return shorten(value, width)
+
+    cells = [[cell(c) for c in row] for row in rows]
     widths = [len(h) for h in headers]
-    for row in cells:
-        for i, c in enumerate(row):
-            widths[i] = max(widths[i], len(c))
+    if cells:
+        columns = zip(*cells, strict=True)
+        widths = [max(w, *map(len, column)) for w, column in zip(widths, columns, strict=True)]
+    line = "  ".join(f"{{:<{w}}}" for w in widths)
     lines = [
-        indent + "  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip(),
+        indent + line.format(*headers).rstrip(),
         indent + "  ".join("-" * w for w in widths),
     ]
-    lines += [
-        indent + "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
-        for row in cells
-    ]
+    lines += [indent + line.format(*row).rstrip() for row in cells]
     return "\n".join(lines)
 
 

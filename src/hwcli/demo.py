@@ -221,6 +221,7 @@ def _hw_command(home: str) -> str:
 )
 def demo(home: str) -> None:
     """Seed an invented demo caseload into DIR and show one client's planner."""
+    from hwcore.application import to_dict
     from hwcore.bootstrap import open_application
 
     with open_application(home) as app:
@@ -231,7 +232,7 @@ def demo(home: str) -> None:
         click.echo(f"Seeded {len(clients)} invented clients into {home}: {', '.join(clients)}")
     else:
         click.echo(f"{home} already holds {len(clients)} clients: nothing added.")
-    click.echo(render_planner(planner))
+    click.echo(render_planner(to_dict(planner, digits=None)))
     hw = _hw_command(home)
     click.echo(
         "\nTry next:\n"

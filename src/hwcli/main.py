@@ -18,9 +18,11 @@ from hwcli.common import (
     State,
     date_option,
     echo_json,
+    echo_json_data,
     fail,
     json_option,
     pass_app,
+    pass_state,
     session_option,
     warn,
 )
@@ -534,8 +536,8 @@ def _is_iso_date(text: str) -> bool:
     help="The planner as it stood at a past session number or date (YYYY-MM-DD).",
 )
 @json_option
-@pass_app
-def plan(app: HwApplication, client: str, as_of: str | None, as_json: bool) -> None:
+@pass_state
+def plan(state: State, client: str, as_of: str | None, as_json: bool) -> None:
     """Show CLIENT's Between-Session System Planner."""
     as_of_session: int | None = None
     as_of_date: str | None = None
@@ -547,11 +549,21 @@ def plan(app: HwApplication, client: str, as_of: str | None, as_json: bool) -> N
             as_of_date = text
             if not _is_iso_date(text):
                 fail(f"invalid as-of {text!r}: allowed a session number or a date YYYY-MM-DD")
-    planner = app.plan(client, as_of_session=as_of_session, as_of_date=as_of_date)
+    document = None
+    if as_of is None:
+        # The planner cached in a current read model: no case to load (start-up time).
+        from hwcore.application.quick import quick_planner
+
+        document = quick_planner(client, state.home, state.database_url)
+    if document is None:
+        from hwcore.application import to_dict
+
+        planner = state.app.plan(client, as_of_session=as_of_session, as_of_date=as_of_date)
+        document = to_dict(planner, digits=None)
     if as_json:
-        echo_json(planner)
+        echo_json_data(document)
     else:
-        click.echo(render_planner(planner))
+        click.echo(render_planner(document))
 
 
 @cli.command("history")

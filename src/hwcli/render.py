@@ -1,12 +1,14 @@
 """Human-readable text for the planner and the other query results.
 
-Pure functions from application DTOs / planner values to text; no I/O.
+Pure functions from application DTOs and the planner's JSON document to text;
+no I/O. The planner is rendered from its JSON document (``hw plan --json``), so
+this module needs no hwcore import at run time.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from hwcli.common import percent, table
 
@@ -16,11 +18,6 @@ if TYPE_CHECKING:
         ClientInfo,
         Fit,
         HistoryEntry,
-        InCommon,
-        Planner,
-        Recommendation,
-        Row,
-        Shared,
     )
 
 RULE = "=" * 72
@@ -30,54 +27,58 @@ def _heading(title: str) -> list[str]:
     return ["", title, "-" * len(title)]
 
 
-def _shared(label: str, shared: Shared) -> str:
-    if not shared.values:
+def _shared(label: str, shared: Mapping[str, Any]) -> str:
+    if not shared["values"]:
         return f"  {label}: -"
-    return f"  {label}: {', '.join(shared.values)} ({shared.count} of {shared.of})"
+    return f"  {label}: {', '.join(shared['values'])} ({shared['count']} of {shared['of']})"
 
 
-def _in_common(group: InCommon, *, completed: bool) -> list[str]:
+def _in_common(group: Mapping[str, Any], *, completed: bool) -> list[str]:
     lines = [
-        _shared("Format(s)", group.format),
-        _shared("Size or scope", group.size),
-        _shared("Framing", group.framing),
-        _shared("Frequency", group.frequency),
+        _shared("Format(s)", group["format"]),
+        _shared("Size or scope", group["size"]),
+        _shared("Framing", group["framing"]),
+        _shared("Frequency", group["frequency"]),
     ]
     if completed:
-        phase = group.phase
+        phase = group["phase"]
         lines.append(
             "  Timing in therapy (most consistent completion): "
             + (
-                f"sessions {phase.first_session}-{phase.last_session}"
-                f" ({phase.n} assignments, {percent(phase.rate)})"
+                f"sessions {phase['first_session']}-{phase['last_session']}"
+                f" ({phase['n']} assignments, {percent(phase['rate'])})"
                 if phase
                 else "-"
             )
         )
     else:
-        lines.append(_shared("Reasons given", group.reasons))
+        lines.append(_shared("Reasons given", group["reasons"]))
     return lines
 
 
-def _dose(row: Row) -> str:
-    if row.outcome == "partial":
-        return f"partial {row.dose}" if row.dose else "partial"
-    return row.outcome
+def _dose(row: Mapping[str, Any]) -> str:
+    outcome: str = row["outcome"]
+    if outcome == "partial":
+        done, planned = row["done"], row["planned"]
+        if done is not None and planned is not None:
+            return f"partial {done} of {planned}"
+        return "partial"
+    return outcome
 
 
-def _completed_table(rows: Sequence[Row]) -> str:
+def _completed_table(rows: Sequence[Mapping[str, Any]]) -> str:
     return table(
         ["#", "session", "assignment", "format", "size", "framing", "outcome", "notes"],
         [
             (
-                r.assignment_id,
-                r.session,
-                r.title,
-                r.format,
-                r.size,
-                r.framing,
+                r["assignment_id"],
+                r["session"],
+                r["title"],
+                r["format"],
+                r["size"],
+                r["framing"],
                 _dose(r),
-                r.experience or r.notes,
+                r["experience"] or r["notes"],
             )
             for r in rows
         ],
@@ -85,19 +86,19 @@ def _completed_table(rows: Sequence[Row]) -> str:
     )
 
 
-def _missed_table(rows: Sequence[Row]) -> str:
+def _missed_table(rows: Sequence[Mapping[str, Any]]) -> str:
     return table(
         ["#", "session", "assignment", "format", "size", "framing", "reasons", "explanation"],
         [
             (
-                r.assignment_id,
-                r.session,
-                r.title,
-                r.format,
-                r.size,
-                r.framing,
-                ", ".join(r.reasons),
-                r.explanation,
+                r["assignment_id"],
+                r["session"],
+                r["title"],
+                r["format"],
+                r["size"],
+                r["framing"],
+                ", ".join(r["reasons"]),
+                r["explanation"],
             )
             for r in rows
         ],
@@ -105,108 +106,109 @@ def _missed_table(rows: Sequence[Row]) -> str:
     )
 
 
-def _pending_table(rows: Sequence[Row]) -> str:
+def _pending_table(rows: Sequence[Mapping[str, Any]]) -> str:
     return table(
         ["#", "session", "assignment", "format", "size", "framing", "frequency"],
         [
-            (r.assignment_id, r.session, r.title, r.format, r.size, r.framing, r.frequency)
+            (
+                r["assignment_id"],
+                r["session"],
+                r["title"],
+                r["format"],
+                r["size"],
+                r["framing"],
+                r["frequency"],
+            )
             for r in rows
         ],
         indent="  ",
     )
 
 
-def _evidence(rec: Recommendation) -> str:
-    if rec.value is None:
-        return rec.reason
-    if rec.n is None:
-        return rec.reason
-    return f"n={rec.n}, rate {rec.rate:.2f}" + (
-        f", smoothed {rec.smoothed:.2f}" if rec.smoothed is not None else ""
+def _evidence(rec: Mapping[str, Any]) -> str:
+    reason: str = rec["reason"]
+    if rec["value"] is None or rec["n"] is None:
+        return reason
+    smoothed = rec["smoothed"]
+    return f"n={rec['n']}, rate {rec['rate']:.2f}" + (
+        f", smoothed {smoothed:.2f}" if smoothed is not None else ""
     )
 
 
-def render_planner(p: Planner) -> str:
-    """The planner as text, in the sections of the paper planner."""
-    when = f"session {p.last_session}" if p.last_session is not None else "no session yet"
-    if p.last_session_date:
-        when += f", {p.last_session_date}"
-    reviewed = ", ".join(str(s) for s in p.sessions_reviewed) or "none"
+def render_planner(doc: Mapping[str, Any]) -> str:
+    """The planner as text, in the sections of the paper planner.
+
+    ``doc`` is the planner's JSON document (``to_dict(planner)``, what
+    ``hw plan --json`` prints), so text and JSON come from the same data.
+    """
+    last_session = doc["last_session"]
+    when = f"session {last_session}" if last_session is not None else "no session yet"
+    if doc["last_session_date"]:
+        when += f", {doc['last_session_date']}"
+    reviewed = ", ".join(str(s) for s in doc["sessions_reviewed"]) or "none"
+    past = " (past planner: --as-of)" if doc["as_of_session"] is not None else ""
     lines = [
         RULE,
-        f"Between-Session System Planner: {p.client}",
+        f"Between-Session System Planner: {doc['client']}",
         RULE,
-        f"As of: {when}" + (" (past planner: --as-of)" if p.as_of_session is not None else ""),
+        f"As of: {when}{past}",
         f"Sessions reviewed: {reviewed}",
-        f"Ready: {'yes' if p.ready else 'NO'} ({p.ready_reason})",
+        f"Ready: {'yes' if doc['ready'] else 'NO'} ({doc['ready_reason']})",
     ]
-    if p.overall_rate is not None:
-        lines.append(f"Overall completion: {percent(p.overall_rate)}")
+    if doc["overall_rate"] is not None:
+        lines.append(f"Overall completion: {percent(doc['overall_rate'])}")
 
+    completed, missed, pending = doc["completed"], doc["missed"], doc["pending"]
     lines += _heading("Compliance history")
-    lines.append(f"Completed ({len(p.completed)}):")
-    lines.append(_completed_table(p.completed) if p.completed else "  none yet")
-    lines.append(f"Missed ({len(p.missed)}):")
-    lines.append(_missed_table(p.missed) if p.missed else "  none yet")
-    if p.pending:
-        lines.append(f"Pending, not yet reviewed ({len(p.pending)}):")
-        lines.append(_pending_table(p.pending))
+    lines.append(f"Completed ({len(completed)}):")
+    lines.append(_completed_table(completed) if completed else "  none yet")
+    lines.append(f"Missed ({len(missed)}):")
+    lines.append(_missed_table(missed) if missed else "  none yet")
+    if pending:
+        lines.append(f"Pending, not yet reviewed ({len(pending)}):")
+        lines.append(_pending_table(pending))
 
     lines += _heading("What completed assignments had in common")
-    lines += _in_common(p.completed_in_common, completed=True)
+    lines += _in_common(doc["completed_in_common"], completed=True)
     lines += _heading("What missed assignments had in common")
-    lines += _in_common(p.missed_in_common, completed=False)
+    lines += _in_common(doc["missed_in_common"], completed=False)
 
     lines += _heading("The system for this client")
-    sys_ = p.system
-    rows = [
-        (name, rec.value or "-", _evidence(rec))
-        for name, rec in (
-            ("format", sys_.format),
-            ("size", sys_.size),
-            ("frequency", sys_.frequency),
-            ("framing", sys_.framing),
-        )
-    ]
+    evidence = doc["system"]["evidence"]
+    fields = ("format", "size", "frequency", "framing")
+    rows = [(name, evidence[name]["value"] or "-", _evidence(evidence[name])) for name in fields]
     lines.append(table(["field", "recommended", "evidence"], rows, indent="  "))
-    if p.ready:
-        for name, rec in (("Size", sys_.size),):
-            if rec.value is not None:
-                lines.append(f"  {name}: {rec.reason}")
-    if p.framing_approach:
-        lines.append(f"  Framing approach (client-level): {p.framing_approach}")
-    chosen = p.chosen_system
+    if doc["ready"] and evidence["size"]["value"] is not None:
+        lines.append(f"  Size: {evidence['size']['reason']}")
+    if doc["framing_approach"]:
+        lines.append(f"  Framing approach (client-level): {doc['framing_approach']}")
+    chosen = doc["chosen_system"]
     if chosen is not None:
-        parts = [
-            f"format {chosen.format or '-'}",
-            f"size {chosen.size or '-'}",
-            f"frequency {chosen.frequency or '-'}",
-            f"framing {chosen.framing or '-'}",
-        ]
-        lines.append(f"  Chosen at the review of session {chosen.session}: {', '.join(parts)}")
-        if chosen.framing_wording:
-            lines.append(f"  Language this client responds to: {chosen.framing_wording}")
+        parts = ", ".join(f"{name} {chosen[name] or '-'}" for name in fields)
+        lines.append(f"  Chosen at the review of session {chosen['session']}: {parts}")
+        if chosen["framing_wording"]:
+            lines.append(f"  Language this client responds to: {chosen['framing_wording']}")
 
-    f = p.followup
-    lines += _heading(f"Follow-up protocol ({f.source})")
+    f = doc["followup"]
+    lines += _heading(f"Follow-up protocol ({f['source']})")
     lines += [
         "  When an assignment is completed:",
-        f"    Opening: {f.completed_opening}",
-        f"    Listen for: {f.completed_listen_for}",
+        f"    Opening: {f['completed_opening']}",
+        f"    Listen for: {f['completed_listen_for']}",
         "  When an assignment is not completed:",
-        f"    Opening: {f.missed_opening}",
-        f"    Diagnostic question: {f.missed_diagnostic}",
+        f"    Opening: {f['missed_opening']}",
+        f"    Diagnostic question: {f['missed_diagnostic']}",
     ]
 
-    r = p.review
+    r = doc["review"]
     lines += _heading("Review schedule")
     lines += [
-        f"  Last review: {_session(r.last_review_session)}",
-        f"  Next review: {_session(r.next_review_session)}",
-        f"  Due: {'YES' if r.due else 'no'}",
-        f"  Triggers: {', '.join(r.triggers) if r.triggers else 'none active'}",
+        f"  Last review: {_session(r['last_review_session'])}",
+        f"  Next review: {_session(r['next_review_session'])}",
+        f"  Due: {'YES' if r['due'] else 'no'}",
+        f"  Triggers: {', '.join(r['triggers']) if r['triggers'] else 'none active'}",
     ]
-    lines += [f"    - {reason}" for reason in r.reasons]
+    lines += [f"    - {reason}" for reason in r["reasons"]]
     return "\n".join(lines)
 
 

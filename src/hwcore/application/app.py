@@ -800,7 +800,12 @@ class HwApplication(PrintingMixin, Application[UUID]):
         """
         when = parse_date(as_of_date, "as-of date")
         if as_of_session is None and when is None:
-            return build_planner(self._load(client))
+            case = self._load(client)
+            planner = build_planner(case)
+            if self.readmodel is not None:
+                # Cache it for the quick path (``hw plan`` without loading the case).
+                self.readmodel.store_plan(case, planner)
+            return planner
         if as_of_session is not None and as_of_session < 1:
             raise InvalidValueError("as-of session", as_of_session, "a whole number >= 1")
         events = self._events(client)

@@ -32,7 +32,8 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from hwcore.application.storecheck import SQLITE_HEADER, STORE_ERRORS, TOPIC_PREFIX
+from hwcore.application.sqlitefile import SQLITE_HEADER
+from hwcore.application.storecheck import STORE_ERRORS, TOPIC_PREFIX
 from hwcore.domain import (
     ClientNotFoundError,
     HwError,

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from eventsourcing.persistence import MapperDeserialisationError, PersistenceError
 
+from hwcore.application.sqlitefile import header_problem
 from hwcore.domain import InvalidValueError, StoreError
 
 if TYPE_CHECKING:
@@ -23,7 +24,6 @@ if TYPE_CHECKING:
 KEY_SIZES = (16, 24, 32)
 TOPIC_PREFIX = "hwcore."
 """Every hw event and snapshot topic starts with this."""
-SQLITE_HEADER = b"SQLite format 3\x00"
 
 STORE_ERRORS: tuple[type[Exception], ...] = (
     PersistenceError,
@@ -100,32 +100,11 @@ def probe_postgres(env: Mapping[str, str]) -> None:
 
 def check_sqlite_file(path: Path) -> None:
     """Refuse a file that is not a readable SQLite database holding an hw store."""
-    try:
-        size = path.stat().st_size
-    except FileNotFoundError:
+    problem = header_problem(path)
+    if problem is not None:
+        raise StoreError(problem)
+    if not path.exists() or path.stat().st_size == 0:
         return
-    except OSError as e:
-        msg = f"cannot read the event store {path.name!r}: {e.strerror}"
-        raise StoreError(msg) from None
-    if size == 0:
-        return
-    try:
-        with path.open("rb") as f:
-            header = f.read(100)
-    except OSError as e:
-        msg = f"cannot read the event store {path.name!r}: {e.strerror}"
-        raise StoreError(msg) from None
-    if len(header) < 100 or not header.startswith(SQLITE_HEADER):
-        msg = f"the event store {path.name!r} is not an SQLite database (corrupt or not an hw file)"
-        raise StoreError(msg)
-    page_size = int.from_bytes(header[16:18], "big")
-    page_size = 65536 if page_size == 1 else page_size
-    pages = int.from_bytes(header[28:32], "big")
-    change_counter = header[24:28]
-    valid_for = header[92:96]
-    if change_counter == valid_for and pages and size < pages * page_size:
-        msg = f"the event store {path.name!r} is truncated ({size} of {pages * page_size} bytes)"
-        raise StoreError(msg)
     try:
         with closing(sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=30)) as conn:
             tables = {

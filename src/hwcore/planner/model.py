@@ -10,6 +10,8 @@ from typing import Any
 
 import attrs
 
+from hwcore.jsondata import FLOAT_DIGITS
+
 NOT_ENOUGH_EVIDENCE = "not enough evidence"
 NOT_READY = "not ready"
 
@@ -58,11 +60,11 @@ class System:
     frequency: Recommendation
     framing: Recommendation
 
-    def json_data(self) -> dict[str, Any]:
+    def json_data(self, *, digits: int | None = FLOAT_DIGITS) -> dict[str, Any]:
         """JSON shape of the spec: each field a value or null, evidence beside."""
         fields = ("format", "size", "frequency", "framing")
         data: dict[str, Any] = {name: getattr(self, name).value for name in fields}
-        data["evidence"] = {name: to_dict(getattr(self, name)) for name in fields}
+        data["evidence"] = {name: to_dict(getattr(self, name), digits=digits) for name in fields}
         return data
 
 
@@ -201,16 +203,25 @@ class Planner:
     overall_rate: float | None
 
 
-def to_dict(value: Any) -> Any:
-    """Plain JSON-ready data for any planner value (or list/tuple of them)."""
+def to_dict(value: Any, *, digits: int | None = FLOAT_DIGITS) -> Any:
+    """Plain JSON-ready data for any planner value (or list/tuple of them).
+
+    Args:
+        value: a planner value, a DTO, or a list, tuple or dict of them.
+        digits: decimal places of floats (None: full precision, as the read
+            model caches the planner so that text rendered from it is exact).
+    """
     if isinstance(value, System):
-        return value.json_data()
+        return value.json_data(digits=digits)
     if attrs.has(type(value)):
-        return {f.name: to_dict(getattr(value, f.name)) for f in attrs.fields(type(value))}
+        return {
+            f.name: to_dict(getattr(value, f.name), digits=digits)
+            for f in attrs.fields(type(value))
+        }
     if isinstance(value, list | tuple):
-        return [to_dict(v) for v in value]
+        return [to_dict(v, digits=digits) for v in value]
     if isinstance(value, dict):
-        return {str(k): to_dict(v) for k, v in value.items()}
-    if isinstance(value, float):
-        return round(value, 4)
+        return {str(k): to_dict(v, digits=digits) for k, v in value.items()}
+    if isinstance(value, float) and digits is not None:
+        return round(value, digits)
     return value

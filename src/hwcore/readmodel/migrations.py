@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlite_utils import Database, Migrations
 
-from hwcore.readmodel.schema import MIGRATION_NAMES, MIGRATION_SET, TRACKING_TABLE
+from hwcore.readmodel.schema import MIGRATION_NAMES, MIGRATION_SET, PLANS_TABLE, TRACKING_TABLE
 
 migrations = Migrations(MIGRATION_SET)
 """hw's read-model migration set; apply with ``migrations.apply(db)``."""
@@ -133,3 +133,13 @@ def m001_initial(db: Database) -> None:
     )
     db.table("client_summary").create_index(["due"])
     db.table("assignments").create_index(["outcome"])
+
+
+@migrations(name=MIGRATION_NAMES[1])
+def m002_plans(db: Database) -> None:
+    """Create the planner cache (``plans``: client, case version, planner JSON)."""
+    db.table(PLANS_TABLE).create(
+        {"client": str, "version": int, "planner": str},
+        pk="client",
+        not_null={"client", "version", "planner"},
+    )

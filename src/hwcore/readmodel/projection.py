@@ -2,8 +2,11 @@
 
 Every row is a function of the case state alone, so applying events one by one
 and rebuilding from the whole log give the same rows. Free text (titles,
-explanations, experiences, notes, rationale, wording) is deliberately left out:
-it stays in the event store, which may be encrypted at rest.
+explanations, experiences, notes, rationale, wording) is left out of the view
+tables; the one exception is the ``plans`` cache (:func:`plan_row`), which
+holds the planner document exactly as ``hw plan --json`` prints it. With a
+cipher key the read model lives in memory only, so free text reaches the disk
+only where the event store itself is plain (see docs/security.md).
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from typing import Any
 import attrs
 
 from hwcore.domain import Case
-from hwcore.planner import build_planner
+from hwcore.planner import Planner, build_planner, to_dict
 
 RECENT_SESSIONS = 8
 """How many of the latest sessions count as 'recent' for the caseload trend."""
@@ -48,9 +51,10 @@ class ClientSummary:
     triggers: tuple[str, ...]
 
 
-def summarize(case: Case) -> ClientSummary:
-    """The caseload summary of a case, computed with the planner."""
-    planner = build_planner(case)
+def summarize(case: Case, planner: Planner | None = None) -> ClientSummary:
+    """The caseload summary of a case, computed with its planner (built when not given)."""
+    if planner is None:
+        planner = build_planner(case)
     current = case.current_session
     scores = [(a.session, a.resolution.score) for a in case.assignments.values() if a.resolution]
     overall = sum(s for _, s in scores) / len(scores) if scores else None
@@ -191,12 +195,23 @@ def change_rows(case: Case) -> list[Row]:
     return rows
 
 
-def case_rows(case: Case) -> dict[str, list[Row]]:
-    """Every read-model row of one case, by table (``clients`` without counters)."""
+def case_rows(case: Case, planner: Planner | None = None) -> dict[str, list[Row]]:
+    """Every read-model row of one case, by table (``clients`` without counters).
+
+    Args:
+        case: the client's case.
+        planner: the case's current planner, when the caller has built it already.
+    """
     return {
         "clients": [client_row(case)],
         "assignments": assignment_rows(case),
         "reviews": review_rows(case),
         "changes": change_rows(case),
-        "client_summary": [summary_row(summarize(case))],
+        "client_summary": [summary_row(summarize(case, planner))],
     }
+
+
+def plan_row(case: Case, planner: Planner) -> Row:
+    """The ``plans`` row of a case: its planner as compact JSON (floats exact), its version."""
+    document = json.dumps(to_dict(planner, digits=None), ensure_ascii=False, separators=(",", ":"))
+    return {"client": case.client, "version": case.version, "planner": document}

@@ -5,7 +5,7 @@ from __future__ import annotations
 MIGRATION_SET = "hw-readmodel"
 """The name of hw's migration set in the ``_sqlite_migrations`` table."""
 
-MIGRATION_NAMES: tuple[str, ...] = ("m001_initial",)
+MIGRATION_NAMES: tuple[str, ...] = ("m001_initial", "m002_plans")
 """Every migration of the read model, in order (checked against migrations.py)."""
 
 TRACKING_TABLE = "tracking"
@@ -16,4 +16,15 @@ VIEW_TABLES: tuple[str, ...] = ("clients", "assignments", "reviews", "changes", 
 """The tables projected from the event log (each has a ``client`` column)."""
 
 ALL_TABLES: tuple[str, ...] = (*VIEW_TABLES, TRACKING_TABLE)
-"""Every table the read model owns, besides sqlite-utils' ``_sqlite_migrations``."""
+"""The projected tables and the tracking position (equal after a rebuild)."""
+
+PLANS_TABLE = "plans"
+"""Each client's planner as JSON, valid while its ``version`` is the client's.
+
+A cache of the planner projection (``hw plan`` answers from it without
+loading the case): written when an interactive command records a client's
+events and when a planner is computed; emptied by a rebuild.
+"""
+
+CACHE_TABLES: tuple[str, ...] = (PLANS_TABLE,)
+"""Tables filled on demand (so not compared with a rebuilt file)."""

@@ -28,11 +28,20 @@ from eventsourcing.domain import Aggregate, DomainEventProtocol
 from eventsourcing.persistence import ApplicationRecorder, Mapper, Notification
 
 from hwcore.domain import Case, StoreError
-from hwcore.readmodel.projection import ClientSummary, Row, case_rows, summary_from_row
+from hwcore.planner import Planner, build_planner
+from hwcore.readmodel.projection import (
+    ClientSummary,
+    Row,
+    case_rows,
+    plan_row,
+    summary_from_row,
+)
 from hwcore.readmodel.schema import (
     ALL_TABLES,
+    CACHE_TABLES,
     MIGRATION_NAMES,
     MIGRATION_SET,
+    PLANS_TABLE,
     TRACKING_NAME,
     VIEW_TABLES,
 )
@@ -54,6 +63,10 @@ Each batch re-projects every client it touches once, so larger batches write
 each client fewer times in a rebuild (2,000 rather than 500: a 100,000-event
 rebuild about 20% faster); a batch still commits in well under a second.
 """
+REFRESH_PLANS_UP_TO = 100
+"""Catch-ups of at most this many events (an interactive command's) refresh the
+cached planner of each client they touch that has one; larger ones (imports,
+rebuilds) drop it, and the next ``plan`` computes it again."""
 LOCK_TIMEOUT = 30.0
 """Seconds to wait for another process's catch-up before giving up."""
 
@@ -205,7 +218,7 @@ class ReadModel:
         db = Database(conn, execute_plugins=False)
         with _transaction(conn):
             if drop_first:
-                for table in (*ALL_TABLES, "_sqlite_migrations"):
+                for table in (*ALL_TABLES, *CACHE_TABLES, "_sqlite_migrations"):
                     conn.execute(f'DROP TABLE IF EXISTS "{table}"')
             migrations.apply(db)
             conn.execute(
@@ -287,7 +300,7 @@ class ReadModel:
         with _transaction(conn):
             if _tracking(conn)[0] != position:
                 return
-            for table in VIEW_TABLES:
+            for table in (*VIEW_TABLES, *CACHE_TABLES):
                 conn.execute(f"DELETE FROM {table}")  # noqa: S608 (constant names)
             _write_tracking(conn, None)
         self._cache.clear()
@@ -320,14 +333,20 @@ class ReadModel:
             self._cache[case_id] = case
             touched[case_id] = case
             counts[case_id] += 1
+        refresh = len(notifications) <= REFRESH_PLANS_UP_TO
         for case_id, case in touched.items():
+            planner = build_planner(case)
             written[case.client] = _write_case(
                 conn,
                 case,
                 counts[case_id],
                 registrations.get(case_id),
                 self._rows.get(case.client),
+                planner,
             )
+            cached = conn.execute(f"DELETE FROM {PLANS_TABLE} WHERE client = ?", (case.client,))  # noqa: S608
+            if refresh and cached.rowcount:
+                _insert(conn, PLANS_TABLE, [plan_row(case, planner)])
 
     # ----------------------------------------------------------------- queries
 
@@ -350,6 +369,39 @@ class ReadModel:
         """The rows of one read-only query on the read model (as it is now)."""
         with self._lock, self._errors():
             return self._connection().execute(sql, parameters).fetchall()
+
+    def store_plan(self, case: Case, planner: Planner) -> bool:
+        """Cache a client's current planner (kept only while the read model has this version).
+
+        A cache write: failures (a read-only file, a busy lock) are ignored.
+
+        Returns:
+            True when the planner was stored.
+        """
+        if self.path is None or not self.path.exists():
+            # In memory it outlives no process; a deleted file is restored by a
+            # catch-up (on close), not re-created empty here.
+            return False
+        try:
+            with self._lock:
+                conn = self._connection()
+                held = conn.execute(
+                    f"SELECT version FROM {PLANS_TABLE} WHERE client = ?",  # noqa: S608
+                    (case.client,),
+                ).fetchone()
+                if held is not None and held[0] == case.version:
+                    return False  # already cached
+                row = plan_row(case, planner)
+                with _transaction(conn):
+                    cursor = conn.execute(
+                        f"INSERT OR REPLACE INTO {PLANS_TABLE} (client, version, planner)"  # noqa: S608
+                        " SELECT :client, :version, :planner WHERE EXISTS"
+                        " (SELECT 1 FROM clients WHERE client = :client AND version = :version)",
+                        row,
+                    )
+        except (sqlite3.Error, OSError):
+            return False
+        return cursor.rowcount > 0
 
     def client_names(self) -> list[str]:
         """Every registered client, in registration order."""
@@ -461,6 +513,7 @@ def _write_case(
     events: int,
     registration: int | None,
     previous: dict[str, list[Row]] | None,
+    planner: Planner | None = None,
 ) -> dict[str, list[Row]]:
     """Replace one client's rows with its case's current projection.
 
@@ -468,7 +521,7 @@ def _write_case(
     still trusted): unchanged tables are left alone and rows added at the end
     are inserted alone, so a one-event command does not rewrite the client.
     """
-    rows = case_rows(case)
+    rows = case_rows(case, planner)
     client = case.client
     for table in ("assignments", "reviews", "changes"):
         new, old = rows[table], (previous or {}).get(table)
