@@ -1,0 +1,142 @@
+"""The quick read path: answers from a current read model, never a stale one.
+
+Every test compares the quick answer with the full application's on the same
+real SQLite home, and checks the cases where the quick path must decline.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from hwcli.demo import seed
+from hwcore.application import HwApplication, to_dict
+from hwcore.application.quick import quick_caseload, quick_planner, rounded
+from hwcore.bootstrap import open_application
+from tests.conftest import TODAY
+
+DEMO_CLIENTS = ("AB", "C-017", "DK", "EM", "FR")
+
+
+def opened(home: Path) -> HwApplication:
+    """The application on ``home`` with the tests' fixed clock."""
+    return open_application(home, today=lambda: TODAY)
+
+
+@pytest.fixture
+def demo(home: Path) -> Path:
+    """A home holding the invented demo caseload, its read model current."""
+    with opened(home) as app:
+        assert seed(app)
+        assert sorted(app.client_names()) == sorted(DEMO_CLIENTS)
+    return home
+
+
+def test_quick_caseload_is_the_applications(demo: Path) -> None:
+    quick = quick_caseload(demo)
+    due = quick_caseload(demo, due_only=True)
+    with opened(demo) as app:
+        assert quick == app.caseload()
+        assert due == app.caseload(due_only=True)
+    assert quick is not None
+    assert [e.client for e in quick if e.due] == [e.client for e in due or []]
+    assert {e.client for e in quick} == set(DEMO_CLIENTS)
+
+
+def test_plan_caches_the_planner_the_quick_path_returns(demo: Path) -> None:
+    for name in DEMO_CLIENTS:
+        assert quick_planner(name, demo) is None  # nothing asked yet: nothing cached
+        with opened(demo) as app:
+            planner = app.plan(name)
+        document = quick_planner(name, demo)
+        assert document == to_dict(planner, digits=None)
+        assert rounded(document) == to_dict(planner)  # what `hw plan --json` prints
+    assert quick_planner("NOPE", demo) is None
+    assert quick_planner("  ", demo) is None
+
+
+def test_a_write_refreshes_a_cached_planner_and_leaves_others_uncached(demo: Path) -> None:
+    with opened(demo) as app:
+        app.plan("AB")
+        before = quick_planner("AB", demo)
+        pending = app.assignments("AB", pending_only=True)
+        assert pending, "the demo's AB has a pending assignment"
+        app.complete("AB", pending[0].assignment_id, experience="It went fine.")
+        after = quick_planner("AB", demo)
+        assert after is not None
+        assert after != before
+        assert after == to_dict(app.plan("AB"), digits=None)
+        app.hold_session("C-017", 99, "2026-03-01")
+        assert quick_planner("C-017", demo) is None  # never asked for: not computed on writes
+
+
+def test_a_read_model_behind_the_log_is_not_used(demo: Path, tmp_path: Path) -> None:
+    with opened(demo) as app:
+        app.plan("AB")
+    # Another writer whose read model lives elsewhere: the home's falls behind.
+    writer = opened(demo)
+    writer.attach_readmodel(tmp_path / "elsewhere.sqlite")
+    writer.register_client("GH")
+    writer.close()
+    assert quick_caseload(demo) is None
+    assert quick_planner("AB", demo) is None
+    with opened(demo) as app:
+        caught_up = app.caseload()
+    assert "GH" in {e.client for e in caught_up}
+    assert quick_caseload(demo) == caught_up
+
+
+def test_declined_with_a_database_url_a_cipher_key_or_an_old_schema(demo: Path) -> None:
+    assert quick_caseload(demo) is not None
+    assert quick_caseload(demo, "postgresql://hw@localhost/hw") is None
+    assert quick_caseload(demo, environ={"HW_CIPHER_KEY": "c2VjcmV0c2VjcmV0c2VjcmV0"}) is None
+    path = demo / "readmodel.sqlite"
+    with sqlite3.connect(path) as conn:
+        conn.execute("DELETE FROM _sqlite_migrations WHERE name = 'm002_plans'")
+    conn.close()
+    assert quick_caseload(demo) is None
+    path.unlink()
+    assert quick_caseload(demo) is None
+    assert not path.exists()  # declining creates nothing
+
+
+def test_an_event_store_replaced_by_another_log_is_noticed(demo: Path, tmp_path: Path) -> None:
+    other = tmp_path / "other"
+    other.mkdir()
+    with opened(other) as app:
+        app.register_client("ZZ")
+    os.replace(other / "events.sqlite", demo / "events.sqlite")
+    assert quick_caseload(demo) is None
+    with opened(demo) as app:
+        assert [e.client for e in app.caseload()] == ["ZZ"]
+
+
+def run_hw(home: Path, *args: str) -> str:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HW_")}
+    env["HW_HOME"] = str(home)
+    result = subprocess.run(
+        [sys.executable, "-m", "hwcli.main", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_the_cli_prints_the_same_from_either_path(demo: Path) -> None:
+    for name in ("AB", "EM"):
+        for extra in ((), ("--json",)):
+            first = run_hw(demo, "plan", name, *extra)  # computes and caches
+            assert quick_planner(name, demo) is not None
+            assert run_hw(demo, "plan", name, *extra) == first  # from the cache
+    quick = run_hw(demo, "caseload")
+    (demo / "readmodel.sqlite").unlink()
+    assert run_hw(demo, "caseload") == quick  # caught up by the application
