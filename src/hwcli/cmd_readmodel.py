@@ -48,21 +48,27 @@ def render_caseload(entries: Sequence[CaseloadEntry], *, due_only: bool = False)
     """One line per client: last session, completion, trend, next review, due, triggers."""
     if not entries:
         return "no client is due for review" if due_only else "no clients yet"
-    rows = []
-    for e in entries:
-        last = f"{e.last_session} ({e.last_session_date})" if e.last_session else "-"
-        rows.append(
-            (
-                e.client,
-                last,
-                percent(e.completion_rate),
-                percent(e.recent_rate),
-                TREND_MARKS.get(e.trend, e.trend),
-                e.next_review_session or "-",
-                "DUE" if e.due else "",
-                ", ".join(e.triggers) or "-",
-            )
+    rates: dict[float | None, str] = {}  # thousands of rows share a few hundred rates
+
+    def rate(value: float | None) -> str:
+        text = rates.get(value)
+        if text is None:
+            text = rates[value] = percent(value)
+        return text
+
+    rows = [
+        (
+            e.client,
+            f"{e.last_session} ({e.last_session_date})" if e.last_session else "-",
+            rate(e.completion_rate),
+            rate(e.recent_rate),
+            TREND_MARKS.get(e.trend, e.trend),
+            e.next_review_session or "-",
+            "DUE" if e.due else "",
+            ", ".join(e.triggers) or "-",
         )
+        for e in entries
+    ]
     return table(
         [
             "client",

@@ -64,25 +64,26 @@ def caseload_sql(*, due_only: bool = False) -> str:
 
 
 def entry_from_row(row: Mapping[str, Any] | sqlite3.Row | tuple[Any, ...]) -> CaseloadEntry:
-    """The entry of one row of :func:`caseload_sql` (by position)."""
-    values = tuple(row) if not isinstance(row, Mapping) else tuple(row[c] for c in _COLUMNS)
-    (client, sessions, last, last_date, assignments, pending) = values[:6]
-    (completion, recent, trend, ready, next_review, due, triggers) = values[6:]
+    """The entry of one row of :func:`caseload_sql` (a tuple or ``sqlite3.Row`` by position)."""
+    if isinstance(row, Mapping):
+        row = tuple(row[c] for c in _COLUMNS)
+    (client, sessions, last, last_date, assignments, pending, completion, recent, trend) = row[:9]
+    ready, next_review, due, triggers = row[9:]
     return CaseloadEntry(
-        client=client,
-        sessions=sessions,
-        last_session=last,
-        last_session_date=last_date,
-        assignments=assignments or 0,
-        pending=pending or 0,
-        completion_rate=completion,
-        recent_rate=recent,
-        trend=trend,
-        ready=bool(ready),
-        next_review_session=next_review,
-        due=bool(due),
+        client,
+        sessions,
+        last,
+        last_date,
+        assignments or 0,
+        pending or 0,
+        completion,
+        recent,
+        trend,
+        bool(ready),
+        next_review,
+        bool(due),
         # Most clients have no trigger: skip the JSON parser for the empty list.
-        triggers=() if triggers in ("[]", None) else tuple(json.loads(triggers)),
+        () if triggers in ("[]", None) else tuple(json.loads(triggers)),
     )
 
 
