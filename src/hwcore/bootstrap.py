@@ -39,5 +39,6 @@ def open_application(
     ensure_private_home(resolved)
     app = HwApplication(resolved.event_store_env(), today=today)
     app.settings = resolved  # type: ignore[attr-defined]
-    app.attach_readmodel(resolved.readmodel_location)
+    # The planner cache serves the quick path, which reads only the embedded store.
+    app.attach_readmodel(resolved.readmodel_location, plan_cache=resolved.backend == "sqlite")
     return app

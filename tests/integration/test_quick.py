@@ -140,3 +140,16 @@ def test_the_cli_prints_the_same_from_either_path(demo: Path) -> None:
     quick = run_hw(demo, "caseload")
     (demo / "readmodel.sqlite").unlink()
     assert run_hw(demo, "caseload") == quick  # caught up by the application
+
+
+def test_only_the_embedded_store_caches_planners(app: HwApplication, backend: str) -> None:
+    app.register_client("AB")
+    app.hold_session("AB", 1, "2026-01-05")
+    app.plan("AB")
+    readmodel = app.readmodel
+    assert readmodel is not None and readmodel.path is not None
+    with sqlite3.connect(readmodel.path) as conn:
+        cached = conn.execute("SELECT client FROM plans").fetchall()
+    conn.close()
+    # PostgreSQL is never read by the quick path: no planner text on the local disk.
+    assert cached == ([("AB",)] if backend == "sqlite" else [])

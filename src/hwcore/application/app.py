@@ -907,18 +907,20 @@ class HwApplication(PrintingMixin, Application[UUID]):
 
     # -------------------------------------------------------------- read model
 
-    def attach_readmodel(self, path: str | Path | None) -> ReadModel:
+    def attach_readmodel(self, path: str | Path | None, *, plan_cache: bool = True) -> ReadModel:
         """Keep a read model in this SQLite file (None: in memory) current after writes.
 
         Args:
             path: the read model file, created owner-only when missing.
+            plan_cache: keep computed planners in its ``plans`` table for the
+                quick path (which serves only the embedded SQLite store).
 
         Returns:
             The attached read model.
         """
         if self.readmodel is not None:
             self.readmodel.close()
-        self.readmodel = ReadModel(path)
+        self.readmodel = ReadModel(path, plan_cache=plan_cache)
         return self.readmodel
 
     @property

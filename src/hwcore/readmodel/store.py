@@ -135,6 +135,7 @@ class ReadModel:
         path: the SQLite file (created owner-only); None for an in-memory one.
         batch_size: notifications applied per transaction.
         timeout: seconds to wait for another process holding the write lock.
+        plan_cache: whether :meth:`store_plan` keeps planners (a file only).
     """
 
     def __init__(
@@ -143,8 +144,10 @@ class ReadModel:
         *,
         batch_size: int = BATCH_SIZE,
         timeout: float = LOCK_TIMEOUT,
+        plan_cache: bool = True,
     ) -> None:
         self.path = Path(path) if path is not None else None
+        self.plan_cache = plan_cache and self.path is not None
         self.batch_size = batch_size
         self.timeout = timeout
         self._conn: sqlite3.Connection | None = None
@@ -378,7 +381,7 @@ class ReadModel:
         Returns:
             True when the planner was stored.
         """
-        if self.path is None or not self.path.exists():
+        if not self.plan_cache or self.path is None or not self.path.exists():
             # In memory it outlives no process; a deleted file is restored by a
             # catch-up (on close), not re-created empty here.
             return False
