@@ -1,8 +1,8 @@
 """Store administration commands: cipher keys, erasure, backup and restore, audit.
 
 ``hw key generate``, ``hw client purge CLIENT --yes``, ``hw backup FILE``,
-``hw restore FILE`` and ``hw admin-log``. Registered on the ``hw`` group by
-:func:`register` (one line in hwcli.main).
+``hw restore FILE`` and ``hw admin-log`` (listed in ``hwcli.main.COMMANDS``;
+``purge`` in the ``client`` group).
 """
 
 from __future__ import annotations
@@ -138,12 +138,3 @@ def admin_log(app: HwApplication, as_json: bool) -> None:
             [[e.at, e.action, e.events, e.snapshots, e.reference] for e in entries],
         )
     )
-
-
-def register(cli: click.Group) -> None:
-    """Add the store commands to the ``hw`` group (and ``purge`` to ``hw client``)."""
-    for command in (key_group, backup, restore, admin_log):
-        cli.add_command(command)
-    client = cli.commands.get("client")
-    if isinstance(client, click.Group):
-        client.add_command(client_purge)

@@ -20,8 +20,10 @@ def _walk(
     ctx = click.Context(command, info_name=path[-1], parent=parent, **settings)
     found = [(name, command, ctx)]
     if isinstance(command, click.Group):
-        for sub in sorted(command.commands):
-            found.extend(_walk(command.commands[sub], [*path, sub], ctx))
+        for sub in command.list_commands(ctx):  # lazy commands included
+            child = command.get_command(ctx, sub)
+            if child is not None:
+                found.extend(_walk(child, [*path, sub], ctx))
     return found
 
 

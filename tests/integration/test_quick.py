@@ -147,7 +147,8 @@ def test_only_the_embedded_store_caches_planners(app: HwApplication, backend: st
     app.hold_session("AB", 1, "2026-01-05")
     app.plan("AB")
     readmodel = app.readmodel
-    assert readmodel is not None and readmodel.path is not None
+    assert readmodel is not None
+    assert readmodel.path is not None
     with sqlite3.connect(readmodel.path) as conn:
         cached = conn.execute("SELECT client FROM plans").fetchall()
     conn.close()

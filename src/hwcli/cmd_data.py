@@ -1,0 +1,86 @@
+"""``hw import`` and ``hw export``."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from hwcli.common import (
+    echo_json,
+    fail,
+    json_option,
+    pass_app,
+)
+
+if TYPE_CHECKING:
+    from hwcore.application import HwApplication
+
+VOCAB_HELP = "(see 'hw vocab')"
+
+
+# --------------------------------------------------------- import / export
+
+
+@click.command("import")
+@click.argument("file", metavar="FILE")
+@json_option
+@pass_app
+def import_(app: HwApplication, file: str, as_json: bool) -> None:
+    """Import a history CSV or an hw JSON export (all or nothing; idempotent)."""
+    report = app.import_file(file)
+    if as_json:
+        echo_json(report)
+        return
+    if report.events_written == 0:
+        click.echo(
+            f"{report.source}: nothing new ({report.rows} rows, {report.clients} clients"
+            " already recorded)"
+        )
+        return
+    click.echo(
+        f"{report.source}: imported {report.rows} rows for {report.clients} clients"
+        f" ({report.new_clients} new): {report.assignments_added} assignments,"
+        f" {report.outcomes_added} outcomes, {report.events_written} events written,"
+        f" {report.unchanged_rows} unchanged"
+    )
+
+
+def write_private(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` atomically, readable by the owner only (0600)."""
+    import tempfile
+
+    folder = path.parent if str(path.parent) else Path()
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+@click.command("export")
+@click.argument("client", required=False)
+@click.option("-o", "--output", metavar="FILE", help="Write to FILE (0600) instead of stdout.")
+@pass_app
+def export(app: HwApplication, client: str | None, output: str | None) -> None:
+    """Export CLIENT's (or every client's) events as lossless JSON for 'hw import'."""
+    import json
+
+    data = app.export_data(client)
+    text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    if output is None or output == "-":
+        click.echo(text, nl=False)
+        return
+    path = Path(output).expanduser()
+    try:
+        write_private(path, text)
+    except OSError as e:
+        fail(f"cannot write {str(path)!r}: {e.strerror or type(e).__name__}")
+    n = len(data["clients"])
+    click.echo(f"exported {n} client{'s' if n != 1 else ''} to {path}", err=True)

@@ -1,0 +1,402 @@
+"""The commands that record events: session, assign, done, partial, missed,
+framing, change, review and correct."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from hwcli.common import (
+    date_option,
+    echo_json,
+    json_option,
+    pass_app,
+    session_option,
+    warn,
+)
+from hwcli.render import (
+    render_fit,
+)
+
+if TYPE_CHECKING:
+    from hwcore.application import HwApplication
+
+VOCAB_HELP = "(see 'hw vocab')"
+
+
+# -------------------------------------------------------------- homework
+
+
+def _given(**values: Any) -> dict[str, Any]:
+    """Only the options the user gave (hwcore's defaults apply to the others)."""
+    return {k: v for k, v in values.items() if v is not None}
+
+
+@click.command("assign")
+@click.argument("client")
+@click.option("--title", required=True, help="Short title of the assignment.")
+@click.option("--format", "format_", required=True, metavar="FORMAT", help=f"Format {VOCAB_HELP}.")
+@click.option("--size", required=True, metavar="SIZE", help="tiny, small, medium or large.")
+@click.option("--framing", required=True, metavar="LABEL", help="Framing label, e.g. experiment.")
+@click.option("--frequency", metavar="FREQ", help=f"Frequency (default weekly) {VOCAB_HELP}.")
+@click.option("--task", help="The assignment in one sentence.")
+@click.option("--framing-wording", help="The verbatim wording used to frame it.")
+@click.option("--rationale", help="The clinical rationale.")
+@click.option("--method", help="How the client will do it (paper, phone note, app...).")
+@click.option("--barriers", help="Barriers discussed.")
+@click.option("--followup-plan", help="How it will be followed up.")
+@click.option("--when-where", help="When and where the client expects to do it.")
+@click.option(
+    "--started-in-session", is_flag=True, default=None, help="It was started in the session."
+)
+@click.option("--confidence", type=int, metavar="0-10", help="The client's confidence 0-10.")
+@click.option("--doses", type=int, metavar="N", help="Planned doses (e.g. 7 for daily).")
+@click.option("--notes", help="Free notes.")
+@session_option
+@date_option
+@json_option
+@pass_app
+def assign(
+    app: HwApplication,
+    client: str,
+    title: str,
+    format_: str,
+    size: str,
+    framing: str,
+    frequency: str | None,
+    task: str | None,
+    framing_wording: str | None,
+    rationale: str | None,
+    method: str | None,
+    barriers: str | None,
+    followup_plan: str | None,
+    when_where: str | None,
+    started_in_session: bool | None,
+    confidence: int | None,
+    doses: int | None,
+    notes: str | None,
+    session: int | None,
+    date: str | None,
+    as_json: bool,
+) -> None:
+    """Assign homework to CLIENT; warns (with numbers) when it rarely gets done.
+
+    The warnings are advice: the assignment is recorded anyway.
+    """
+    fields = _given(
+        title=title,
+        format=format_,
+        size=size,
+        framing=framing,
+        frequency=frequency,
+        task=task,
+        framing_wording=framing_wording,
+        rationale=rationale,
+        method=method,
+        barriers=barriers,
+        followup_plan=followup_plan,
+        when_where=when_where,
+        started_in_session=started_in_session,
+        confidence=confidence,
+        planned_doses=doses,
+        notes=notes,
+    )
+    fit = app.preview_fit(client, **fields)
+    for line in fit.warnings:
+        warn(line)
+    if fit.suggested_size:
+        warn(f"suggested size: {fit.suggested_size}")
+    result = app.assign(client, session=session, date=date, **fields)
+    if as_json:
+        echo_json(result)
+        return
+    a = result.assignment
+    click.echo(
+        f"{a.client}: assigned #{a.assignment_id} '{a.title}' at session {a.session}"
+        f" ({a.format}, {a.size}, {a.frequency}, framed as '{a.framing}')"
+    )
+    click.echo("history with these values: " + "; ".join(render_fit(result.fit)))
+
+
+def _outcome_echo(result: Any, as_json: bool) -> None:
+    if as_json:
+        echo_json(result)
+    else:
+        click.echo(
+            f"{result.client}: #{result.assignment_id} recorded as {result.outcome}"
+            f" at session {result.session}"
+        )
+
+
+@click.command("done")
+@click.argument("client")
+@click.argument("assignment")
+@click.option("--experience", default="", help="The client's experience of doing it.")
+@session_option
+@date_option
+@json_option
+@pass_app
+def done(
+    app: HwApplication,
+    client: str,
+    assignment: str,
+    experience: str,
+    session: int | None,
+    date: str | None,
+    as_json: bool,
+) -> None:
+    """Record that CLIENT completed ASSIGNMENT (a number, or 'latest').
+
+    Without --session or --date the outcome goes to the latest session, or to a
+    new session today when ASSIGNMENT was given at the latest session on an
+    earlier day (homework is reviewed at the session after it was given).
+    """
+    result = app.complete(client, assignment, session=session, date=date, experience=experience)
+    _outcome_echo(result, as_json)
+
+
+@click.command("partial")
+@click.argument("client")
+@click.argument("assignment")
+@click.option("--done", "done_", type=int, required=True, metavar="N", help="Doses done.")
+@click.option("--planned", type=int, metavar="N", help="Doses planned (default: as assigned).")
+@click.option("--experience", default="", help="The client's experience of doing it.")
+@session_option
+@date_option
+@json_option
+@pass_app
+def partial(
+    app: HwApplication,
+    client: str,
+    assignment: str,
+    done_: int,
+    planned: int | None,
+    experience: str,
+    session: int | None,
+    date: str | None,
+    as_json: bool,
+) -> None:
+    """Record that CLIENT did part of ASSIGNMENT (--done N of --planned N).
+
+    Without --session or --date the outcome goes to the latest session, or to a
+    new session today when ASSIGNMENT was given at the latest session on an
+    earlier day (homework is reviewed at the session after it was given).
+    """
+    result = app.partial(
+        client,
+        assignment,
+        done=done_,
+        planned=planned,
+        session=session,
+        date=date,
+        experience=experience,
+    )
+    _outcome_echo(result, as_json)
+
+
+@click.command("missed")
+@click.argument("client")
+@click.argument("assignment")
+@click.option("--explanation", default="", help="The client's words, as close to verbatim.")
+@click.option(
+    "--reason",
+    "reasons",
+    multiple=True,
+    metavar="REASON",
+    help=f"Miss reason, repeatable (or 'a;b') {VOCAB_HELP}.",
+)
+@session_option
+@date_option
+@json_option
+@pass_app
+def missed(
+    app: HwApplication,
+    client: str,
+    assignment: str,
+    explanation: str,
+    reasons: tuple[str, ...],
+    session: int | None,
+    date: str | None,
+    as_json: bool,
+) -> None:
+    """Record that CLIENT missed ASSIGNMENT, with the explanation and reasons.
+
+    Without --session or --date the outcome goes to the latest session, or to a
+    new session today when ASSIGNMENT was given at the latest session on an
+    earlier day (homework is reviewed at the session after it was given).
+    """
+    split = [part for r in reasons for part in r.split(";")]
+    result = app.miss(
+        client, assignment, explanation=explanation, reasons=split, session=session, date=date
+    )
+    _outcome_echo(result, as_json)
+
+
+# ---------------------------------------------------------- case events
+
+
+@click.command("framing")
+@click.argument("client")
+@click.argument("label")
+@click.option("--wording", default="", help="The language this client responds to.")
+@click.option("--reason", default="", help="Why the framing approach changes.")
+@session_option
+@date_option
+@pass_app
+def framing(
+    app: HwApplication,
+    client: str,
+    label: str,
+    wording: str,
+    reason: str,
+    session: int | None,
+    date: str | None,
+) -> None:
+    """Change CLIENT's framing approach to LABEL (e.g. curiosity)."""
+    app.change_framing(client, label, wording=wording, reason=reason, session=session, date=date)
+    click.echo(f"{client.strip()}: framing approach is now '{label.strip()}'")
+
+
+@click.command("change")
+@click.argument("client")
+@click.option("--kind", required=True, metavar="life|relationship|other", help="What changed.")
+@click.option("--note", required=True, help="What changed, briefly.")
+@session_option
+@date_option
+@pass_app
+def change(
+    app: HwApplication,
+    client: str,
+    kind: str,
+    note: str,
+    session: int | None,
+    date: str | None,
+) -> None:
+    """Note a life, relationship or other change (prompts an earlier review)."""
+    app.note_change(client, kind, note, session=session, date=date)
+    click.echo(f"{client.strip()}: {kind.strip().lower()} change noted")
+
+
+@click.command("review")
+@click.argument("client")
+@click.option("--format", "format_", metavar="FORMAT", help="Override the format.")
+@click.option("--size", metavar="SIZE", help="Override the size.")
+@click.option("--frequency", metavar="FREQ", help="Override the frequency.")
+@click.option("--framing", metavar="LABEL", help="Override the framing label.")
+@click.option("--framing-wording", default="", help="The language this client responds to.")
+@click.option(
+    "--accept/--no-accept",
+    default=True,
+    help="Start from the planner's recommendation (default) or from nothing.",
+)
+@click.option("--completed-opening", default="", help="Opening question after a completion.")
+@click.option("--listen-for", default="", help="What to listen for after a completion.")
+@click.option("--missed-opening", default="", help="Non-judgmental opening after a miss.")
+@click.option("--diagnostic", default="", help="The diagnostic question after a miss.")
+@click.option("--next-review", type=int, metavar="N", help="Next review session (default +8).")
+@click.option("--trigger", metavar="TRIGGER", help=f"What prompted the review {VOCAB_HELP}.")
+@click.option("--notes", default="", help="Your notes.")
+@session_option
+@date_option
+@json_option
+@pass_app
+def review(
+    app: HwApplication,
+    client: str,
+    format_: str | None,
+    size: str | None,
+    frequency: str | None,
+    framing: str | None,
+    framing_wording: str,
+    accept: bool,
+    completed_opening: str,
+    listen_for: str,
+    missed_opening: str,
+    diagnostic: str,
+    next_review: int | None,
+    trigger: str | None,
+    notes: str,
+    session: int | None,
+    date: str | None,
+    as_json: bool,
+) -> None:
+    """Review CLIENT's system: accept the planner's values or override any."""
+    result = app.review(
+        client,
+        session=session,
+        date=date,
+        accept=accept,
+        format=format_,
+        size=size,
+        frequency=frequency,
+        framing=framing,
+        framing_wording=framing_wording,
+        completed_opening=completed_opening,
+        completed_listen_for=listen_for,
+        missed_opening=missed_opening,
+        missed_diagnostic=diagnostic,
+        next_review_session=next_review,
+        trigger=trigger,
+        notes=notes,
+    )
+    if as_json:
+        echo_json(result)
+        return
+    click.echo(
+        f"{result.client}: system reviewed at session {result.session} ({result.trigger}):"
+        f" format {result.format or '-'}, size {result.size or '-'},"
+        f" frequency {result.frequency or '-'}, framing {result.framing or '-'};"
+        f" next review at session {result.next_review_session}"
+    )
+
+
+def _parse_sets(values: tuple[str, ...]) -> dict[str, str]:
+    changes: dict[str, str] = {}
+    for item in values:
+        name, sep, value = item.partition("=")
+        name = name.strip().lower().replace("-", "_")
+        if not sep or not name:
+            msg = f"{item!r}: expected FIELD=VALUE, e.g. outcome=missed"
+            raise click.BadParameter(msg, param_hint="'--set'")
+        if name in changes:
+            msg = f"field {name!r} is given twice"
+            raise click.BadParameter(msg, param_hint="'--set'")
+        changes[name] = value.strip()
+    return changes
+
+
+@click.command("correct")
+@click.argument("client")
+@click.argument("assignment")
+@click.option(
+    "--set",
+    "sets",
+    multiple=True,
+    required=True,
+    metavar="FIELD=VALUE",
+    help="A corrected field, repeatable (fields: see 'hw vocab').",
+)
+@click.option("--reason", required=True, help="Why the earlier entry was wrong.")
+@session_option
+@date_option
+@json_option
+@pass_app
+def correct(
+    app: HwApplication,
+    client: str,
+    assignment: str,
+    sets: tuple[str, ...],
+    reason: str,
+    session: int | None,
+    date: str | None,
+    as_json: bool,
+) -> None:
+    """Correct an earlier entry of ASSIGNMENT (recorded as a new event, never an edit)."""
+    changes = _parse_sets(sets)
+    info = app.correct(client, assignment, changes, reason, session=session, date=date)
+    if as_json:
+        echo_json(info)
+    else:
+        fields = ", ".join(f"{k}={v}" for k, v in changes.items())
+        click.echo(f"{info.client}: #{info.assignment_id} corrected ({fields})")
