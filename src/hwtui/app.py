@@ -1,15 +1,21 @@
-"""The hw TUI application: a thin shell over an open HwApplication."""
+"""The hw TUI application: a thin shell over HwApplication (opened lazily on a home)."""
 
 from __future__ import annotations
 
 import os
 import time
+from typing import TYPE_CHECKING
 
+from textual import work
 from textual.app import App
 from textual.binding import Binding
 
-from hwcore.application import HwApplication
-from hwtui.screens.caseload import CaseloadPainted, CaseloadScreen
+from hwtui.calls import CallFailed
+from hwtui.opener import Closed, Opener
+from hwtui.screens.caseload import CaseloadPainted, CaseloadScreen, cannot_open, with_application
+
+if TYPE_CHECKING:
+    from hwcore.application import HwApplication
 
 EXIT_AFTER_PAINT_ENV = "HW_TUI_EXIT_AFTER_PAINT"
 """Set to 1 to exit as soon as the caseload is first painted (start-up benchmark)."""
@@ -21,8 +27,17 @@ THEMES = ("textual-dark", "textual-light")
 class HwTui(App[str | None]):
     """The session wrap-up UI: caseload, wrap-up, review and history screens.
 
+    Give it an open application, or a home (and/or database URL) to open one
+    on: the caseload is then painted from the read model when it is current,
+    and the application is opened after the first paint (or sooner when a
+    screen needs it) and closed on exit.
+
     Args:
         application: an open application (the caller closes it).
+        home: the data folder when no application is given (else ``HW_HOME``,
+            else the user data dir).
+        database_url: a database URL when no application is given (else
+            ``HW_DATABASE_URL``, else SQLite in the home).
         client: open this client's wrap-up straight away.
         exit_after_paint: exit right after the caseload's first paint (default:
             the ``HW_TUI_EXIT_AFTER_PAINT`` environment variable).
@@ -38,35 +53,71 @@ class HwTui(App[str | None]):
 
     def __init__(
         self,
-        application: HwApplication,
+        application: HwApplication | None = None,
         *,
+        home: str | os.PathLike[str] | None = None,
+        database_url: str | None = None,
         client: str | None = None,
         exit_after_paint: bool | None = None,
     ) -> None:
         super().__init__()
         self.started = time.perf_counter()
-        self.application = application
+        self.opener = Opener(application, home=home, database_url=database_url)
+        self.opener.prefetch_caseload()  # overlaps Textual's own start-up
         self.client = client
         if exit_after_paint is None:
             exit_after_paint = os.environ.get(EXIT_AFTER_PAINT_ENV, "") not in ("", "0")
         self.exit_after_paint = exit_after_paint
         self.first_paint: float | None = None
         """Seconds from construction to the caseload's first paint."""
+        self.open_at_first_paint: bool | None = None
+        """Whether the application was already open when the caseload was first painted."""
+        self.rows_at_first_paint: int | None = None
+        """How many caseload rows the first paint showed (the rest are added after it)."""
+
+    @property
+    def application(self) -> HwApplication | None:
+        """The application, if it is open (see :attr:`opener`)."""
+        return self.opener.current
 
     def on_mount(self) -> None:
         """Show the caseload (and the client's wrap-up if one was named)."""
-        self.push_screen(CaseloadScreen(self.application))
+        caseload = CaseloadScreen(self.opener)
+        self.push_screen(caseload)
         if self.client and not self.exit_after_paint:
-            from hwtui.screens.wrapup import WrapUpScreen
+            client = self.client
 
-            self.push_screen(WrapUpScreen(self.application, self.client))
+            def open_wrapup(application: HwApplication) -> None:
+                from hwtui.screens.wrapup import WrapUpScreen
 
-    def on_caseload_painted(self, _: CaseloadPainted) -> None:
-        """Note the first paint; exit when only the start-up is measured."""
+                self.push_screen(WrapUpScreen(application, client))
+
+            with_application(self, self.opener, open_wrapup)
+
+    def on_caseload_painted(self, message: CaseloadPainted) -> None:
+        """Note the first paint; exit when only the start-up is measured, else open the store."""
         if self.first_paint is None:
             self.first_paint = time.perf_counter() - self.started
+            self.open_at_first_paint = self.opener.current is not None
+            self.rows_at_first_paint = message.rows
         if self.exit_after_paint:
             self.exit(PAINTED)
+        elif self.opener.current is None:
+            self.call_after_refresh(self._open_in_background)
+
+    @work(thread=True, group="open-in-background")
+    def _open_in_background(self) -> None:
+        """Open the application now, so that the wrap-up opens without waiting."""
+        try:
+            self.opener.get()
+        except Closed:
+            return
+        except CallFailed as e:
+            self.call_from_thread(cannot_open, self, str(e))
+
+    def on_unmount(self) -> None:
+        """Close the application if this UI opened it."""
+        self.opener.close()
 
     def _fatal_error(self) -> None:
         """Crash output without local variables or messages: they may hold client text.

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from hwcore.application import HwApplication, HwError
+if TYPE_CHECKING:
+    from hwcore.application import HwApplication
 
 T = TypeVar("T")
 
@@ -25,9 +26,12 @@ def call(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     """Call the application; any failure becomes :class:`CallFailed` with a safe message."""
     try:
         return fn(*args, **kwargs)
-    except HwError as e:
-        raise CallFailed(str(e), e) from None
     except Exception as e:
+        # Imported here: the domain (where HwError lives) is loaded only when needed.
+        from hwcore.application import HwError
+
+        if isinstance(e, HwError):
+            raise CallFailed(str(e), e) from None
         # Never str(e): an unexpected error's message may carry client text.
         raise CallFailed(f"unexpected error ({type(e).__name__}): nothing was written") from None
 

@@ -83,3 +83,13 @@ def seed(app: HwApplication) -> None:
 
     app.register_client("EF")
     app.hold_session("EF", 1, _date(1, 1))
+
+
+def seed_many(app: HwApplication, count: int) -> list[str]:
+    """``count`` more invented clients K000, K001... (one session each); their codes."""
+    codes = [f"K{n:03d}" for n in range(count)]
+    for number, code in enumerate(codes):
+        app.register_client(code)
+        if number % 2:
+            app.hold_session(code, 1, _date(1, 1))
+    return codes

@@ -1,18 +1,34 @@
-"""The caseload: who needs attention today; type to filter, Enter opens the wrap-up."""
+"""The caseload: who needs attention today; type to filter, Enter opens the wrap-up.
+
+Start-up is a feature: the caseload is read from a current read model without
+opening the application when it can be (see :class:`hwtui.opener.Opener`), and
+the table is filled progressively: the first rows are painted at once, the rest
+are added in chunks between other messages, so the screen never waits for a
+thousand ``add_row`` calls.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
 from textual import on, work
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.content import Content
+from textual.dom import DOMNode
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Label
 
-from hwcore.application import CaseloadEntry, HwApplication
 from hwtui.calls import CallFailed, call
+from hwtui.opener import Closed, Opener
 from hwtui.text import percent
+from hwtui.widgets.fixed_table import FixedWidthTable
+
+if TYPE_CHECKING:
+    from hwcore.application import CaseloadEntry, HwApplication
 
 SHORT_TRIGGERS = {
     "cadence": "cadence",
@@ -32,6 +48,10 @@ COLUMNS = (
     ("Flags", 21),
 )
 """Column labels and widths: the table fits 80 columns."""
+FIRST_ROWS = 50
+"""Rows added before the first paint (at least the table's height)."""
+CHUNK_ROWS = 1000
+"""Rows added per later chunk (about 50 ms; each chunk makes the table render again)."""
 
 
 class FilterInput(Input):
@@ -53,8 +73,40 @@ def flags(entry: CaseloadEntry) -> Content:
     return Content.assemble(*parts)
 
 
+def cannot_open(app: App[Any], message: str) -> None:
+    """The store cannot be opened: leave with one 'hw: error:' line (exit code 1)."""
+    app.exit(return_code=1, message=Text(f"hw: error: {message}"))
+
+
+def with_application(node: DOMNode, opener: Opener, then: Callable[[HwApplication], None]) -> None:
+    """Run ``then`` with the application: now if it is open, else once a worker opened it."""
+    application = opener.current
+    if application is not None:
+        then(application)
+        return
+
+    app = node.app
+
+    def open_then() -> None:
+        try:
+            opened = opener.get()
+        except Closed:
+            return
+        except CallFailed as e:
+            app.call_from_thread(cannot_open, app, str(e))
+            return
+        app.call_from_thread(then, opened)
+
+    node.run_worker(open_then, thread=True, exclusive=True, group="open")
+
+
 class CaseloadPainted(Message):
-    """The caseload's rows were painted for the first time."""
+    """The caseload's first rows were painted for the first time."""
+
+    def __init__(self, rows: int) -> None:
+        super().__init__()
+        self.rows = rows
+        """How many rows the table held at that paint (the rest follow in chunks)."""
 
 
 class CaseloadScreen(Screen[None]):
@@ -69,17 +121,28 @@ class CaseloadScreen(Screen[None]):
         Binding("up", "move(-1)", "Up", show=False),
     ]
 
-    def __init__(self, application: HwApplication) -> None:
+    def __init__(self, opener: Opener | HwApplication) -> None:
         super().__init__()
-        self.application = application
+        self.opener = opener if isinstance(opener, Opener) else Opener(opener)
         self.entries: list[CaseloadEntry] = []
+        """The whole caseload (the filter shows a part of it)."""
+        self.shown: list[CaseloadEntry] = []
+        """The entries the current filter shows (the table holds a prefix while filling)."""
         self.painted = False
+        self.source: str | None = None
+        """Where the last caseload came from: 'read model' (quick path) or 'application'."""
+        self._fill_generation = 0
+
+    @property
+    def filling(self) -> bool:
+        """True while the table holds fewer rows than the filter shows."""
+        return self.query_one(DataTable).row_count < len(self.shown)
 
     def compose(self) -> ComposeResult:
         """Filter, table, status line, footer."""
         yield Label("hw · caseload", id="caseload-title")
         yield FilterInput(placeholder="Type to filter clients…", id="filter", compact=True)
-        table: DataTable[str | Content] = DataTable(id="caseload", cursor_type="row")
+        table = FixedWidthTable(id="caseload", cursor_type="row")
         table.can_focus = False  # the filter keeps the focus; up/down move the highlight
         for label, width in COLUMNS:
             table.add_column(label, width=width, key=label)
@@ -99,58 +162,102 @@ class CaseloadScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="caseload")
     def load(self) -> None:
-        """Read the caseload (worker thread)."""
-        try:
-            entries = call(self.application.caseload)
-        except CallFailed as e:
-            self.app.call_from_thread(self._failed, str(e))
-            return
-        self.app.call_from_thread(self._loaded, entries)
+        """Read the caseload (worker thread): the read model if current, else the application."""
+        entries = self.opener.quick_caseload()
+        source = "read model"
+        if entries is None:
+            source = "application"
+            try:
+                application = self.opener.get()
+            except Closed:
+                return
+            except CallFailed as e:
+                self.app.call_from_thread(cannot_open, self.app, str(e))
+                return
+            try:
+                entries = call(application.caseload)
+            except CallFailed as e:
+                self.app.call_from_thread(self._failed, str(e))
+                return
+        self.app.call_from_thread(self._loaded, entries, source)
 
     def _failed(self, message: str) -> None:
         self.query_one("#caseload-status", Label).update(message)
         self.notify(message, severity="error")
 
-    def _loaded(self, entries: list[CaseloadEntry]) -> None:
+    def _loaded(self, entries: list[CaseloadEntry], source: str) -> None:
         self.entries = entries
-        self._fill()
+        self.source = source
         if not self.painted:
             self.painted = True
-            self.call_after_refresh(self.app.post_message, CaseloadPainted())
+            # Registered before the fill's next chunk: both run after the next refresh.
+            self.call_after_refresh(self._first_paint)
+        self._fill()
+
+    def _first_paint(self) -> None:
+        self.app.post_message(CaseloadPainted(self.query_one(DataTable).row_count))
 
     def _fill(self) -> None:
+        """Show the entries the filter matches: the first rows now, the rest in chunks."""
+        self._fill_generation += 1  # a fill still running stops at its next chunk
         table = self.query_one(DataTable)
         selected = self.selected_client()
         needle = self.query_one("#filter", Input).value.strip().casefold()
-        shown = [e for e in self.entries if needle in e.client.casefold()]
+        self.shown = [e for e in self.entries if needle in e.client.casefold()]
+        clients = [e.client for e in self.shown]
+        keep = clients.index(selected) if selected in clients else None
         table.clear()
-        for e in shown:
+        first = max(FIRST_ROWS, table.size.height, (keep or 0) + 1)
+        self._add_rows(table, 0, first)
+        if keep is not None:
+            table.move_cursor(row=keep)
+        if first < len(self.shown):  # the rest once these rows are on the screen
+            self.call_after_refresh(self._fill_more, self._fill_generation, first)
+        self._fill_status()
+
+    def _fill_status(self) -> None:
+        """The status line: how many clients are shown, of how many, reviews due."""
+        needle = self.query_one("#filter", Input).value.strip()
+        due = sum(e.due for e in self.entries)
+        status = f"{len(self.shown)} of {len(self.entries)} clients · {due} review(s) due"
+        if not self.painted and not self.entries:
+            status = "Loading…"
+        elif not self.entries:
+            status = "No clients yet: import a history with 'hw import FILE.csv'."
+        elif not self.shown:
+            status = f"No client matches '{needle.casefold()}' · Esc clears the filter"
+        self.status(status)
+
+    def _fill_more(self, generation: int, start: int) -> None:
+        """Add the next chunk of rows, unless a newer fill has replaced this one."""
+        if generation != self._fill_generation:
+            return
+        end = start + CHUNK_ROWS
+        self._add_rows(self.query_one(DataTable), start, end)
+        if end < len(self.shown):
+            self.call_after_refresh(self._fill_more, generation, end)
+
+    def _add_rows(self, table: DataTable[Any], start: int, end: int) -> None:
+        # Text cells: a plain str would be parsed as Rich markup on every render.
+        for e in self.shown[start:end]:
             last = f"{e.last_session} · {e.last_session_date}" if e.last_session else "-"
             recent = f"{percent(e.recent_rate)} {TREND.get(e.trend or '', '')}".strip()
             table.add_row(
                 Content.styled(e.client, "bold"),
-                last,
-                str(e.pending) if e.pending else "",
-                percent(e.completion_rate),
-                recent,
-                str(e.next_review_session or "-"),
+                Text(last, end=""),
+                Text(str(e.pending) if e.pending else "", end=""),
+                Text(percent(e.completion_rate), end=""),
+                Text(recent, end=""),
+                Text(str(e.next_review_session or "-"), end=""),
                 flags(e),
                 key=e.client,
             )
-        if selected is not None and selected in {e.client for e in shown}:
-            table.move_cursor(row=table.get_row_index(selected))
-        due = sum(e.due for e in self.entries)
-        status = f"{len(shown)} of {len(self.entries)} clients · {due} review(s) due"
-        if not self.entries:
-            status = "No clients yet: import a history with 'hw import FILE.csv'."
-        elif not shown:
-            status = f"No client matches '{needle}' · Esc clears the filter"
-        self.query_one("#caseload-status", Label).update(status)
 
     @on(Input.Changed, "#filter")
     def filter_changed(self) -> None:
-        """Filter as the therapist types."""
-        self._fill()
+        """Filter as the therapist types (once the caseload is loaded)."""
+        if self.painted:
+            self._fill()
 
     def selected_client(self) -> str | None:
         """The highlighted client (None when the table is empty)."""
@@ -179,24 +286,49 @@ class CaseloadScreen(Screen[None]):
         if client is None:
             self.notify("No client selected", severity="warning")
             return
-        from hwtui.screens.wrapup import WrapUpScreen
 
-        self.app.push_screen(WrapUpScreen(self.application, client))
+        def open_wrapup(application: HwApplication) -> None:
+            from hwtui.screens.wrapup import WrapUpScreen
+
+            self.app.push_screen(WrapUpScreen(application, client))
+
+        self.with_application(open_wrapup)
 
     def action_review(self) -> None:
         """Open the review of the highlighted client."""
         client = self.selected_client()
         if client is None:
             return
-        from hwtui.screens.review import ReviewScreen
 
-        self.app.push_screen(ReviewScreen(self.application, client))
+        def open_review(application: HwApplication) -> None:
+            from hwtui.screens.review import ReviewScreen
+
+            self.app.push_screen(ReviewScreen(application, client))
+
+        self.with_application(open_review)
 
     def action_history(self) -> None:
         """Open the history of the highlighted client."""
         client = self.selected_client()
         if client is None:
             return
-        from hwtui.screens.history import HistoryScreen
 
-        self.app.push_screen(HistoryScreen(self.application, client))
+        def open_history(application: HwApplication) -> None:
+            from hwtui.screens.history import HistoryScreen
+
+            self.app.push_screen(HistoryScreen(application, client))
+
+        self.with_application(open_history)
+
+    def with_application(self, then: Callable[[HwApplication], None]) -> None:
+        """Run ``then`` with the application, unless another screen was opened meanwhile."""
+
+        def if_current(application: HwApplication) -> None:
+            if self.is_current:
+                then(application)
+
+        with_application(self, self.opener, if_current)
+
+    def status(self, text: str) -> None:
+        """Show a line in the status bar."""
+        self.query_one("#caseload-status", Label).update(text)
