@@ -257,8 +257,12 @@ def tui(mode: str, home: str) -> dict[str, Any]:
     from benchmarks.tuidriver import first_paint
 
     launched = float(os.environ.get("HW_BENCH_T0", time.time()))
-    painted_at, rows = asyncio.run(first_paint(mode, home))
-    return {"ms": (painted_at - launched) * 1000, "rows": rows}
+    painted_at, idle_at, rows = asyncio.run(first_paint(mode, home))
+    return {
+        "ms": (painted_at - launched) * 1000,
+        "idle_ms": (idle_at - launched) * 1000,
+        "rows": rows,
+    }
 
 
 WORKLOADS = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual import work
 from textual.app import App
@@ -15,6 +15,9 @@ from hwtui.opener import Closed, Opener
 from hwtui.screens.caseload import CaseloadPainted, CaseloadScreen, cannot_open, with_application
 
 if TYPE_CHECKING:
+    from rich.console import RenderableType
+    from textual.screen import Screen
+
     from hwcore.application import HwApplication
 
 EXIT_AFTER_PAINT_ENV = "HW_TUI_EXIT_AFTER_PAINT"
@@ -93,6 +96,22 @@ class HwTui(App[str | None]):
                 self.push_screen(WrapUpScreen(application, client))
 
             with_application(self, self.opener, open_wrapup)
+
+    def _display(self, screen: Screen[Any], renderable: RenderableType | None) -> None:
+        """Hand a frame to the terminal; tell the caseload when its first rows were shown.
+
+        Overrides Textual's (private) display step, the one place that knows a
+        frame was really rendered: a caseload of 1,000 clients shows its first
+        screenful, and only then are the other rows and the footer added.
+        """
+        super()._display(screen, renderable)
+        if (
+            renderable is not None
+            and isinstance(screen, CaseloadScreen)
+            and screen.painted
+            and not screen.first_frame_shown
+        ):
+            self.call_later(screen.frame_shown)
 
     def on_caseload_painted(self, message: CaseloadPainted) -> None:
         """Note the first paint; exit when only the start-up is measured, else open the store."""

@@ -9,18 +9,17 @@ thousand ``add_row`` calls.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
-from textual.content import Content
 from textual.dom import DOMNode
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Label
+from textual.widgets import DataTable, Input, Label
 
 from hwtui.calls import CallFailed, call
 from hwtui.opener import Closed, Opener
@@ -52,6 +51,8 @@ FIRST_ROWS = 50
 """Rows added before the first paint (at least the table's height)."""
 CHUNK_ROWS = 1000
 """Rows added per later chunk (about 50 ms; each chunk makes the table render again)."""
+FIRST_FRAME_TIMEOUT = 0.5
+"""Seconds after which the rest of the table is added even if no frame was shown."""
 
 
 class FilterInput(Input):
@@ -60,17 +61,24 @@ class FilterInput(Input):
     BINDINGS = [Binding("enter", "screen.open", "Wrap-up")]  # noqa: RUF012 (Textual API)
 
 
-def flags(entry: CaseloadEntry) -> Content:
-    """The attention column: review due, triggers, not ready."""
-    parts: list[str | tuple[str, str]] = []
+def flags(entry: CaseloadEntry, colours: Mapping[str, str]) -> Text:
+    """The attention column: review due, triggers, not ready.
+
+    Args:
+        entry: the client's caseload entry.
+        colours: the theme's CSS variables (``App.theme_variables``): a plain
+            Rich ``Text`` in the theme's colours renders far faster than a
+            ``Content`` resolving ``$variables`` in every frame.
+    """
+    text = Text(end="")
     if entry.due:
-        parts.append(("⚠ due", "bold $text-warning"))
+        text.append("⚠ due", style=f"bold {colours.get('text-warning', 'yellow')}")
     if entry.triggers:
-        text = ", ".join(SHORT_TRIGGERS.get(t, t) for t in entry.triggers)
-        parts.append(((" " if parts else "") + text, "$text-error"))
+        names = ", ".join(SHORT_TRIGGERS.get(t, t) for t in entry.triggers)
+        text.append((" " if text else "") + names, style=colours.get("text-error", "red"))
     if not entry.ready and entry.assignments:
-        parts.append(((" " if parts else "") + "not ready", "dim"))
-    return Content.assemble(*parts)
+        text.append((" " if text else "") + "not ready", style="dim")
+    return text
 
 
 def cannot_open(app: App[Any], message: str) -> None:
@@ -132,6 +140,12 @@ class CaseloadScreen(Screen[None]):
         self.source: str | None = None
         """Where the last caseload came from: 'read model' (quick path) or 'application'."""
         self._fill_generation = 0
+        self.first_frame_shown = False
+        """True once a frame with the first rows reached the terminal (see HwTui._display)."""
+        self._after_first_frame: list[tuple[int, int]] = []
+        self._colours: dict[str, str] | None = None
+        self._resumed = False
+        """The theme's variables after a theme change (else the app's current ones)."""
 
     @property
     def filling(self) -> bool:
@@ -139,7 +153,7 @@ class CaseloadScreen(Screen[None]):
         return self.query_one(DataTable).row_count < len(self.shown)
 
     def compose(self) -> ComposeResult:
-        """Filter, table, status line, footer."""
+        """Filter, table, status line (the footer follows the first paint)."""
         yield Label("hw · caseload", id="caseload-title")
         yield FilterInput(placeholder="Type to filter clients…", id="filter", compact=True)
         table = FixedWidthTable(id="caseload", cursor_type="row")
@@ -148,17 +162,30 @@ class CaseloadScreen(Screen[None]):
             table.add_column(label, width=width, key=label)
         yield table
         yield Label("Loading…", id="caseload-status")
-        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
-        """Load the caseload."""
+        """Load the caseload: from a current read model before the first frame, else in a worker."""
         self.query_one("#filter", Input).focus()
-        self.load()
+        self.app.theme_changed_signal.subscribe(self, self._theme_changed)
+        # The quick read (started when the app was built) takes a few ms: taking
+        # it here puts the rows in the very first frame, with no empty table first.
+        entries = self.opener.quick_caseload()
+        if entries is not None:
+            self._loaded(entries, "read model")
+        else:
+            self.load()
+
+    def _theme_changed(self, _: object) -> None:
+        """Redraw the rows in the new theme's colours (the flags use them)."""
+        self._colours = self.app.get_css_variables()
+        if self.painted:
+            self._fill()
 
     def on_screen_resume(self) -> None:
-        """Reload when coming back from a wrap-up or review."""
-        if self.painted:
+        """Reload when coming back from a wrap-up or review (not when first shown)."""
+        if self._resumed and self.painted:
             self.load()
+        self._resumed = True
 
     @work(thread=True, exclusive=True, group="caseload")
     def load(self) -> None:
@@ -190,12 +217,40 @@ class CaseloadScreen(Screen[None]):
         self.source = source
         if not self.painted:
             self.painted = True
-            # Registered before the fill's next chunk: both run after the next refresh.
-            self.call_after_refresh(self._first_paint)
+            # Should no frame of this screen be shown (another screen on top),
+            # the rest still follows.
+            self.set_timer(FIRST_FRAME_TIMEOUT, self.frame_shown)
         self._fill()
 
-    def _first_paint(self) -> None:
+    def frame_shown(self) -> None:
+        """The first frame with rows is on the screen: the footer and the other rows follow.
+
+        Called by the app right after that frame was handed to the terminal
+        (or by a timer when none was), so the rest of the start-up work is done
+        after the therapist already sees the caseload.
+        """
+        if self.first_frame_shown or not self.painted:
+            return
+        self.first_frame_shown = True
         self.app.post_message(CaseloadPainted(self.query_one(DataTable).row_count))
+        self._mount_footer()
+        pending, self._after_first_frame = self._after_first_frame, []
+        for generation, start in pending:
+            self._fill_more(generation, start)
+
+    def _mount_footer(self) -> None:
+        """Add the key footer once the caseload is on the screen.
+
+        Textual's Footer builds a widget per key binding: about 100 ms before
+        the first paint on a 2-core machine, so the caseload is shown first and
+        the footer (docked at the bottom, the layout unchanged) a moment later.
+        """
+        from textual.widgets import Footer
+
+        if not self.query(Footer):
+            self.mount(Footer(show_command_palette=False))
+            # A footer shows the keys once told the bindings changed: tell it now.
+            self.call_after_refresh(self.refresh_bindings)
 
     def _fill(self) -> None:
         """Show the entries the filter matches: the first rows now, the rest in chunks."""
@@ -212,7 +267,10 @@ class CaseloadScreen(Screen[None]):
         if keep is not None:
             table.move_cursor(row=keep)
         if first < len(self.shown):  # the rest once these rows are on the screen
-            self.call_after_refresh(self._fill_more, self._fill_generation, first)
+            if self.first_frame_shown:
+                self.call_after_refresh(self._fill_more, self._fill_generation, first)
+            else:
+                self._after_first_frame.append((self._fill_generation, first))
         self._fill_status()
 
     def _fill_status(self) -> None:
@@ -239,17 +297,18 @@ class CaseloadScreen(Screen[None]):
 
     def _add_rows(self, table: DataTable[Any], start: int, end: int) -> None:
         # Text cells: a plain str would be parsed as Rich markup on every render.
+        colours = self._colours or self.app.theme_variables or self.app.get_css_variables()
         for e in self.shown[start:end]:
             last = f"{e.last_session} · {e.last_session_date}" if e.last_session else "-"
             recent = f"{percent(e.recent_rate)} {TREND.get(e.trend or '', '')}".strip()
             table.add_row(
-                Content.styled(e.client, "bold"),
+                Text(e.client, style="bold", end=""),
                 Text(last, end=""),
                 Text(str(e.pending) if e.pending else "", end=""),
                 Text(percent(e.completion_rate), end=""),
                 Text(recent, end=""),
                 Text(str(e.next_review_session or "-"), end=""),
-                flags(e),
+                flags(e, colours),
                 key=e.client,
             )
 
