@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input, Label
+from textual.widgets import DataTable, Footer, Input, Label
+from textual.widgets._footer import FooterKey
 
 from hwcore.application import HwApplication
 from hwcore.bootstrap import open_application, resolve_settings
@@ -86,6 +88,10 @@ class TestQuickPath:
             assert isinstance(screen, CaseloadScreen)
             assert screen.source == "read model"
             assert tui.open_at_first_paint is False  # painted before the store was opened
+            # The footer joins after the first frame, with the screen's keys in it.
+            assert screen.first_frame_shown
+            footer = screen.query_one(Footer)
+            assert {k.key for k in footer.query(FooterKey)} >= {"ctrl+r", "ctrl+o", "escape"}
             assert table_clients(tui) == expected_caseload(seeded_home)
             assert status(tui) == expected_status(seeded_home, 3)
             # ...and opened right after the first paint, once
@@ -158,10 +164,21 @@ class TestStaleReadModel:
 
 
 class TestProgressiveFill:
-    async def test_first_rows_then_all(self, big_home: Path) -> None:
+    async def test_first_rows_then_all(
+        self, big_home: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        loads: list[str] = []
+        loaded = CaseloadScreen._loaded
+
+        def counted(screen: CaseloadScreen, entries: list[Any], source: str) -> None:
+            loads.append(source)
+            loaded(screen, entries, source)
+
+        monkeypatch.setattr(CaseloadScreen, "_loaded", counted)
         tui = HwTui(home=str(big_home))
         async with tui.run_test(size=(80, 24)) as pilot:
             await settle(pilot)
+            assert loads == ["read model"]  # read once: showing the screen is no reload
             assert tui.rows_at_first_paint == caseload.FIRST_ROWS
             assert table_clients(tui) == expected_caseload(big_home)
             assert status(tui) == expected_status(big_home, MANY + 3)
