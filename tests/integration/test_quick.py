@@ -38,8 +38,10 @@ def demo(home: Path) -> Path:
 
 
 def test_quick_caseload_is_the_applications(demo: Path) -> None:
+    files = sorted(os.listdir(demo))
     quick = quick_caseload(demo)
     due = quick_caseload(demo, due_only=True)
+    assert sorted(os.listdir(demo)) == files  # reading leaves no -wal/-shm files behind
     with opened(demo) as app:
         assert quick == app.caseload()
         assert due == app.caseload(due_only=True)

@@ -161,8 +161,9 @@ def _tracks_last_event(conn: sqlite3.Connection, settings: Settings) -> bool:
     ).fetchone()
     if tracked is None:
         return False
-    uri = f"{settings.events_path.as_uri()}?mode=ro"
-    with closing(sqlite3.connect(uri, uri=True, timeout=5.0)) as events:
+    # A plain connection (it only reads): a read-only one would leave the WAL's
+    # -wal and -shm files behind, which the last connection otherwise removes.
+    with closing(_connect(settings.events_path)) as events:
         last = events.execute(
             "SELECT rowid, originator_id, originator_version, substr(state, 1, 1)"
             " FROM stored_events ORDER BY rowid DESC LIMIT 1"
