@@ -14,7 +14,16 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from hwcli.common import State, echo_json, json_option, pass_app, pass_state, percent, table
+from hwcli.common import (
+    State,
+    echo_json,
+    echo_json_data,
+    json_option,
+    pass_app,
+    pass_state,
+    percent,
+    table,
+)
 
 if TYPE_CHECKING:
     from hwcore.application import AuditEntry, CaseloadEntry, HwApplication
@@ -39,7 +48,9 @@ def caseload(state: State, due: bool, as_json: bool) -> None:
     if entries is None:
         entries = state.app.caseload(due_only=due)
     if as_json:
-        echo_json(entries)
+        from hwcore.application.caseload import caseload_data
+
+        echo_json_data(caseload_data(entries))
         return
     click.echo(render_caseload(entries, due_only=due))
 

@@ -163,7 +163,8 @@ def test_plan_and_caseload_import_only_what_they_use(imported: Path) -> None:
     # cached (the first `hw plan A1` caches it), neither command loads the
     # domain, the planner or eventsourcing at all.
     heavy = {"hwcore.domain", "hwcore.planner", "hwcore.application.app", "eventsourcing"}
-    for round_, args in enumerate((["plan", "A1"], ["caseload"], ["plan", "A1"])):
+    rounds = (["plan", "A1"], ["caseload"], ["plan", "A1"], ["caseload", "--json"])
+    for round_, args in enumerate(rounds):
         result = subprocess.run(
             [sys.executable, "-c", code, "--home", str(imported), *args],
             capture_output=True,

@@ -16,6 +16,7 @@ import pytest
 
 from hwcli.demo import seed
 from hwcore.application import HwApplication, to_dict
+from hwcore.application.caseload import caseload_data
 from hwcore.application.quick import quick_caseload, quick_planner, rounded
 from hwcore.bootstrap import open_application
 from tests.conftest import TODAY
@@ -47,6 +48,7 @@ def test_quick_caseload_is_the_applications(demo: Path) -> None:
         assert due == app.caseload(due_only=True)
     assert quick is not None
     assert [e.client for e in quick if e.due] == [e.client for e in due or []]
+    assert caseload_data(quick) == to_dict(quick)  # `hw caseload --json` without the planner
     assert {e.client for e in quick} == set(DEMO_CLIENTS)
 
 

@@ -105,3 +105,14 @@ def caseload_from(
 ) -> list[CaseloadEntry]:
     """The sorted caseload from the rows of :func:`caseload_sql`."""
     return sort_caseload(entry_from_row(r) for r in rows)
+
+
+def caseload_data(entries: Iterable[CaseloadEntry]) -> list[dict[str, Any]]:
+    """JSON-ready data of caseload entries: what ``to_dict(entries)`` gives, without the planner.
+
+    ``hw caseload --json`` prints it on the quick path (importing ``to_dict``
+    would load the planner package).
+    """
+    from hwcore.jsondata import rounded
+
+    return [rounded(attrs.asdict(e)) for e in entries]
