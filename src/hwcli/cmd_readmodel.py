@@ -16,13 +16,14 @@ import click
 
 from hwcli.common import (
     State,
+    aligned,
     echo_json,
     echo_json_data,
     json_option,
     pass_app,
     pass_state,
     percent,
-    table,
+    shorten,
 )
 
 if TYPE_CHECKING:
@@ -59,7 +60,12 @@ def render_caseload(entries: Sequence[CaseloadEntry], *, due_only: bool = False)
     """One line per client: last session, completion, trend, next review, due, triggers."""
     if not entries:
         return "no client is due for review" if due_only else "no clients yet"
-    rates: dict[float | None, str] = {}  # thousands of rows share a few hundred rates
+    # Written for speed (thousands of rows): every cell is built as a one-line
+    # string here, and the values many rows share (rates, triggers) once.
+    # Client identifiers (at most 40 letters, digits, '.', '-', '_'), session
+    # numbers and ISO dates are one line and shorter than a table cell already.
+    rates: dict[float | None, str] = {}
+    flags: dict[tuple[str, ...], str] = {(): "-"}
 
     def rate(value: float | None) -> str:
         text = rates.get(value)
@@ -67,32 +73,36 @@ def render_caseload(entries: Sequence[CaseloadEntry], *, due_only: bool = False)
             text = rates[value] = percent(value)
         return text
 
-    rows = [
+    def triggers(names: tuple[str, ...]) -> str:
+        text = flags.get(names)
+        if text is None:
+            text = flags[names] = shorten(", ".join(names))
+        return text
+
+    cells = [
         (
             e.client,
             f"{e.last_session} ({e.last_session_date})" if e.last_session else "-",
             rate(e.completion_rate),
             rate(e.recent_rate),
-            TREND_MARKS.get(e.trend, e.trend),
-            e.next_review_session or "-",
+            TREND_MARKS.get(e.trend) or shorten(e.trend),
+            str(e.next_review_session or "-"),
             "DUE" if e.due else "",
-            ", ".join(e.triggers) or "-",
+            triggers(e.triggers),
         )
         for e in entries
     ]
-    return table(
-        [
-            "client",
-            "last session",
-            "completion",
-            "last 8",
-            "trend",
-            "next review",
-            "due",
-            "triggers",
-        ],
-        rows,
-    )
+    headers = [
+        "client",
+        "last session",
+        "completion",
+        "last 8",
+        "trend",
+        "next review",
+        "due",
+        "triggers",
+    ]
+    return aligned(headers, cells)
 
 
 # --------------------------------------------------------------------- audit

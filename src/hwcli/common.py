@@ -308,7 +308,11 @@ def table(
         except TypeError:  # an unhashable value
             return shorten(value, width)
 
-    cells = [[cell(c) for c in row] for row in rows]
+    return aligned(headers, [[cell(c) for c in row] for row in rows], indent=indent)
+
+
+def aligned(headers: Sequence[str], cells: Sequence[Sequence[str]], *, indent: str = "") -> str:
+    """Left-aligned columns of cells that are already one-line strings (see :func:`table`)."""
     widths = [len(h) for h in headers]
     if cells:
         columns = zip(*cells, strict=True)

@@ -158,3 +158,20 @@ def test_only_the_embedded_store_caches_planners(app: HwApplication, backend: st
     conn.close()
     # PostgreSQL is never read by the quick path: no planner text on the local disk.
     assert cached == ([("AB",)] if backend == "sqlite" else [])
+
+
+def test_names_differing_only_in_case_sort_the_same_on_both_paths(home: Path) -> None:
+    with opened(home) as app:
+        for name in ("ab", "Ac", "AB", "aa"):  # registered out of order on purpose
+            app.register_client(name)
+        expected = ["aa", "AB", "ab", "Ac"]  # casefold, then exactly ("AB" < "ab")
+        assert [e.client for e in app.caseload()] == expected
+    quick = quick_caseload(home)
+    assert quick is not None
+    assert [e.client for e in quick] == expected
+    # The entry is a named tuple: JSON by field name, the triggers as a list.
+    data = to_dict(quick[0])
+    assert isinstance(data, dict)
+    assert data["client"] == "aa"
+    assert data["triggers"] == []
+    assert caseload_data(quick) == to_dict(quick)

@@ -1,4 +1,4 @@
-"""The caseload entry and its query on the read model (light: attrs and the stdlib only).
+"""The caseload entry and its query on the read model (light: the stdlib only).
 
 Both the application (after catching the read model up) and the quick path
 (:mod:`hwcore.application.quick`, when the read model is already current) build
@@ -10,14 +10,19 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Mapping
-from typing import Any
-
-import attrs
+from typing import Any, NamedTuple
 
 
-@attrs.frozen
-class CaseloadEntry:
-    """One client's line in the caseload: who needs attention today."""
+class CaseloadEntry(NamedTuple):
+    """One client's line in the caseload: who needs attention today.
+
+    Immutable, compared by value, fields by name (``entry.due``). Unlike hw's
+    other result types it is a named tuple, not an attrs class: a caseload is
+    built thousands of entries at a time on the start-up path of ``hw
+    caseload`` and the TUI, where importing attrs and its per-field
+    ``__init__`` cost more than the query. ``entry._asdict()`` gives its
+    fields as a dict.
+    """
 
     client: str
     sessions: int
@@ -37,30 +42,13 @@ class CaseloadEntry:
     triggers: tuple[str, ...]
 
 
-_COLUMNS = (
-    "client",
-    "sessions",
-    "last_session",
-    "last_session_date",
-    "assignments",
-    "pending",
-    "completion_rate",
-    "recent_rate",
-    "trend",
-    "ready",
-    "next_review_session",
-    "due",
-    "triggers",
-)
+_COLUMNS = CaseloadEntry._fields
 
 
 def caseload_sql(*, due_only: bool = False) -> str:
-    """The read-model query of the caseload (``client_summary`` in registration order)."""
-    columns = ", ".join(f"s.{c}" for c in _COLUMNS)
-    sql = f"SELECT {columns} FROM client_summary s JOIN clients c USING (client)"  # noqa: S608
-    if due_only:
-        sql += " WHERE s.due = 1"
-    return sql + " ORDER BY c.registration, s.client"
+    """The read-model query of the caseload rows, unordered (see :func:`sort_caseload`)."""
+    sql = f"SELECT {', '.join(_COLUMNS)} FROM client_summary"  # noqa: S608
+    return sql + " WHERE due = 1" if due_only else sql
 
 
 def entry_from_row(row: Mapping[str, Any] | sqlite3.Row | tuple[Any, ...]) -> CaseloadEntry:
@@ -69,26 +57,38 @@ def entry_from_row(row: Mapping[str, Any] | sqlite3.Row | tuple[Any, ...]) -> Ca
         row = tuple(row[c] for c in _COLUMNS)
     (client, sessions, last, last_date, assignments, pending, completion, recent, trend) = row[:9]
     ready, next_review, due, triggers = row[9:]
-    return CaseloadEntry(
-        client,
-        sessions,
-        last,
-        last_date,
-        assignments or 0,
-        pending or 0,
-        completion,
-        recent,
-        trend,
-        bool(ready),
-        next_review,
-        bool(due),
-        # Most clients have no trigger: skip the JSON parser for the empty list.
-        () if triggers in ("[]", None) else tuple(json.loads(triggers)),
+    return _new_entry(
+        CaseloadEntry,
+        (
+            client,
+            sessions,
+            last,
+            last_date,
+            assignments or 0,
+            pending or 0,
+            completion,
+            recent,
+            trend,
+            bool(ready),
+            next_review,
+            bool(due),
+            # Most clients have no trigger: skip the JSON parser for the empty list.
+            () if triggers in ("[]", None) else tuple(json.loads(triggers)),
+        ),
     )
 
 
+_new_entry = tuple.__new__
+"""Builds an entry from a complete tuple of fields (the named tuple's own ``__new__``
+takes them one by one, as a Python-level call)."""
+
+
 def sort_caseload(entries: Iterable[CaseloadEntry]) -> list[CaseloadEntry]:
-    """Attention first: due, more triggers, lower recent completion, then name."""
+    """Attention first: due, more triggers, lower recent completion, then name.
+
+    Names are compared case-insensitively, and exactly as the last resort (so
+    the order never depends on how the rows were stored).
+    """
     return sorted(
         entries,
         key=lambda e: (
@@ -96,6 +96,7 @@ def sort_caseload(entries: Iterable[CaseloadEntry]) -> list[CaseloadEntry]:
             -len(e.triggers),
             e.recent_rate if e.recent_rate is not None else 2.0,
             e.client.casefold(),
+            e.client,
         ),
     )
 
@@ -115,4 +116,4 @@ def caseload_data(entries: Iterable[CaseloadEntry]) -> list[dict[str, Any]]:
     """
     from hwcore.jsondata import rounded
 
-    return [rounded(attrs.asdict(e)) for e in entries]
+    return [rounded(e._asdict()) for e in entries]

@@ -218,6 +218,8 @@ def to_dict(value: Any, *, digits: int | None = FLOAT_DIGITS) -> Any:
             f.name: to_dict(getattr(value, f.name), digits=digits)
             for f in attrs.fields(type(value))
         }
+    if isinstance(value, tuple) and hasattr(value, "_asdict"):  # a named tuple (CaseloadEntry)
+        return {k: to_dict(v, digits=digits) for k, v in value._asdict().items()}
     if isinstance(value, list | tuple):
         return [to_dict(v, digits=digits) for v in value]
     if isinstance(value, dict):
