@@ -355,3 +355,64 @@ def test_exactly_equal_rates_tie_on_n_despite_float_rounding() -> None:
     rec = build_planner(case).system.format
     assert rec.value == "visual"
     assert rec.n == 6
+
+
+def test_table_rows_match_rows_built_one_by_one() -> None:
+    from hwcore.planner.compute import row
+
+    case = new_case()
+    give(case, 1, outcome="partial", done=2, planned=3, framing=" Practice ")
+    give(case, 1, outcome="missed", reasons=("wrong-timing", "forgotten"), explanation="away")
+    give(case, 2, format="visual", size="tiny", frequency="daily")
+    give(case, 3, outcome="partial")
+    give(case, 4, outcome="pending")
+    p = build_planner(case)
+    for table_row in p.completed + p.missed + p.pending:
+        assert table_row == row(case.assignments[table_row.assignment_id])
+    (missed,) = p.missed
+    assert missed.reasons == ("wrong-timing", "forgotten")
+
+
+def test_completion_and_phase_with_several_assignments_per_session_and_gaps() -> None:
+    case = new_case()
+    give(case, 6, title="late")  # given after later ids: rows follow the session order
+    give(case, 1, outcome="partial", done=1, planned=3)
+    give(case, 1, outcome="missed")
+    give(case, 2)
+    give(case, 9, outcome="partial", done=2, planned=3)
+    give(case, 9)
+    give(case, 10, outcome="missed")
+    p = build_planner(case)
+    assert [(s, n) for s, _, n in p.completion_by_session] == [
+        (1, 2),
+        (2, 1),
+        (6, 1),
+        (9, 2),
+        (10, 1),
+    ]
+    assert p.completion_by_session[0][1] == pytest.approx((1 / 3) / 2)
+    assert p.completion_by_session[3][1] == pytest.approx((2 / 3 + 1) / 2)
+    assert p.sessions_reviewed == (1, 2, 6, 9, 10)
+    assert [r.session for r in p.completed] == [1, 2, 6, 9, 9]
+    phase = p.completed_in_common.phase
+    assert phase is not None  # 1-4: 4/3 of 3; 5-8: one only; 9-12: 5/3 of 3
+    assert (phase.first_session, phase.last_session, phase.n) == (9, 12, 3)
+    assert phase.rate == pytest.approx(5 / 9)
+    assert p.completed_in_common.format.of == 5
+    assert p.missed_in_common.format.of == 2
+
+
+def test_first_review_waits_for_the_fourth_session_outcome_in_outcome_order() -> None:
+    case = new_case()
+    for s in range(1, 11):
+        case.hold_session(s, session_date(s))
+    spec_ids = [give(case, s, outcome="pending") for s in (1, 2, 3, 4)]
+    case.complete(spec_ids[0], 9)
+    case.complete(spec_ids[1], 3)
+    case.complete(spec_ids[2], 4)
+    case.complete(spec_ids[3], 6)
+    extra = give(case, 2, outcome="pending", title="again")
+    case.complete(extra, 5)  # session 2 again: not a new session
+    p = build_planner(case)
+    assert p.ready
+    assert p.review.next_review_session == 9  # session 1's outcome, the 4th session

@@ -6,8 +6,10 @@ function. No I/O, no clock.
 
 from __future__ import annotations
 
+import heapq
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from operator import attrgetter
 from typing import Any
 
 from hwcore.domain import (
@@ -49,6 +51,9 @@ CONFIDENCE_THRESHOLD = 9
 
 Key = Callable[[Assignment], str]
 
+_SESSION_ID = attrgetter("session", "id")
+_OUTCOME_SESSION = attrgetter("resolution.session")
+
 
 def format_key(a: Assignment) -> str:
     """The assignment's format value."""
@@ -84,8 +89,7 @@ def score(a: Assignment) -> float:
 def resolved_in_order(case: Case) -> list[Assignment]:
     """Resolved assignments ordered by the session they were given, then id."""
     return sorted(
-        (a for a in case.assignments.values() if a.is_resolved),
-        key=lambda a: (a.session, a.id),
+        [a for a in case.assignments.values() if a.resolution is not None], key=_SESSION_ID
     )
 
 
@@ -118,48 +122,63 @@ def evidence_by_key(resolved: Sequence[Assignment], keys: Sequence[Key]) -> list
     return [_evidence_list(groups) for groups in tallies]
 
 
-Facts = tuple[Assignment, str, str, str, str, float]
-"""An assignment with its format, size, frequency, framing key and score, read once."""
+_FORMAT = attrgetter("spec.format._value_")
+_SIZE = attrgetter("spec.size._value_")
+_FREQUENCY = attrgetter("spec.frequency._value_")
+_FRAMING = attrgetter("spec.framing")
+
+# Slots of a value's running tally (see ``_tally``).
+_SCORE, _COMPLETED, _PARTIAL, _MISSED, _LAST, _LAST_DONE, _LAST_MISSED = range(7)
 
 
-def _facts(resolved: Sequence[Assignment]) -> list[Facts]:
-    facts: list[Facts] = []
-    for a in resolved:
-        spec = a.spec
-        r = a.resolution
-        assert r is not None
-        facts.append(
-            (
-                a,
-                spec.format._value_,
-                spec.size._value_,
-                spec.frequency._value_,
-                normalize_framing(spec.framing),
-                r.score,
-            )
-        )
-    return facts
+def _tally(
+    values: Sequence[str],
+    scores: Sequence[float],
+    columns: Sequence[int],
+    lasts: Sequence[int],
+    sessions: Sequence[int],
+) -> dict[str, list[Any]]:
+    """Running totals per value of one field, in one pass over resolved assignments.
+
+    Each value gets ``[score, completed, partial, missed, last, last_done,
+    last_missed]``: ``columns`` names each assignment's outcome slot and ``lasts``
+    its last-session slot (done or missed). The assignments must come in session
+    order, so that the last session seen is the most recent one. Scores are
+    added in that order too, so the sums are the same floats whichever way the
+    planner is computed.
+    """
+    groups: dict[str, list[Any]] = {}
+    for value, score_, column, last, session in zip(
+        values, scores, columns, lasts, sessions, strict=True
+    ):
+        g = groups.get(value)
+        if g is None:
+            g = groups[value] = [0.0, 0, 0, 0, 0, 0, 0]
+        g[_SCORE] += score_
+        g[column] += 1
+        g[_LAST] = g[last] = session
+    return groups
 
 
-def _evidence_from_facts(facts: Sequence[Facts]) -> list[list[Evidence]]:
-    """Evidence for format, size, frequency and framing (in that order), one pass."""
-    tallies: list[dict[str, list[Any]]] = [{}, {}, {}, {}]
-    for a, fmt, size, freq, framing, score_ in facts:
-        r = a.resolution
-        assert r is not None
-        outcome = r.outcome
-        column = 2 if outcome is Outcome.COMPLETED else 3 if outcome is Outcome.PARTIAL else 4
-        session = a.session
-        for groups, value in zip(tallies, (fmt, size, freq, framing), strict=True):
-            g = groups.get(value)
-            if g is None:
-                g = groups[value] = [0, 0.0, 0, 0, 0, 0]
-            g[0] += 1
-            g[1] += score_
-            g[column] += 1
-            if session > g[5]:
-                g[5] = session
-    return [_evidence_list(groups) for groups in tallies]
+def _tally_evidence(groups: Mapping[str, list[Any]]) -> list[Evidence]:
+    return _evidence_list(
+        {
+            value: [c + p + m, total, c, p, m, last]
+            for value, (total, c, p, m, last, _, _) in groups.items()
+        }
+    )
+
+
+def _tally_shared(groups: Mapping[str, list[Any]], *, missed: bool, of: int) -> Shared:
+    """:func:`shared` of the done (completed or partial) or the missed group."""
+    counts: dict[str, int] = {}
+    latest: dict[str, int] = {}
+    for value, g in groups.items():
+        count = g[_MISSED] if missed else g[_COMPLETED] + g[_PARTIAL]
+        if count:
+            counts[value] = count
+            latest[value] = g[_LAST_MISSED] if missed else g[_LAST_DONE]
+    return _winners(counts, latest, of)
 
 
 def _evidence_list(groups: Mapping[str, list[Any]]) -> list[Evidence]:
@@ -180,18 +199,6 @@ def _evidence_list(groups: Mapping[str, list[Any]]) -> list[Evidence]:
     # Rounded so that rates equal in exact arithmetic tie (then n, then recency).
     result.sort(key=lambda e: (round(e.smoothed, 9), e.n, e.last_session), reverse=True)
     return result
-
-
-def _shared_from_facts(facts: Sequence[Facts], index: int) -> Shared:
-    counts: dict[str, int] = {}
-    latest: dict[str, int] = {}
-    for item in facts:
-        v: str = item[index]  # type: ignore[assignment]
-        counts[v] = counts.get(v, 0) + 1
-        session = item[0].session
-        if session > latest.get(v, 0):
-            latest[v] = session
-    return _winners(counts, latest, len(facts))
 
 
 def recommend_by_smoothed_rate(candidates: Sequence[Evidence]) -> Recommendation:
@@ -311,72 +318,48 @@ def _best_phase(pairs: Iterable[tuple[int, float]]) -> Phase | None:
     return Phase(index * PHASE_LENGTH + 1, (index + 1) * PHASE_LENGTH, n, rate)
 
 
-def _in_common(
-    facts: Sequence[Facts],
-    *,
-    phase_over: Sequence[Facts] | None,
-    with_reasons: bool,
-) -> InCommon:
-    items = [f[0] for f in facts]
-
-    def reasons(a: Assignment) -> Iterable[str]:
-        return [r.value for r in a.resolution.reasons] if a.resolution else []
-
-    return InCommon(
-        format=_shared_from_facts(facts, 1),
-        size=_shared_from_facts(facts, 2),
-        framing=_shared_from_facts(facts, 4),
-        frequency=_shared_from_facts(facts, 3),
-        reasons=shared(items, reasons) if with_reasons else Shared((), 0, len(items)),
-        phase=_best_phase((f[0].session, f[5]) for f in phase_over)
-        if phase_over is not None
-        else None,
-    )
-
-
-def row(a: Assignment, facts: Facts | None = None) -> Row:
-    """The table row of one assignment (``facts``: its keys and score, already read)."""
+def row(a: Assignment) -> Row:
+    """The table row of one assignment."""
     r = a.resolution
     spec = a.spec
-    if facts is None:
-        keys = (format_key(a), size_key(a), frequency_key(a), framing_key(a))
-        score_: float | None = r.score if r is not None else None
-    else:
-        keys = facts[1:5]
-        score_ = facts[5]
-    fmt, size, freq, framing = keys
     return Row(
         assignment_id=a.id,
         session=a.session,
         title=spec.title,
         task=spec.task,
-        format=fmt,
-        size=size,
-        frequency=freq,
-        framing=framing,
+        format=format_key(a),
+        size=size_key(a),
+        frequency=frequency_key(a),
+        framing=framing_key(a),
         outcome=str(r.outcome._value_) if r is not None else Outcome.PENDING.value,
-        score=score_,
+        score=r.score if r is not None else None,
         resolved_session=r.session if r is not None else None,
         done=r.done if r is not None else None,
         planned=r.planned if r is not None else None,
         experience=r.experience if r is not None else "",
         explanation=r.explanation if r is not None else "",
-        reasons=tuple([x.value for x in r.reasons]) if r is not None and r.reasons else (),
+        reasons=tuple([x._value_ for x in r.reasons]) if r is not None and r.reasons else (),
         notes=spec.notes,
     )
 
 
 def ready_since(case: Case) -> int | None:
     """The session at which the 4th distinct session's outcome became known."""
+    items = case.assignments.values()
+    return _ready_since([(r.session, a.session) for a in items if (r := a.resolution) is not None])
+
+
+def _ready_since(pairs: list[tuple[int, int]]) -> int | None:
+    """:func:`ready_since` over (outcome session, session) pairs (reordered in place)."""
+    # In order of outcome session, then session, until the 4th distinct session;
+    # a heap yields the first few pairs without sorting them all.
+    heapq.heapify(pairs)
     seen: set[int] = set()
-    for a in sorted(
-        (a for a in case.assignments.values() if a.resolution is not None),
-        key=lambda a: (a.resolution.session if a.resolution else 0, a.session, a.id),
-    ):
-        seen.add(a.session)
+    while pairs:
+        outcome_session, session = heapq.heappop(pairs)
+        seen.add(session)
         if len(seen) >= READY_SESSIONS:
-            assert a.resolution is not None
-            return a.resolution.session
+            return outcome_session
     return None
 
 
@@ -474,6 +457,119 @@ def review_status(
     )
 
 
+def _resolved_rows(
+    resolved: Sequence[Assignment],
+    formats: Sequence[str],
+    sizes: Sequence[str],
+    frequencies: Sequence[str],
+    framings: Sequence[str],
+) -> tuple[list[Row], list[Row], list[float], list[int], list[int]]:
+    """Rows of the done and missed tables, with each assignment's score and slots.
+
+    Returns:
+        Done rows, missed rows, scores, outcome slots and last-session slots
+        (see :func:`_tally`), the last three in the order of ``resolved``.
+    """
+    done: list[Row] = []
+    missed: list[Row] = []
+    scores: list[float] = []
+    columns: list[int] = []
+    lasts: list[int] = []
+    completed_, partial_ = Outcome.COMPLETED, Outcome.PARTIAL
+    # Positional arguments, in Row's field order (a unit test checks these rows
+    # against row()): keywords cost a third more per row, and a 1,000-assignment
+    # client has 1,000 rows.
+    for a, fmt, size, freq, framing in zip(
+        resolved, formats, sizes, frequencies, framings, strict=True
+    ):
+        r = a.resolution
+        assert r is not None
+        outcome = r.outcome
+        if outcome is completed_:
+            score_, column, last, table = 1.0, _COMPLETED, _LAST_DONE, done
+        elif outcome is partial_:
+            score_, column, last, table = r.score, _PARTIAL, _LAST_DONE, done
+        else:
+            score_, column, last, table = 0.0, _MISSED, _LAST_MISSED, missed
+        scores.append(score_)
+        columns.append(column)
+        lasts.append(last)
+        spec = a.spec
+        reasons = r.reasons
+        table.append(
+            Row(
+                a.id,
+                a.session,
+                spec.title,
+                spec.task,
+                fmt,
+                size,
+                freq,
+                framing,
+                outcome._value_,
+                score_,
+                r.session,
+                r.done,
+                r.planned,
+                r.experience,
+                r.explanation,
+                tuple([x._value_ for x in reasons]) if reasons else (),
+                spec.notes,
+            )
+        )
+    return done, missed, scores, columns, lasts
+
+
+def _by_session(
+    sessions: Sequence[int], scores: Sequence[float]
+) -> tuple[tuple[tuple[int, float, int], ...], Phase | None]:
+    """Completion by session and :func:`best_phase`, over assignments in session order."""
+    completion: list[tuple[int, float, int]] = []
+    best: tuple[float, int, int] | None = None
+
+    def close(index: int, first: int, end: int) -> None:
+        # Every score of the block, in order (the mean is the same float).
+        nonlocal best
+        if end - first >= MIN_EVIDENCE:
+            items = scores[first:end]
+            candidate = (sum(items) / len(items), len(items), index)
+            if best is None or candidate > best:
+                best = candidate
+
+    block: int | None = None
+    block_start = start = 0
+    # Counter keeps the sessions in the order first seen: ascending.
+    for session, n in Counter(sessions).items():
+        index = (session - 1) // PHASE_LENGTH
+        if index != block:
+            if block is not None:
+                close(block, block_start, start)
+            block, block_start = index, start
+        end = start + n
+        completion.append((session, sum(scores[start:end]) / n, n))
+        start = end
+    if block is not None:
+        close(block, block_start, start)
+    if best is None:
+        return tuple(completion), None
+    rate, n, index = best
+    return tuple(completion), Phase(index * PHASE_LENGTH + 1, (index + 1) * PHASE_LENGTH, n, rate)
+
+
+def _shared_reasons(missed: Sequence[Row]) -> Shared:
+    """:func:`shared` of the miss reasons, over the missed table."""
+    counts: dict[str, int] = {}
+    latest: dict[str, int] = {}
+    for r in missed:
+        if r.reasons:
+            session = r.session
+            for v in set(r.reasons):
+                counts[v] = counts.get(v, 0) + 1
+                if session > latest.get(v, 0):
+                    latest[v] = session
+    return _winners(counts, latest, len(missed))
+
+
 def build_planner(case: Case, *, as_of_session: int | None = None) -> Planner:
     """Compute the Between-Session System Planner of a case.
 
@@ -486,16 +582,29 @@ def build_planner(case: Case, *, as_of_session: int | None = None) -> Planner:
     Returns:
         The planner value (see :class:`hwcore.planner.model.Planner`).
     """
-    resolved = resolved_in_order(case)
-    facts = _facts(resolved)
-    done_facts: list[Facts] = []
-    missed_facts: list[Facts] = []
-    for item in facts:
-        r = item[0].resolution
-        assert r is not None
-        (missed_facts if r.outcome is Outcome.MISSED else done_facts).append(item)
-    pending = sorted(case.pending(), key=lambda a: (a.session, a.id))
-    sessions_reviewed = tuple(sorted({a.session for a in resolved}))
+    resolved: list[Assignment] = []
+    pending: list[Assignment] = []
+    for a in case.assignments.values():
+        (pending if a.resolution is None else resolved).append(a)
+    resolved.sort(key=_SESSION_ID)  # as resolved_in_order
+    pending.sort(key=_SESSION_ID)
+    # One column per field; per-field passes over them run at C speed or
+    # close to it (1,000-assignment clients must plan in a few milliseconds).
+    sessions = [a.session for a in resolved]
+    formats = list(map(_FORMAT, resolved))
+    sizes = list(map(_SIZE, resolved))
+    frequencies = list(map(_FREQUENCY, resolved))
+    framings = list(map(normalize_framing, map(_FRAMING, resolved)))
+    done_rows, missed_rows, scores, columns, lasts = _resolved_rows(
+        resolved, formats, sizes, frequencies, framings
+    )
+    tallies = [
+        _tally(values, scores, columns, lasts, sessions)
+        for values in (formats, sizes, frequencies, framings)
+    ]
+    format_t, size_t, frequency_t, framing_t = tallies
+    completion, phase = _by_session(sessions, scores)
+    sessions_reviewed = tuple([c[0] for c in completion])
     ready = len(sessions_reviewed) >= READY_SESSIONS
     ready_reason = (
         f"{len(sessions_reviewed)} sessions with known outcomes"
@@ -504,7 +613,7 @@ def build_planner(case: Case, *, as_of_session: int | None = None) -> Planner:
         " known homework outcome; no recommendation yet"
     )
 
-    format_ev, size_ev, frequency_ev, framing_ev = _evidence_from_facts(facts)
+    format_ev, size_ev, frequency_ev, framing_ev = [_tally_evidence(t) for t in tallies]
     if ready:
         system = System(
             format=recommend_by_smoothed_rate(format_ev),
@@ -519,17 +628,30 @@ def build_planner(case: Case, *, as_of_session: int | None = None) -> Planner:
             frequency=Recommendation(None, NOT_READY, candidates=tuple(frequency_ev)),
             framing=Recommendation(None, NOT_READY, candidates=tuple(framing_ev)),
         )
-    missed_common = _in_common(missed_facts, phase_over=None, with_reasons=True)
+    n_done, n_missed = len(done_rows), len(missed_rows)
+    completed_common = InCommon(
+        format=_tally_shared(format_t, missed=False, of=n_done),
+        size=_tally_shared(size_t, missed=False, of=n_done),
+        framing=_tally_shared(framing_t, missed=False, of=n_done),
+        frequency=_tally_shared(frequency_t, missed=False, of=n_done),
+        reasons=Shared((), 0, n_done),
+        # Consistency of completion is judged over every resolved assignment of
+        # a phase (misses included), not over the completed ones alone.
+        phase=phase,
+    )
+    missed_common = InCommon(
+        format=_tally_shared(format_t, missed=True, of=n_missed),
+        size=_tally_shared(size_t, missed=True, of=n_missed),
+        framing=_tally_shared(framing_t, missed=True, of=n_missed),
+        frequency=_tally_shared(frequency_t, missed=True, of=n_missed),
+        reasons=_shared_reasons(missed_rows),
+        phase=None,
+    )
     last_review = case.reviews[-1] if case.reviews else None
     current = case.current_session
     if as_of_session is not None and current is not None:
         current = min(current, as_of_session)
 
-    scores = [f[5] for f in facts]
-    per_session: dict[int, list[float]] = {}
-    for a, *_, value in facts:
-        per_session.setdefault(a.session, []).append(value)
-    completion = tuple((s, sum(v) / len(v), len(v)) for s, v in sorted(per_session.items()))
     chosen = None
     if last_review is not None:
         sys_ = last_review.system
@@ -553,12 +675,10 @@ def build_planner(case: Case, *, as_of_session: int | None = None) -> Planner:
         last_session_date=last_date.isoformat() if last_date else None,
         ready=ready,
         ready_reason=ready_reason,
-        completed=tuple(row(f[0], f) for f in done_facts),
-        missed=tuple(row(f[0], f) for f in missed_facts),
-        pending=tuple(row(a) for a in pending),
-        # Consistency of completion is judged over every resolved assignment of
-        # a phase (misses included), not over the completed ones alone.
-        completed_in_common=_in_common(done_facts, phase_over=facts, with_reasons=False),
+        completed=tuple(done_rows),
+        missed=tuple(missed_rows),
+        pending=tuple([row(a) for a in pending]),
+        completed_in_common=completed_common,
         missed_in_common=missed_common,
         system=system,
         followup=default_followup(system, missed_common, last_review),
