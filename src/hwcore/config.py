@@ -10,9 +10,8 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import unquote, urlsplit
-
-import attrs
 
 # hwcore.domain.errors is imported where an error is raised: importing the
 # domain package costs start-up time the quick read path does not spend.
@@ -28,13 +27,23 @@ def default_home() -> Path:
     return Path(platformdirs.user_data_dir("hw", appauthor=False))
 
 
-@attrs.frozen
-class Settings:
-    """Resolved settings: the data folder, the store, the optional cipher key."""
+class Settings(NamedTuple):
+    """Resolved settings: the data folder, the store, the optional cipher key.
+
+    Immutable and compared by value. A named tuple rather than an attrs class:
+    every command resolves its settings first, and the quick read path must
+    not pay for importing attrs. Its ``repr`` never shows the cipher key or a
+    database password.
+    """
 
     home: Path
     database_url: str | None = None
     cipher_key: str | None = None
+
+    def __repr__(self) -> str:
+        key = None if self.cipher_key is None else "'***'"
+        url = None if self.database_url is None else repr(_redact(self.database_url))
+        return f"Settings(home={str(self.home)!r}, database_url={url}, cipher_key={key})"
 
     @property
     def events_path(self) -> Path:

@@ -1,17 +1,20 @@
-"""FixedWidthTable draws its one-line Text cells exactly as DataTable does.
+"""FixedWidthTable draws its one-line Text cells and rows exactly as DataTable does.
 
-The fast path in ``FixedWidthTable._render_cell`` is compared, cell by cell,
-with DataTable's own drawing on a real caseload: every visible cell, with and
-without the cursor and the hover highlight, in both themes.
+The fast paths in ``FixedWidthTable._render_cell`` and ``_render_line_in_row``
+are compared with DataTable's own drawing on a real caseload: every visible
+cell and row (the header too), with and without the cursor and the hover
+highlight, in both themes.
 """
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 import pytest
 from rich.segment import Segment
 from rich.style import Style
+from textual.coordinate import Coordinate
 from textual.widgets import DataTable
 
 from hwcore.bootstrap import open_application
@@ -46,7 +49,7 @@ async def test_fast_cells_match_datatable(caseload_home: Path, theme: str) -> No
         assert table.row_count > 30
         base = table.rich_style
         fast = 0
-        for row in range(min(table.row_count, 36)):
+        for row in range(-1, min(table.row_count, 36)):
             cells = table._get_row_renderables(row).cells
             for column, width in enumerate(
                 c.get_render_width(table) for c in table.ordered_columns
@@ -59,3 +62,35 @@ async def test_fast_cells_match_datatable(caseload_home: Path, theme: str) -> No
                     assert normalised(ours) == normalised(theirs), (row, column, cursor, hover)
                 fast += cells[column].cell_len <= width - 2 * table.cell_padding
         assert fast > 100  # the fast path was really exercised
+
+
+@pytest.mark.parametrize("theme", ["textual-dark", "textual-light"])
+async def test_fast_rows_match_datatable(caseload_home: Path, theme: str) -> None:
+    tui = HwTui(home=str(caseload_home))
+    async with tui.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        tui.theme = theme
+        await settle(pilot)
+        table = tui.screen.query_one(FixedWidthTable)
+        base = table.rich_style
+        keys = [table._header_row_key, *list(table.rows)[:36]]
+        elsewhere = Coordinate(30, 0)
+        fast = 0
+        for index, key in enumerate(keys, start=-1):
+            here = Coordinate(index, 2)
+            for cursor, hover in ((elsewhere, elsewhere), (here, elsewhere), (elsewhere, here)):
+                table._clear_caches()
+                fixed, ours = table._render_line_in_row(key, 0, base, cursor, hover)
+                assert fixed == []
+                fast += len(table._fast_row_cache)
+                table._clear_caches()
+                # The reference: DataTable's row drawing with DataTable's own cells.
+                table._render_cell = partial(DataTable._render_cell, table)  # type: ignore[method-assign]
+                try:
+                    _, theirs = DataTable._render_line_in_row(table, key, 0, base, cursor, hover)
+                finally:
+                    del table._render_cell
+                flat_ours = [segment for cell in ours for segment in cell]
+                flat_theirs = [segment for cell in theirs for segment in cell]
+                assert normalised([flat_ours]) == normalised([flat_theirs]), (index, cursor, hover)
+        assert fast == 3 * len(keys)  # every row was drawn by the fast path

@@ -247,6 +247,8 @@ class CaseloadScreen(Screen[None]):
         """
         from textual.widgets import Footer
 
+        if not self.is_attached:  # the app is already closing (quit at the first frame)
+            return
         if not self.query(Footer):
             self.mount(Footer(show_command_palette=False))
             # A footer shows the keys once told the bindings changed: tell it now.
