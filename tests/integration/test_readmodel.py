@@ -6,18 +6,27 @@ import json
 import shutil
 import sqlite3
 import stat
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
+from eventsourcing.persistence import Notification
 
 from hwcli.demo import seed
-from hwcore.application import HwApplication
+from hwcore.application import HwApplication, purge_client
 from hwcore.application.app import caseload_entry
 from hwcore.application.caseload import sort_caseload
 from hwcore.bootstrap import open_application
-from hwcore.domain import case_id_for
-from hwcore.readmodel import ALL_TABLES, MIGRATION_NAMES, MIGRATION_SET, ReadModel
+from hwcore.config import Settings
+from hwcore.domain import ChangeKind, ClientNotFoundError, HwError, case_id_for
+from hwcore.readmodel import (
+    ALL_TABLES,
+    MIGRATION_NAMES,
+    MIGRATION_SET,
+    EventStoreSource,
+    ReadModel,
+)
 from hwcore.readmodel.migrations import migrations
 from tests.conftest import TODAY
 
@@ -254,3 +263,196 @@ def test_a_long_lived_process_keeps_the_same_tables_as_a_rebuild(tmp_path: Path)
         source.close()
     assert dump(fresh) == live
     assert len(live["changes"]) == 6
+
+
+class CountingSource(EventStoreSource):
+    """The application's real event store, counting how often the log is read."""
+
+    def __init__(self, app: HwApplication) -> None:
+        super().__init__(app.recorder, app.mapper, app.repository)
+        self.reads = 0
+
+    def select_notifications(self, start: int, limit: int) -> Sequence[Notification]:
+        """Read the log (and count it)."""
+        self.reads += 1
+        return super().select_notifications(start, limit)
+
+
+def _write(app: HwApplication, client: str, note: str) -> list[Notification]:
+    """Store one change for a client without touching the read model; its notifications."""
+    case = app._load(client)
+    case.note_change(1, ChangeKind.LIFE, note)
+    return [r.notification for r in app.save(case)]
+
+
+@pytest.mark.sqlite_only
+def test_a_command_applies_its_own_events_without_reading_the_log_back(
+    tmp_path: Path,
+) -> None:
+    """Notifications right after this process's own position are applied as recorded."""
+    home = tmp_path / "h"
+    with open_application(home, today=lambda: TODAY) as app:
+        app.register_client("RC")
+        app.hold_session("RC", 1, "2026-01-05")
+        readmodel = app.readmodel
+        assert readmodel is not None
+        source = CountingSource(app)
+        # A process trusts only a position it committed itself: the first write
+        # after opening reads the log (and checks it is the one the file tracks).
+        assert readmodel.catch_up(source, recorded=_write(app, "RC", "first")) == 1
+        reads = source.reads
+        assert reads > 0
+        for n in range(3):
+            recorded = _write(app, "RC", f"note {n}")
+            assert readmodel.catch_up(source, recorded=recorded) == 1
+        assert source.reads == reads  # the log was not read back
+        assert readmodel.position() == app.recorder.max_notification_id()
+        live = dump(home / "readmodel.sqlite")
+        last, counts = log_counts(app)
+    assert applied_counts(home / "readmodel.sqlite") == (last, counts)
+    fresh = tmp_path / "fresh.sqlite"
+    with open_application(home, today=lambda: TODAY) as app:
+        ReadModel(fresh).rebuild(app.event_source)
+    assert dump(fresh) == live
+
+
+@pytest.mark.sqlite_only
+def test_recorded_events_after_another_writers_read_the_log(tmp_path: Path) -> None:
+    """A gap before the recorded notifications (another writer) means reading the log."""
+    home = tmp_path / "h"
+    with open_application(home, today=lambda: TODAY) as mine:
+        mine.register_client("RC")
+        mine.hold_session("RC", 1, "2026-01-05")
+        readmodel = mine.readmodel
+        assert readmodel is not None
+        source = CountingSource(mine)
+        readmodel.catch_up(source, recorded=_write(mine, "RC", "first"))
+        with open_application(home, today=lambda: TODAY) as other:
+            other.readmodel = None  # the other process dies before its catch-up
+            other.note_change("RC", "other", "from elsewhere", session=1)
+        reads = source.reads
+        recorded = _write(mine, "RC", "mine")
+        assert readmodel.catch_up(source, recorded=recorded) == 2  # both, in log order
+        assert source.reads > reads
+        assert [r["kind"] for r in readmodel.rows("changes")] == ["life", "other", "life"]
+        last, counts = log_counts(mine)
+    assert applied_counts(home / "readmodel.sqlite") == (last, counts)
+
+
+@pytest.mark.sqlite_only
+def test_recorded_events_another_process_applied_first_are_not_applied_again(
+    tmp_path: Path,
+) -> None:
+    """The position is re-checked under the lock: nothing is applied twice."""
+    home = tmp_path / "h"
+    with open_application(home, today=lambda: TODAY) as mine:
+        mine.register_client("RC")
+        mine.hold_session("RC", 1, "2026-01-05")
+        readmodel = mine.readmodel
+        assert readmodel is not None
+        source = CountingSource(mine)
+        readmodel.catch_up(source, recorded=_write(mine, "RC", "first"))
+        recorded = _write(mine, "RC", "mine")
+        with open_application(home, today=lambda: TODAY) as other:
+            assert other.refresh_readmodel() == 1  # a query elsewhere applies it first
+        assert readmodel.catch_up(source, recorded=recorded) == 0
+        assert len(readmodel.rows("changes")) == 2
+        recorded = _write(mine, "RC", "again")  # and the next write still applies once
+        assert readmodel.catch_up(source, recorded=recorded) == 1
+        last, counts = log_counts(mine)
+    assert applied_counts(home / "readmodel.sqlite") == (last, counts)
+
+
+@pytest.mark.sqlite_only
+def test_recorded_events_after_the_file_was_deleted_rebuild_it(tmp_path: Path) -> None:
+    """A replaced file is not trusted: the whole log is projected into the new one."""
+    home = tmp_path / "h"
+    with open_application(home, today=lambda: TODAY) as app:
+        app.register_client("RC")
+        app.hold_session("RC", 1, "2026-01-05")
+        readmodel = app.readmodel
+        assert readmodel is not None
+        source = CountingSource(app)
+        readmodel.catch_up(source, recorded=_write(app, "RC", "first"))
+        (home / "readmodel.sqlite").unlink()
+        recorded = _write(app, "RC", "after")
+        assert readmodel.catch_up(source, recorded=recorded) == 4
+        last, counts = log_counts(app)
+    assert applied_counts(home / "readmodel.sqlite") == (last, counts)
+
+
+def fresh_state(app: HwApplication, client: str) -> dict[str, Any]:
+    """The case as a load from the event store alone gives it (no read-model copy)."""
+    case = app.repository.get(case_id_for(client))
+    return dict(case.__dict__)
+
+
+def test_a_long_lived_process_loads_its_read_models_copy_and_sees_other_writers(
+    app: HwApplication, store_settings: Settings
+) -> None:
+    """Cases come from the read model's copy, brought up to date with others' events."""
+    app.register_client("LC")
+    app.hold_session("LC", 1, "2026-01-05")
+    assert app.readmodel is not None
+    assert app.readmodel.cached_case(case_id_for("LC")) is not None
+    with open_application(settings=store_settings, today=lambda: TODAY) as other:
+        other.assign("LC", title="Walk", format="behavioral", size="small", framing="experiment")
+        other.note_change("LC", "life", "moved", session=1)
+    # The copy is behind by two events: this command must see the other's assignment.
+    result = app.complete("LC", "latest", session=2, date="2026-01-12")
+    assert result.assignment_id == 1
+    assert dict(app._load("LC").__dict__) == fresh_state(app, "LC")
+    assert [e.event for e in app.history("LC")][-1:] == ["HomeworkCompleted"]
+
+
+def test_a_failed_command_leaves_the_kept_case_untouched(app: HwApplication) -> None:
+    """A command that changes its copy and then fails leaves nothing behind."""
+    app.register_client("FC")
+    app.assign(
+        "FC",
+        session=1,
+        date="2026-01-05",
+        title="Walk",
+        format="behavioral",
+        size="small",
+        framing="experiment",
+    )
+    with pytest.raises(HwError):
+        app.wrap_up(
+            "FC",
+            outcomes=[
+                {"assignment_id": 1, "outcome": "completed"},  # applied to the copy...
+                {"assignment_id": 7, "outcome": "completed"},  # ...then this one fails
+            ],
+            session=2,
+            date="2026-01-12",
+        )
+    assert dict(app._load("FC").__dict__) == fresh_state(app, "FC")
+    assert app.assignment("FC", 1).outcome == "pending"
+
+
+@pytest.mark.sqlite_only
+def test_a_purged_client_is_not_brought_back_from_the_kept_copy(tmp_path: Path) -> None:
+    """After another process purges a client, its kept copy is never written on."""
+    home = tmp_path / "h"
+    with open_application(home, today=lambda: TODAY) as mine:
+        mine.register_client("PC")
+        mine.hold_session("PC", 1, "2026-01-05")
+        mine.note_change("PC", "life", "before", session=1)
+        with open_application(home, today=lambda: TODAY) as other:
+            purge_client(other, "PC")
+        with pytest.raises(ClientNotFoundError):
+            mine.note_change("PC", "life", "after", session=1)
+        assert mine.recorder.select_events(case_id_for("PC")) == []
+        # Registered again (elsewhere) with as many events: a new case, not the old copy.
+        with open_application(home, today=lambda: TODAY) as other:
+            other.register_client("PC")
+            other.hold_session("PC", 1, "2026-02-02")
+            other.hold_session("PC", 2, "2026-02-09")
+        mine.note_change("PC", "other", "new", session=2)
+        case = mine._load("PC")
+        assert dict(case.__dict__) == fresh_state(mine, "PC")
+        assert [c.note for c in case.changes] == ["new"]
+        assert case.sessions[1].held_on.isoformat() == "2026-02-02"
+        assert case.sessions[2].held_on.isoformat() == "2026-02-09"  # not held again
+        assert case.version == 4

@@ -69,7 +69,7 @@ def test_dying_after_the_event_is_stored_loses_nothing(demo_home: Path) -> None:
         import hwcore.readmodel.store as store
         from hwcore.bootstrap import open_application
 
-        def die(self, source, progress=None):
+        def die(self, source, progress=None, **kwargs):
             os._exit(17)  # after the event store committed, before the read model
 
         app = open_application(sys.argv[1])

@@ -21,6 +21,7 @@ from eventsourcing.persistence import (
     IntegrityError,
     InternalError,
     JSONTranscoder,
+    Notification,
     Transcoder,
 )
 from eventsourcing.utils import Environment, EnvType, get_topic, resolve_topic
@@ -223,21 +224,47 @@ class HwApplication(PrintingMixin, Application[UUID]):
 
     def _load(self, client: str) -> Case:
         name = validate_client(client)
+        case_id = case_id_for(name)
         try:
-            return cast("Case", self.repository.get(case_id_for(name), projector_func=project_case))
+            case = self._load_cached(case_id)
+            if case is not None:
+                return case
+            return cast("Case", self.repository.get(case_id, projector_func=project_case))
         except AggregateNotFoundError:
             raise ClientNotFoundError(name) from None
         except STORE_ERRORS as e:
             raise StoreError(store_error_message(e)) from None
 
+    def _load_cached(self, case_id: UUID) -> Case | None:
+        """The case from the read model's copy, brought up to date; None without one.
+
+        The read model keeps the cases it projected (a long-lived process, such
+        as the TUI, writes the same clients again and again). The copy is used
+        only while the store still holds its last event, byte for byte, at its
+        version (a purge or a restore changes that); later events, from another
+        writer, are applied to it as a load would.
+        """
+        readmodel = self.readmodel
+        if readmodel is None:
+            return None
+        cached = readmodel.cached_case(case_id)
+        if cached is None:
+            return None
+        case, version, state = cached
+        stored = self.recorder.select_events(case_id, gt=version - 1)
+        if not stored or stored[0].originator_version != version or stored[0].state != state:
+            return None
+        events = (self.mapper.to_domain_event(s) for s in stored[1:])
+        return cast("Case", project_case(case, events))
+
     def _save(self, *cases: Case) -> None:
         try:
-            self.save(*cases)
+            recordings = self.save(*cases)
         except IntegrityError:
             raise
         except STORE_ERRORS as e:
             raise StoreError(store_error_message(e)) from None
-        self._refresh_after_write()
+        self._refresh_after_write([r.notification for r in recordings])
 
     def _change(self, client: str, command: Callable[[Case], T]) -> T:
         """Load, run a domain command, save; retry if another writer got there first."""
@@ -926,7 +953,11 @@ class HwApplication(PrintingMixin, Application[UUID]):
     @property
     def event_source(self) -> EventStoreSource:
         """The event store as the read model's source (its notification log)."""
-        return EventStoreSource(self.recorder, self.mapper, self.repository)
+        source: EventStoreSource | None = self.__dict__.get("_event_source")
+        if source is None:
+            source = EventStoreSource(self.recorder, self.mapper, self.repository)
+            self.__dict__["_event_source"] = source
+        return source
 
     def refresh_readmodel(self, progress: Progress | None = None) -> int:
         """Apply the events stored since the read model's position.
@@ -980,9 +1011,14 @@ class HwApplication(PrintingMixin, Application[UUID]):
             self.readmodel = ReadModel(None)
         return self.readmodel
 
-    def _catch_up(self, readmodel: ReadModel, progress: Progress | None = None) -> int:
+    def _catch_up(
+        self,
+        readmodel: ReadModel,
+        progress: Progress | None = None,
+        recorded: Sequence[Notification] = (),
+    ) -> int:
         try:
-            return readmodel.catch_up(self.event_source, progress)
+            return readmodel.catch_up(self.event_source, progress, recorded=recorded)
         except STORE_ERRORS as e:
             raise StoreError(store_error_message(e)) from None
 
@@ -992,17 +1028,28 @@ class HwApplication(PrintingMixin, Application[UUID]):
         self._catch_up(readmodel)
         return readmodel
 
-    def _refresh_after_write(self) -> None:
+    def _refresh_after_write(self, recorded: Sequence[Notification] = ()) -> None:
         """Catch the read model up after a write; a failure here loses nothing.
 
         The events are already stored: the next command or query catches up.
+        ``recorded`` are the write's notifications: when they directly follow
+        the position this process committed, the read model applies them
+        without reading the log back. Not with PostgreSQL, whose log other
+        machines can purge under this read model: there the log is always
+        read, so its fingerprint check notices.
         """
         if self.readmodel is None:
             return
+        if self._shared_log():
+            recorded = ()
         try:
-            self._catch_up(self.readmodel)
+            self._catch_up(self.readmodel, recorded=recorded)
         except Exception:  # the write succeeded: never report it as failed
             _warn("read model not updated after a write; the next command catches up")
+
+    def _shared_log(self) -> bool:
+        """True when the event store is a server other machines write to (PostgreSQL)."""
+        return type(self.recorder).__module__.startswith("eventsourcing.postgres")
 
     def client(self, client: str) -> ClientInfo:
         """One client's summary."""

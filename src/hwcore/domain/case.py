@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import enum
+import functools
 import re
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
@@ -95,7 +96,13 @@ def validate_client(client: str) -> str:
 
 def case_id_for(client: str) -> uuid.UUID:
     """The deterministic aggregate id of a client's case."""
-    return uuid.uuid5(CASE_NAMESPACE, validate_client(client))
+    return _case_id(validate_client(client))
+
+
+@functools.lru_cache(maxsize=4096)
+def _case_id(name: str) -> uuid.UUID:
+    """uuid5 of a valid identifier, remembered: every command needs it (a SHA-1 each)."""
+    return uuid.uuid5(CASE_NAMESPACE, name)
 
 
 def _check_text(field: str, value: str) -> None:
@@ -352,6 +359,21 @@ class Case(Aggregate):
         self.changes: list[ChangeRecord] = []
         self.reviews: list[Review] = []
         self.corrections: list[Correction] = []
+
+    def clone(self) -> Case:
+        """An independent copy of the case, as a load from the store would give.
+
+        Every value a case holds is immutable (frozen attrs values, dates,
+        strings) and events only add or replace entries of its dicts and lists,
+        so copying those containers is enough.
+        """
+        copy = object.__new__(type(self))
+        state = self.__dict__.copy()
+        for key, value in state.items():
+            if type(value) is dict or type(value) is list:
+                state[key] = value.copy()
+        copy.__dict__.update(state)
+        return copy
 
     # ----------------------------------------------------------------- queries
 

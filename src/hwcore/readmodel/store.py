@@ -15,6 +15,7 @@ when a migration is pending (start-up time).
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import sqlite3
 import threading
@@ -154,10 +155,16 @@ class ReadModel:
         self._file_id: tuple[int, int] | None = None
         self._lock = threading.RLock()
         self._cache: dict[UUID, Case] = {}
+        # The stored state (bytes) of the last event applied to each cached case:
+        # :meth:`cached_case`'s callers compare it with the store's.
+        self._states: dict[UUID, bytes] = {}
         # Rows this process last committed per client, trusted only while the
         # tracked position is the one it committed (no other writer since).
         self._rows: dict[str, dict[str, list[Row]]] = {}
         self._rows_position = -1
+        # The source whose notifications this process last committed (see
+        # :meth:`catch_up`'s ``recorded``).
+        self._rows_source: EventSource | None = None
 
     # ------------------------------------------------------------- connection
 
@@ -174,8 +181,8 @@ class ReadModel:
         if self._conn is not None and (self.path is None or self._file_id == _file_id(self.path)):
             return self._conn
         self.close()
-        self._cache.clear()
-        self._rows.clear()
+        self._forget_cases()
+        self._forget_rows()
         try:
             conn = self._open()
         except sqlite3.DatabaseError as e:
@@ -242,14 +249,34 @@ class ReadModel:
 
     # --------------------------------------------------------------- catch-up
 
-    def catch_up(self, source: EventSource, progress: Progress | None = None) -> int:
+    def catch_up(
+        self,
+        source: EventSource,
+        progress: Progress | None = None,
+        *,
+        recorded: Sequence[Notification] = (),
+    ) -> int:
         """Apply every event stored since the tracked position; returns how many.
 
         Each batch's rows and the new position are committed together. Safe to
         call from several processes at once: each event is applied exactly once.
+
+        Args:
+            source: the event store.
+            progress: called after each batch with (position, last position).
+            recorded: the notifications the caller has just written to ``source``
+                (a command's events). When this process committed the tracked
+                position itself and they directly follow it, they are the whole
+                unapplied log and are applied without reading it back; otherwise
+                (another writer came in between, the file was replaced) the log
+                is read as usual.
         """
         with self._lock, self._errors():
             conn = self._connection()
+            if recorded and progress is None:
+                applied = self._apply_recorded(conn, source, recorded)
+                if applied is not None:
+                    return applied
             total = source.max_notification_id() if progress is not None else 0
             applied = 0
             while True:
@@ -265,7 +292,7 @@ class ReadModel:
                 if not new:
                     return applied
                 if position != self._rows_position:
-                    self._rows.clear()  # another writer (or a reset) came in between
+                    self._forget_rows()  # another writer (or a reset) came in between
                 written: dict[str, dict[str, list[Row]]] = {}
                 try:
                     with _transaction(conn):
@@ -274,10 +301,9 @@ class ReadModel:
                         self._apply(conn, source, new, written)
                         _write_tracking(conn, new[-1])
                 except BaseException:
-                    self._rows.clear()
+                    self._forget_rows()
                     raise
-                self._rows.update(written)
-                self._rows_position = new[-1].id
+                self._committed(source, written, new[-1].id)
                 applied += len(new)
                 if progress is not None:
                     progress(new[-1].id, max(total, new[-1].id))
@@ -285,6 +311,75 @@ class ReadModel:
                     # A short batch reached the end of the log: no need to ask
                     # again (saves a query per write when catching up after it).
                     return applied
+
+    def _apply_recorded(
+        self, conn: sqlite3.Connection, source: EventSource, recorded: Sequence[Notification]
+    ) -> int | None:
+        """Apply notifications just written, when they directly follow our own position.
+
+        Returns:
+            How many were applied, or None when the log must be read instead:
+            this process did not commit the tracked position through this
+            source, or the ids leave a gap (another writer's events).
+        """
+        position = self._rows_position
+        if (
+            position < 0
+            or source is not self._rows_source
+            or len(recorded) > self.batch_size
+            or any(n.id != position + i for i, n in enumerate(recorded, start=1))
+        ):
+            return None
+        written: dict[str, dict[str, list[Row]]] = {}
+        try:
+            with _transaction(conn):
+                if _tracking(conn)[0] != position:
+                    raise _PositionMovedError  # another process applied events: roll back
+                self._apply(conn, source, recorded, written)
+                _write_tracking(conn, recorded[-1])
+        except _PositionMovedError:
+            self._forget_rows()
+            return None
+        except BaseException:
+            self._forget_rows()
+            raise
+        self._committed(source, written, recorded[-1].id)
+        return len(recorded)
+
+    def _committed(
+        self, source: EventSource, written: dict[str, dict[str, list[Row]]], position: int
+    ) -> None:
+        """Remember the rows just committed and the position they are valid at."""
+        self._rows.update(written)
+        self._rows_position = position
+        self._rows_source = source
+
+    def _forget_cases(self) -> None:
+        """Drop the cases kept between catch-ups (a new file, a rebuild, a reset)."""
+        self._cache.clear()
+        self._states.clear()
+
+    def cached_case(self, case_id: UUID) -> tuple[Case, int, bytes] | None:
+        """A copy of the case as this read model last projected it, if it kept one.
+
+        Returns:
+            The copy, its version and the stored state of its last event, or
+            None. The caller checks that the event store still holds that event
+            at that version (a purge or a restore changes it) before using the
+            copy, and applies any later events itself.
+        """
+        with self._lock:
+            case = self._cache.get(case_id)
+            state = self._states.get(case_id)
+            if case is None or state is None:
+                return None
+            return case.clone(), case.version, state
+
+    def _forget_rows(self) -> None:
+        """Stop trusting the remembered rows (another writer, a reset, a new file)."""
+        self._rows.clear()
+        self._rows_position = -1
+        self._rows_source = None
 
     def rebuild(self, source: EventSource, progress: Progress | None = None) -> int:
         """Drop every table, re-create the schema and re-project the whole log.
@@ -295,8 +390,8 @@ class ReadModel:
         with self._lock, self._errors():
             conn = self._connection()
             self._migrate(conn, drop_first=True)
-            self._cache.clear()
-            self._rows.clear()
+            self._forget_cases()
+            self._forget_rows()
             return self.catch_up(source, progress)
 
     def _reset(self, conn: sqlite3.Connection, position: int) -> None:
@@ -306,8 +401,8 @@ class ReadModel:
             for table in (*VIEW_TABLES, *CACHE_TABLES):
                 conn.execute(f"DELETE FROM {table}")  # noqa: S608 (constant names)
             _write_tracking(conn, None)
-        self._cache.clear()
-        self._rows.clear()
+        self._forget_cases()
+        self._forget_rows()
 
     def _apply(
         self,
@@ -337,6 +432,7 @@ class ReadModel:
             event = cast("Aggregate.Event", source.to_event(n))
             case = cast("Case", event.mutate(case))
             self._cache[case_id] = case
+            self._states[case_id] = n.state
             touched[case_id] = case
             counts[case_id] += 1
         refresh = len(notifications) <= REFRESH_PLANS_UP_TO
@@ -440,6 +536,10 @@ class ReadModel:
 # ------------------------------------------------------------------- helpers
 
 
+class _PositionMovedError(Exception):
+    """The tracked position changed under a catch-up of recorded notifications."""
+
+
 @contextlib.contextmanager
 def _transaction(conn: sqlite3.Connection) -> Iterator[None]:
     """``BEGIN IMMEDIATE``: take the write lock first, so a second process waits."""
@@ -477,16 +577,25 @@ def _tracking(conn: sqlite3.Connection) -> tuple[int, tuple[str | None, int | No
 
 
 def _write_tracking(conn: sqlite3.Connection, last: Notification | None) -> None:
-    conn.execute(
-        "INSERT OR REPLACE INTO tracking"
-        " (name, position, originator_id, originator_version) VALUES (?, ?, ?, ?)",
-        (
-            TRACKING_NAME,
-            last.id if last else 0,
-            str(last.originator_id) if last else None,
-            last.originator_version if last else None,
-        ),
+    values = (
+        last.id if last else 0,
+        str(last.originator_id) if last else None,
+        last.originator_version if last else None,
+        TRACKING_NAME,
     )
+    # An UPDATE in place (the row exists from the first migration); INSERT OR
+    # REPLACE would delete and re-insert it, rewriting its index page as well.
+    updated = conn.execute(
+        "UPDATE tracking SET position = ?, originator_id = ?, originator_version = ?"
+        " WHERE name = ?",
+        values,
+    )
+    if not updated.rowcount:
+        conn.execute(
+            "INSERT INTO tracking (position, originator_id, originator_version, name)"
+            " VALUES (?, ?, ?, ?)",
+            values,
+        )
 
 
 def _matches(
@@ -507,10 +616,46 @@ def _insert(
 ) -> None:
     if not rows:
         return
-    columns = list(rows[0])
+    sql = _insert_sql(verb, table, tuple(rows[0]))
+    if len(rows) == 1:
+        conn.execute(sql, rows[0])  # a command's one new row: no executemany set-up
+    else:
+        conn.executemany(sql, rows)
+
+
+@functools.cache
+def _insert_sql(verb: str, table: str, columns: tuple[str, ...]) -> str:
+    """The INSERT statement for these columns (built once: the same few every time)."""
     names = ", ".join(columns)
     marks = ", ".join(f":{c}" for c in columns)
-    conn.executemany(f"{verb} INTO {table} ({names}) VALUES ({marks})", rows)
+    return f"{verb} INTO {table} ({names}) VALUES ({marks})"
+
+
+@functools.cache
+def _upsert_summary_sql(columns: tuple[str, ...]) -> str:
+    """The ``client_summary`` upsert: the row replaced column by column, in place."""
+    updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c != "client")
+    return (
+        f"INSERT INTO client_summary ({', '.join(columns)})"  # noqa: S608 (constant names)
+        f" VALUES ({', '.join(':' + c for c in columns)})"
+        f" ON CONFLICT(client) DO UPDATE SET {updates}"
+    )
+
+
+@functools.cache
+def _upsert_client_sql(columns: tuple[str, ...]) -> str:
+    """The ``clients`` upsert: counters added, the registration kept once known."""
+    updates = ", ".join(
+        f"{c} = excluded.{c}" for c in columns if c not in ("client", "registration", "events")
+    )
+    # Column names come from case_rows (constants); every value is bound.
+    return (
+        f"INSERT INTO clients ({', '.join(columns)})"  # noqa: S608
+        f" VALUES ({', '.join(':' + c for c in columns)})"
+        f" ON CONFLICT(client) DO UPDATE SET {updates},"
+        " registration = COALESCE(excluded.registration, clients.registration),"
+        " events = clients.events + excluded.events"
+    )
 
 
 def _write_case(
@@ -536,21 +681,13 @@ def _write_case(
             continue
         conn.execute(f"DELETE FROM {table} WHERE client = ?", (client,))  # noqa: S608
         _insert(conn, table, new)
-    _insert(conn, "client_summary", rows["client_summary"], "INSERT OR REPLACE")
+    summary = rows["client_summary"]
+    if previous is None or previous.get("client_summary") != summary:
+        # Updated in place (not INSERT OR REPLACE: a delete and an insert, every
+        # index touched); most commands leave a client's summary as it was.
+        conn.execute(_upsert_summary_sql(tuple(summary[0])), summary[0])
     row = {**rows["clients"][0], "registration": registration, "events": events}
-    columns = list(row)
-    updates = ", ".join(
-        f"{c} = excluded.{c}" for c in columns if c not in ("client", "registration", "events")
-    )
-    # Column names come from case_rows (constants); every value is bound.
-    sql = (
-        f"INSERT INTO clients ({', '.join(columns)})"  # noqa: S608
-        f" VALUES ({', '.join(':' + c for c in columns)})"
-        f" ON CONFLICT(client) DO UPDATE SET {updates},"
-        " registration = COALESCE(excluded.registration, clients.registration),"
-        " events = clients.events + excluded.events"
-    )
-    conn.execute(sql, row)
+    conn.execute(_upsert_client_sql(tuple(row)), row)
     return rows
 
 
