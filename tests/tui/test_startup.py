@@ -179,7 +179,7 @@ class TestProgressiveFill:
         async with tui.run_test(size=(80, 24)) as pilot:
             await settle(pilot)
             assert loads == ["read model"]  # read once: showing the screen is no reload
-            assert tui.rows_at_first_paint == caseload.FIRST_ROWS
+            assert tui.rows_at_first_paint == 24  # a screenful: the terminal's height
             assert table_clients(tui) == expected_caseload(big_home)
             assert status(tui) == expected_status(big_home, MANY + 3)
 

@@ -47,8 +47,6 @@ COLUMNS = (
     ("Flags", 21),
 )
 """Column labels and widths: the table fits 80 columns."""
-FIRST_ROWS = 50
-"""Rows added before the first paint (at least the table's height)."""
 CHUNK_ROWS = 1000
 """Rows added per later chunk (about 50 ms; each chunk makes the table render again)."""
 FIRST_FRAME_TIMEOUT = 0.5
@@ -264,7 +262,8 @@ class CaseloadScreen(Screen[None]):
         clients = [e.client for e in self.shown]
         keep = clients.index(selected) if selected in clients else None
         table.clear()
-        first = max(FIRST_ROWS, table.size.height, (keep or 0) + 1)
+        # A screenful first: the table is never taller than the terminal.
+        first = max(self.app.size.height, (keep or 0) + 1)
         self._add_rows(table, 0, first)
         if keep is not None:
             table.move_cursor(row=keep)
