@@ -232,15 +232,7 @@ def test_a_long_lived_process_keeps_the_same_tables_as_a_rebuild(tmp_path: Path)
     app = open_application(home, today=lambda: TODAY)
     try:
         app.register_client("LL")
-        app.assign(
-            "LL",
-            session=1,
-            date="2026-01-05",
-            title="Walk",
-            format="behavioral",
-            size="small",
-            framing="experiment",
-        )
+        _assign_walk(app, "LL")
         for n in range(2, 7):
             app.note_change("LL", "life", f"note {n}", session=n - 1)
             app.complete("LL", "latest", session=n, date=f"2026-0{n}-05")
@@ -278,6 +270,28 @@ class CountingSource(EventStoreSource):
         return super().select_notifications(start, limit)
 
 
+def _assign_walk(app: HwApplication, client: str) -> None:
+    """A small behavioural experiment for ``client`` at session 1."""
+    app.assign(
+        client,
+        session=1,
+        date="2026-01-05",
+        title="Walk",
+        format="behavioral",
+        size="small",
+        framing="experiment",
+    )
+
+
+def _started(app: HwApplication) -> tuple[ReadModel, CountingSource]:
+    """Client RC with a first session; the app's read model and a counting source on its log."""
+    app.register_client("RC")
+    app.hold_session("RC", 1, "2026-01-05")
+    readmodel = app.readmodel
+    assert readmodel is not None
+    return readmodel, CountingSource(app)
+
+
 def _write(app: HwApplication, client: str, note: str) -> list[Notification]:
     """Store one change for a client without touching the read model; its notifications."""
     case = app._load(client)
@@ -292,11 +306,7 @@ def test_a_command_applies_its_own_events_without_reading_the_log_back(
     """Notifications right after this process's own position are applied as recorded."""
     home = tmp_path / "h"
     with open_application(home, today=lambda: TODAY) as app:
-        app.register_client("RC")
-        app.hold_session("RC", 1, "2026-01-05")
-        readmodel = app.readmodel
-        assert readmodel is not None
-        source = CountingSource(app)
+        readmodel, source = _started(app)
         # A process trusts only a position it committed itself: the first write
         # after opening reads the log (and checks it is the one the file tracks).
         assert readmodel.catch_up(source, recorded=_write(app, "RC", "first")) == 1
@@ -321,11 +331,7 @@ def test_recorded_events_after_another_writers_read_the_log(tmp_path: Path) -> N
     """A gap before the recorded notifications (another writer) means reading the log."""
     home = tmp_path / "h"
     with open_application(home, today=lambda: TODAY) as mine:
-        mine.register_client("RC")
-        mine.hold_session("RC", 1, "2026-01-05")
-        readmodel = mine.readmodel
-        assert readmodel is not None
-        source = CountingSource(mine)
+        readmodel, source = _started(mine)
         readmodel.catch_up(source, recorded=_write(mine, "RC", "first"))
         with open_application(home, today=lambda: TODAY) as other:
             other.readmodel = None  # the other process dies before its catch-up
@@ -346,11 +352,7 @@ def test_recorded_events_another_process_applied_first_are_not_applied_again(
     """The position is re-checked under the lock: nothing is applied twice."""
     home = tmp_path / "h"
     with open_application(home, today=lambda: TODAY) as mine:
-        mine.register_client("RC")
-        mine.hold_session("RC", 1, "2026-01-05")
-        readmodel = mine.readmodel
-        assert readmodel is not None
-        source = CountingSource(mine)
+        readmodel, source = _started(mine)
         readmodel.catch_up(source, recorded=_write(mine, "RC", "first"))
         recorded = _write(mine, "RC", "mine")
         with open_application(home, today=lambda: TODAY) as other:
@@ -368,11 +370,7 @@ def test_recorded_events_after_the_file_was_deleted_rebuild_it(tmp_path: Path) -
     """A replaced file is not trusted: the whole log is projected into the new one."""
     home = tmp_path / "h"
     with open_application(home, today=lambda: TODAY) as app:
-        app.register_client("RC")
-        app.hold_session("RC", 1, "2026-01-05")
-        readmodel = app.readmodel
-        assert readmodel is not None
-        source = CountingSource(app)
+        readmodel, source = _started(app)
         readmodel.catch_up(source, recorded=_write(app, "RC", "first"))
         (home / "readmodel.sqlite").unlink()
         recorded = _write(app, "RC", "after")
@@ -408,15 +406,7 @@ def test_a_long_lived_process_loads_its_read_models_copy_and_sees_other_writers(
 def test_a_failed_command_leaves_the_kept_case_untouched(app: HwApplication) -> None:
     """A command that changes its copy and then fails leaves nothing behind."""
     app.register_client("FC")
-    app.assign(
-        "FC",
-        session=1,
-        date="2026-01-05",
-        title="Walk",
-        format="behavioral",
-        size="small",
-        framing="experiment",
-    )
+    _assign_walk(app, "FC")
     with pytest.raises(HwError):
         app.wrap_up(
             "FC",

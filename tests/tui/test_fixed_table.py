@@ -15,6 +15,7 @@ import pytest
 from rich.segment import Segment
 from rich.style import Style
 from textual.coordinate import Coordinate
+from textual.pilot import Pilot
 from textual.widgets import DataTable
 
 from hwcore.bootstrap import open_application
@@ -38,14 +39,19 @@ def caseload_home(home: Path) -> Path:
     return home
 
 
+async def themed_table(tui: HwTui, pilot: Pilot[str | None], theme: str) -> FixedWidthTable:
+    """The caseload table once the caseload is shown in ``theme``."""
+    await settle(pilot)
+    tui.theme = theme
+    await settle(pilot)
+    return tui.screen.query_one(FixedWidthTable)
+
+
 @pytest.mark.parametrize("theme", ["textual-dark", "textual-light"])
 async def test_fast_cells_match_datatable(caseload_home: Path, theme: str) -> None:
     tui = HwTui(home=str(caseload_home))
     async with tui.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        tui.theme = theme
-        await settle(pilot)
-        table = tui.screen.query_one(FixedWidthTable)
+        table = await themed_table(tui, pilot, theme)
         assert table.row_count > 30
         base = table.rich_style
         fast = 0
@@ -68,10 +74,7 @@ async def test_fast_cells_match_datatable(caseload_home: Path, theme: str) -> No
 async def test_fast_rows_match_datatable(caseload_home: Path, theme: str) -> None:
     tui = HwTui(home=str(caseload_home))
     async with tui.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        tui.theme = theme
-        await settle(pilot)
-        table = tui.screen.query_one(FixedWidthTable)
+        table = await themed_table(tui, pilot, theme)
         base = table.rich_style
         keys = [table._header_row_key, *list(table.rows)[:36]]
         elsewhere = Coordinate(30, 0)
