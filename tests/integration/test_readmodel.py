@@ -446,3 +446,54 @@ def test_a_purged_client_is_not_brought_back_from_the_kept_copy(tmp_path: Path) 
         assert case.sessions[1].held_on.isoformat() == "2026-02-02"
         assert case.sessions[2].held_on.isoformat() == "2026-02-09"  # not held again
         assert case.version == 4
+
+
+@pytest.mark.sqlite_only
+def test_a_purged_client_re_imported_from_an_edited_export_is_read_again(
+    tmp_path: Path,
+) -> None:
+    """Same last event, different earlier one: the kept copy is not trusted after a purge."""
+    home = tmp_path / "h"
+    with open_application(home, today=lambda: TODAY) as mine:
+        mine.register_client("EX")
+        mine.hold_session("EX", 1, "2026-01-05")
+        mine.note_change("EX", "life", "invented note", session=1)
+        assert mine._load("EX").sessions[1].held_on.isoformat() == "2026-01-05"
+        with open_application(home, today=lambda: TODAY) as other:
+            data = other.export_data("EX")
+            (held,) = [e for e in data["clients"][0]["events"] if e["version"] == 2]
+            text = json.dumps(held["state"]).replace("2026-01-05", "2026-01-02")
+            held["state"] = json.loads(text)
+            purge_client(other, "EX")
+            exported = tmp_path / "edited.json"
+            exported.write_text(json.dumps(data), encoding="utf-8")
+            other.import_file(exported)
+            assert other._load("EX").sessions[1].held_on.isoformat() == "2026-01-02"
+        case = mine._load("EX")
+        assert case.sessions[1].held_on.isoformat() == "2026-01-02"
+        assert dict(case.__dict__) == fresh_state(mine, "EX")
+
+
+@pytest.mark.sqlite_only
+@pytest.mark.parametrize("encrypted", [False, True], ids=["file", "in-memory"])
+def test_a_purge_at_the_end_of_the_log_is_noticed_when_new_events_take_its_ids(
+    tmp_path: Path, encrypted: bool
+) -> None:
+    """SQLite gives a purged tail's ids to the next events: the read model must notice."""
+    from hwcore.application import generate_key
+
+    settings = Settings(tmp_path / "h", None, generate_key() if encrypted else None)
+    with open_application(settings=settings, today=lambda: TODAY) as mine:
+        mine.register_client("PY")
+        mine.register_client("PX")
+        mine.hold_session("PX", 1, "2026-01-05")
+        assert sorted(e.client for e in mine.caseload()) == ["PX", "PY"]
+        last = mine.recorder.max_notification_id()
+        with open_application(settings=settings, today=lambda: TODAY) as other:
+            purge_client(other, "PX")
+            other.register_client("PZ")
+            other.hold_session("PZ", 1, "2026-01-06")
+            assert other.recorder.max_notification_id() == last  # the purged ids, taken again
+        mine.hold_session("PY", 1, "2026-01-07")
+        assert sorted(e.client for e in mine.caseload()) == ["PY", "PZ"]
+        assert sorted(mine.client_names()) == ["PY", "PZ"]

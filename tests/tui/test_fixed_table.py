@@ -10,10 +10,13 @@ from __future__ import annotations
 
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 import pytest
 from rich.segment import Segment
 from rich.style import Style
+from rich.text import Text
+from textual.app import App, ComposeResult
 from textual.coordinate import Coordinate
 from textual.pilot import Pilot
 from textual.widgets import DataTable
@@ -97,3 +100,51 @@ async def test_fast_rows_match_datatable(caseload_home: Path, theme: str) -> Non
                 flat_theirs = [segment for cell in theirs for segment in cell]
                 assert normalised([flat_ours]) == normalised([flat_theirs]), (index, cursor, hover)
         assert fast == 3 * len(keys)  # every row was drawn by the fast path
+
+
+class OneTable(App[None]):
+    """A focused table of a few rows (a DataTable or a FixedWidthTable)."""
+
+    def __init__(self, table: DataTable[Any]) -> None:
+        super().__init__()
+        self.table = table
+
+    def compose(self) -> ComposeResult:
+        yield self.table
+
+    def on_mount(self) -> None:
+        self.table.add_column("client", width=8)
+        self.table.add_column("flags", width=10)
+        for n in range(5):
+            self.table.add_row(Text(f"C{n:03d}", style="bold"), Text("due" if n % 2 else ""))
+        self.table.focus()
+
+
+def drawn(table: DataTable[Any]) -> list[list[tuple[str, Style | None]]]:
+    """The table's visible lines as (text, style without mouse metadata) runs."""
+    lines = [list(Segment.simplify(list(table.render_line(y)))) for y in range(7)]
+    return [
+        [(s.text, s.style.clear_meta_and_links() if s.style else None) for s in line]
+        for line in lines
+    ]
+
+
+async def through_themes(table: DataTable[Any]) -> list[list[list[tuple[str, Style | None]]]]:
+    """The table drawn in each of a row of themes, switched while it is shown."""
+    app = OneTable(table)
+    frames = []
+    async with app.run_test(size=(40, 10)) as pilot:
+        # ansi-dark and ansi-light share the base colours: only the cursor's differ.
+        for theme in ("ansi-dark", "ansi-light", "textual-dark", "ansi-dark"):
+            app.theme = theme
+            await pilot.pause()
+            await pilot.pause()
+            frames.append(drawn(table))
+            if isinstance(table, FixedWidthTable):
+                assert len(table._fast_row_cache) >= 6  # header and rows: the fast path
+    return frames
+
+
+async def test_a_theme_change_redraws_rows_in_the_new_styles() -> None:
+    ours = await through_themes(FixedWidthTable(cursor_type="row"))
+    assert ours == await through_themes(DataTable(cursor_type="row"))

@@ -196,6 +196,8 @@ class HwApplication(PrintingMixin, Application[UUID]):
                 raise StoreError(store_error_message(e)) from None
         try:
             verify_store(self)
+            # The store's purge and restore history when this process last looked.
+            self._generation = self._store_generation()
         except BaseException as e:
             self.close()
             if isinstance(e, STORE_ERRORS):
@@ -240,15 +242,18 @@ class HwApplication(PrintingMixin, Application[UUID]):
 
         The read model keeps the cases it projected (a long-lived process, such
         as the TUI, writes the same clients again and again). The copy is used
-        only while the store still holds its last event, byte for byte, at its
-        version (a purge or a restore changes that); later events, from another
-        writer, are applied to it as a load would.
+        only while no purge or restore happened since this process opened the
+        store or last looked (either may change stored events: a purged client
+        re-imported from an edited export ends with the same last event), and
+        while the store still holds its last event, byte for byte, at its
+        version; later events, from another writer, are applied to it as a
+        load would.
         """
         readmodel = self.readmodel
         if readmodel is None:
             return None
         cached = readmodel.cached_case(case_id)
-        if cached is None:
+        if cached is None or not self._store_unchanged(readmodel):
             return None
         case, version, state = cached
         stored = self.recorder.select_events(case_id, gt=version - 1)
@@ -1040,12 +1045,34 @@ class HwApplication(PrintingMixin, Application[UUID]):
         """
         if self.readmodel is None:
             return
-        if self._shared_log():
-            recorded = ()
         try:
+            if self._shared_log() or not self._store_unchanged(self.readmodel):
+                recorded = ()
             self._catch_up(self.readmodel, recorded=recorded)
         except Exception:  # the write succeeded: never report it as failed
             _warn("read model not updated after a write; the next command catches up")
+
+    def _store_generation(self) -> tuple[int, str | None]:
+        if getattr(self.recorder, "datastore", None) is None:
+            return (0, None)  # an in-memory store: nothing outside this process changes it
+        from hwcore.application.storeaudit import store_generation
+
+        return store_generation(self)
+
+    def _store_unchanged(self, readmodel: ReadModel) -> bool:
+        """True when no purge or restore happened since this process last looked.
+
+        After one, the read model forgets its kept cases and its own position,
+        so its next catch-up reads the log and checks it against its tracking
+        (a purge at the end of the log lets new events take the purged ids:
+        a read model in memory would not notice otherwise).
+        """
+        generation = self._store_generation()
+        if generation == self._generation:
+            return True
+        readmodel.distrust()
+        self._generation = generation
+        return False
 
     def _shared_log(self) -> bool:
         """True when the event store is a server other machines write to (PostgreSQL)."""

@@ -26,17 +26,24 @@ import sqlite3
 import tempfile
 import uuid
 from collections.abc import Iterator, Mapping
-from contextlib import closing, contextmanager, suppress
+from contextlib import closing, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from hwcore.application.sqlitefile import SQLITE_HEADER
+from hwcore.application.storeaudit import (
+    AUDIT_TABLE,
+    _audit_present,
+    _audit_table,
+    _fetchall,
+    _is_postgres,
+    _transaction,
+)
 from hwcore.application.storecheck import STORE_ERRORS, TOPIC_PREFIX
 from hwcore.domain import (
     ClientNotFoundError,
-    HwError,
     InvalidValueError,
     StoreError,
     case_id_for,
@@ -48,8 +55,6 @@ if TYPE_CHECKING:
 
 KEY_BYTES = 32
 """Size of a generated cipher key (AES-256)."""
-AUDIT_TABLE = "hw_audit"
-"""Table (in the event store's own database) holding the content-free audit trail."""
 BACKUP_FORMAT = "hw-backup"
 BACKUP_VERSION = 1
 SQLITE_OWN_TABLES = frozenset({"stored_events", "stored_snapshots", AUDIT_TABLE})
@@ -78,10 +83,6 @@ def key_id(key: str | None) -> str:
 # ------------------------------------------------------------------ backends
 
 
-def _is_postgres(app: HwApplication) -> bool:
-    return type(app.recorder).__module__.startswith("eventsourcing.postgres")
-
-
 def _table(app: HwApplication, purpose: str) -> str:
     recorder: Any = app.recorder if purpose == "events" else _snapshot_recorder(app)
     name = str(recorder.events_table_name)
@@ -97,40 +98,12 @@ def _snapshot_recorder(app: HwApplication) -> Any:
     return app.snapshots.recorder
 
 
-def _audit_table(app: HwApplication) -> str:
-    if _is_postgres(app):
-        schema = str(getattr(app.recorder, "datastore").schema)  # noqa: B009
-        return f'"{schema}"."{AUDIT_TABLE}"'
-    return f'"{AUDIT_TABLE}"'
-
-
 def _ph(app: HwApplication) -> str:
     return "%s" if _is_postgres(app) else "?"
 
 
 def _id_param(app: HwApplication, ident: uuid.UUID) -> Any:
     return ident if _is_postgres(app) else ident.hex
-
-
-@contextmanager
-def _transaction(app: HwApplication, *, commit: bool) -> Iterator[Any]:
-    """A cursor in one transaction on the store's own database (both backends)."""
-    datastore: Any = getattr(app.recorder, "datastore")  # noqa: B009
-    try:
-        with datastore.transaction(commit=commit) as cursor:
-            # SQLite's wrapper lacks rowcount and fetchmany: use the sqlite3 cursor.
-            yield getattr(cursor, "sqlite_cursor", cursor)
-    except HwError:
-        raise
-    except STORE_ERRORS as e:
-        from hwcore.application.app import store_error_message
-
-        raise StoreError(store_error_message(e)) from None
-
-
-def _fetchall(cursor: Any) -> list[tuple[Any, ...]]:
-    rows = cursor.fetchall()
-    return [tuple(r.values()) if isinstance(r, dict) else tuple(r) for r in rows]
 
 
 def _create_audit_table(app: HwApplication, cursor: Any) -> None:
@@ -486,13 +459,7 @@ def backup_store(
 
 
 def _audit_rows(app: HwApplication, cursor: Any) -> list[tuple[Any, ...]]:
-    if _is_postgres(app):
-        cursor.execute("SELECT to_regclass(%s) IS NOT NULL AS present", (_audit_table(app),))
-        present = bool(_fetchall(cursor)[0][0])
-    else:
-        cursor.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (AUDIT_TABLE,))
-        present = bool(_fetchall(cursor))
-    if not present:
+    if not _audit_present(app, cursor):
         return []
     cursor.execute(
         f"SELECT at, action, events, snapshots, reference FROM {_audit_table(app)} ORDER BY at"

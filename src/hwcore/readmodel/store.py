@@ -359,6 +359,13 @@ class ReadModel:
         self._cache.clear()
         self._states.clear()
 
+    def distrust(self) -> None:
+        """Forget the kept cases and this process's own position (the store was purged
+        or restored meanwhile): the next catch-up reads the log and checks it."""
+        with self._lock:
+            self._forget_cases()
+            self._forget_rows()
+
     def cached_case(self, case_id: UUID) -> tuple[Case, int, bytes] | None:
         """A copy of the case as this read model last projected it, if it kept one.
 

@@ -44,6 +44,14 @@ class FixedWidthTable(DataTable[Any]):
 
     def _clear_caches(self) -> None:
         super()._clear_caches()
+        self._clear_fast_caches()
+
+    def notify_style_update(self) -> None:
+        """Styles changed (a theme, a pseudo-class): forget the rows drawn in the old ones."""
+        super().notify_style_update()  # clears DataTable's caches, not through _clear_caches
+        self._clear_fast_caches()
+
+    def _clear_fast_caches(self) -> None:
         self._segments_cache.clear()
         self._fast_row_cache.clear()
 
@@ -88,7 +96,12 @@ class FixedWidthTable(DataTable[Any]):
         """A one-line ``Text`` cell drawn padded to ``width`` (None: let DataTable draw it)."""
         pad = self.cell_padding
         inner = width - 2 * pad
-        if type(cell) is not Text or inner < 0 or "\n" in cell.plain:
+        if (
+            type(cell) is not Text
+            or inner < 0
+            or "\n" in cell.plain
+            or cell.justify not in (None, "default", "left")
+        ):
             return None
         length = cell.cell_len
         if length > inner:
