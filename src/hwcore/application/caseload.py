@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
 
@@ -55,32 +55,53 @@ def entry_from_row(row: Mapping[str, Any] | sqlite3.Row | tuple[Any, ...]) -> Ca
     """The entry of one row of :func:`caseload_sql` (a tuple or ``sqlite3.Row`` by position)."""
     if isinstance(row, Mapping):
         row = tuple(row[c] for c in _COLUMNS)
-    (client, sessions, last, last_date, assignments, pending, completion, recent, trend) = row[:9]
-    ready, next_review, due, triggers = row[9:]
-    return _new_entry(
-        CaseloadEntry,
-        (
+    return _entries([tuple(row)])[0]
+
+
+def _entries(rows: Iterable[Sequence[Any]]) -> list[CaseloadEntry]:
+    """Entries of query rows, built in one comprehension (thousands at a time).
+
+    Each entry is made from a complete tuple of fields with ``tuple.__new__``:
+    the named tuple's own ``__new__`` takes them one by one, a Python-level
+    call per row. Most clients have no trigger: the empty list skips the JSON
+    parser.
+    """
+    new, entry, loads = tuple.__new__, CaseloadEntry, json.loads
+    return [
+        new(
+            entry,
+            (
+                client,
+                sessions,
+                last,
+                last_date,
+                assignments or 0,
+                pending or 0,
+                completion,
+                recent,
+                trend,
+                bool(ready),
+                next_review,
+                bool(due),
+                () if triggers in ("[]", None) else tuple(loads(triggers)),
+            ),
+        )
+        for (
             client,
             sessions,
             last,
             last_date,
-            assignments or 0,
-            pending or 0,
+            assignments,
+            pending,
             completion,
             recent,
             trend,
-            bool(ready),
+            ready,
             next_review,
-            bool(due),
-            # Most clients have no trigger: skip the JSON parser for the empty list.
-            () if triggers in ("[]", None) else tuple(json.loads(triggers)),
-        ),
-    )
-
-
-_new_entry = tuple.__new__
-"""Builds an entry from a complete tuple of fields (the named tuple's own ``__new__``
-takes them one by one, as a Python-level call)."""
+            due,
+            triggers,
+        ) in rows
+    ]
 
 
 def sort_caseload(entries: Iterable[CaseloadEntry]) -> list[CaseloadEntry]:
@@ -105,7 +126,9 @@ def caseload_from(
     rows: Iterable[Mapping[str, Any] | sqlite3.Row | tuple[Any, ...]],
 ) -> list[CaseloadEntry]:
     """The sorted caseload from the rows of :func:`caseload_sql`."""
-    return sort_caseload(entry_from_row(r) for r in rows)
+    return sort_caseload(
+        _entries(tuple(r[c] for c in _COLUMNS) if isinstance(r, Mapping) else r for r in rows)
+    )
 
 
 def caseload_data(entries: Iterable[CaseloadEntry]) -> list[dict[str, Any]]:
