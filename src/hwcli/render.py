@@ -7,7 +7,7 @@ this module needs no hwcore import at run time.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from hwcli.common import percent, table
@@ -66,9 +66,17 @@ def _dose(row: Mapping[str, Any]) -> str:
     return outcome
 
 
-def _completed_table(rows: Sequence[Mapping[str, Any]]) -> str:
+_ASSIGNMENT_COLUMNS = ["#", "session", "assignment", "format", "size", "framing"]
+
+
+def _assignment_table(
+    rows: Sequence[Mapping[str, Any]],
+    more: Sequence[str],
+    cells: Callable[[Mapping[str, Any]], tuple[object, ...]],
+) -> str:
+    """Assignments, one per line: the six common columns, then ``more`` (``cells`` fills them)."""
     return table(
-        ["#", "session", "assignment", "format", "size", "framing", "outcome", "notes"],
+        [*_ASSIGNMENT_COLUMNS, *more],
         [
             (
                 r["assignment_id"],
@@ -77,52 +85,28 @@ def _completed_table(rows: Sequence[Mapping[str, Any]]) -> str:
                 r["format"],
                 r["size"],
                 r["framing"],
-                _dose(r),
-                r["experience"] or r["notes"],
+                *cells(r),
             )
             for r in rows
         ],
         indent="  ",
+    )
+
+
+def _completed_table(rows: Sequence[Mapping[str, Any]]) -> str:
+    return _assignment_table(
+        rows, ["outcome", "notes"], lambda r: (_dose(r), r["experience"] or r["notes"])
     )
 
 
 def _missed_table(rows: Sequence[Mapping[str, Any]]) -> str:
-    return table(
-        ["#", "session", "assignment", "format", "size", "framing", "reasons", "explanation"],
-        [
-            (
-                r["assignment_id"],
-                r["session"],
-                r["title"],
-                r["format"],
-                r["size"],
-                r["framing"],
-                ", ".join(r["reasons"]),
-                r["explanation"],
-            )
-            for r in rows
-        ],
-        indent="  ",
+    return _assignment_table(
+        rows, ["reasons", "explanation"], lambda r: (", ".join(r["reasons"]), r["explanation"])
     )
 
 
 def _pending_table(rows: Sequence[Mapping[str, Any]]) -> str:
-    return table(
-        ["#", "session", "assignment", "format", "size", "framing", "frequency"],
-        [
-            (
-                r["assignment_id"],
-                r["session"],
-                r["title"],
-                r["format"],
-                r["size"],
-                r["framing"],
-                r["frequency"],
-            )
-            for r in rows
-        ],
-        indent="  ",
-    )
+    return _assignment_table(rows, ["frequency"], lambda r: (r["frequency"],))
 
 
 def _evidence(rec: Mapping[str, Any]) -> str:

@@ -19,8 +19,9 @@ one of its light modules such as :mod:`hwcore.application.quick`, does not load
 the domain and the planner: start-up time is a feature of the CLI and the TUI.
 """
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from hwcore.lazy import lazy_attributes
 
 if TYPE_CHECKING:
     from hwcore.application.app import (
@@ -175,15 +176,7 @@ _LAZY: dict[str, str] = {
 """Where each public name lives (imported on first use)."""
 
 
-def __getattr__(name: str) -> Any:
-    """Import a public name's module on first use."""
-    module = _LAZY.get(name)
-    if module is None:
-        msg = f"module {__name__!r} has no attribute {name!r}"
-        raise AttributeError(msg)
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_attributes(__name__, _LAZY)
 
 
 def __dir__() -> list[str]:

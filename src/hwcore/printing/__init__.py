@@ -6,7 +6,9 @@ markdown-pdf, PyMuPDF and icalendar are imported inside the render functions
 on first use, so importing this package (or one submodule) is cheap.
 """
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from hwcore.lazy import lazy_attributes
 
 if TYPE_CHECKING:
     from hwcore.printing.branding import (
@@ -49,17 +51,9 @@ _SUBMODULE: dict[str, str] = {
 """Public name -> the submodule defining it (imported on first use, PEP 562)."""
 
 
-def __getattr__(name: str) -> Any:
-    """Import a public name's submodule on first use (keeps ``import hwcore.printing`` cheap)."""
-    module = _SUBMODULE.get(name)
-    if module is None:
-        msg = f"module {__name__!r} has no attribute {name!r}"
-        raise AttributeError(msg)
-    import importlib
-
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_attributes(
+    __name__, {name: f"{__name__}.{module}" for name, module in _SUBMODULE.items()}
+)
 
 
 __all__ = [

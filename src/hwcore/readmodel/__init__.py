@@ -7,8 +7,9 @@ and the tracking position in one transaction. sqlite-utils is imported only
 when the schema needs a migration, so importing this package is cheap.
 """
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from hwcore.lazy import lazy_attributes
 
 if TYPE_CHECKING:
     from hwcore.readmodel.projection import (
@@ -53,15 +54,7 @@ _LAZY: dict[str, str] = {
 ``schema`` module can be used without loading the domain."""
 
 
-def __getattr__(name: str) -> Any:
-    """Import a public name's module on first use."""
-    module = _LAZY.get(name)
-    if module is None:
-        msg = f"module {__name__!r} has no attribute {name!r}"
-        raise AttributeError(msg)
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_attributes(__name__, _LAZY)
 
 
 __all__ = [

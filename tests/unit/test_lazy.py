@@ -1,0 +1,32 @@
+"""hwcore's packages import their public names on first use, and say so for unknown ones."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+import hwcore.application
+import hwcore.printing
+import hwcore.readmodel
+
+
+@pytest.mark.parametrize("package", [hwcore.application, hwcore.readmodel, hwcore.printing])
+def test_every_public_name_resolves_and_unknown_ones_say_which(package: object) -> None:
+    names = getattr(package, "__all__")  # noqa: B009
+    assert names
+    for name in names:
+        assert getattr(package, name) is not None
+    with pytest.raises(AttributeError, match="has no attribute 'no_such_name'"):
+        getattr(package, "no_such_name")  # noqa: B009
+
+
+def test_importing_a_package_loads_none_of_its_heavy_modules() -> None:
+    code = (
+        "import sys, hwcore.application, hwcore.printing, hwcore.readmodel\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('eventsourcing', 'hwcore.domain',"
+        " 'markdown_pdf', 'sqlite_utils'))))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
