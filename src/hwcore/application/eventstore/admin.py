@@ -28,12 +28,12 @@ import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import closing, suppress
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import attrs
+from eventsourcing.application import Application
 
-from hwcore.application.sqlitefile import SQLITE_HEADER
-from hwcore.application.storeaudit import (
+from hwcore.application.eventstore.audit import (
     AUDIT_TABLE,
     _audit_present,
     _audit_table,
@@ -41,7 +41,9 @@ from hwcore.application.storeaudit import (
     _is_postgres,
     _transaction,
 )
-from hwcore.application.storecheck import STORE_ERRORS, TOPIC_PREFIX
+from hwcore.application.eventstore.checks import TOPIC_PREFIX
+from hwcore.application.eventstore.errors import STORE_ERRORS
+from hwcore.application.eventstore.sqlitefile import SQLITE_HEADER
 from hwcore.domain import (
     ClientNotFoundError,
     InvalidValueError,
@@ -49,9 +51,6 @@ from hwcore.domain import (
     case_id_for,
     validate_client,
 )
-
-if TYPE_CHECKING:
-    from hwcore.application.app import HwApplication
 
 KEY_BYTES = 32
 """Size of a generated cipher key (AES-256)."""
@@ -83,7 +82,7 @@ def key_id(key: str | None) -> str:
 # ------------------------------------------------------------------ backends
 
 
-def _table(app: HwApplication, purpose: str) -> str:
+def _table(app: Application[Any], purpose: str) -> str:
     recorder: Any = app.recorder if purpose == "events" else _snapshot_recorder(app)
     name = str(recorder.events_table_name)
     if _is_postgres(app):
@@ -92,21 +91,21 @@ def _table(app: HwApplication, purpose: str) -> str:
     return f'"{name}"'
 
 
-def _snapshot_recorder(app: HwApplication) -> Any:
+def _snapshot_recorder(app: Application[Any]) -> Any:
     if app.snapshots is None:
         return None
     return app.snapshots.recorder
 
 
-def _ph(app: HwApplication) -> str:
+def _ph(app: Application[Any]) -> str:
     return "%s" if _is_postgres(app) else "?"
 
 
-def _id_param(app: HwApplication, ident: uuid.UUID) -> Any:
+def _id_param(app: Application[Any], ident: uuid.UUID) -> Any:
     return ident if _is_postgres(app) else ident.hex
 
 
-def _create_audit_table(app: HwApplication, cursor: Any) -> None:
+def _create_audit_table(app: Application[Any], cursor: Any) -> None:
     cursor.execute(
         f"CREATE TABLE IF NOT EXISTS {_audit_table(app)} ("
         "at TEXT NOT NULL, action TEXT NOT NULL, events INTEGER NOT NULL, "
@@ -114,7 +113,7 @@ def _create_audit_table(app: HwApplication, cursor: Any) -> None:
     )
 
 
-def _audit(app: HwApplication, cursor: Any, entry: StoreAuditEntry) -> None:
+def _audit(app: Application[Any], cursor: Any, entry: StoreAuditEntry) -> None:
     _create_audit_table(app, cursor)
     p = _ph(app)
     cursor.execute(
@@ -151,7 +150,7 @@ class StoreAuditEntry:
         ) + ref
 
 
-def store_audit(app: HwApplication) -> list[StoreAuditEntry]:
+def store_audit(app: Application[Any]) -> list[StoreAuditEntry]:
     """The audit trail (purges and restores), oldest first."""
     with _transaction(app, commit=True) as cursor:
         _create_audit_table(app, cursor)
@@ -186,7 +185,7 @@ def check_reference(reference: str) -> str:
     return text
 
 
-def purge_client(app: HwApplication, client: str, *, reference: str = "") -> PurgeReport:
+def purge_client(app: Application[Any], client: str, *, reference: str = "") -> PurgeReport:
     """Erase one client: delete its events and snapshots and the read model's rows.
 
     One transaction deletes the rows and appends the audit entry (a timestamp,
@@ -238,7 +237,7 @@ def purge_client(app: HwApplication, client: str, *, reference: str = "") -> Pur
     return PurgeReport(name, events, snapshots, cleared, entry)
 
 
-def _scrub(app: HwApplication) -> None:
+def _scrub(app: Application[Any]) -> None:
     """Leave no deleted content in free pages or logs the store controls."""
     datastore: Any = getattr(app.recorder, "datastore")  # noqa: B009
     try:
@@ -257,7 +256,7 @@ def _scrub(app: HwApplication) -> None:
         return
 
 
-def clear_readmodel(app: HwApplication) -> bool:
+def clear_readmodel(app: Application[Any]) -> bool:
     """Delete the local read model (a disposable cache, rebuilt from the log on next use)."""
     settings = getattr(app, "settings", None)
     path = getattr(settings, "readmodel_path", None)
@@ -330,7 +329,7 @@ def _store_files(home: Path, exclude: set[Path]) -> Iterator[tuple[str, int, byt
         yield rel, path.stat().st_mode & 0o777, path.read_bytes()
 
 
-def _home_of(app: HwApplication, home: str | os.PathLike[str] | None) -> Path | None:
+def _home_of(app: Application[Any], home: str | os.PathLike[str] | None) -> Path | None:
     if home is not None:
         return Path(home)
     settings = getattr(app, "settings", None)
@@ -338,7 +337,7 @@ def _home_of(app: HwApplication, home: str | os.PathLike[str] | None) -> Path | 
     return value if isinstance(value, Path) else None
 
 
-def _key_of(app: HwApplication) -> str | None:
+def _key_of(app: Application[Any]) -> str | None:
     settings = getattr(app, "settings", None)
     key = getattr(settings, "cipher_key", None)
     if isinstance(key, str) and key:
@@ -346,7 +345,7 @@ def _key_of(app: HwApplication) -> str | None:
     return app.env.get("CIPHER_KEY") or None
 
 
-def _select_rows(app: HwApplication, cursor: Any, purpose: str) -> Iterator[tuple[Any, ...]]:
+def _select_rows(app: Application[Any], cursor: Any, purpose: str) -> Iterator[tuple[Any, ...]]:
     table = _table(app, purpose)
     if purpose == "events":
         order = "notification_id" if _is_postgres(app) else "rowid"
@@ -367,7 +366,7 @@ def _select_rows(app: HwApplication, cursor: Any, purpose: str) -> Iterator[tupl
 
 
 def backup_store(
-    app: HwApplication,
+    app: Application[Any],
     target: str | os.PathLike[str],
     *,
     home: str | os.PathLike[str] | None = None,
@@ -458,7 +457,7 @@ def backup_store(
     return BackupReport(str(path), events, snapshots, files, bool(key), meta["digest"])
 
 
-def _audit_rows(app: HwApplication, cursor: Any) -> list[tuple[Any, ...]]:
+def _audit_rows(app: Application[Any], cursor: Any) -> list[tuple[Any, ...]]:
     if not _audit_present(app, cursor):
         return []
     cursor.execute(
@@ -510,12 +509,12 @@ def _check_backup(conn: sqlite3.Connection, meta: Mapping[str, str], path: Path)
         )
 
 
-def _store_is_empty(app: HwApplication) -> bool:
+def _store_is_empty(app: Application[Any]) -> bool:
     return not app.recorder.select_notifications(start=1, limit=1)
 
 
 def restore_store(
-    app: HwApplication,
+    app: Application[Any],
     source: str | os.PathLike[str],
     *,
     home: str | os.PathLike[str] | None = None,
@@ -576,7 +575,7 @@ def restore_store(
 
 
 def _rows(
-    conn: sqlite3.Connection, table: str, reencrypt: bool, app: HwApplication
+    conn: sqlite3.Connection, table: str, reencrypt: bool, app: Application[Any]
 ) -> list[tuple[str, int, str, bytes]]:
     order = "seq" if table == "events" else "originator_id, originator_version"
     rows: list[tuple[str, int, str, bytes]] = []
@@ -593,7 +592,7 @@ def _rows(
     return rows
 
 
-def _check_decodes(app: HwApplication, row: tuple[str, int, str, bytes]) -> None:
+def _check_decodes(app: Application[Any], row: tuple[str, int, str, bytes]) -> None:
     from eventsourcing.persistence import StoredEvent
 
     stored = StoredEvent(uuid.UUID(row[0]), row[1], row[2], row[3])
@@ -606,7 +605,7 @@ def _check_decodes(app: HwApplication, row: tuple[str, int, str, bytes]) -> None
 
 
 def _write_restore(
-    app: HwApplication,
+    app: Application[Any],
     events: list[tuple[str, int, str, bytes]],
     snapshots: list[tuple[str, int, str, bytes]],
     audit: list[tuple[Any, ...]],

@@ -1,6 +1,6 @@
 """The store's audit trail table and the store generation (light: the stdlib only).
 
-Split from :mod:`hwcore.application.store` so that opening the application
+Split from :mod:`hwcore.application.eventstore.admin` so that opening the application
 (which reads the store generation) does not import backup, restore and purge.
 """
 
@@ -9,23 +9,21 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from hwcore.application.storecheck import STORE_ERRORS
-from hwcore.domain import HwError, StoreError
+from eventsourcing.application import Application
 
-if TYPE_CHECKING:
-    from hwcore.application.app import HwApplication
+from hwcore.application.eventstore.errors import store_errors
 
 AUDIT_TABLE = "hw_audit"
 """Table (in the event store's own database) holding the content-free audit trail."""
 
 
-def _is_postgres(app: HwApplication) -> bool:
+def _is_postgres(app: Application[Any]) -> bool:
     return type(app.recorder).__module__.startswith("eventsourcing.postgres")
 
 
-def _audit_table(app: HwApplication) -> str:
+def _audit_table(app: Application[Any]) -> str:
     if _is_postgres(app):
         schema = str(getattr(app.recorder, "datastore").schema)  # noqa: B009
         return f'"{schema}"."{AUDIT_TABLE}"'
@@ -33,19 +31,12 @@ def _audit_table(app: HwApplication) -> str:
 
 
 @contextmanager
-def _transaction(app: HwApplication, *, commit: bool) -> Iterator[Any]:
+def _transaction(app: Application[Any], *, commit: bool) -> Iterator[Any]:
     """A cursor in one transaction on the store's own database (both backends)."""
     datastore: Any = getattr(app.recorder, "datastore")  # noqa: B009
-    try:
-        with datastore.transaction(commit=commit) as cursor:
-            # SQLite's wrapper lacks rowcount and fetchmany: use the sqlite3 cursor.
-            yield getattr(cursor, "sqlite_cursor", cursor)
-    except HwError:
-        raise
-    except STORE_ERRORS as e:
-        from hwcore.application.app import store_error_message
-
-        raise StoreError(store_error_message(e)) from None
+    with store_errors(), datastore.transaction(commit=commit) as cursor:
+        # SQLite's wrapper lacks rowcount and fetchmany: use the sqlite3 cursor.
+        yield getattr(cursor, "sqlite_cursor", cursor)
 
 
 def _fetchall(cursor: Any) -> list[tuple[Any, ...]]:
@@ -53,7 +44,7 @@ def _fetchall(cursor: Any) -> list[tuple[Any, ...]]:
     return [tuple(r.values()) if isinstance(r, dict) else tuple(r) for r in rows]
 
 
-def _audit_present(app: HwApplication, cursor: Any) -> bool:
+def _audit_present(app: Application[Any], cursor: Any) -> bool:
     """Whether the store has an audit table (it is created by the first purge or restore)."""
     if _is_postgres(app):
         cursor.execute("SELECT to_regclass(%s) IS NOT NULL AS present", (_audit_table(app),))
@@ -62,7 +53,7 @@ def _audit_present(app: HwApplication, cursor: Any) -> bool:
     return bool(_fetchall(cursor))
 
 
-def store_generation(app: HwApplication) -> tuple[int, str | None]:
+def store_generation(app: Application[Any]) -> tuple[int, str | None]:
     """Which purges and restores the store has seen: its audit trail's size and latest time.
 
     Events are only ever appended, except by a purge or a restore, and both
