@@ -43,6 +43,7 @@ from hwcore.application.dto import (
 )
 from hwcore.application.eventstore.checks import preflight, verify_store
 from hwcore.application.eventstore.errors import STORE_ERRORS, store_error, store_errors
+from hwcore.application.eventstore.persistence import RECORDER_TOPICS
 from hwcore.application.eventstore.retries import MAX_ATTEMPTS, backoff, open_retrying
 from hwcore.application.eventstore.transcodings import register_hw_transcodings
 from hwcore.application.printing import PrintingMixin
@@ -143,6 +144,7 @@ class HwApplication(PrintingMixin, Application[UUID]):
         env: eventsourcing settings (PERSISTENCE_MODULE, SQLITE_DBNAME, ...).
         today: the clock used for default session dates (tests pass a fixed one).
         confidence_threshold: confidence below which a smaller task is advised.
+        home: the hw home whose files a backup includes (None: none).
     """
 
     name = "hw"
@@ -154,8 +156,11 @@ class HwApplication(PrintingMixin, Application[UUID]):
         *,
         today: Callable[[], dt.date] = dt.date.today,
         confidence_threshold: int = CONFIDENCE_THRESHOLD,
+        home: Path | None = None,
     ) -> None:
         self._today = today
+        self.home = home
+        """The hw home (configuration, logos) that backups include, when there is one."""
         self.confidence_threshold = confidence_threshold
         self.readmodel: ReadModel | None = None
         """The read model answering caseload queries (see :meth:`attach_readmodel`)."""
@@ -180,9 +185,16 @@ class HwApplication(PrintingMixin, Application[UUID]):
     # ------------------------------------------------------------ construction
 
     def construct_env(self, name: str, env: EnvType | None = None) -> Environment:
-        """Use only the given settings: hw's config decides, not os.environ."""
+        """Use only the given settings: hw's config decides, not os.environ.
+
+        On SQLite and PostgreSQL the recorder is hw's (it adds purge, backup
+        and restore to eventsourcing's; see ``eventstore.persistence``).
+        """
         settings = dict(env or {})
         settings.setdefault("IS_SNAPSHOTTING_ENABLED", "y")
+        recorder = RECORDER_TOPICS.get(settings.get("PERSISTENCE_MODULE", ""))
+        if recorder is not None:
+            settings.setdefault("APPLICATION_RECORDER_TOPIC", recorder)
         return Environment(name, settings)
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:

@@ -1,78 +1,83 @@
-"""The store's audit trail table and the store generation (light: the stdlib only).
+"""The store's audit trail: when a purge or a restore happened, and how many records.
 
-Split from :mod:`hwcore.application.eventstore.admin` so that opening the application
-(which reads the store generation) does not import backup, restore and purge.
+The entries name no client and hold no content (see docs/security.md); they
+live in the event store's own database, written in the same transaction as
+the change they record (:class:`~hwcore.application.eventstore.persistence.AdminRecorder`).
 """
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
+import datetime as dt
 from typing import Any
 
+import attrs
 from eventsourcing.application import Application
 
 from hwcore.application.eventstore.errors import store_errors
-
-AUDIT_TABLE = "hw_audit"
-"""Table (in the event store's own database) holding the content-free audit trail."""
-
-
-def _is_postgres(app: Application[Any]) -> bool:
-    return type(app.recorder).__module__.startswith("eventsourcing.postgres")
+from hwcore.application.eventstore.persistence import AdminRecorder, AuditRow
+from hwcore.domain import StoreError
 
 
-def _audit_table(app: Application[Any]) -> str:
-    if _is_postgres(app):
-        schema = str(getattr(app.recorder, "datastore").schema)  # noqa: B009
-        return f'"{schema}"."{AUDIT_TABLE}"'
-    return f'"{AUDIT_TABLE}"'
+@attrs.frozen
+class StoreAuditEntry:
+    """One line of the audit trail: when, what, how many records; no client, no content."""
+
+    at: str
+    action: str
+    events: int
+    snapshots: int
+    reference: str = ""
+
+    def line(self) -> str:
+        """The entry as one readable line."""
+        ref = f" reference={self.reference}" if self.reference else ""
+        return (
+            f"{self.at} {self.action}: {self.events} events, {self.snapshots} snapshots removed"
+            if self.action == "purged"
+            else f"{self.at} {self.action}: {self.events} events, {self.snapshots} snapshots"
+        ) + ref
+
+    def row(self) -> AuditRow:
+        """The entry as the audit table stores it."""
+        return (self.at, self.action, self.events, self.snapshots, self.reference)
 
 
-@contextmanager
-def _transaction(app: Application[Any], *, commit: bool) -> Iterator[Any]:
-    """A cursor in one transaction on the store's own database (both backends)."""
-    datastore: Any = getattr(app.recorder, "datastore")  # noqa: B009
-    with store_errors(), datastore.transaction(commit=commit) as cursor:
-        # SQLite's wrapper lacks rowcount and fetchmany: use the sqlite3 cursor.
-        yield getattr(cursor, "sqlite_cursor", cursor)
+def now() -> str:
+    """The time an audit entry records (UTC, to the second)."""
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
 
 
-def _fetchall(cursor: Any) -> list[tuple[Any, ...]]:
-    rows = cursor.fetchall()
-    return [tuple(r.values()) if isinstance(r, dict) else tuple(r) for r in rows]
+def admin_recorder(app: Application[Any]) -> AdminRecorder:
+    """The application's recorder, when it supports store administration.
+
+    Raises:
+        StoreError: the store is the in-memory one (nothing to back up or purge).
+    """
+    recorder = app.recorder
+    if not isinstance(recorder, AdminRecorder):
+        msg = "this store does not support purge, backup or restore (use SQLite or PostgreSQL)"
+        raise StoreError(msg)
+    return recorder
 
 
-def _audit_present(app: Application[Any], cursor: Any) -> bool:
-    """Whether the store has an audit table (it is created by the first purge or restore)."""
-    if _is_postgres(app):
-        cursor.execute("SELECT to_regclass(%s) IS NOT NULL AS present", (_audit_table(app),))
-        return bool(_fetchall(cursor)[0][0])
-    cursor.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (AUDIT_TABLE,))
-    return bool(_fetchall(cursor))
+def snapshots_table(app: Application[Any]) -> str | None:
+    """The snapshots' table on the same database (None without snapshots)."""
+    if app.snapshots is None:
+        return None
+    return str(getattr(app.snapshots.recorder, "events_table_name"))  # noqa: B009
+
+
+def store_audit(app: Application[Any]) -> list[StoreAuditEntry]:
+    """The audit trail (purges and restores), oldest first."""
+    recorder = admin_recorder(app)
+    with store_errors():
+        rows = recorder.audit_rows()
+    return [StoreAuditEntry(*row) for row in rows]
 
 
 def store_generation(app: Application[Any]) -> tuple[int, str | None]:
-    """Which purges and restores the store has seen: its audit trail's size and latest time.
-
-    Events are only ever appended, except by a purge or a restore, and both
-    add an audit entry: while this value stays the same, no stored event
-    changed. Reads only; a store without an audit table gives ``(0, None)``.
-    """
-    query = f"SELECT count(*), max(at) FROM {_audit_table(app)}"  # noqa: S608
-    with _transaction(app, commit=False) as cursor:
-        if _is_postgres(app):
-            # A failed statement would abort the transaction: look first.
-            if not _audit_present(app, cursor):
-                return (0, None)
-            cursor.execute(query)
-        else:
-            try:  # one statement per command on SQLite (the table is usually absent)
-                cursor.execute(query)
-            except sqlite3.OperationalError:
-                if _audit_present(app, cursor):
-                    raise
-                return (0, None)
-        count, latest = _fetchall(cursor)[0]
-    return (int(count), None if latest is None else str(latest))
+    """Which purges and restores the store has seen: its audit trail's size and latest time."""
+    if not isinstance(app.recorder, AdminRecorder):
+        return (0, None)
+    entries = store_audit(app)
+    return (len(entries), max((e.at for e in entries), default=None))
