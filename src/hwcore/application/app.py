@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar, cast
 from uuid import UUID
@@ -19,7 +19,7 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import (
     IntegrityError,
     JSONTranscoder,
-    Notification,
+    Recording,
     Transcoder,
 )
 from eventsourcing.utils import Environment, EnvType, get_topic, resolve_topic
@@ -43,7 +43,11 @@ from hwcore.application.dto import (
 )
 from hwcore.application.eventstore.checks import preflight, verify_store
 from hwcore.application.eventstore.errors import STORE_ERRORS, store_error, store_errors
-from hwcore.application.eventstore.persistence import RECORDER_TOPICS
+from hwcore.application.eventstore.persistence import RECORDER_TOPICS, AdminRecorder
+from hwcore.application.eventstore.repository import (
+    DEFAULT_CACHE_MAXSIZE,
+    CaseRepository,
+)
 from hwcore.application.eventstore.retries import MAX_ATTEMPTS, backoff, open_retrying
 from hwcore.application.eventstore.transcodings import register_hw_transcodings
 from hwcore.application.printing import PrintingMixin
@@ -120,18 +124,6 @@ def _reasons(reasons: Sequence[str] | str) -> list[MissReason]:
     return [MissReason.parse(r) for r in items if str(r).strip()]
 
 
-def project_case(case: Any, events: Iterable[Any]) -> Any:
-    """Replay events onto a case (or onto None, from its creation or a snapshot).
-
-    eventsourcing's default projector asserts ``isinstance(event,
-    CanMutateProtocol)`` on every event; a runtime Protocol check costs about
-    as much as applying the event, so loads use this plain loop instead.
-    """
-    for event in events:
-        case = event.mutate(case)
-    return case
-
-
 class HwApplication(PrintingMixin, Application[UUID]):
     """The hw application: record homework events and read the planner.
 
@@ -168,8 +160,6 @@ class HwApplication(PrintingMixin, Application[UUID]):
         open_retrying(lambda: super(HwApplication, self).__init__(env), self._abandon_open)
         try:
             verify_store(self)
-            # The store's purge and restore history when this process last looked.
-            self._generation = self._store_generation()
         except BaseException as e:
             self.close()
             if isinstance(e, STORE_ERRORS):
@@ -197,6 +187,33 @@ class HwApplication(PrintingMixin, Application[UUID]):
             settings.setdefault("APPLICATION_RECORDER_TOPIC", recorder)
         return Environment(name, settings)
 
+    def construct_repository(self) -> CaseRepository:
+        """hw's repository: eventsourcing's, with a cache checked against the store.
+
+        ``AGGREGATE_CACHE_MAXSIZE`` sets how many cases a process keeps (see
+        :mod:`hwcore.application.eventstore.repository`).
+        """
+        value = self.env.get(self.AGGREGATE_CACHE_MAXSIZE)
+        recorder = self.recorder
+        return CaseRepository(
+            self.events,
+            snapshot_store=self.snapshots,
+            cache_maxsize=int(value) if value else DEFAULT_CACHE_MAXSIZE,
+            # An in-memory store has no purge or restore: its generation never changes.
+            generation=recorder.generation if isinstance(recorder, AdminRecorder) else tuple,
+        )
+
+    @property
+    def repository(self) -> CaseRepository:
+        """The repository (see :meth:`construct_repository`)."""
+        return cast("CaseRepository", super().repository)
+
+    def save(self, *objs: Any, **kwargs: Any) -> list[Recording[UUID]]:
+        """Record the pending events of cases (or events); keep the saved cases."""
+        recordings = super().save(*objs, **kwargs)
+        self.repository.keep([o for o in objs if isinstance(o, Case)], recordings)
+        return recordings
+
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         """Register dates, the vocabulary enums and the attrs values."""
         super().register_transcodings(transcoder)
@@ -211,50 +228,21 @@ class HwApplication(PrintingMixin, Application[UUID]):
 
     def _load(self, client: str) -> Case:
         name = validate_client(client)
-        case_id = case_id_for(name)
         try:
-            case = self._load_cached(case_id)
-            if case is not None:
-                return case
-            return cast("Case", self.repository.get(case_id, projector_func=project_case))
+            return cast("Case", self.repository.get(case_id_for(name)))
         except AggregateNotFoundError:
             raise ClientNotFoundError(name) from None
         except STORE_ERRORS as e:
             raise store_error(e) from None
 
-    def _load_cached(self, case_id: UUID) -> Case | None:
-        """The case from the read model's copy, brought up to date; None without one.
-
-        The read model keeps the cases it projected (a long-lived process, such
-        as the TUI, writes the same clients again and again). The copy is used
-        only while no purge or restore happened since this process opened the
-        store or last looked (either may change stored events: a purged client
-        re-imported from an edited export ends with the same last event), and
-        while the store still holds its last event, byte for byte, at its
-        version; later events, from another writer, are applied to it as a
-        load would.
-        """
-        readmodel = self.readmodel
-        if readmodel is None:
-            return None
-        cached = readmodel.cached_case(case_id)
-        if cached is None or not self._store_unchanged(readmodel):
-            return None
-        case, version, state = cached
-        stored = self.recorder.select_events(case_id, gt=version - 1)
-        if not stored or stored[0].originator_version != version or stored[0].state != state:
-            return None
-        events = (self.mapper.to_domain_event(s) for s in stored[1:])
-        return cast("Case", project_case(case, events))
-
     def _save(self, *cases: Case) -> None:
         try:
-            recordings = self.save(*cases)
+            self.save(*cases)
         except IntegrityError:
             raise
         except STORE_ERRORS as e:
             raise store_error(e) from None
-        self._refresh_after_write([r.notification for r in recordings])
+        self._refresh_after_write()
 
     def _change(self, client: str, command: Callable[[Case], T]) -> T:
         """Load, run a domain command, save; retry if another writer got there first."""
@@ -1001,14 +989,9 @@ class HwApplication(PrintingMixin, Application[UUID]):
             self.readmodel = ReadModel(None)
         return self.readmodel
 
-    def _catch_up(
-        self,
-        readmodel: ReadModel,
-        progress: Progress | None = None,
-        recorded: Sequence[Notification] = (),
-    ) -> int:
+    def _catch_up(self, readmodel: ReadModel, progress: Progress | None = None) -> int:
         try:
-            return readmodel.catch_up(self.event_source, progress, recorded=recorded)
+            return readmodel.catch_up(self.event_source, progress)
         except STORE_ERRORS as e:
             raise store_error(e) from None
 
@@ -1018,50 +1001,17 @@ class HwApplication(PrintingMixin, Application[UUID]):
         self._catch_up(readmodel)
         return readmodel
 
-    def _refresh_after_write(self, recorded: Sequence[Notification] = ()) -> None:
+    def _refresh_after_write(self) -> None:
         """Catch the read model up after a write; a failure here loses nothing.
 
         The events are already stored: the next command or query catches up.
-        ``recorded`` are the write's notifications: when they directly follow
-        the position this process committed, the read model applies them
-        without reading the log back. Not with PostgreSQL, whose log other
-        machines can purge under this read model: there the log is always
-        read, so its fingerprint check notices.
         """
         if self.readmodel is None:
             return
         try:
-            if self._shared_log() or not self._store_unchanged(self.readmodel):
-                recorded = ()
-            self._catch_up(self.readmodel, recorded=recorded)
+            self._catch_up(self.readmodel)
         except Exception:  # the write succeeded: never report it as failed
             _warn("read model not updated after a write; the next command catches up")
-
-    def _store_generation(self) -> tuple[int, str | None]:
-        if getattr(self.recorder, "datastore", None) is None:
-            return (0, None)  # an in-memory store: nothing outside this process changes it
-        from hwcore.application.eventstore.audit import store_generation
-
-        return store_generation(self)
-
-    def _store_unchanged(self, readmodel: ReadModel) -> bool:
-        """True when no purge or restore happened since this process last looked.
-
-        After one, the read model forgets its kept cases and its own position,
-        so its next catch-up reads the log and checks it against its tracking
-        (a purge at the end of the log lets new events take the purged ids:
-        a read model in memory would not notice otherwise).
-        """
-        generation = self._store_generation()
-        if generation == self._generation:
-            return True
-        readmodel.distrust()
-        self._generation = generation
-        return False
-
-    def _shared_log(self) -> bool:
-        """True when the event store is a server other machines write to (PostgreSQL)."""
-        return type(self.recorder).__module__.startswith("eventsourcing.postgres")
 
     def client(self, client: str) -> ClientInfo:
         """One client's summary."""
