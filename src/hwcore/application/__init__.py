@@ -55,12 +55,7 @@ if TYPE_CHECKING:
         SessionInfo,
         WrapUpResult,
     )
-    from hwcore.application.printing import (
-        CONFIG_KEYS,
-        ConfigError,
-        OutputError,
-    )
-    from hwcore.application.store import (
+    from hwcore.application.eventstore.admin import (
         BackupReport,
         PurgeReport,
         RestoreReport,
@@ -71,6 +66,11 @@ if TYPE_CHECKING:
         purge_client,
         restore_store,
         store_audit,
+    )
+    from hwcore.application.printing import (
+        CONFIG_KEYS,
+        ConfigError,
+        OutputError,
     )
     from hwcore.application.vocabulary import (
         VOCABULARY,
@@ -177,16 +177,16 @@ _LAZY: dict[str, str] = {
     "System": "hwcore.planner",
     "to_dict": "hwcore.planner",
     "ImportFileError": "hwcore.application.csvfile",
-    "BackupReport": "hwcore.application.store",
-    "PurgeReport": "hwcore.application.store",
-    "RestoreReport": "hwcore.application.store",
-    "StoreAuditEntry": "hwcore.application.store",
-    "backup_info": "hwcore.application.store",
-    "backup_store": "hwcore.application.store",
-    "generate_key": "hwcore.application.store",
-    "purge_client": "hwcore.application.store",
-    "restore_store": "hwcore.application.store",
-    "store_audit": "hwcore.application.store",
+    "BackupReport": "hwcore.application.eventstore.admin",
+    "PurgeReport": "hwcore.application.eventstore.admin",
+    "RestoreReport": "hwcore.application.eventstore.admin",
+    "StoreAuditEntry": "hwcore.application.eventstore.admin",
+    "backup_info": "hwcore.application.eventstore.admin",
+    "backup_store": "hwcore.application.eventstore.admin",
+    "generate_key": "hwcore.application.eventstore.admin",
+    "purge_client": "hwcore.application.eventstore.admin",
+    "restore_store": "hwcore.application.eventstore.admin",
+    "store_audit": "hwcore.application.eventstore.admin",
 }
 """Where each public name lives (imported on first use)."""
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar, cast
@@ -20,7 +19,6 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import (
     IntegrityError,
-    InternalError,
     JSONTranscoder,
     Notification,
     Transcoder,
@@ -45,9 +43,12 @@ from hwcore.application.dto import (
     SessionInfo,
     WrapUpResult,
 )
+from hwcore.application.eventstore.checks import preflight, verify_store
+from hwcore.application.eventstore.errors import STORE_ERRORS, store_error, store_errors
+from hwcore.application.eventstore.persistence import RECORDER_TOPICS
+from hwcore.application.eventstore.retries import MAX_ATTEMPTS, backoff, open_retrying
+from hwcore.application.eventstore.transcodings import register_hw_transcodings
 from hwcore.application.printing import PrintingMixin
-from hwcore.application.storecheck import STORE_ERRORS, preflight, verify_store
-from hwcore.application.transcodings import register_hw_transcodings
 from hwcore.domain import (
     MAX_DOSES,
     MAX_SESSION,
@@ -66,7 +67,6 @@ from hwcore.domain import (
     Outcome,
     ReviewTrigger,
     Size,
-    StoreError,
     SystemChoice,
     case_id_for,
     check_spec,
@@ -96,20 +96,6 @@ def _warn(message: str) -> None:
     import logging
 
     logging.getLogger(__name__).warning(message)
-
-
-MAX_ATTEMPTS = 12
-"""How often a command is retried when another writer changed the same client."""
-BACKOFF_SECONDS = 0.005
-"""First retry delay; doubles per attempt (capped at 0.5 s), with full jitter."""
-
-
-def _backoff(attempt: int) -> None:
-    """Sleep a random while before retrying, so contending writers spread out."""
-    import random
-    import time
-
-    time.sleep(random.uniform(0, min(0.5, BACKOFF_SECONDS * 2**attempt)))
 
 
 SNAPSHOT_INTERVAL = 200
@@ -144,10 +130,6 @@ def project_case(case: Any, events: Iterable[Any]) -> Any:
     return case
 
 
-OPEN_ATTEMPTS = 5
-"""How often opening the store is tried while another process creates its schema."""
-
-
 class HwApplication(PrintingMixin, Application[UUID]):
     """The hw application: record homework events and read the planner.
 
@@ -160,6 +142,7 @@ class HwApplication(PrintingMixin, Application[UUID]):
         env: eventsourcing settings (PERSISTENCE_MODULE, SQLITE_DBNAME, ...).
         today: the clock used for default session dates (tests pass a fixed one).
         confidence_threshold: confidence below which a smaller task is advised.
+        home: the hw home whose files a backup includes (None: none).
     """
 
     name = "hw"
@@ -171,27 +154,16 @@ class HwApplication(PrintingMixin, Application[UUID]):
         *,
         today: Callable[[], dt.date] = dt.date.today,
         confidence_threshold: int = CONFIDENCE_THRESHOLD,
+        home: Path | None = None,
     ) -> None:
         self._today = today
+        self.home = home
+        """The hw home (configuration, logos) that backups include, when there is one."""
         self.confidence_threshold = confidence_threshold
         self.readmodel: ReadModel | None = None
         """The read model answering caseload queries (see :meth:`attach_readmodel`)."""
         preflight(dict(env or {}))
-        for attempt in range(OPEN_ATTEMPTS):
-            try:
-                super().__init__(env)
-                break
-            except InternalError as e:
-                # Two processes opening PostgreSQL at once both run eventsourcing's
-                # CREATE OR REPLACE FUNCTION: one gets "tuple concurrently updated".
-                factory = getattr(self, "factory", None)
-                if factory is not None:
-                    factory.close()
-                if attempt == OPEN_ATTEMPTS - 1:
-                    raise StoreError(store_error_message(e)) from None
-                time.sleep(0.05 * (attempt + 1))
-            except STORE_ERRORS as e:
-                raise StoreError(store_error_message(e)) from None
+        open_retrying(lambda: super(HwApplication, self).__init__(env), self._abandon_open)
         try:
             verify_store(self)
             # The store's purge and restore history when this process last looked.
@@ -199,15 +171,28 @@ class HwApplication(PrintingMixin, Application[UUID]):
         except BaseException as e:
             self.close()
             if isinstance(e, STORE_ERRORS):
-                raise StoreError(store_error_message(e)) from None
+                raise store_error(e) from None
             raise
+
+    def _abandon_open(self) -> None:
+        """Close what a failed attempt to open the store left open."""
+        factory = getattr(self, "factory", None)
+        if factory is not None:
+            factory.close()
 
     # ------------------------------------------------------------ construction
 
     def construct_env(self, name: str, env: EnvType | None = None) -> Environment:
-        """Use only the given settings: hw's config decides, not os.environ."""
+        """Use only the given settings: hw's config decides, not os.environ.
+
+        On SQLite and PostgreSQL the recorder is hw's (it adds purge, backup
+        and restore to eventsourcing's; see ``eventstore.persistence``).
+        """
         settings = dict(env or {})
         settings.setdefault("IS_SNAPSHOTTING_ENABLED", "y")
+        recorder = RECORDER_TOPICS.get(settings.get("PERSISTENCE_MODULE", ""))
+        if recorder is not None:
+            settings.setdefault("APPLICATION_RECORDER_TOPIC", recorder)
         return Environment(name, settings)
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
@@ -233,7 +218,7 @@ class HwApplication(PrintingMixin, Application[UUID]):
         except AggregateNotFoundError:
             raise ClientNotFoundError(name) from None
         except STORE_ERRORS as e:
-            raise StoreError(store_error_message(e)) from None
+            raise store_error(e) from None
 
     def _load_cached(self, case_id: UUID) -> Case | None:
         """The case from the read model's copy, brought up to date; None without one.
@@ -266,7 +251,7 @@ class HwApplication(PrintingMixin, Application[UUID]):
         except IntegrityError:
             raise
         except STORE_ERRORS as e:
-            raise StoreError(store_error_message(e)) from None
+            raise store_error(e) from None
         self._refresh_after_write([r.notification for r in recordings])
 
     def _change(self, client: str, command: Callable[[Case], T]) -> T:
@@ -277,7 +262,7 @@ class HwApplication(PrintingMixin, Application[UUID]):
             try:
                 self._save(case)
             except IntegrityError:
-                _backoff(attempt)
+                backoff(attempt)
                 continue
             return result
         msg = f"client {client!r} is being changed by another writer: try again"
@@ -784,7 +769,7 @@ class HwApplication(PrintingMixin, Application[UUID]):
         try:
             events = list(self.events.get(case_id_for(name)))
         except STORE_ERRORS as e:
-            raise StoreError(store_error_message(e)) from None
+            raise store_error(e) from None
         if not events:
             raise ClientNotFoundError(name)
         return cast("list[Aggregate.Event]", events)
@@ -906,7 +891,7 @@ class HwApplication(PrintingMixin, Application[UUID]):
         try:
             return readmodel.rebuild(self.event_source, progress)
         except STORE_ERRORS as e:
-            raise StoreError(store_error_message(e)) from None
+            raise store_error(e) from None
 
     def readmodel_position(self) -> int:
         """The last event (notification id) the read model has applied."""
@@ -943,7 +928,7 @@ class HwApplication(PrintingMixin, Application[UUID]):
         try:
             return readmodel.catch_up(self.event_source, progress, recorded=recorded)
         except STORE_ERRORS as e:
-            raise StoreError(store_error_message(e)) from None
+            raise store_error(e) from None
 
     def _view(self) -> ReadModel:
         """The read model, caught up with the event log."""
@@ -973,7 +958,7 @@ class HwApplication(PrintingMixin, Application[UUID]):
     def _store_generation(self) -> tuple[int, str | None]:
         if getattr(self.recorder, "datastore", None) is None:
             return (0, None)  # an in-memory store: nothing outside this process changes it
-        from hwcore.application.storeaudit import store_generation
+        from hwcore.application.eventstore.audit import store_generation
 
         return store_generation(self)
 
@@ -1014,10 +999,8 @@ class HwApplication(PrintingMixin, Application[UUID]):
     def _notifications(self, topics: Sequence[str] = (), batch: int = 1000) -> Iterator[Any]:
         start = 1
         while True:
-            try:
+            with store_errors():
                 items = self.recorder.select_notifications(start, batch, topics=topics)
-            except STORE_ERRORS as e:
-                raise StoreError(store_error_message(e)) from None
             if not items:
                 return
             yield from items
@@ -1051,7 +1034,7 @@ class HwApplication(PrintingMixin, Application[UUID]):
             try:
                 self._save(*cases)
             except IntegrityError:
-                _backoff(attempt)
+                backoff(attempt)
                 continue
             return report
         msg = "the store was changed by another writer during the import: try again"
@@ -1296,31 +1279,3 @@ def assignment_info(case: Case, a: Assignment) -> AssignmentInfo:
         explanation=r.explanation if r else "",
         reasons=tuple(x.value for x in r.reasons) if r else (),
     )
-
-
-def store_error_message(error: Exception) -> str:
-    """A clear, content-free message for a storage failure."""
-    text = str(error).lower()
-    if "not a database" in text or "malformed" in text:
-        return "the event store is not a readable hw database (corrupt or not an hw file)"
-    if "locked" in text or "busy" in text:
-        return "the event store is busy (another hw is writing): try again"
-    if "readonly" in text or "read-only" in text:
-        return "the event store is read-only: check the hw home's permissions"
-    if "disk" in text and "full" in text:
-        return "the disk is full: nothing was written"
-    if "unable to open" in text:
-        return "cannot open the event store: check the hw home exists and is writable"
-    if "disk i/o error" in text or "no space" in text or "file too large" in text:
-        return "the event store could not be written (disk full or I/O error): nothing was written"
-    if "failed to deserialise" in text:
-        return "an event cannot be read (damaged, or HW_CIPHER_KEY does not fit this store)"
-    if "password authentication failed" in text or ("role" in text and "does not exist" in text):
-        return "PostgreSQL refused the user or password in the database URL"
-    if "database" in text and "does not exist" in text:
-        return "the PostgreSQL database in the database URL does not exist: create it first"
-    if "permission denied" in text:
-        return "PostgreSQL denied access: grant the database URL's user rights on the database"
-    if any(w in text for w in ("connection refused", "couldn't get a connection", "timeout")):
-        return "cannot reach the PostgreSQL server in the database URL: is it running?"
-    return f"the event store failed ({type(error).__name__})"
