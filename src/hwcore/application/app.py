@@ -345,6 +345,30 @@ class HwApplication(PrintingMixin, Application[UUID]):
 
         return self._change(client, command)
 
+    def correct_session_date(
+        self, client: str, number: int, date: DateLike, reason: str
+    ) -> SessionInfo:
+        """Correct the recorded date of a held session (a new event, with why).
+
+        Args:
+            client: the client identifier.
+            number: the session number.
+            date: the right date (ISO string or date).
+            reason: why the recorded date was wrong.
+
+        Returns:
+            The session with its corrected date (``created`` False).
+        """
+        when = parse_date(date)
+        if when is None:
+            raise InvalidValueError("date", "none", "the session's right date (YYYY-MM-DD)")
+
+        def command(case: Case) -> SessionInfo:
+            case.correct_session_date(number, when, reason)
+            return SessionInfo(case.client, number, when.isoformat(), False)
+
+        return self._change(client, command)
+
     def preview_fit(self, client: str, design: AssignmentSpec) -> Fit:
         """How a proposed assignment fits the client's history (nothing is written).
 

@@ -75,6 +75,20 @@ class Case(Aggregate):
             case = cast("Case", aggregate)
             case.sessions[self.number] = SessionRecord(self.number, self.held_on, self.inferred)
 
+    class SessionDateCorrected(Aggregate.Event):
+        """A session's recorded date was wrong: the right date and the reason."""
+
+        number: int
+        held_on: dt.date
+        reason: str
+
+        def apply(self, aggregate: Any) -> None:
+            case = cast("Case", aggregate)
+            case.sessions[self.number] = SessionRecord(self.number, self.held_on, False)
+            for ident, a in case.assignments.items():
+                if a.session == self.number:
+                    case.assignments[ident] = attrs.evolve(a, assigned_on=self.held_on)
+
     class HomeworkAssigned(Aggregate.Event):
         """Homework was assigned at a session."""
 
@@ -313,6 +327,27 @@ class Case(Aggregate):
             self._check_date_order(number, held_on)
         self.trigger_event(self.SessionHeld, number=number, held_on=held_on, inferred=inferred)
         return True
+
+    def correct_session_date(self, number: int, held_on: dt.date, reason: str) -> None:
+        """Correct a held session's date (a new event, never an edit), saying why.
+
+        Raises:
+            InvalidValueError: the session is not held, the date is the one
+                recorded, or the reason is empty.
+            SessionOrderError: the date would put the session out of order.
+        """
+        self._check_session_held(number)
+        if self.sessions[number].held_on == held_on:
+            raise InvalidValueError(
+                "date",
+                held_on.isoformat(),
+                f"a date other than the recorded one for session {number}",
+            )
+        if not reason.strip():
+            raise InvalidValueError("reason", reason, "a non-empty reason for the correction")
+        check_text("reason", reason)
+        self._check_date_order(number, held_on)
+        self.trigger_event(self.SessionDateCorrected, number=number, held_on=held_on, reason=reason)
 
     def assign(self, session: int, spec: AssignmentSpec) -> int:
         """Assign homework at a held session; returns the new assignment id.
