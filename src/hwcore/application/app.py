@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, TypeVar, cast
 from uuid import UUID
 
+import attrs
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import (
@@ -29,6 +30,7 @@ from hwcore.application.caseload import (
     caseload_from,
     caseload_sql,
 )
+from hwcore.application.commands import OutcomeEntry, ReviewChoice
 from hwcore.application.dto import (
     AssignmentInfo,
     AssignResult,
@@ -66,11 +68,12 @@ from hwcore.domain import (
     Frequency,
     HwError,
     InvalidValueError,
-    MissReason,
+    Outcome,
     ReviewTrigger,
     Size,
     SystemChoice,
     case_id_for,
+    check_spec,
     validate_client,
 )
 from hwcore.planner import (
@@ -117,11 +120,6 @@ def parse_date(value: DateLike, field: str = "date") -> dt.date | None:
         return dt.date.fromisoformat(str(value).strip())
     except ValueError:
         raise InvalidValueError(field, value, "an ISO date YYYY-MM-DD") from None
-
-
-def _reasons(reasons: Sequence[str] | str) -> list[MissReason]:
-    items = reasons.split(";") if isinstance(reasons, str) else list(reasons)
-    return [MissReason.parse(r) for r in items if str(r).strip()]
 
 
 class HwApplication(PrintingMixin, Application[UUID]):
@@ -335,100 +333,75 @@ class HwApplication(PrintingMixin, Application[UUID]):
 
         return self._change(client, command)
 
-    def build_spec(
-        self,
-        *,
-        title: str,
-        format: str,
-        size: str,
-        framing: str,
-        frequency: str = "weekly",
-        task: str = "",
-        framing_wording: str = "",
-        rationale: str = "",
-        method: str = "",
-        barriers: str = "",
-        followup_plan: str = "",
-        when_where: str = "",
-        started_in_session: bool = False,
-        confidence: int | None = None,
-        planned_doses: int | None = None,
-        notes: str = "",
-    ) -> AssignmentSpec:
-        """Build and validate an assignment's value from plain fields."""
-        from hwcore.domain import check_spec
+    def correct_session_date(
+        self, client: str, number: int, date: DateLike, reason: str
+    ) -> SessionInfo:
+        """Correct the recorded date of a held session (a new event, with why).
 
-        spec = AssignmentSpec(
-            title=title.strip(),
-            format=Format.parse(format),
-            size=Size.parse(size),
-            framing=framing.strip(),
-            frequency=Frequency.parse(frequency),
-            task=task.strip(),
-            framing_wording=framing_wording,
-            rationale=rationale,
-            method=method,
-            barriers=barriers,
-            followup_plan=followup_plan,
-            when_where=when_where,
-            started_in_session=started_in_session,
-            confidence=confidence,
-            planned_doses=planned_doses,
-            notes=notes,
-        )
-        check_spec(spec)
-        return spec
+        Args:
+            client: the client identifier.
+            number: the session number.
+            date: the right date (ISO string or date).
+            reason: why the recorded date was wrong.
 
-    def preview_fit(self, client: str, **fields: Any) -> Fit:
+        Returns:
+            The session with its corrected date (``created`` False).
+        """
+        when = parse_date(date)
+        if when is None:
+            raise InvalidValueError("date", "none", "the session's right date (YYYY-MM-DD)")
+
+        def command(case: Case) -> SessionInfo:
+            case.correct_session_date(number, when, reason)
+            return SessionInfo(case.client, number, when.isoformat(), False)
+
+        return self._change(client, command)
+
+    def preview_fit(self, client: str, design: AssignmentSpec) -> Fit:
         """How a proposed assignment fits the client's history (nothing is written).
 
         Args:
             client: the client identifier.
-            **fields: the same keyword fields as :meth:`assign` (title, format,
-                size, framing, frequency, confidence...).
+            design: the proposed assignment (as for :meth:`assign`).
 
         Returns:
             Per-field history ("written: 1 of 5 completed") and warnings.
         """
-        fields.pop("session", None)
-        fields.pop("date", None)
-        spec = self.build_spec(**fields)
+        check_spec(design)
         case = self._load(client)
         return assess_fit(
-            case, spec, build_planner(case), confidence_threshold=self.confidence_threshold
+            case, design, build_planner(case), confidence_threshold=self.confidence_threshold
         )
 
     def assign(
         self,
         client: str,
+        design: AssignmentSpec,
         *,
         session: int | None = None,
         date: DateLike = None,
-        **fields: Any,
     ) -> AssignResult:
         """Assign homework at a session (held now if new).
 
         Args:
             client: the client identifier.
+            design: the assignment, e.g. ``AssignmentSpec(title="Mood log",
+                format="written", size="small", framing="experiment")``.
             session: the session number; the latest session when omitted.
             date: the session's date when it is new (today when omitted).
-            **fields: title, format, size, framing (required); frequency,
-                task, framing_wording, rationale, method, barriers,
-                followup_plan, when_where, started_in_session, confidence
-                (0-10), planned_doses, notes.
 
         Returns:
             The assignment and its fit with the client's history (warnings are
             advice: the assignment is recorded anyway).
         """
-        spec = self.build_spec(**fields)
+        check_spec(design)
 
         def command(case: Case) -> AssignResult:
             fit = assess_fit(
-                case, spec, build_planner(case), confidence_threshold=self.confidence_threshold
+                case, design, build_planner(case), confidence_threshold=self.confidence_threshold
             )
             number = self._session(case, session, date)
-            assignment_id = case.assign(number, spec)
+            assignment_id = case.assign(number, design)
             return AssignResult(assignment_info(case, case.assignments[assignment_id]), fit)
 
         return self._change(client, command)
@@ -453,9 +426,10 @@ class HwApplication(PrintingMixin, Application[UUID]):
             date: that session's date when it is new.
             experience: the client's experience of doing it.
         """
-        return self._resolve(
-            client, assignment_id, session, date, "completed", experience=experience
+        entry = OutcomeEntry(
+            assignment_id=assignment_id, outcome=Outcome.COMPLETED, experience=experience
         )
+        return self._resolve(client, entry, session, date)
 
     def partial(
         self,
@@ -473,16 +447,14 @@ class HwApplication(PrintingMixin, Application[UUID]):
         ``planned`` defaults to the assignment's planned doses. Without doses
         the partial scores 0.5.
         """
-        return self._resolve(
-            client,
-            assignment_id,
-            session,
-            date,
-            "partial",
+        entry = OutcomeEntry(
+            assignment_id=assignment_id,
+            outcome=Outcome.PARTIAL,
             done=done,
             planned=planned,
             experience=experience,
         )
+        return self._resolve(client, entry, session, date)
 
     def miss(
         self,
@@ -508,34 +480,21 @@ class HwApplication(PrintingMixin, Application[UUID]):
                 session on an earlier day).
             date: that session's date when it is new.
         """
-        parsed = _reasons(reasons)
-        return self._resolve(
-            client,
-            assignment_id,
-            session,
-            date,
-            "missed",
+        entry = OutcomeEntry(
+            assignment_id=assignment_id,
+            outcome=Outcome.MISSED,
             explanation=explanation,
-            reasons=parsed,
+            reasons=reasons,
         )
+        return self._resolve(client, entry, session, date)
 
     def _resolve(
-        self,
-        client: str,
-        assignment_id: int | str,
-        session: int | None,
-        date: DateLike,
-        outcome: str,
-        **kwargs: Any,
+        self, client: str, entry: OutcomeEntry, session: int | None, date: DateLike
     ) -> OutcomeResult:
         def command(case: Case) -> OutcomeResult:
-            ident = resolve_assignment_id(case, assignment_id, pending_only=True)
+            ident = resolve_assignment_id(case, entry.assignment_id, pending_only=True)
             number = self._outcome_session(case, ident, session, date)
-            if outcome == "missed":
-                case.miss(ident, number, **kwargs)
-            else:
-                case.complete(ident, number, partial=outcome == "partial", **kwargs)
-            return OutcomeResult(case.client, ident, case.assignments[ident].outcome.value, number)
+            return apply_outcome(case, number, attrs.evolve(entry, assignment_id=ident))
 
         return self._change(client, command)
 
@@ -603,46 +562,28 @@ class HwApplication(PrintingMixin, Application[UUID]):
     def review(
         self,
         client: str,
+        choice: ReviewChoice | None = None,
         *,
         session: int | None = None,
         date: DateLike = None,
-        accept: bool = True,
-        format: str | None = None,
-        size: str | None = None,
-        frequency: str | None = None,
-        framing: str | None = None,
-        framing_wording: str = "",
-        completed_opening: str = "",
-        completed_listen_for: str = "",
-        missed_opening: str = "",
-        missed_diagnostic: str = "",
-        next_review_session: int | None = None,
-        trigger: str | None = None,
-        notes: str = "",
     ) -> ReviewResult:
         """Review the client's system: accept the planner's values or override any.
 
         Args:
             client: the client identifier.
+            choice: what the therapist chose (see :class:`ReviewChoice`); by
+                default the planner's recommendation, its follow-up wording,
+                the next review 8 sessions on and the first active trigger.
             session: the session of the review (latest when omitted).
             date: that session's date when it is new.
-            accept: start from the planner's recommendation (values it cannot
-                recommend stay open); False starts from nothing.
-            format, size, frequency, framing: overrides of the chosen system.
-            framing_wording: the language and positioning this client responds to.
-            completed_opening, completed_listen_for, missed_opening,
-                missed_diagnostic: the follow-up protocol's wording (empty keeps
-                the planner's default).
-            next_review_session: defaults to this session + 8.
-            trigger: cadence, three_consecutive_misses, life_change,
-                relationship_change or other; defaults to the first active
-                trigger, else cadence.
-            notes: the therapist's notes.
         """
-        chosen_format = Format.parse(format) if format else None
-        chosen_size = Size.parse(size) if size else None
-        chosen_frequency = Frequency.parse(frequency) if frequency else None
-        chosen_trigger = ReviewTrigger.parse(trigger) if trigger else None
+        c = choice or ReviewChoice()
+        accept = c.accept
+        chosen_format = Format.parse(c.format) if c.format else None
+        chosen_size = Size.parse(c.size) if c.size else None
+        chosen_frequency = Frequency.parse(c.frequency) if c.frequency else None
+        chosen_trigger = ReviewTrigger.parse(c.trigger) if c.trigger else None
+        framing = c.framing
         if framing is not None and not framing.strip():
             raise InvalidValueError("framing", framing, "a non-empty label")
 
@@ -657,23 +598,26 @@ class HwApplication(PrintingMixin, Application[UUID]):
                 frequency=chosen_frequency
                 or (Frequency(rec.frequency.value) if accept and rec.frequency.value else None),
                 framing=framing.strip() if framing else (rec.framing.value if accept else None),
-                framing_wording=framing_wording,
+                framing_wording=c.framing_wording,
             )
             the_trigger = chosen_trigger or (
                 ReviewTrigger.parse(planner.review.triggers[0])
                 if planner.review.triggers
                 else ReviewTrigger.CADENCE
             )
-            next_review = next_review_session or number + REVIEW_INTERVAL
+            next_review = c.next_review_session or number + REVIEW_INTERVAL
             case.review(
                 number,
                 system,
                 FollowupProtocol(
-                    completed_opening, completed_listen_for, missed_opening, missed_diagnostic
+                    c.completed_opening,
+                    c.completed_listen_for,
+                    c.missed_opening,
+                    c.missed_diagnostic,
                 ),
                 next_review,
                 the_trigger,
-                notes,
+                c.notes,
             )
             return ReviewResult(
                 client=case.client,
@@ -723,8 +667,8 @@ class HwApplication(PrintingMixin, Application[UUID]):
         self,
         client: str,
         *,
-        outcomes: Sequence[Mapping[str, Any]] = (),
-        assignment: Mapping[str, Any] | None = None,
+        outcomes: Sequence[OutcomeEntry] = (),
+        assignment: AssignmentSpec | None = None,
         session: int | None = None,
         date: DateLike = None,
         dry_run: bool = False,
@@ -737,11 +681,8 @@ class HwApplication(PrintingMixin, Application[UUID]):
 
         Args:
             client: the client identifier.
-            outcomes: one mapping per pending assignment resolved now, with
-                ``assignment_id`` and ``outcome`` ('completed', 'partial' or
-                'missed') and, as they apply, ``experience``, ``done``,
-                ``planned``, ``explanation`` and ``reasons``.
-            assignment: the next assignment's fields (as for :meth:`assign`), or None.
+            outcomes: one :class:`OutcomeEntry` per pending assignment resolved now.
+            assignment: the next assignment (as for :meth:`assign`), or None.
             session: the wrap-up's session; when omitted, the session held on
                 ``date`` if there is one, else a new session after the latest.
             date: that session's date (today when omitted).
@@ -751,19 +692,20 @@ class HwApplication(PrintingMixin, Application[UUID]):
             The session, the outcomes, the assignment with its fit, and the
             planner once the outcomes are in.
         """
-        spec = self.build_spec(**assignment) if assignment is not None else None
+        if assignment is not None:
+            check_spec(assignment)
         when = parse_date(date) or (self._today() if session is None else None)
 
         def command(case: Case) -> WrapUpResult:
             number = self._session(case, session, when)
-            results = tuple(_apply_outcome(case, number, item) for item in outcomes)
+            results = tuple(apply_outcome(case, number, item) for item in outcomes)
             planner = build_planner(case)
             assigned: AssignResult | None = None
-            if spec is not None:
+            if assignment is not None:
                 fit = assess_fit(
-                    case, spec, planner, confidence_threshold=self.confidence_threshold
+                    case, assignment, planner, confidence_threshold=self.confidence_threshold
                 )
-                ident = case.assign(number, spec)
+                ident = case.assign(number, assignment)
                 assigned = AssignResult(assignment_info(case, case.assignments[ident]), fit)
             return WrapUpResult(
                 client=case.client,
@@ -1196,28 +1138,20 @@ class HwApplication(PrintingMixin, Application[UUID]):
             raise ImportFileError(msg) from None
 
 
-def _apply_outcome(case: Case, session: int, item: Mapping[str, Any]) -> OutcomeResult:
-    """Apply one wrap-up outcome (see :meth:`HwApplication.wrap_up`) to a case."""
-    ident = resolve_assignment_id(case, item.get("assignment_id", "latest"), pending_only=True)
-    outcome = str(item.get("outcome", "")).strip().lower()
-    if outcome == "missed":
-        case.miss(
-            ident,
-            session,
-            explanation=str(item.get("explanation", "")),
-            reasons=_reasons(item.get("reasons", ())),
-        )
-    elif outcome in ("completed", "partial"):
+def apply_outcome(case: Case, session: int, entry: OutcomeEntry) -> OutcomeResult:
+    """Record one outcome on a case (the domain's guards decide); its result."""
+    ident = resolve_assignment_id(case, entry.assignment_id, pending_only=True)
+    if entry.outcome is Outcome.MISSED:
+        case.miss(ident, session, explanation=entry.explanation, reasons=entry.reasons)
+    else:
         case.complete(
             ident,
             session,
-            partial=outcome == "partial",
-            done=item.get("done"),
-            planned=item.get("planned"),
-            experience=str(item.get("experience", "")),
+            partial=entry.outcome is Outcome.PARTIAL,
+            done=entry.done,
+            planned=entry.planned,
+            experience=entry.experience,
         )
-    else:
-        raise InvalidValueError("outcome", outcome, "completed, partial or missed")
     return OutcomeResult(case.client, ident, case.assignments[ident].outcome.value, session)
 
 
@@ -1303,30 +1237,14 @@ def resolve_assignment_id(case: Case, assignment_id: int | str, *, pending_only:
 
 
 def assignment_info(case: Case, a: Assignment) -> AssignmentInfo:
-    """The DTO of one assignment."""
+    """The DTO of one assignment (its design's fields as plain strings and numbers)."""
     r = a.resolution
-    s = a.spec
     return AssignmentInfo(
         client=case.client,
         assignment_id=a.id,
         session=a.session,
         date=a.assigned_on.isoformat(),
-        title=s.title,
-        task=s.task,
-        format=s.format.value,
-        size=s.size.value,
-        frequency=s.frequency.value,
-        framing=s.framing,
-        framing_wording=s.framing_wording,
-        rationale=s.rationale,
-        method=s.method,
-        barriers=s.barriers,
-        followup_plan=s.followup_plan,
-        when_where=s.when_where,
-        started_in_session=s.started_in_session,
-        confidence=s.confidence,
-        planned_doses=s.planned_doses,
-        notes=s.notes,
+        **a.spec.plain(),
         outcome=a.outcome.value,
         resolved_session=r.session if r else None,
         done=r.done if r else None,
