@@ -22,11 +22,13 @@ def _assigned_at_1() -> tuple[Case, int]:
 def test_resolving_homework_at_the_session_that_assigned_it_is_refused(how: str) -> None:
     case, ident = _assigned_at_1()
     case.collect_events()
+    record = (
+        (lambda: case.miss(ident, 1))
+        if how == "miss"
+        else (lambda: case.complete(ident, 1, partial=how == "partial"))
+    )
     with pytest.raises(SessionOrderError, match="an outcome belongs to a later session"):
-        if how == "miss":
-            case.miss(ident, 1)
-        else:
-            case.complete(ident, 1, partial=how == "partial")
+        record()
     assert case.collect_events() == []
     assert case.assignments[ident].resolution is None
 
