@@ -25,11 +25,6 @@ from eventsourcing.persistence import (
 )
 from eventsourcing.utils import Environment, EnvType, get_topic, resolve_topic
 
-from hwcore.application.caseload import (
-    CaseloadEntry,
-    caseload_from,
-    caseload_sql,
-)
 from hwcore.application.commands import OutcomeEntry, ReviewChoice
 from hwcore.application.dto import (
     AssignmentInfo,
@@ -90,6 +85,11 @@ from hwcore.readmodel import (
     Progress,
     ReadModel,
     summarize,
+)
+from hwcore.readmodel.caseload import (
+    CaseloadEntry,
+    caseload_from,
+    caseload_sql,
 )
 
 T = TypeVar("T")
