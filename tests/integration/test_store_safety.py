@@ -11,6 +11,10 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -83,3 +87,42 @@ def test_a_truncated_store_without_its_log_is_still_refused(
     before = digest(home)
     assert "truncated" in one_clear_line(hw(plain_env, "plan", "F01"))
     assert digest(home) == before
+
+
+def _dead_pid() -> int:
+    """The id of a process that has exited (reaped)."""
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
+
+
+def test_a_killed_backup_leaves_no_copy_behind(home: Path, tmp_path: Path) -> None:
+    """The next backup into the folder removes the temp file of one that was killed."""
+    filled(home)
+    target = tmp_path / "backups"
+    target.mkdir()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HW_")}
+    env["HW_HOME"] = str(home)
+    # A real kill first: the backup is stopped as soon as its temp file appears.
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "hwcli.main", "backup", str(target / "first.hwbackup")],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while proc.poll() is None and time.monotonic() < deadline:
+        if list(target.glob(".hw-backup-*.tmp")):
+            proc.send_signal(signal.SIGKILL)
+            break
+        time.sleep(0.001)
+    proc.wait()
+    # Whatever the race gave, add a left-over of a killed backup, and one of a live one.
+    abandoned = target / f".hw-backup-{_dead_pid()}-x1y2z3.tmp"
+    shutil.copy(home / "events.sqlite", abandoned)
+    alive = target / f".hw-backup-{os.getpid()}-a1b2c3.tmp"
+    alive.write_bytes(b"in progress")
+    result = hw(env, "backup", str(target / "second.hwbackup"))
+    assert result.returncode == 0, result.stderr
+    assert [p.name for p in target.glob(".hw-backup-*.tmp")] == [alive.name]
+    assert (target / "second.hwbackup").is_file()

@@ -219,9 +219,54 @@ def _store_files(home: Path, exclude: set[Path]) -> Iterator[tuple[str, int, byt
         if path.is_symlink() or not path.is_file() or path.resolve() in exclude:
             continue
         rel = path.relative_to(home).as_posix()
-        if rel in skipped or path.name.startswith(".hw-backup-"):
+        if rel in skipped or path.name.startswith(TEMP_PREFIX):
             continue
         yield rel, path.stat().st_mode & 0o777, path.read_bytes()
+
+
+TEMP_PREFIX = ".hw-backup-"
+TEMP_SUFFIX = ".tmp"
+"""A backup is written as ``.hw-backup-<pid>-<random>.tmp`` beside its target, then renamed."""
+ABANDONED_AFTER = 3600.0
+"""Seconds after which a temp file without a process id (an older hw's) counts as abandoned."""
+
+
+def remove_abandoned_temp_files(folder: Path) -> int:
+    """Delete the temp files of backups that were killed before they finished.
+
+    A killed backup cannot remove its own temp file, which holds a full copy
+    of the store. The next backup into the same folder removes every one whose
+    process is gone (its id is in the name), so none stays readable for long.
+
+    Returns:
+        How many were removed.
+    """
+    import time
+
+    removed = 0
+    for candidate in folder.glob(f"{TEMP_PREFIX}*{TEMP_SUFFIX}"):
+        pid_text = candidate.name[len(TEMP_PREFIX) :].split("-", 1)[0]
+        try:
+            if pid_text.isdigit():
+                if _process_alive(int(pid_text)):
+                    continue
+            elif time.time() - candidate.stat().st_mtime < ABANDONED_AFTER:
+                continue
+            candidate.unlink()
+            removed += 1
+        except OSError:
+            continue  # another backup removed it first, or it is not ours to remove
+    return removed
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process: alive, and not ours to judge
+    return True
 
 
 def _home_of(app: Application[Any], home: str | os.PathLike[str] | None) -> Path | None:
@@ -269,7 +314,10 @@ def backup_store(
         raise InvalidValueError("backup file", str(path), "a file in an existing folder")
     home_path = _home_of(app, home)
     key = _key_of(app)
-    fd, tmp_name = tempfile.mkstemp(prefix=".hw-backup-", suffix=".tmp", dir=path.parent)
+    remove_abandoned_temp_files(path.parent)
+    fd, tmp_name = tempfile.mkstemp(
+        prefix=f"{TEMP_PREFIX}{os.getpid()}-", suffix=TEMP_SUFFIX, dir=path.parent
+    )
     os.close(fd)
     tmp = Path(tmp_name)
     try:
