@@ -24,11 +24,6 @@ from eventsourcing.persistence import (
 )
 from eventsourcing.utils import Environment, EnvType
 
-from hwcore.application.caseload import (
-    CaseloadEntry,
-    caseload_from,
-    caseload_sql,
-)
 from hwcore.application.commands import OutcomeEntry, ReviewChoice
 from hwcore.application.dto import (
     AssignmentInfo,
@@ -86,6 +81,11 @@ from hwcore.readmodel import (
     Progress,
     ReadModel,
     summarize,
+)
+from hwcore.readmodel.caseload import (
+    CaseloadEntry,
+    caseload_from,
+    caseload_sql,
 )
 
 T = TypeVar("T")
