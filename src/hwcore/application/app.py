@@ -8,9 +8,10 @@ plain strings and ints; the application builds the domain values.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 from uuid import UUID
 
 import attrs
@@ -46,7 +47,6 @@ from hwcore.application.eventstore.repository import (
 )
 from hwcore.application.eventstore.retries import MAX_ATTEMPTS, backoff, open_retrying
 from hwcore.application.eventstore.transcodings import register_hw_transcodings
-from hwcore.application.printing import PrintingMixin
 from hwcore.domain import (
     Assignment,
     AssignmentSpec,
@@ -88,6 +88,9 @@ from hwcore.readmodel.caseload import (
     caseload_sql,
 )
 
+if TYPE_CHECKING:
+    from hwcore.application.printing import Printing
+
 T = TypeVar("T")
 
 
@@ -116,7 +119,7 @@ def parse_date(value: DateLike, field: str = "date") -> dt.date | None:
         raise InvalidValueError(field, value, "an ISO date YYYY-MM-DD") from None
 
 
-class HwApplication(PrintingMixin, Application[UUID]):
+class HwApplication(Application[UUID]):
     """The hw application: record homework events and read the planner.
 
     Build one with :func:`hwcore.bootstrap.open_application` (which resolves the
@@ -718,6 +721,13 @@ class HwApplication(PrintingMixin, Application[UUID]):
     def today(self) -> dt.date:
         """Today by the application's clock (fixed in tests)."""
         return self._today()
+
+    @functools.cached_property
+    def printing(self) -> Printing:
+        """Printing and branding (planner PDF, handouts, calendar files), for this home."""
+        from hwcore.application.printing import Printing
+
+        return Printing(self, self.home)
 
     # ----------------------------------------------------------------- queries
 
