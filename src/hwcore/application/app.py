@@ -9,21 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar, cast
-from uuid import UUID
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
-from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import (
     IntegrityError,
-    JSONTranscoder,
-    Recording,
-    Transcoder,
 )
-from eventsourcing.utils import Environment, EnvType
+from eventsourcing.utils import EnvType
 
 from hwcore.application.commands import OutcomeEntry, ReviewChoice
 from hwcore.application.dto import (
@@ -38,15 +33,9 @@ from hwcore.application.dto import (
     SessionInfo,
     WrapUpResult,
 )
-from hwcore.application.eventstore.checks import preflight, verify_store
-from hwcore.application.eventstore.errors import STORE_ERRORS, store_error, store_errors
-from hwcore.application.eventstore.persistence import RECORDER_TOPICS, AdminRecorder
-from hwcore.application.eventstore.repository import (
-    DEFAULT_CACHE_MAXSIZE,
-    CaseRepository,
-)
-from hwcore.application.eventstore.retries import MAX_ATTEMPTS, backoff, open_retrying
-from hwcore.application.eventstore.transcodings import register_hw_transcodings
+from hwcore.application.eventstore.application import StoreApplication
+from hwcore.application.eventstore.errors import STORE_ERRORS, store_error
+from hwcore.application.eventstore.retries import MAX_ATTEMPTS, backoff
 from hwcore.domain import (
     Assignment,
     AssignmentSpec,
@@ -63,7 +52,6 @@ from hwcore.domain import (
     ReviewTrigger,
     Size,
     SystemChoice,
-    case_id_for,
     check_spec,
     validate_client,
 )
@@ -101,9 +89,6 @@ def _warn(message: str) -> None:
     logging.getLogger(__name__).warning(message)
 
 
-SNAPSHOT_INTERVAL = 200
-"""A snapshot of a case is taken every this many events (fast loads)."""
-
 DateLike = dt.date | str | None
 
 
@@ -119,7 +104,7 @@ def parse_date(value: DateLike, field: str = "date") -> dt.date | None:
         raise InvalidValueError(field, value, "an ISO date YYYY-MM-DD") from None
 
 
-class HwApplication(Application[UUID]):
+class HwApplication(StoreApplication):
     """The hw application: record homework events and read the planner.
 
     Build one with :func:`hwcore.bootstrap.open_application` (which resolves the
@@ -135,7 +120,8 @@ class HwApplication(Application[UUID]):
     """
 
     name = "hw"
-    snapshotting_intervals = {Case: SNAPSHOT_INTERVAL}  # noqa: RUF012 (eventsourcing API)
+    """Names the PostgreSQL tables (``hw_events``...): eventsourcing gives each subclass
+    its class name unless it sets one, so this stays here, frozen."""
 
     def __init__(
         self,
@@ -151,92 +137,12 @@ class HwApplication(Application[UUID]):
         self.confidence_threshold = confidence_threshold
         self.readmodel: ReadModel | None = None
         """The read model answering caseload queries (see :meth:`attach_readmodel`)."""
-        preflight(dict(env or {}))
-        open_retrying(lambda: super(HwApplication, self).__init__(env), self._abandon_open)
-        try:
-            verify_store(self)
-        except BaseException as e:
-            self.close()
-            if isinstance(e, STORE_ERRORS):
-                raise store_error(e) from None
-            raise
-
-    def _abandon_open(self) -> None:
-        """Close what a failed attempt to open the store left open."""
-        factory = getattr(self, "factory", None)
-        if factory is not None:
-            factory.close()
-
-    # ------------------------------------------------------------ construction
-
-    def construct_env(self, name: str, env: EnvType | None = None) -> Environment:
-        """Use only the given settings: hw's config decides, not os.environ.
-
-        On SQLite and PostgreSQL the recorder is hw's (it adds purge, backup
-        and restore to eventsourcing's; see ``eventstore.persistence``).
-        """
-        settings = dict(env or {})
-        settings.setdefault("IS_SNAPSHOTTING_ENABLED", "y")
-        recorder = RECORDER_TOPICS.get(settings.get("PERSISTENCE_MODULE", ""))
-        if recorder is not None:
-            settings.setdefault("APPLICATION_RECORDER_TOPIC", recorder)
-        return Environment(name, settings)
-
-    def construct_repository(self) -> CaseRepository:
-        """hw's repository: eventsourcing's, with a cache checked against the store.
-
-        ``AGGREGATE_CACHE_MAXSIZE`` sets how many cases a process keeps (see
-        :mod:`hwcore.application.eventstore.repository`).
-        """
-        value = self.env.get(self.AGGREGATE_CACHE_MAXSIZE)
-        recorder = self.recorder
-        return CaseRepository(
-            self.events,
-            snapshot_store=self.snapshots,
-            cache_maxsize=int(value) if value else DEFAULT_CACHE_MAXSIZE,
-            # An in-memory store has no purge or restore: its generation never changes.
-            generation=recorder.generation if isinstance(recorder, AdminRecorder) else tuple,
-        )
-
-    @property
-    def repository(self) -> CaseRepository:
-        """The repository (see :meth:`construct_repository`)."""
-        return cast("CaseRepository", super().repository)
-
-    def save(self, *objs: Any, **kwargs: Any) -> list[Recording[UUID]]:
-        """Record the pending events of cases (or events); keep the saved cases."""
-        recordings = super().save(*objs, **kwargs)
-        self.repository.keep([o for o in objs if isinstance(o, Case)], recordings)
-        return recordings
-
-    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
-        """Register dates, the vocabulary enums and the attrs values."""
-        super().register_transcodings(transcoder)
-        register_hw_transcodings(transcoder)
-
-    @property
-    def transcoder(self) -> Transcoder:
-        """The JSON transcoder (without cipher or compression)."""
-        return self.mapper.transcoder
+        super().__init__(env)
 
     # ----------------------------------------------------------------- helpers
 
-    def _load(self, client: str) -> Case:
-        name = validate_client(client)
-        try:
-            return cast("Case", self.repository.get(case_id_for(name)))
-        except AggregateNotFoundError:
-            raise ClientNotFoundError(name) from None
-        except STORE_ERRORS as e:
-            raise store_error(e) from None
-
-    def _save(self, *cases: Case) -> None:
-        try:
-            self.save(*cases)
-        except IntegrityError:
-            raise
-        except STORE_ERRORS as e:
-            raise store_error(e) from None
+    def _save(self, *items: Case | Aggregate.Event) -> None:
+        self._store(*items)
         self._refresh_after_write()
 
     def _change(self, client: str, command: Callable[[Case], T]) -> T:
@@ -780,16 +686,6 @@ class HwApplication(Application[UUID]):
         case = Case.replay(events, until_session=as_of_session)
         return build_planner(case, as_of_session=as_of_session)
 
-    def _events(self, client: str) -> list[Aggregate.Event]:
-        name = validate_client(client)
-        try:
-            events = list(self.events.get(case_id_for(name)))
-        except STORE_ERRORS as e:
-            raise store_error(e) from None
-        if not events:
-            raise ClientNotFoundError(name)
-        return cast("list[Aggregate.Event]", events)
-
     def assignment(self, client: str, assignment_id: int | str) -> AssignmentInfo:
         """One assignment ('latest' = the most recent one) with its outcome."""
         case = self._load(client)
@@ -974,16 +870,6 @@ class HwApplication(Application[UUID]):
             pending=len(case.pending()),
         )
 
-    def _notifications(self, topics: Sequence[str] = (), batch: int = 1000) -> Iterator[Any]:
-        start = 1
-        while True:
-            with store_errors():
-                items = self.recorder.select_notifications(start, batch, topics=topics)
-            if not items:
-                return
-            yield from items
-            start = items[-1].id + 1
-
     # ------------------------------------------------------- import and export
 
     def import_file(self, path: str | Path) -> ImportReport:
@@ -1032,7 +918,7 @@ class HwApplication(Application[UUID]):
         events, report = plan_json_import(self, text, source)
         if events:
             try:
-                self._save(*events)  # type: ignore[arg-type]
+                self._save(*events)
             except IntegrityError:
                 msg = "the store was changed by another writer during the import: try again"
                 raise ConcurrencyError(msg) from None
