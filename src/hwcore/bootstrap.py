@@ -37,8 +37,7 @@ def open_application(
     """
     resolved = settings or resolve_settings(home, database_url)
     ensure_private_home(resolved)
-    app = HwApplication(resolved.event_store_env(), today=today)
-    app.settings = resolved  # type: ignore[attr-defined]
+    app = HwApplication(resolved.event_store_env(), today=today, home=resolved.home)
     # The planner cache serves the quick path, which reads only the embedded store.
     app.attach_readmodel(resolved.readmodel_location, plan_cache=resolved.backend == "sqlite")
     return app

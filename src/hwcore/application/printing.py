@@ -51,8 +51,7 @@ class _Host(Protocol):
 
 
 def _home(app: object) -> Path:
-    settings = getattr(app, "settings", None)
-    home = getattr(settings, "home", None)
+    home = getattr(app, "home", None)
     if home is None:
         msg = "no hw home: open the application with hwcore.bootstrap.open_application"
         raise ConfigError(msg)

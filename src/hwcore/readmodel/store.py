@@ -87,15 +87,18 @@ class EventSource(Protocol):
     def to_event(self, notification: Notification) -> DomainEventProtocol[UUID]:
         """The domain event stored in a notification (decrypted, decoded)."""
 
-    def load_case(self, case_id: UUID, version: int) -> Case:
-        """The case as it was at ``version`` (from snapshots and events)."""
+    def load_case(self, case_id: UUID, version: int, state: bytes) -> Case:
+        """The case as it was at ``version``, whose last event is stored as ``state``."""
 
 
 class Repository(Protocol):
-    """The part of eventsourcing's repository the read model uses."""
+    """The part of hw's repository the read model uses."""
 
     def get(self, aggregate_id: UUID, *, version: int | None = None) -> Any:
         """The aggregate, optionally at a version."""
+
+    def saved_case(self, case_id: UUID, version: int, state: bytes) -> Case | None:
+        """A copy of a case this process saved, when it is at ``version`` with that event."""
 
 
 class EventStoreSource:
@@ -124,8 +127,11 @@ class EventStoreSource:
         """The domain event stored in a notification."""
         return self.mapper.to_domain_event(notification)
 
-    def load_case(self, case_id: UUID, version: int) -> Case:
-        """The case as it was at ``version``."""
+    def load_case(self, case_id: UUID, version: int, state: bytes) -> Case:
+        """The case as it was at ``version``: the one just saved if kept, else loaded."""
+        case = self.repository.saved_case(case_id, version, state)
+        if case is not None:
+            return case
         return cast("Case", self.repository.get(case_id, version=version))
 
 
@@ -154,17 +160,10 @@ class ReadModel:
         self._conn: sqlite3.Connection | None = None
         self._file_id: tuple[int, int] | None = None
         self._lock = threading.RLock()
-        self._cache: dict[UUID, Case] = {}
-        # The stored state (bytes) of the last event applied to each cached case:
-        # :meth:`cached_case`'s callers compare it with the store's.
-        self._states: dict[UUID, bytes] = {}
         # Rows this process last committed per client, trusted only while the
         # tracked position is the one it committed (no other writer since).
         self._rows: dict[str, dict[str, list[Row]]] = {}
         self._rows_position = -1
-        # The source whose notifications this process last committed (see
-        # :meth:`catch_up`'s ``recorded``).
-        self._rows_source: EventSource | None = None
 
     # ------------------------------------------------------------- connection
 
@@ -181,7 +180,6 @@ class ReadModel:
         if self._conn is not None and (self.path is None or self._file_id == _file_id(self.path)):
             return self._conn
         self.close()
-        self._forget_cases()
         self._forget_rows()
         try:
             conn = self._open()
@@ -249,13 +247,7 @@ class ReadModel:
 
     # --------------------------------------------------------------- catch-up
 
-    def catch_up(
-        self,
-        source: EventSource,
-        progress: Progress | None = None,
-        *,
-        recorded: Sequence[Notification] = (),
-    ) -> int:
+    def catch_up(self, source: EventSource, progress: Progress | None = None) -> int:
         """Apply every event stored since the tracked position; returns how many.
 
         Each batch's rows and the new position are committed together. Safe to
@@ -264,21 +256,14 @@ class ReadModel:
         Args:
             source: the event store.
             progress: called after each batch with (position, last position).
-            recorded: the notifications the caller has just written to ``source``
-                (a command's events). When this process committed the tracked
-                position itself and they directly follow it, they are the whole
-                unapplied log and are applied without reading it back; otherwise
-                (another writer came in between, the file was replaced) the log
-                is read as usual.
         """
         with self._lock, self._errors():
             conn = self._connection()
-            if recorded and progress is None:
-                applied = self._apply_recorded(conn, source, recorded)
-                if applied is not None:
-                    return applied
             total = source.max_notification_id() if progress is not None else 0
             applied = 0
+            # The cases projected in this catch-up (a rebuild applies thousands of
+            # events per case); between catch-ups the repository keeps them.
+            working: dict[UUID, Case] = {}
             while True:
                 position, fingerprint = _tracking(conn)
                 items = list(source.select_notifications(max(position, 1), self.batch_size + 1))
@@ -287,6 +272,7 @@ class ReadModel:
                     # (replaced, emptied or purged at its end): project it anew.
                     _warn("read model does not match the event store; rebuilding it")
                     self._reset(conn, position)
+                    working.clear()
                     continue
                 new = [n for n in items if n.id > position]
                 if not new:
@@ -297,13 +283,15 @@ class ReadModel:
                 try:
                     with _transaction(conn):
                         if _tracking(conn)[0] != position:
+                            working.clear()
                             continue  # another process applied these meanwhile
-                        self._apply(conn, source, new, written)
+                        self._apply(conn, source, new, written, working)
                         _write_tracking(conn, new[-1])
                 except BaseException:
                     self._forget_rows()
                     raise
-                self._committed(source, written, new[-1].id)
+                self._rows.update(written)
+                self._rows_position = new[-1].id
                 applied += len(new)
                 if progress is not None:
                     progress(new[-1].id, max(total, new[-1].id))
@@ -312,81 +300,10 @@ class ReadModel:
                     # again (saves a query per write when catching up after it).
                     return applied
 
-    def _apply_recorded(
-        self, conn: sqlite3.Connection, source: EventSource, recorded: Sequence[Notification]
-    ) -> int | None:
-        """Apply notifications just written, when they directly follow our own position.
-
-        Returns:
-            How many were applied, or None when the log must be read instead:
-            this process did not commit the tracked position through this
-            source, or the ids leave a gap (another writer's events).
-        """
-        position = self._rows_position
-        if (
-            position < 0
-            or source is not self._rows_source
-            or len(recorded) > self.batch_size
-            or any(n.id != position + i for i, n in enumerate(recorded, start=1))
-        ):
-            return None
-        written: dict[str, dict[str, list[Row]]] = {}
-        try:
-            with _transaction(conn):
-                if _tracking(conn)[0] != position:
-                    raise _PositionMovedError  # another process applied events: roll back
-                self._apply(conn, source, recorded, written)
-                _write_tracking(conn, recorded[-1])
-        except _PositionMovedError:
-            self._forget_rows()
-            return None
-        except BaseException:
-            self._forget_rows()
-            raise
-        self._committed(source, written, recorded[-1].id)
-        return len(recorded)
-
-    def _committed(
-        self, source: EventSource, written: dict[str, dict[str, list[Row]]], position: int
-    ) -> None:
-        """Remember the rows just committed and the position they are valid at."""
-        self._rows.update(written)
-        self._rows_position = position
-        self._rows_source = source
-
-    def _forget_cases(self) -> None:
-        """Drop the cases kept between catch-ups (a new file, a rebuild, a reset)."""
-        self._cache.clear()
-        self._states.clear()
-
-    def distrust(self) -> None:
-        """Forget the kept cases and this process's own position (the store was purged
-        or restored meanwhile): the next catch-up reads the log and checks it."""
-        with self._lock:
-            self._forget_cases()
-            self._forget_rows()
-
-    def cached_case(self, case_id: UUID) -> tuple[Case, int, bytes] | None:
-        """A copy of the case as this read model last projected it, if it kept one.
-
-        Returns:
-            The copy, its version and the stored state of its last event, or
-            None. The caller checks that the event store still holds that event
-            at that version (a purge or a restore changes it) before using the
-            copy, and applies any later events itself.
-        """
-        with self._lock:
-            case = self._cache.get(case_id)
-            state = self._states.get(case_id)
-            if case is None or state is None:
-                return None
-            return case.clone(), case.version, state
-
     def _forget_rows(self) -> None:
         """Stop trusting the remembered rows (another writer, a reset, a new file)."""
         self._rows.clear()
         self._rows_position = -1
-        self._rows_source = None
 
     def rebuild(self, source: EventSource, progress: Progress | None = None) -> int:
         """Drop every table, re-create the schema and re-project the whole log.
@@ -397,7 +314,6 @@ class ReadModel:
         with self._lock, self._errors():
             conn = self._connection()
             self._migrate(conn, drop_first=True)
-            self._forget_cases()
             self._forget_rows()
             return self.catch_up(source, progress)
 
@@ -408,7 +324,6 @@ class ReadModel:
             for table in (*VIEW_TABLES, *CACHE_TABLES):
                 conn.execute(f"DELETE FROM {table}")  # noqa: S608 (constant names)
             _write_tracking(conn, None)
-        self._forget_cases()
         self._forget_rows()
 
     def _apply(
@@ -417,29 +332,33 @@ class ReadModel:
         source: EventSource,
         notifications: Sequence[Notification],
         written: dict[str, dict[str, list[Row]]],
+        working: dict[UUID, Case],
     ) -> None:
         touched: dict[UUID, Case] = {}
         counts: Counter[UUID] = Counter()
         registrations: dict[UUID, int] = {}
+        items: list[tuple[UUID, Notification]] = []
         for n in notifications:
-            if not n.topic.startswith(CASE_TOPIC_PREFIX):
-                continue
-            raw_id = n.originator_id
-            # The recorder already hands out UUIDs: re-parsing 100,000 of them
-            # was a tenth of a rebuild.
-            case_id = raw_id if type(raw_id) is UUID else UUID(str(raw_id))
+            if n.topic.startswith(CASE_TOPIC_PREFIX):
+                raw_id = n.originator_id
+                # The recorder already hands out UUIDs: re-parsing 100,000 of them
+                # was a tenth of a rebuild.
+                items.append((raw_id if type(raw_id) is UUID else UUID(str(raw_id)), n))
+        last = dict(items)  # each case's last notification in this batch
+        for case_id, n in items:
             version = n.originator_version
-            case: Case | None = None
-            if version > 1:
-                case = self._cache.get(case_id)
-                if case is None or case.version != version - 1:
-                    case = source.load_case(case_id, version - 1)
-            else:
+            case = working.get(case_id)
+            if version == 1:
                 registrations[case_id] = n.id
-            event = cast("Aggregate.Event", source.to_event(n))
-            case = cast("Case", event.mutate(case))
-            self._cache[case_id] = case
-            self._states[case_id] = n.state
+                case = _applied(source, n, None)
+            elif case is not None and case.version == version - 1:
+                case = _applied(source, n, case)
+            elif case is None or case.version < version:
+                # Not projected yet: the case as of its last event in this batch
+                # (the one a command of this process just saved, if kept).
+                final = last[case_id]
+                case = source.load_case(case_id, final.originator_version, final.state)
+            working[case_id] = case
             touched[case_id] = case
             counts[case_id] += 1
         refresh = len(notifications) <= REFRESH_PLANS_UP_TO
@@ -543,8 +462,10 @@ class ReadModel:
 # ------------------------------------------------------------------- helpers
 
 
-class _PositionMovedError(Exception):
-    """The tracked position changed under a catch-up of recorded notifications."""
+def _applied(source: EventSource, notification: Notification, case: Case | None) -> Case:
+    """The case with the notification's event applied (a new case for a registration)."""
+    event = cast("Aggregate.Event", source.to_event(notification))
+    return cast("Case", event.mutate(case))
 
 
 @contextlib.contextmanager
