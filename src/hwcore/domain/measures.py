@@ -19,7 +19,7 @@ from __future__ import annotations
 import enum
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import attrs
 
@@ -278,6 +278,11 @@ def define_measure(
     )
 
 
+def int_tuple(values: Iterable[int]) -> tuple[int, ...]:
+    """Item scores as a tuple (values read back from JSON come as lists)."""
+    return tuple(values)
+
+
 @attrs.frozen
 class MeasurePoint:
     """One measurement on the timeline."""
@@ -285,7 +290,7 @@ class MeasurePoint:
     session: int
     total: int
     severity: str | None = None
-    items: tuple[int, ...] = attrs.field(default=(), converter=tuple)
+    items: tuple[int, ...] = attrs.field(default=(), converter=int_tuple)
 
 
 @attrs.frozen
