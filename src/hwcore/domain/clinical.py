@@ -263,11 +263,13 @@ class ClinicalRecord:
         self._check_session_held(session)
         parsed = Channel.parse(channel)
         agreed = sorted({Weekday.parse(d) for d in days}, key=lambda d: d.index)
-        for name, value in (("boundaries", boundaries), ("privacy risk", privacy_risk)):
+        required = (
+            ("boundaries", boundaries, "the boundaries discussed, e.g. 'not for crisis support'"),
+            ("privacy risk", privacy_risk, "the privacy risk the client accepted"),
+        )
+        for name, value, allowed in required:
             if not value.strip():
-                raise InvalidValueError(
-                    name, "empty", f"what was agreed about the {name} (required for a consent)"
-                )
+                raise InvalidValueError(name, "empty", f"{allowed} (a consent needs it)")
         for name, value in (
             ("boundaries", boundaries),
             ("privacy risk", privacy_risk),
