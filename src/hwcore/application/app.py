@@ -8,7 +8,6 @@ plain strings and ints; the application builds the domain values.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar, cast
@@ -23,13 +22,8 @@ from eventsourcing.persistence import (
     Recording,
     Transcoder,
 )
-from eventsourcing.utils import Environment, EnvType, get_topic, resolve_topic
+from eventsourcing.utils import Environment, EnvType
 
-from hwcore.application.caseload import (
-    CaseloadEntry,
-    caseload_from,
-    caseload_sql,
-)
 from hwcore.application.catalog import MeasureCatalog
 from hwcore.application.commands import OutcomeEntry, ReviewChoice
 from hwcore.application.dto import (
@@ -57,8 +51,6 @@ from hwcore.application.eventstore.retries import MAX_ATTEMPTS, backoff, open_re
 from hwcore.application.eventstore.transcodings import register_hw_transcodings
 from hwcore.application.printing import PrintingMixin
 from hwcore.domain import (
-    MAX_DOSES,
-    MAX_SESSION,
     Assignment,
     AssignmentSpec,
     Case,
@@ -69,7 +61,6 @@ from hwcore.domain import (
     FollowupProtocol,
     Format,
     Frequency,
-    HwError,
     InvalidValueError,
     Outcome,
     ReviewTrigger,
@@ -95,6 +86,11 @@ from hwcore.readmodel import (
     ReadModel,
     summarize,
 )
+from hwcore.readmodel.caseload import (
+    CaseloadEntry,
+    caseload_from,
+    caseload_sql,
+)
 
 T = TypeVar("T")
 
@@ -108,8 +104,6 @@ def _warn(message: str) -> None:
 
 SNAPSHOT_INTERVAL = 200
 """A snapshot of a case is taken every this many events (fast loads)."""
-EXPORT_FORMAT = "hw-export"
-EXPORT_VERSION = 1
 
 DateLike = dt.date | str | None
 
@@ -1144,9 +1138,10 @@ class HwApplication(PrintingMixin, Application[UUID]):
 
         All or nothing: the first bad row stops the import with its row number
         and nothing from the file is written. Idempotent: importing the same
-        file again changes nothing.
+        file again changes nothing. Every row or event passes the same domain
+        guards as a command.
         """
-        from hwcore.application.csvfile import read_text
+        from hwcore.application.exchange.csvfile import read_text
 
         file = Path(path)
         text = read_text(file)
@@ -1156,8 +1151,8 @@ class HwApplication(PrintingMixin, Application[UUID]):
 
     def import_csv_text(self, text: str, source: str = "csv") -> ImportReport:
         """Import history CSV text (see :meth:`import_file`)."""
-        from hwcore.application.csvfile import parse_csv
-        from hwcore.application.importing import plan_csv_import
+        from hwcore.application.exchange.csvfile import parse_csv
+        from hwcore.application.exchange.csvimport import plan_csv_import
 
         rows = parse_csv(text, source)
         for attempt in range(MAX_ATTEMPTS):
@@ -1171,6 +1166,31 @@ class HwApplication(PrintingMixin, Application[UUID]):
         msg = "the store was changed by another writer during the import: try again"
         raise ConcurrencyError(msg)
 
+    def import_export(self, text: str, source: str = "export") -> ImportReport:
+        """Import an hw JSON export: new clients are written, identical ones skipped.
+
+        A client already in the store is extended when its stored events are
+        the start of the exported ones, left as it is when the store is ahead
+        of the file, and refused when they differ. Each new event must be what
+        its domain command records (see :mod:`hwcore.application.exchange.jsonfile`).
+        """
+        from hwcore.application.exchange.jsonfile import plan_json_import
+
+        events, report = plan_json_import(self, text, source)
+        if events:
+            try:
+                self._save(*events)  # type: ignore[arg-type]
+            except IntegrityError:
+                msg = "the store was changed by another writer during the import: try again"
+                raise ConcurrencyError(msg) from None
+        return report
+
+    def export_data(self, client: str | None = None) -> dict[str, Any]:
+        """A lossless JSON-ready dump of one client's or every client's events."""
+        from hwcore.application.exchange.jsonfile import export_document
+
+        return export_document(self, client)
+
     def load_or_new(self, client: str) -> tuple[Case, bool]:
         """The client's case, or a new unsaved one (True when new)."""
         try:
@@ -1178,121 +1198,16 @@ class HwApplication(PrintingMixin, Application[UUID]):
         except ClientNotFoundError:
             return Case(client=validate_client(client)), True
 
-    def export_data(self, client: str | None = None) -> dict[str, Any]:
-        """A lossless JSON-ready dump of one client's or every client's events."""
-        names = [validate_client(client)] if client else self.client_names()
-        return {
-            "format": EXPORT_FORMAT,
-            "version": EXPORT_VERSION,
-            "clients": [
-                {"client": name, "events": [self._event_data(e) for e in self._events(name)]}
-                for name in names
-            ],
-        }
+    def stored_events(self, client: str) -> list[Aggregate.Event]:
+        """The client's stored events in order ([] for a client not in the store).
 
-    def _event_data(self, event: Aggregate.Event) -> dict[str, Any]:
-        state = {
-            k: v
-            for k, v in event.__dict__.items()
-            if k not in ("originator_id", "originator_version", "timestamp")
-        }
-        return {
-            "topic": get_topic(type(event)),
-            "version": event.originator_version,
-            "timestamp": event.timestamp.isoformat(),
-            "state": json.loads(self.transcoder.encode(state)),
-        }
-
-    def import_export(self, text: str, source: str = "export") -> ImportReport:
-        """Import an hw JSON export: new clients are written, identical ones skipped.
-
-        A client already in the store is extended when its stored events are
-        the start of the exported ones, and refused when they differ.
+        For the exchange (the JSON export and its import); other queries
+        return DTOs.
         """
-        from hwcore.application.csvfile import ImportFileError
-
         try:
-            data = json.loads(text)
-        except json.JSONDecodeError as e:
-            msg = f"{source}: not valid JSON (line {e.lineno}): expected an hw export"
-            raise ImportFileError(msg) from None
-        if not isinstance(data, dict) or data.get("format") != EXPORT_FORMAT:
-            msg = f'{source}: not an hw export (expected "format": "{EXPORT_FORMAT}")'
-            raise ImportFileError(msg)
-        if data.get("version") != EXPORT_VERSION:
-            msg = (
-                f"{source}: export version {data.get('version')!r}:"
-                f" this hw reads version {EXPORT_VERSION}"
-            )
-            raise ImportFileError(msg)
-        new_events: list[Aggregate.Event] = []
-        clients = new_clients = unchanged = 0
-        for entry in data.get("clients", []):
-            clients += 1
-            name = validate_client(str(entry.get("client", "")))
-            incoming = [self._event_from_data(name, e, source) for e in entry.get("events", [])]
-            existing = self._stored_events(name)
-            if not existing:
-                new_clients += 1
-            prefix = [self._event_data(e) for e in existing]
-            mine = [self._event_data(e) for e in incoming[: len(existing)]]
-            if prefix != mine:
-                msg = f"{source}: client {name!r} already has a different history in this store"
-                raise ImportFileError(msg)
-            rest = incoming[len(existing) :]
-            if rest:
-                check_replayable(name, [*existing, *rest], source)
-            if not rest:
-                unchanged += 1
-            new_events.extend(rest)
-        if new_events:
-            try:
-                self._save(*new_events)  # type: ignore[arg-type]
-            except IntegrityError:
-                msg = "the store was changed by another writer during the import: try again"
-                raise ConcurrencyError(msg) from None
-        return ImportReport(
-            source=source,
-            rows=sum(len(c.get("events", [])) for c in data.get("clients", [])),
-            clients=clients,
-            new_clients=new_clients,
-            events_written=len(new_events),
-            assignments_added=sum(isinstance(e, Case.HomeworkAssigned) for e in new_events),
-            outcomes_added=sum(
-                isinstance(e, Case.HomeworkCompleted | Case.HomeworkMissed) for e in new_events
-            ),
-            unchanged_rows=unchanged,
-        )
-
-    def _stored_events(self, name: str) -> list[Aggregate.Event]:
-        try:
-            return self._events(name)
+            return self._events(client)
         except ClientNotFoundError:
             return []
-
-    def _event_from_data(self, client: str, item: Any, source: str) -> Aggregate.Event:
-        try:
-            topic = str(item["topic"])
-            if not topic.startswith("hwcore.domain.case:Case."):
-                raise ValueError(topic)
-            cls = resolve_topic(topic)
-            state = self.transcoder.decode(json.dumps(item["state"]).encode())
-            return cast(
-                "Aggregate.Event",
-                cls(
-                    originator_id=case_id_for(client),
-                    originator_version=int(item["version"]),
-                    timestamp=dt.datetime.fromisoformat(item["timestamp"]),
-                    **state,
-                ),
-            )
-        except HwError:
-            raise
-        except Exception:
-            from hwcore.application.csvfile import ImportFileError
-
-            msg = f"{source}: a malformed event for client {client!r}: expected an hw export"
-            raise ImportFileError(msg) from None
 
 
 def apply_outcome(case: Case, session: int, entry: OutcomeEntry) -> OutcomeResult:
@@ -1333,43 +1248,6 @@ def _caseload_entry(s: ClientSummary) -> CaseloadEntry:
         due=s.due,
         triggers=s.triggers,
     )
-
-
-_NUMBER_LIMITS = {
-    "session": MAX_SESSION,
-    "number": MAX_SESSION,
-    "next_review_session": MAX_SESSION,
-    "assignment_id": 1_000_000,
-    "done": MAX_DOSES,
-    "planned": MAX_DOSES,
-}
-
-
-def check_replayable(client: str, events: Sequence[Aggregate.Event], source: str) -> None:
-    """Refuse imported events that would not replay into a sound case.
-
-    An export is produced by hw, but a file can be edited or damaged: every
-    event must apply in order, and its numbers must be in range, or nothing is
-    written.
-    """
-    from hwcore.application.csvfile import ImportFileError
-
-    for event in events:
-        for name, limit in _NUMBER_LIMITS.items():
-            value = getattr(event, name, None)
-            if value is not None and not (isinstance(value, int) and 0 <= value <= limit):
-                msg = f"{source}: client {client!r}: an event has {name} {value!r} out of range"
-                raise ImportFileError(msg)
-    try:
-        case = Case.replay(events)
-    except Exception:  # any failure to apply gets the same clear error
-        msg = f"{source}: client {client!r}: the events do not apply to its history in order"
-        raise ImportFileError(msg) from None
-    if case.version != len(events) or [e.originator_version for e in events] != list(
-        range(1, len(events) + 1)
-    ):
-        msg = f"{source}: client {client!r}: the event versions are not 1, 2, 3..."
-        raise ImportFileError(msg)
 
 
 def resolve_assignment_id(case: Case, assignment_id: int | str, *, pending_only: bool) -> int:

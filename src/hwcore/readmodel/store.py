@@ -15,25 +15,23 @@ when a migration is pending (start-up time).
 from __future__ import annotations
 
 import contextlib
-import functools
 import os
 import sqlite3
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, Protocol, cast
+from typing import Any, cast
 from uuid import UUID
 
-from eventsourcing.domain import Aggregate, DomainEventProtocol
-from eventsourcing.persistence import ApplicationRecorder, Mapper, Notification
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import Notification
 
 from hwcore.domain import Case, StoreError
 from hwcore.planner import Planner, build_planner
 from hwcore.readmodel.projection import (
     ClientSummary,
     Row,
-    case_rows,
     plan_row,
     summary_from_row,
 )
@@ -46,6 +44,8 @@ from hwcore.readmodel.schema import (
     TRACKING_NAME,
     VIEW_TABLES,
 )
+from hwcore.readmodel.source import EventSource
+from hwcore.readmodel.writes import insert, write_case
 
 
 def _warn(message: str) -> None:
@@ -73,66 +73,6 @@ LOCK_TIMEOUT = 30.0
 
 Progress = Callable[[int, int], None]
 """Called after each batch with (position reached, last position in the log)."""
-
-
-class EventSource(Protocol):
-    """Where the read model pulls events from (the application's event store)."""
-
-    def select_notifications(self, start: int, limit: int) -> Sequence[Notification]:
-        """Notifications with ids from ``start`` (inclusive), at most ``limit``."""
-
-    def max_notification_id(self) -> int:
-        """The id of the last notification (0 for an empty log)."""
-
-    def to_event(self, notification: Notification) -> DomainEventProtocol[UUID]:
-        """The domain event stored in a notification (decrypted, decoded)."""
-
-    def load_case(self, case_id: UUID, version: int, state: bytes) -> Case:
-        """The case as it was at ``version``, whose last event is stored as ``state``."""
-
-
-class Repository(Protocol):
-    """The part of hw's repository the read model uses."""
-
-    def get(self, aggregate_id: UUID, *, version: int | None = None) -> Any:
-        """The aggregate, optionally at a version."""
-
-    def saved_case(self, case_id: UUID, version: int, state: bytes) -> Case | None:
-        """A copy of a case this process saved, when it is at ``version`` with that event."""
-
-
-class EventStoreSource:
-    """An :class:`EventSource` over an eventsourcing application's store.
-
-    Args:
-        recorder: the application recorder (its notification log).
-        mapper: the mapper that decodes (and decrypts) stored events.
-        repository: loads a case at a version when it is not cached.
-    """
-
-    def __init__(self, recorder: ApplicationRecorder, mapper: Mapper[UUID], repository: Any):
-        self.recorder = recorder
-        self.mapper = mapper
-        self.repository = cast("Repository", repository)
-
-    def select_notifications(self, start: int, limit: int) -> Sequence[Notification]:
-        """Notifications with ids from ``start`` (inclusive), at most ``limit``."""
-        return self.recorder.select_notifications(start, limit)
-
-    def max_notification_id(self) -> int:
-        """The id of the last notification (0 for an empty log)."""
-        return self.recorder.max_notification_id() or 0
-
-    def to_event(self, notification: Notification) -> DomainEventProtocol[UUID]:
-        """The domain event stored in a notification."""
-        return self.mapper.to_domain_event(notification)
-
-    def load_case(self, case_id: UUID, version: int, state: bytes) -> Case:
-        """The case as it was at ``version``: the one just saved if kept, else loaded."""
-        case = self.repository.saved_case(case_id, version, state)
-        if case is not None:
-            return case
-        return cast("Case", self.repository.get(case_id, version=version))
 
 
 class ReadModel:
@@ -364,7 +304,7 @@ class ReadModel:
         refresh = len(notifications) <= REFRESH_PLANS_UP_TO
         for case_id, case in touched.items():
             planner = build_planner(case)
-            written[case.client] = _write_case(
+            written[case.client] = write_case(
                 conn,
                 case,
                 counts[case_id],
@@ -374,7 +314,7 @@ class ReadModel:
             )
             cached = conn.execute(f"DELETE FROM {PLANS_TABLE} WHERE client = ?", (case.client,))  # noqa: S608
             if refresh and cached.rowcount:
-                _insert(conn, PLANS_TABLE, [plan_row(case, planner)])
+                insert(conn, PLANS_TABLE, [plan_row(case, planner)])
 
     # ----------------------------------------------------------------- queries
 
@@ -537,86 +477,6 @@ def _matches(
         return True
     first = items[0]
     return str(first.originator_id) == originator_id and first.originator_version == version
-
-
-def _insert(
-    conn: sqlite3.Connection, table: str, rows: Sequence[Row], verb: str = "INSERT"
-) -> None:
-    if not rows:
-        return
-    sql = _insert_sql(verb, table, tuple(rows[0]))
-    if len(rows) == 1:
-        conn.execute(sql, rows[0])  # a command's one new row: no executemany set-up
-    else:
-        conn.executemany(sql, rows)
-
-
-@functools.cache
-def _insert_sql(verb: str, table: str, columns: tuple[str, ...]) -> str:
-    """The INSERT statement for these columns (built once: the same few every time)."""
-    names = ", ".join(columns)
-    marks = ", ".join(f":{c}" for c in columns)
-    return f"{verb} INTO {table} ({names}) VALUES ({marks})"
-
-
-@functools.cache
-def _upsert_summary_sql(columns: tuple[str, ...]) -> str:
-    """The ``client_summary`` upsert: the row replaced column by column, in place."""
-    updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c != "client")
-    return (
-        f"INSERT INTO client_summary ({', '.join(columns)})"  # noqa: S608 (constant names)
-        f" VALUES ({', '.join(':' + c for c in columns)})"
-        f" ON CONFLICT(client) DO UPDATE SET {updates}"
-    )
-
-
-@functools.cache
-def _upsert_client_sql(columns: tuple[str, ...]) -> str:
-    """The ``clients`` upsert: counters added, the registration kept once known."""
-    updates = ", ".join(
-        f"{c} = excluded.{c}" for c in columns if c not in ("client", "registration", "events")
-    )
-    # Column names come from case_rows (constants); every value is bound.
-    return (
-        f"INSERT INTO clients ({', '.join(columns)})"  # noqa: S608
-        f" VALUES ({', '.join(':' + c for c in columns)})"
-        f" ON CONFLICT(client) DO UPDATE SET {updates},"
-        " registration = COALESCE(excluded.registration, clients.registration),"
-        " events = clients.events + excluded.events"
-    )
-
-
-def _write_case(
-    conn: sqlite3.Connection,
-    case: Case,
-    events: int,
-    registration: int | None,
-    previous: dict[str, list[Row]] | None,
-    planner: Planner | None = None,
-) -> dict[str, list[Row]]:
-    """Replace one client's rows with its case's current projection.
-
-    ``previous`` are the rows this process committed last for the client (when
-    still trusted): unchanged tables are left alone and rows added at the end
-    are inserted alone, so a one-event command does not rewrite the client.
-    """
-    rows = case_rows(case, planner)
-    client = case.client
-    for table in ("assignments", "reviews", "changes"):
-        new, old = rows[table], (previous or {}).get(table)
-        if old is not None and new[: len(old)] == old:
-            _insert(conn, table, new[len(old) :])  # nothing, or only rows added at the end
-            continue
-        conn.execute(f"DELETE FROM {table} WHERE client = ?", (client,))  # noqa: S608
-        _insert(conn, table, new)
-    summary = rows["client_summary"]
-    if previous is None or previous.get("client_summary") != summary:
-        # Updated in place (not INSERT OR REPLACE: a delete and an insert, every
-        # index touched); most commands leave a client's summary as it was.
-        conn.execute(_upsert_summary_sql(tuple(summary[0])), summary[0])
-    row = {**rows["clients"][0], "registration": registration, "events": events}
-    conn.execute(_upsert_client_sql(tuple(row)), row)
-    return rows
 
 
 def _file_id(path: Path) -> tuple[int, int] | None:
