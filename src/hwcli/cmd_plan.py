@@ -61,21 +61,25 @@ def plan(state: State, client: str, as_of: str | None, as_json: bool) -> None:
             as_of_date = text
             if not _is_iso_date(text):
                 fail(f"invalid as-of {text!r}: allowed a session number or a date YYYY-MM-DD")
-    document = None
+    from hwcore.application import Planner, from_dict, to_dict
+
+    planner: Planner | None = None
     if as_of is None:
         # The planner cached in a current read model: no case to load (start-up time).
         from hwcore.application.quick import quick_planner
 
         document = quick_planner(client, state.home, state.database_url)
-    if document is None:
-        from hwcore.application import to_dict
-
+        if document is not None:
+            try:
+                planner = from_dict(document)
+            except (ValueError, KeyError, TypeError):  # cached by an earlier hw: compute it
+                planner = None
+    if planner is None:
         planner = state.app.plan(client, as_of_session=as_of_session, as_of_date=as_of_date)
-        document = to_dict(planner, digits=None)
     if as_json:
-        echo_json_data(document)
+        echo_json_data(to_dict(planner, digits=None))
     else:
-        click.echo(render_planner(document))
+        click.echo(render_planner(planner))
 
 
 @click.command("history")
