@@ -375,20 +375,38 @@ def test_exactly_equal_rates_tie_on_n_despite_float_rounding() -> None:
     assert rec.n == 6
 
 
-def test_table_rows_match_rows_built_one_by_one() -> None:
-    from hwcore.planner.compute import row
-
+def test_every_field_of_a_table_row_is_the_assignments() -> None:
     case = new_case()
     give(case, 1, outcome="partial", done=2, planned=3, framing=" Practice ")
     give(case, 1, outcome="missed", reasons=("wrong-timing", "forgotten"), explanation="away")
     give(case, 2, format="visual", size="tiny", frequency="daily")
-    give(case, 3, outcome="partial")
     give(case, 4, outcome="pending")
     p = build_planner(case)
     for table_row in p.completed + p.missed + p.pending:
-        assert table_row == row(case.assignments[table_row.assignment_id])
+        a = case.assignments[table_row.assignment_id]
+        r = a.resolution
+        assert to_dict(table_row) == {
+            "assignment_id": a.id,
+            "session": a.session,
+            "title": a.spec.title,
+            "task": a.spec.task,
+            "format": a.spec.format.value,
+            "size": a.spec.size.value,
+            "frequency": a.spec.frequency.value,
+            "framing": a.spec.framing.strip().lower(),
+            "outcome": a.outcome.value,
+            "score": round(r.score, 4) if r else None,
+            "resolved_session": r.session if r else None,
+            "done": r.done if r else None,
+            "planned": r.planned if r else None,
+            "experience": r.experience if r else "",
+            "explanation": r.explanation if r else "",
+            "reasons": [x.value for x in r.reasons] if r else [],
+            "notes": a.spec.notes,
+        }
     (missed,) = p.missed
     assert missed.reasons == ("wrong-timing", "forgotten")
+    assert missed.explanation == "away"
 
 
 def test_completion_and_phase_with_several_assignments_per_session_and_gaps() -> None:

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from hwcore.planner.model import (
         BEST_SO_FAR,
         CONSISTENTLY_MANAGED,
+        FIELDS,
         GO_SMALLER,
         HIGHEST_SMOOTHED,
         MISSED_LAST_TWO,
@@ -56,6 +57,7 @@ _LAZY: dict[str, str] = {
     "assess_fit": "hwcore.planner.fit",
     "BEST_SO_FAR": "hwcore.planner.model",
     "CONSISTENTLY_MANAGED": "hwcore.planner.model",
+    "FIELDS": "hwcore.planner.model",
     "GO_SMALLER": "hwcore.planner.model",
     "HIGHEST_SMOOTHED": "hwcore.planner.model",
     "MISSED_LAST_TWO": "hwcore.planner.model",
@@ -88,6 +90,7 @@ __all__ = [
     "BEST_SO_FAR",
     "CONFIDENCE_THRESHOLD",
     "CONSISTENTLY_MANAGED",
+    "FIELDS",
     "GO_SMALLER",
     "HIGHEST_SMOOTHED",
     "MIN_EVIDENCE",
