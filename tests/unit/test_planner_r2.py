@@ -368,3 +368,28 @@ def test_misses_recorded_at_the_review_session_were_seen_by_the_review() -> None
         give(case, s, outcome="missed")  # the last outcome is recorded at session 5
     review(case, 5)
     assert build_planner(case).review.triggers == ()
+
+
+def test_the_user_guide_states_every_basis_word_for_word() -> None:
+    from pathlib import Path
+
+    from hwcore import planner
+
+    guide = " ".join(
+        (Path(__file__).parents[2] / "docs" / "user-guide.md").read_text(encoding="utf-8").split()
+    )
+    for phrase in (
+        planner.NOT_READY,
+        planner.NOT_ENOUGH_EVIDENCE,
+        planner.NOTHING_WORKED,
+        planner.HIGHEST_SMOOTHED,
+        planner.CONSISTENTLY_MANAGED,
+        planner.BEST_SO_FAR,
+        planner.GO_SMALLER,
+        planner.NOT_ENOUGH_TO_SAY,
+        planner.MISSED_LAST_TWO,
+        planner.SIZE_IS_NOT_IT,
+        "since the review, the history points to size tiny",
+        "a written task framed as an experiment",
+    ):
+        assert f'"{phrase}"' in guide.replace("**", ""), phrase
