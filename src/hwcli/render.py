@@ -6,7 +6,6 @@ Pure functions from application DTOs and the typed planner to text; no I/O.
 from __future__ import annotations
 
 import textwrap
-import unicodedata
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
@@ -37,20 +36,15 @@ WRAP = 72
 """Width the client's own words are wrapped to (never cut)."""
 
 
-def _printable(text: str) -> str:
-    """The text without control characters or escape sequences (whitespace becomes spaces)."""
-    return "".join(
-        " " if ch.isspace() else ch
-        for ch in text
-        if ch.isspace() or unicodedata.category(ch)[0] != "C"
-    )
+def wrapped(text: str, indent: str, width: int = WRAP) -> list[str]:
+    """Free text (the client's words) wrapped at ``width`` columns, never cut.
 
-
-def wrapped(text: str, indent: str) -> list[str]:
-    """Free text (the client's words) wrapped at :data:`WRAP` columns, never cut."""
+    Control characters are left to the one terminal sanitiser every line the
+    CLI prints goes through.
+    """
     return textwrap.wrap(
-        " ".join(_printable(text).split()),
-        width=WRAP,
+        " ".join(text.split()),
+        width=width,
         initial_indent=indent,
         subsequent_indent=indent,
         break_long_words=False,
@@ -190,7 +184,7 @@ def _system(planner: Planner) -> list[str]:
             extra.append(rec.note)
         lines += wrapped(f"{name}: " + "; ".join(extra), "  ") if extra else []
     if planner.framing_approach:
-        lines.append(f"  Framing approach (client-level): {_printable(planner.framing_approach)}")
+        lines.append(f"  Framing approach (client-level): {planner.framing_approach}")
     current = planner.current_system
     if current is not None:
         parts = ", ".join(f"{name} {current.value(name) or '-'}" for name in FIELDS)
@@ -324,18 +318,24 @@ def render_assignments(items: Sequence[AssignmentInfo]) -> str:
 
 
 def render_history(entries: Sequence[HistoryEntry]) -> str:
-    """A client's events in order, one line each."""
-    return table(
-        ["#", "recorded", "session", "event", "what"],
+    """A client's events in order, one line each; what was said is wrapped, never cut."""
+    lines = table(
+        ["#", "recorded", "session", "event"],
         [
             (
                 e.position,
                 e.recorded_at.replace("T", " ")[:16],
                 e.session if e.session is not None else "-",
                 e.event,
-                e.summary,
             )
             for e in entries
         ],
         width=100,
-    )
+    ).split("\n")
+    column = max(len(line) for line in lines) + 2
+    out = [lines[0].ljust(column) + "what", lines[1] + "  " + "-" * 4]
+    for e, line in zip(entries, lines[2:], strict=True):
+        what = wrapped(e.summary, "", max(40, 100 - column)) or [""]
+        out.append(line.ljust(column) + what[0])
+        out += [" " * column + more for more in what[1:]]
+    return "\n".join(out)

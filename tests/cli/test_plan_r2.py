@@ -110,3 +110,9 @@ def test_the_cached_planner_prints_what_the_computed_one_prints(dk: Path) -> Non
     now, past = plan_json(dk, "DK"), plan_json(dk, "DK", "--as-of", "8")
     assert (now.pop("as_of_session"), past.pop("as_of_session")) == (None, 8)
     assert now == past
+
+
+def test_history_never_cuts_the_clients_words(dk: Path) -> None:
+    text = ok(invoke(dk, "history", "DK")).stdout
+    assert LONG in " ".join(text.split())
+    assert max(len(line) for line in text.splitlines()) <= 100
