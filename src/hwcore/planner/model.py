@@ -101,7 +101,8 @@ class System:
 
 # Not slotted: a frozen slotted class sets each of its 17 fields through
 # object.__setattr__, which makes building a row about twice as slow, and a
-# 1,000-assignment client's planner builds 1,000 rows.
+# 1,000-assignment client's planner builds 1,000 rows (benchmark
+# ``planner_1000``: compute <= 10 ms).
 @attrs.frozen(slots=False)
 class Row:
     """One assignment in the completed, missed or pending table."""
