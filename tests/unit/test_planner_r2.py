@@ -393,3 +393,25 @@ def test_the_user_guide_states_every_basis_word_for_word() -> None:
         "a written task framed as an experiment",
     ):
         assert f'"{phrase}"' in guide.replace("**", ""), phrase
+
+
+def test_the_next_assignment_starts_from_the_current_system_else_the_recommendation() -> None:
+    case = new_case()
+    for s in range(1, 5):
+        give(case, s, format="behavioral", size="small", frequency="weekly", framing="practice")
+    assert build_planner(case).design_defaults() == {
+        "format": "behavioral",
+        "size": "small",
+        "frequency": "weekly",
+        "framing": "practice",
+    }
+    review(case, 5, frequency=Frequency.DAILY, framing="curiosity")
+    assert build_planner(case).design_defaults() == {
+        "format": "behavioral",  # left open at the review: the recommendation
+        "size": "small",
+        "frequency": "daily",
+        "framing": "curiosity",
+    }
+    assert new_case("XY") and build_planner(new_case("XY")).design_defaults() == dict.fromkeys(
+        ("format", "size", "frequency", "framing")
+    )

@@ -26,7 +26,6 @@ from hwcore.planner.decisions import (
     chosen_system,
     current_system,
     default_followup,
-    design_reference,
     review_status,
 )
 from hwcore.planner.model import (
@@ -50,6 +49,7 @@ from hwcore.planner.model import (
     Row,
     Shared,
     System,
+    design_defaults,
 )
 
 MIN_EVIDENCE = 2
@@ -456,7 +456,7 @@ def build_planner(case: Case, *, as_of_session: int | None = None) -> Planner:
         completed_in_common=in_common(done, phase=best_phase(resolved), missed=False),
         missed_in_common=missed_common,
         system=system,
-        followup=default_followup(design_reference(current, system), missed_common, last_review),
+        followup=default_followup(design_defaults(current, system), missed_common, last_review),
         review=review_status(case, resolved, ready, session),
         chosen_system=chosen_system(last_review) if last_review is not None else None,
         framing_approach=case.framing.label if case.framing else None,

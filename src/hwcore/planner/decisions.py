@@ -89,15 +89,6 @@ def current_system(case: Case, system: System, resolved: Sequence[Row]) -> Curre
     )
 
 
-def design_reference(current: CurrentSystem | None, system: System) -> dict[str, str | None]:
-    """Each field's reference value: the current system's, else the recommendation's."""
-    return {
-        field: (current.value(field) if current is not None else None)
-        or getattr(system, field).value
-        for field in FIELDS
-    }
-
-
 # ------------------------------------------------------------------ follow-up
 
 

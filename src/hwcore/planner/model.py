@@ -316,6 +316,26 @@ class Planner:
     confounded: tuple[Confounded, ...] = ()
     """Pairs of values the history cannot tell apart (spec 4a)."""
 
+    def design_defaults(self) -> dict[str, str | None]:
+        """What the next assignment starts from, field by field.
+
+        The current system's value, else the recommendation's (None where
+        neither exists): the reference the fit check and the follow-up
+        defaults use too.
+
+        Returns:
+            format, size, frequency and framing to their default value.
+        """
+        return design_defaults(self.current_system, self.system)
+
+
+def design_defaults(current: CurrentSystem | None, system: System) -> dict[str, str | None]:
+    """Each field's current-system value, else the recommendation's (see :class:`Planner`)."""
+    return {
+        name: (current.value(name) if current is not None else None) or getattr(system, name).value
+        for name in FIELDS
+    }
+
 
 def to_dict(value: Any, *, digits: int | None = FLOAT_DIGITS) -> Any:
     """Plain JSON-ready data for any planner value (or list/tuple of them).
