@@ -412,6 +412,6 @@ def test_the_next_assignment_starts_from_the_current_system_else_the_recommendat
         "frequency": "daily",
         "framing": "curiosity",
     }
-    assert new_case("XY") and build_planner(new_case("XY")).design_defaults() == dict.fromkeys(
+    assert build_planner(new_case("XY")).design_defaults() == dict.fromkeys(
         ("format", "size", "frequency", "framing")
     )
