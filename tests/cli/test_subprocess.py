@@ -85,6 +85,8 @@ def test_assign_warns_before_recording_in_a_subprocess(imported: Path) -> None:
         "large",
         "--framing",
         "challenge",
+        "--frequency",
+        "daily",  # weekly would make it the test that tells written and daily apart
         "--session",
         "6",
     )
