@@ -71,8 +71,11 @@ def plan(state: State, client: str, as_of: str | None, as_json: bool) -> None:
     document = answered.value
     if as_json:
         echo_json_data(document)
-    else:
-        click.echo(render_planner(document))
+        return
+    from hwcore.application import from_dict
+
+    # The text is rendered from the typed planner, as the TUI renders it.
+    click.echo(render_planner(from_dict(document)))
 
 
 @click.command("history")

@@ -65,8 +65,8 @@ def test_audit_shows_three_reviews_and_what_changed(demo: Path) -> None:
     assert data["client"] == "C-017"
     reviews = data["reviews"]
     assert [r["session"] for r in reviews] == [5, 10, 18]
+    # The first review accepted the planner's size small (r2: best so far, not tiny).
     assert reviews[1]["changes"] == [
-        {"field": "size", "old": "tiny", "new": "small"},
         {"field": "framing", "old": "practice", "new": "values"},
     ]
     assert reviews[1]["trigger"] == "life_change"
@@ -76,7 +76,8 @@ def test_audit_shows_three_reviews_and_what_changed(demo: Path) -> None:
     text = ok(invoke(demo, "audit", "C-017")).stdout
     assert text.startswith("C-017: 3 reviews")
     assert text.count("\nReview ") == 3
-    assert "size tiny -> small; framing practice -> values (since session 5)" in text
+    assert "changed:     framing practice -> values (since session 5)" in text
+    assert "size small -> tiny; frequency daily -> weekly (since session 10)" in text
     assert "overridden: framing" in text
     assert "session 9, life: Started a new job with longer hours." in text
 

@@ -93,8 +93,9 @@ def test_one_assignment_per_value_no_size_managed_three_misses(imported: Path) -
     for field in ("format", "framing", "frequency"):
         assert system[field] is None
         assert system["evidence"][field]["reason"] == "not enough evidence"
-    # small 1 of 2, medium 1 of 3: none at 0.75 -> one step below the smallest tried
-    assert system["size"] == "tiny"
+    # small 1 of 2, medium 1 of 3: none at 0.75; small's raw rate 0.5 -> best so far (r2)
+    assert system["size"] == "small"
+    assert system["evidence"]["size"]["basis"] == "best so far, not yet consistent"
     assert data["review"]["triggers"] == ["three_consecutive_misses"]
     assert data["review"]["due"] is True
 

@@ -8,11 +8,14 @@ import sys
 import pytest
 
 import hwcore.application
+import hwcore.planner
 import hwcore.printing
 import hwcore.readmodel
 
 
-@pytest.mark.parametrize("package", [hwcore.application, hwcore.readmodel, hwcore.printing])
+@pytest.mark.parametrize(
+    "package", [hwcore.application, hwcore.readmodel, hwcore.printing, hwcore.planner]
+)
 def test_every_public_name_resolves_and_unknown_ones_say_which(package: object) -> None:
     names = getattr(package, "__all__")  # noqa: B009
     assert names
@@ -24,9 +27,19 @@ def test_every_public_name_resolves_and_unknown_ones_say_which(package: object) 
 
 def test_importing_a_package_loads_none_of_its_heavy_modules() -> None:
     code = (
-        "import sys, hwcore.application, hwcore.printing, hwcore.readmodel\n"
+        "import sys, hwcore.application, hwcore.printing, hwcore.readmodel, hwcore.planner\n"
         "print(sorted(m for m in sys.modules if m.startswith(('eventsourcing', 'hwcore.domain',"
         " 'markdown_pdf', 'sqlite_utils'))))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_rebuilding_a_cached_planner_loads_neither_the_domain_nor_eventsourcing() -> None:
+    code = (
+        "import sys\n"
+        "from hwcore.application import from_dict, Planner\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('eventsourcing', 'hwcore.domain'))))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

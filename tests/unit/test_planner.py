@@ -12,7 +12,15 @@ from hwcore.domain import (
     Size,
     SystemChoice,
 )
-from hwcore.planner import NOT_ENOUGH_EVIDENCE, NOT_READY, build_planner, to_dict
+from hwcore.planner import (
+    BEST_SO_FAR,
+    GO_SMALLER,
+    NOT_ENOUGH_EVIDENCE,
+    NOT_ENOUGH_TO_SAY,
+    NOT_READY,
+    build_planner,
+    to_dict,
+)
 from tests.unit.builders import give, new_case, session_date
 
 
@@ -41,7 +49,7 @@ def test_not_ready_before_four_distinct_sessions() -> None:
     assert [r.assignment_id for r in p.completed] == [1, 2, 3, 4, 5, 6]
     for rec in (p.system.format, p.system.size, p.system.frequency, p.system.framing):
         assert rec.value is None
-        assert rec.reason == NOT_READY
+        assert rec.basis == NOT_READY
     assert p.review.next_review_session is None
     assert not p.review.due
 
@@ -98,12 +106,11 @@ def test_format_recommendation_uses_smoothed_rate_among_values_tried_twice() -> 
 
 def test_format_tie_goes_to_larger_n_then_most_recent() -> None:
     case = new_case()
-    # observational: 1 of 2 -> 2/4 = 0.5 ; conversational: 2 of 6 -> 3/8... make equal:
-    # A: score 1 of n=2 -> 0.5 ; B: score 2 of n=6 -> 3/8 (lower). Use exact ties:
-    # A: 0 of 2 -> 1/4 = 0.25 ; B: 1 of 6 -> 2/8 = 0.25 -> larger n (B) wins.
+    # Exact ties at a raw rate of 0.5 (recommended since r2):
+    # object: 1 of 2 -> 2/4 = 0.5 ; conversational: 3 of 6 -> 4/8 = 0.5 -> larger n wins.
     give(case, 1, format="object", outcome="missed")
-    give(case, 2, format="object", outcome="missed")
-    for s, outcome in zip(range(3, 9), ["completed"] + ["missed"] * 5, strict=True):
+    give(case, 2, format="object")
+    for s, outcome in zip(range(3, 9), ["completed"] * 3 + ["missed"] * 3, strict=True):
         give(case, s, format="conversational", outcome=outcome)
     assert build_planner(case).system.format.value == "conversational"
 
@@ -123,9 +130,9 @@ def test_only_one_assignment_per_value_means_not_enough_evidence() -> None:
     p = build_planner(case)
     assert p.ready
     assert p.system.format.value is None
-    assert p.system.format.reason == NOT_ENOUGH_EVIDENCE
+    assert p.system.format.basis == NOT_ENOUGH_EVIDENCE
     assert p.system.framing.value is None
-    assert p.system.framing.reason == NOT_ENOUGH_EVIDENCE
+    assert p.system.framing.basis == NOT_ENOUGH_EVIDENCE
     assert p.system.frequency.value == "daily"
 
 
@@ -166,9 +173,15 @@ def test_size_needs_two_assignments_at_that_size() -> None:
     give(case, 3, size="large")  # 1 of 1 but n < 2
     give(case, 4, size="small", outcome="missed")
     p = build_planner(case)
-    # small: 2/3 = 0.67 < 0.75; large: n=1 -> none qualifies -> below smallest tried.
+    # small: 2/3 = 0.67 < 0.75 (not consistent) but >= 0.5; large: n=1 never counts.
+    assert p.system.size.value == "small"
+    assert p.system.size.basis == BEST_SO_FAR
+    give(case, 5, size="small", outcome="missed")
+    give(case, 6, size="small", outcome="missed")
+    p = build_planner(case)  # small: 2 of 5 -> nothing has worked: one step below small
     assert p.system.size.value == "tiny"
-    assert "smallest tried (small)" in p.system.size.reason
+    assert p.system.size.basis == GO_SMALLER
+    assert "one step below the smallest size tried (small)" in p.system.size.reason
 
 
 def test_no_size_managed_steps_below_smallest_and_stops_at_tiny() -> None:
@@ -181,7 +194,8 @@ def test_no_size_managed_steps_below_smallest_and_stops_at_tiny() -> None:
         give(tiny, s, size="tiny", outcome="missed")
     rec = build_planner(tiny).system.size
     assert rec.value == "tiny"
-    assert "tiny" in rec.reason
+    assert rec.basis == GO_SMALLER
+    assert "tiny is the smallest step" in rec.reason
 
 
 def test_in_common_lists_ties_and_group_sizes() -> None:
@@ -194,7 +208,11 @@ def test_in_common_lists_ties_and_group_sizes() -> None:
     assert p.missed_in_common.format.count == 1
     assert p.missed_in_common.format.of == 2
     assert p.missed_in_common.reasons.values == ("forgotten",)
-    assert p.completed_in_common.format.values == ("behavioral",)
+    # One completed assignment is not a pattern.
+    assert p.completed_in_common.format.values == ()
+    assert p.completed_in_common.note == NOT_ENOUGH_TO_SAY
+    give(case, 4, format="behavioral")
+    assert build_planner(case).completed_in_common.format.values == ("behavioral",)
 
 
 def test_phase_where_completion_was_most_consistent() -> None:
@@ -341,15 +359,15 @@ def test_phase_counts_misses_when_judging_consistency() -> None:
 
 def test_exactly_equal_rates_tie_on_n_despite_float_rounding() -> None:
     case = new_case()
-    # object: scores 0, .5, .5, .8 -> (1.8 + 1) / 6 = 7/15
-    give(case, 1, format="object", outcome="missed")
+    # object: scores 1, .5, .5, .8 -> (2.8 + 1) / 6 = 19/30 (raw rate 0.7: recommendable)
+    give(case, 1, format="object")
     give(case, 2, format="object", outcome="partial", done=1, planned=2)
     give(case, 3, format="object", outcome="partial", done=1, planned=2)
     give(case, 4, format="object", outcome="partial", done=4, planned=5)
-    # visual: 2/3, 2/3, .2, .6, 0, .6 -> (2.7333 + 1) / 8 = 7/15, larger n
-    for s, (done, planned) in enumerate([(2, 3), (2, 3), (1, 5), (3, 5), (0, 1), (3, 5)], 5):
-        if done == 0:
-            give(case, s, format="visual", outcome="missed")
+    # visual: 1, 1, 2/3, 2/3, .6, 2/15 -> (4.0667 + 1) / 8 = 19/30, larger n
+    for s, (done, planned) in enumerate([(1, 1), (1, 1), (2, 3), (2, 3), (3, 5), (2, 15)], 5):
+        if done == planned:
+            give(case, s, format="visual")
         else:
             give(case, s, format="visual", outcome="partial", done=done, planned=planned)
     rec = build_planner(case).system.format
@@ -357,20 +375,38 @@ def test_exactly_equal_rates_tie_on_n_despite_float_rounding() -> None:
     assert rec.n == 6
 
 
-def test_table_rows_match_rows_built_one_by_one() -> None:
-    from hwcore.planner.compute import row
-
+def test_every_field_of_a_table_row_is_the_assignments() -> None:
     case = new_case()
     give(case, 1, outcome="partial", done=2, planned=3, framing=" Practice ")
     give(case, 1, outcome="missed", reasons=("wrong-timing", "forgotten"), explanation="away")
     give(case, 2, format="visual", size="tiny", frequency="daily")
-    give(case, 3, outcome="partial")
     give(case, 4, outcome="pending")
     p = build_planner(case)
     for table_row in p.completed + p.missed + p.pending:
-        assert table_row == row(case.assignments[table_row.assignment_id])
+        a = case.assignments[table_row.assignment_id]
+        r = a.resolution
+        assert to_dict(table_row) == {
+            "assignment_id": a.id,
+            "session": a.session,
+            "title": a.spec.title,
+            "task": a.spec.task,
+            "format": a.spec.format.value,
+            "size": a.spec.size.value,
+            "frequency": a.spec.frequency.value,
+            "framing": a.spec.framing.strip().lower(),
+            "outcome": a.outcome.value,
+            "score": round(r.score, 4) if r else None,
+            "resolved_session": r.session if r else None,
+            "done": r.done if r else None,
+            "planned": r.planned if r else None,
+            "experience": r.experience if r else "",
+            "explanation": r.explanation if r else "",
+            "reasons": [x.value for x in r.reasons] if r else [],
+            "notes": a.spec.notes,
+        }
     (missed,) = p.missed
     assert missed.reasons == ("wrong-timing", "forgotten")
+    assert missed.explanation == "away"
 
 
 def test_completion_and_phase_with_several_assignments_per_session_and_gaps() -> None:
@@ -398,8 +434,9 @@ def test_completion_and_phase_with_several_assignments_per_session_and_gaps() ->
     assert phase is not None  # 1-4: 4/3 of 3; 5-8: one only; 9-12: 5/3 of 3
     assert (phase.first_session, phase.last_session, phase.n) == (9, 12, 3)
     assert phase.rate == pytest.approx(5 / 9)
-    assert p.completed_in_common.format.of == 5
-    assert p.missed_in_common.format.of == 2
+    # 1 of 3 (score 1/3) counts on the missed side of "in common".
+    assert p.completed_in_common.format.of == 4
+    assert p.missed_in_common.format.of == 3
 
 
 def test_first_review_waits_for_the_fourth_session_outcome_in_outcome_order() -> None:

@@ -6,6 +6,8 @@ from typing import Any
 
 import attrs
 
+from hwcore.domain.clinical import ConsentRecord
+from hwcore.domain.measures import MeasureSeries, RiskAlert
 from hwcore.planner import Fit, Planner
 
 # CaseloadEntry lives in the light caseload module (the quick path uses it); re-exported.
@@ -210,3 +212,27 @@ class AuditEntry:
     resolved_after: int
     completion_rate_after: float | None
     """Mean score of the resolved assignments after this review (None: none resolved)."""
+
+
+@attrs.frozen
+class MeasureResult:
+    """A measurement just recorded, with its instrument's series after it."""
+
+    client: str
+    session: int
+    instrument: str
+    total: int
+    severity: str | None
+    series: MeasureSeries
+    alert: RiskAlert | None
+    """The risk alert this measurement raised (PHQ-9 item 9 above 0), if any."""
+
+
+@attrs.frozen
+class ClinicalRecordInfo:
+    """A client's measures, open and acknowledged risk alerts, and consents."""
+
+    client: str
+    measures: tuple[MeasureSeries, ...]
+    alerts: tuple[RiskAlert, ...]
+    consents: tuple[ConsentRecord, ...]

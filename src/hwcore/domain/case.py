@@ -23,6 +23,7 @@ import attrs
 from eventsourcing.domain import Aggregate
 from eventsourcing.domain import Snapshot as _BaseSnapshot
 
+from hwcore.domain.clinical import ClinicalRecord, init_clinical_state
 from hwcore.domain.corrections import apply_correction, normalize_changes
 from hwcore.domain.errors import (
     AlreadyResolvedError,
@@ -55,7 +56,7 @@ from hwcore.domain.values import (
 from hwcore.domain.vocabulary import ChangeKind, MissReason, Outcome, ReviewTrigger
 
 
-class Case(Aggregate):
+class Case(Aggregate, ClinicalRecord):
     """A client's homework case: sessions, assignments, outcomes and reviews."""
 
     class Registered(Aggregate.Created):
@@ -240,6 +241,7 @@ class Case(Aggregate):
             """Rebuild the case from the snapshot."""
             case = cast("Case", super().mutate(None))
             case.sessions, case.assignments = unpack_maps(case.sessions, case.assignments)
+            init_clinical_state(case)
             return case
 
     @staticmethod
@@ -256,6 +258,7 @@ class Case(Aggregate):
         self.changes: list[ChangeRecord] = []
         self.reviews: list[Review] = []
         self.corrections: list[Correction] = []
+        init_clinical_state(self)
 
     def clone(self) -> Case:
         """An independent copy of the case, as a load from the store would give.

@@ -1,19 +1,39 @@
 """The planner's value types: what the Between-Session System Planner shows.
 
 Every value is an immutable attrs class; :func:`to_dict` turns any of them into
-plain JSON-ready data (enums become their string values).
+plain JSON-ready data (enums become their string values) and :func:`from_dict`
+turns a planner's document back into the same typed value.
 """
 
 from __future__ import annotations
 
+import types
+import typing
+from collections.abc import Mapping
 from typing import Any
 
 import attrs
 
 from hwcore.jsondata import FLOAT_DIGITS
 
-NOT_ENOUGH_EVIDENCE = "not enough evidence"
+# The bases of a recommendation (spec section 4, word for word): which rule chose
+# the value, or why there is none.
 NOT_READY = "not ready"
+NOT_ENOUGH_EVIDENCE = "not enough evidence"
+NOTHING_WORKED = "nothing tried has worked yet"
+HIGHEST_SMOOTHED = "highest smoothed completion rate"
+CONSISTENTLY_MANAGED = "consistently managed"
+BEST_SO_FAR = "best so far, not yet consistent"
+GO_SMALLER = "nothing has worked yet: go smaller"
+
+FIELDS = ("format", "size", "frequency", "framing")
+"""The fields of a system, in the order the planner shows them."""
+
+NOT_ENOUGH_TO_SAY = "not enough to say"
+"""What an in-common side with fewer than 2 assignments says."""
+MISSED_LAST_TWO = "missed the last 2 times"
+SIZE_IS_NOT_IT = "size is not what stops this client (look at format, framing and timing)"
+"""Added to the size rule's third step when tiny itself rarely gets done."""
 
 
 @attrs.frozen
@@ -35,6 +55,8 @@ class Evidence:
     """Smoothed completion rate: (score + 1) / (n + 2)."""
     last_session: int
     """The most recent session an assignment with this value was given."""
+    missed_last_two: bool = False
+    """The last two outcomes of this value (in session order) were both misses."""
 
 
 @attrs.frozen
@@ -43,12 +65,22 @@ class Recommendation:
 
     value: str | None
     reason: str
-    """Why this value (or why none): e.g. 'highest smoothed completion rate'."""
+    """The basis in a sentence, with what else the planner has to say about it."""
     n: int | None = None
     rate: float | None = None
     smoothed: float | None = None
     candidates: tuple[Evidence, ...] = ()
-    """Every value tried, best first."""
+    """Every value tried, best first (for size: largest first)."""
+    basis: str = NOT_READY
+    """Which rule chose the value, or why there is none (the constants above)."""
+    untried: tuple[str, ...] = ()
+    """Vocabulary values never tried (format and frequency, when nothing worked)."""
+    missed_last_two: bool = False
+    """The value's own last two outcomes were both misses."""
+    confounded_with: tuple[str, ...] = ()
+    """'framing challenge': values the history cannot tell this one apart from."""
+    note: str = ""
+    """A caveat the rule adds (e.g. that size is not what stops this client)."""
 
 
 @attrs.frozen
@@ -62,15 +94,15 @@ class System:
 
     def json_data(self, *, digits: int | None = FLOAT_DIGITS) -> dict[str, Any]:
         """JSON shape of the spec: each field a value or null, evidence beside."""
-        fields = ("format", "size", "frequency", "framing")
-        data: dict[str, Any] = {name: getattr(self, name).value for name in fields}
-        data["evidence"] = {name: to_dict(getattr(self, name), digits=digits) for name in fields}
+        data: dict[str, Any] = {name: getattr(self, name).value for name in FIELDS}
+        data["evidence"] = {name: to_dict(getattr(self, name), digits=digits) for name in FIELDS}
         return data
 
 
 # Not slotted: a frozen slotted class sets each of its 17 fields through
 # object.__setattr__, which makes building a row about twice as slow, and a
-# 1,000-assignment client's planner builds 1,000 rows.
+# 1,000-assignment client's planner builds 1,000 rows (benchmark
+# ``planner_1000``: compute <= 10 ms).
 @attrs.frozen(slots=False)
 class Row:
     """One assignment in the completed, missed or pending table."""
@@ -134,6 +166,8 @@ class InCommon:
     """Miss reasons given most often (empty for the completed group)."""
     phase: Phase | None
     """Completed group: where completion was most consistent. Missed: None."""
+    note: str = ""
+    """'not enough to say' when the group has fewer than 2 assignments."""
 
 
 @attrs.frozen
@@ -177,6 +211,78 @@ class ChosenSystem:
 
 
 @attrs.frozen
+class Elsewhere:
+    """A field where the history since the review points away from the current system."""
+
+    field: str
+    chosen: str
+    points_to: str
+
+    @property
+    def text(self) -> str:
+        """'since the review, the history points to size tiny'."""
+        return f"since the review, the history points to {self.field} {self.points_to}"
+
+
+@attrs.frozen
+class CurrentSystem:
+    """The therapist's decision: the system chosen at the last review.
+
+    A framing change recorded after that review replaces the framing.
+    """
+
+    review_session: int
+    format: str | None
+    size: str | None
+    frequency: str | None
+    framing: str | None
+    framing_wording: str
+    framing_source: str
+    """'review at session N' or 'framing change at session M'."""
+    elsewhere: tuple[Elsewhere, ...] = ()
+    """Fields where the history since the review points to another value."""
+
+    def value(self, field: str) -> str | None:
+        """The chosen value of ``field`` (format, size, frequency or framing)."""
+        chosen: str | None = getattr(self, field)
+        return chosen
+
+    @property
+    def source(self) -> str:
+        """'the review at session N' (how warnings name the decision)."""
+        return f"the review at session {self.review_session}"
+
+
+@attrs.frozen
+class Confounded:
+    """Two values of two fields that always came together (spec 4a).
+
+    The history cannot tell which of them helps or stops the client; ``test`` is
+    the assignment that would tell them apart.
+    """
+
+    fields: tuple[str, str]
+    values: tuple[str, str]
+    n: int
+    """Resolved assignments with both values (every one with either)."""
+    rate: float
+    """Raw completion rate of those assignments."""
+    rest_rate: float
+    """Raw completion rate of every other resolved assignment."""
+    test: str
+    """'a written task framed as an experiment' ('' when nothing else was tried)."""
+    keep: tuple[str, str] | None = None
+    """(field, value) the test keeps."""
+    change: tuple[str, str] | None = None
+    """(field, value) the test changes to: that field's value with the best record."""
+
+    @property
+    def text(self) -> str:
+        """'written is confounded with challenge'."""
+        return f"{self.values[0]} is confounded with {self.values[1]}"
+
+
+@attrs.frozen
 class Planner:
     """The Between-Session System Planner of one client, at one point in time."""
 
@@ -199,11 +305,36 @@ class Planner:
     followup: Followup
     review: ReviewStatus
     chosen_system: ChosenSystem | None
+    """The system exactly as the last review recorded it."""
     framing_approach: str | None
     """The client-level framing approach label, if one was set."""
     completion_by_session: tuple[tuple[int, float, int], ...]
     """(session, mean score, resolved count) for each session with outcomes."""
     overall_rate: float | None
+    current_system: CurrentSystem | None = None
+    """The therapist's current system (None before the first review)."""
+    confounded: tuple[Confounded, ...] = ()
+    """Pairs of values the history cannot tell apart (spec 4a)."""
+
+    def design_defaults(self) -> dict[str, str | None]:
+        """What the next assignment starts from, field by field.
+
+        The current system's value, else the recommendation's (None where
+        neither exists): the reference the fit check and the follow-up
+        defaults use too.
+
+        Returns:
+            format, size, frequency and framing to their default value.
+        """
+        return design_defaults(self.current_system, self.system)
+
+
+def design_defaults(current: CurrentSystem | None, system: System) -> dict[str, str | None]:
+    """Each field's current-system value, else the recommendation's (see :class:`Planner`)."""
+    return {
+        name: (current.value(name) if current is not None else None) or getattr(system, name).value
+        for name in FIELDS
+    }
 
 
 def to_dict(value: Any, *, digits: int | None = FLOAT_DIGITS) -> Any:
@@ -230,3 +361,63 @@ def to_dict(value: Any, *, digits: int | None = FLOAT_DIGITS) -> Any:
     if isinstance(value, float) and digits is not None:
         return round(value, digits)
     return value
+
+
+def from_dict(data: Mapping[str, Any]) -> Planner:
+    """The planner whose document ``data`` is: the inverse of :func:`to_dict`.
+
+    ``from_dict(to_dict(p, digits=None)) == p`` for every planner ``p``, also
+    after a JSON round trip (which is how the read model caches it).
+
+    Args:
+        data: a planner document (``to_dict(planner, digits=None)``).
+
+    Returns:
+        The typed planner.
+
+    Raises:
+        ValueError: the document lacks a field of the planner (e.g. it was
+            written by an earlier version of hw): compute the planner instead.
+    """
+    planner: Planner = _decode(Planner, data)
+    return planner
+
+
+def _decode(kind: Any, data: Any) -> Any:
+    """``data`` (plain JSON) as a value of the type ``kind``."""
+    if kind is System:
+        evidence = data["evidence"]
+        return System(**{name: _decode(Recommendation, evidence[name]) for name in FIELDS})
+    if attrs.has(kind):
+        hints = _hints(kind)
+        missing = [f.name for f in attrs.fields(kind) if f.name not in data]
+        if missing:
+            msg = f"a {kind.__name__} document without {', '.join(missing)}"
+            raise ValueError(msg)
+        return kind(**{name: _decode(hint, data[name]) for name, hint in hints.items()})
+    origin = typing.get_origin(kind)
+    args = typing.get_args(kind)
+    if origin is types.UnionType or origin is typing.Union:
+        if data is None:
+            return None
+        (inner,) = [a for a in args if a is not type(None)]
+        return _decode(inner, data)
+    if origin is tuple:
+        if len(args) == 2 and args[1] is Ellipsis:
+            return tuple(_decode(args[0], item) for item in data)
+        return tuple(_decode(a, item) for a, item in zip(args, data, strict=True))
+    if kind is float:
+        return float(data)
+    return data
+
+
+_HINTS: dict[type, dict[str, Any]] = {}
+
+
+def _hints(kind: type) -> dict[str, Any]:
+    """The resolved field types of an attrs class (cached)."""
+    hints = _HINTS.get(kind)
+    if hints is None:
+        resolved = typing.get_type_hints(kind)
+        hints = _HINTS[kind] = {f.name: resolved[f.name] for f in attrs.fields(kind)}
+    return hints

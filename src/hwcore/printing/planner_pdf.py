@@ -190,12 +190,33 @@ def _in_common(planner: Planner) -> str:
         ("Frequency that was not completed", _shared_text(missed.frequency)),
         ("Reasons the client gave most often", _shared_text(missed.reasons, " misses")),
     ]
+    if done.note:
+        rows_done = [("Pattern", f'<span class="muted">{esc(done.note)} (fewer than 2)</span>')]
+    if missed.note:
+        rows_missed = [("Pattern", f'<span class="muted">{esc(missed.note)} (fewer than 2)</span>')]
     return (
         "<h2>What completed assignments had in common</h2>"
         + facts(rows_done)
+        + _confounded(planner, completed=True)
         + "<h2>What missed assignments had in common</h2>"
         + facts(rows_missed)
+        + _confounded(planner, completed=False)
     )
+
+
+def _confounded(planner: Planner, *, completed: bool) -> str:
+    """The pairs this side's history cannot tell apart, each with its test (spec 4a)."""
+    parts = []
+    for c in planner.confounded:
+        if (c.rate > c.rest_rate) != completed:
+            continue
+        test = f" The assignment that would tell: <b>{esc(c.test)}</b>." if c.test else ""
+        parts.append(
+            f'<p class="note">Cannot tell apart: {esc(c.text)} ({esc(c.fields[0])} and'
+            f" {esc(c.fields[1])} always came together: {c.n} assignments, rate"
+            f" {pct(c.rate)}; the rest {pct(c.rest_rate)}).{test}</p>"
+        )
+    return "".join(parts)
 
 
 def _options(labels: Sequence[tuple[str, str]], chosen: str | None) -> str:
@@ -223,24 +244,25 @@ def _recommendation(rec: Recommendation) -> str:
 
 def _system(planner: Planner) -> str:
     system = planner.system
-    chosen = planner.chosen_system
+    chosen = planner.current_system
     parts = ["<h2>The system for this client</h2>"]
     if not planner.ready:
         parts.append(f'<p class="warn">{esc(planner.ready_reason)}.</p>')
     if chosen is not None:
         picked = ", ".join(
             f"{name} <b>{esc(value)}</b>"
-            for name, value in (
-                ("format", chosen.format),
-                ("size", chosen.size),
-                ("frequency", chosen.frequency),
-                ("framing", chosen.framing),
-            )
-            if value
+            for name in ("format", "size", "frequency", "framing")
+            if (value := chosen.value(name))
         )
+        framing_note = (
+            f" (framing from the {esc(chosen.framing_source)})"
+            if chosen.framing_source.startswith("framing")
+            else ""
+        )
+        elsewhere = "".join(f"<br/>{esc(e.text.capitalize())}." for e in chosen.elsewhere)
         parts.append(
-            f'<p class="note">Chosen at the review in session {chosen.session}:'
-            f" {picked or 'left open'}.</p>"
+            f'<p class="note">Current system, chosen at the review in session'
+            f" {chosen.review_session}: {picked or 'left open'}{framing_note}.{elsewhere}</p>"
         )
     fmt = system.format.value or (chosen.format if chosen else None)
     parts.append("<h3>Optimal format</h3>")

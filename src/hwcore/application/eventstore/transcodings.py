@@ -34,6 +34,7 @@ from hwcore.domain import (
     SystemChoice,
     Weekday,
 )
+from hwcore.domain.clinical import AlertAcknowledgement, ConsentRecord, MeasureRecord
 
 
 class DateAsISO(Transcoding):
@@ -116,6 +117,9 @@ VALUES: dict[str, type[Any]] = {
     "hw_followup": FollowupProtocol,
     "hw_review": Review,
     "hw_correction": Correction,
+    "hw_measure": MeasureRecord,
+    "hw_consent": ConsentRecord,
+    "hw_alert_acknowledgement": AlertAcknowledgement,
 }
 
 
