@@ -41,7 +41,7 @@ class HistoryScreen(Screen[None]):
         self.query_one(DataTable).focus()
         self.load()
 
-    @work(thread=True, exclusive=True, group="history")
+    @work(thread=True, group="history")
     def load(self) -> None:
         """Read the client's history (worker thread)."""
         try:

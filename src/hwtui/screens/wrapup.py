@@ -64,6 +64,8 @@ class WrapUpScreen(Screen[bool]):
         self.written: WrapUpResult | None = None
         self.loaded = False
         self._token = 0
+        self._previewing = False
+        self._committing = False
 
     # ------------------------------------------------------------------ layout
 
@@ -96,7 +98,7 @@ class WrapUpScreen(Screen[bool]):
         self._show_step()
         self.load()
 
-    @work(thread=True, exclusive=True, group="wrapup-load")
+    @work(thread=True, group="wrapup-load")
     def load(self) -> None:
         """Read pending assignments and the planner (worker thread)."""
         try:
@@ -286,13 +288,33 @@ class WrapUpScreen(Screen[bool]):
 
     @on(AssignmentForm.Changed)
     def refresh_preview(self) -> None:
-        """Recompute the planner and the fit with what is entered (nothing written)."""
+        """Recompute the planner and the fit with what is entered (nothing written).
+
+        One preview runs at a time: a change while one runs starts the next as
+        soon as it answers, with what is entered then. A thread worker cannot be
+        stopped, so none is cancelled (an "exclusive" worker would leave the old
+        thread running, untracked, and its cancellation fail whoever waits on it).
+        """
         if not self.loaded or self.written is not None:
             return
         self._token += 1
+        if not self._previewing:
+            self._start_preview()
+
+    def _start_preview(self) -> None:
+        self._previewing = True
         outcomes = self._outcomes(strict=False)
         assignment = self.query_one(AssignmentForm).fields(strict=False)
         self.preview(self._token, outcomes, assignment)
+
+    def _preview_answered(self, token: int) -> bool:
+        """A preview answered: start the next if entries changed meanwhile; True if current."""
+        self._previewing = False
+        if token == self._token:
+            return self.written is None
+        if self.written is None and self.is_attached:
+            self._start_preview()
+        return False
 
     @on(ChoiceField.Changed, ".outcome-card ChoiceField")
     def outcome_changed(self, event: ChoiceField.Changed) -> None:
@@ -303,7 +325,7 @@ class WrapUpScreen(Screen[bool]):
             self.call_after_refresh(self.query_one(detail).focus)
         self.refresh_preview()
 
-    @work(thread=True, exclusive=True, group="wrapup-preview")
+    @work(thread=True, group="wrapup-preview")
     def preview(
         self, token: int, outcomes: list[dict[str, Any]], assignment: dict[str, Any]
     ) -> None:
@@ -322,11 +344,11 @@ class WrapUpScreen(Screen[bool]):
         self.app.call_from_thread(self._previewed, token, result)
 
     def _preview_failed(self, token: int, message: str) -> None:
-        if token == self._token:
+        if self._preview_answered(token):
             self.query_one("#fit-warnings", Static).update(Content.styled(message, "bold"))
 
     def _previewed(self, token: int, result: WrapUpResult) -> None:
-        if token != self._token or self.written is not None:
+        if not self._preview_answered(token):
             return
         self._show_planner(result.planner)
         fit = result.assignment.fit if result.assignment else None
@@ -368,8 +390,9 @@ class WrapUpScreen(Screen[bool]):
             self._summarize(self._outcomes(strict=True), assignment)
             return
         where = self._session_fields()
-        if where is None:
+        if where is None or self._committing:  # one write at a time: ctrl+s twice is once
             return
+        self._committing = True
         self.commit(self._outcomes(strict=True), assignment, *where)
 
     def _summarize(self, outcomes: list[dict[str, Any]], assignment: dict[str, Any]) -> None:
@@ -403,7 +426,7 @@ class WrapUpScreen(Screen[bool]):
         self.query_one("#record-summary", Static).update(Content("\n").join(lines))
         self.query_one("#record-done", Static).update("")
 
-    @work(thread=True, exclusive=True, group="wrapup-commit")
+    @work(thread=True, group="wrapup-commit")
     def commit(
         self, outcomes: list[dict[str, Any]], assignment: dict[str, Any], session: int, date: str
     ) -> None:
@@ -423,6 +446,7 @@ class WrapUpScreen(Screen[bool]):
         self.app.call_from_thread(self._committed, result)
 
     def _commit_failed(self, failure: CallFailed) -> None:
+        self._committing = False
         message = str(failure)
         field = getattr(failure.error, "field", "")
         if field in ("session", "date") or "session" in message.split(":")[0]:
@@ -472,7 +496,7 @@ class WrapUpScreen(Screen[bool]):
             return
         self.print_handout(self.written.assignment.assignment.assignment_id)
 
-    @work(thread=True, exclusive=True, group="wrapup-handout")
+    @work(thread=True, group="wrapup-handout")
     def print_handout(self, assignment_id: int) -> None:
         """Print the handout (worker thread)."""
         printer = handout_printer(self.application)
