@@ -155,6 +155,27 @@ class HwTui(App[str | None]):
         """Close the application if this UI opened it."""
         self.opener.close()
 
+    async def action_quit(self) -> None:
+        """Quit; mid-wrap-up, with something entered, ask first (as Esc does)."""
+        from hwtui.screens.confirm import ConfirmScreen
+
+        screen = self.screen
+        if isinstance(screen, ConfirmScreen):
+            return  # a question is open: y or n answers it
+        unsaved = getattr(screen, "unsaved", None)
+        if not (callable(unsaved) and unsaved()):
+            self.exit()
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.exit()
+
+        self.push_screen(
+            ConfirmScreen("Quit and discard this wrap-up?", "Nothing has been written."),
+            answered,
+        )
+
     def action_toggle_theme(self) -> None:
         """Switch between the dark and the light theme."""
         self.theme = THEMES[1] if self.theme == THEMES[0] else THEMES[0]

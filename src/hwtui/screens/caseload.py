@@ -41,12 +41,17 @@ COLUMNS = (
     ("Client", 8),
     ("Last session", 15),
     ("Pend", 4),
-    ("Done", 4),
+    ("Done %", 6),
     ("Recent", 6),
-    ("Review", 6),
-    ("Flags", 21),
+    ("Review", 10),
+    ("Flags", 15),
 )
-"""Column labels and widths: the table fits 80 columns."""
+"""Column labels and widths: the table fits 80 columns.
+
+"Done %" is the completion rate over every resolved assignment; "Recent" the
+rate of the last 8 sessions and its trend; "Review" the session of the next
+review ("at 14"), or "⚠ due" (due now) and "⚠ since 5" (was due at session 5).
+"""
 CHUNK_ROWS = 1000
 """Rows added per later chunk (about 50 ms; each chunk makes the table render again)."""
 FIRST_FRAME_TIMEOUT = 0.5
@@ -60,7 +65,7 @@ class FilterInput(Input):
 
 
 def flags(entry: CaseloadEntry, colours: Mapping[str, str]) -> Text:
-    """The attention column: review due, triggers, not ready.
+    """The attention column: active triggers, not ready (a due review is in "Review").
 
     Args:
         entry: the client's caseload entry.
@@ -69,14 +74,22 @@ def flags(entry: CaseloadEntry, colours: Mapping[str, str]) -> Text:
             ``Content`` resolving ``$variables`` in every frame.
     """
     text = Text(end="")
-    if entry.due:
-        text.append("⚠ due", style=f"bold {colours.get('text-warning', 'yellow')}")
     if entry.triggers:
         names = ", ".join(SHORT_TRIGGERS.get(t, t) for t in entry.triggers)
         text.append((" " if text else "") + names, style=colours.get("text-error", "red"))
     if not entry.ready and entry.assignments:
         text.append((" " if text else "") + "not ready", style="dim")
     return text
+
+
+def review_cell(entry: CaseloadEntry, colours: Mapping[str, str]) -> Text:
+    """The review column: 'at 14', '⚠ due', or '⚠ since 5' when it was due at session 5."""
+    nrs = entry.next_review_session
+    if not entry.due:
+        return Text(f"at {nrs}" if nrs else "-", end="")
+    late = nrs is not None and entry.last_session is not None and nrs <= entry.last_session
+    label = f"⚠ since {nrs}" if late else "⚠ due"
+    return Text(label, style=f"bold {colours.get('text-warning', 'yellow')}", end="")
 
 
 def cannot_open(app: App[Any], message: str) -> None:
@@ -124,7 +137,7 @@ class CaseloadScreen(Screen[None]):
         Binding("ctrl+o", "history", "History"),
         Binding("escape", "clear", "Clear filter"),
         Binding("ctrl+t", "app.toggle_theme", "Theme"),
-        Binding("down", "move(1)", "Down", show=False),
+        Binding("down", "move(1)", "Move", key_display="↑↓"),
         Binding("up", "move(-1)", "Up", show=False),
     ]
 
@@ -327,7 +340,7 @@ class CaseloadScreen(Screen[None]):
                 Text(str(e.pending) if e.pending else "", end=""),
                 Text(percent(e.completion_rate), end=""),
                 Text(recent, end=""),
-                Text(str(e.next_review_session or "-"), end=""),
+                review_cell(e, colours),
                 flags(e, colours),
             )
             rows.append((e.client, cells))

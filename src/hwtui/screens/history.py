@@ -12,6 +12,15 @@ from hwcore.application import HistoryEntry, HwApplication
 from hwtui.calls import CallFailed, call
 
 
+class HistoryTable(DataTable[str]):
+    """The events table, its arrow keys listed in the footer."""
+
+    BINDINGS = [  # noqa: RUF012 (Textual API)
+        Binding("down", "cursor_down", "Move", key_display="↑↓"),
+        Binding("up", "cursor_up", "Move", show=False),
+    ]
+
+
 class HistoryScreen(Screen[None]):
     """Every event of one client's log, oldest first; the highlighted one in full."""
 
@@ -30,7 +39,7 @@ class HistoryScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         """Title, the events table, the highlighted event in full."""
         yield Label(f"History · {self.client}", id="history-title")
-        table: DataTable[str] = DataTable(id="history", cursor_type="row")
+        table = HistoryTable(id="history", cursor_type="row")
         table.add_columns("#", "Session", "Event", "What happened")
         yield table
         yield Static("", id="history-detail")

@@ -38,7 +38,7 @@ class ReviewScreen(Screen[bool]):
         Binding("ctrl+s", "save", "Save review"),
         Binding("ctrl+p", "accept", "Use planner"),
         Binding("escape", "cancel", "Cancel"),
-        Binding("down", "app.focus_next", "Next field", show=False),
+        Binding("down", "app.focus_next", "Field", key_display="↑↓"),
         Binding("up", "app.focus_previous", "Previous field", show=False),
     ]
 

@@ -28,6 +28,56 @@ STEPS = ("outcomes", "planner", "next", "record")
 STEP_TITLES = {"outcomes": "Outcomes", "planner": "Planner", "next": "Next", "record": "Record"}
 
 
+OUTCOME_WORDS = (("experience", "Experience"), ("explanation", "Explanation"))
+"""The client's words an outcome carries, as the summary labels them."""
+ASSIGNMENT_DETAILS = (
+    ("task", "Task"),
+    ("rationale", "Rationale"),
+    ("when_where", "When/where"),
+    ("barriers", "Barriers"),
+)
+MAX_WARNINGS = 8
+"""Fit warnings shown at most; any beyond are counted ("… and 2 more"), never cut silently."""
+
+
+def summary_lines(
+    pending: list[AssignmentInfo], outcomes: list[dict[str, Any]], assignment: dict[str, Any]
+) -> list[Content]:
+    """The Record step's summary: every outcome and field that will be written."""
+    titles = {a.assignment_id: a.title for a in pending}
+    lines: list[Content] = [Content.styled("This will be recorded:", "bold")]
+    for item in outcomes:
+        title = titles.get(item["assignment_id"], "")
+        detail = item["outcome"]
+        if item["outcome"] == "partial" and item.get("done") is not None:
+            detail += f" ({item['done']} of {item['planned']} doses)"
+        lines.append(Content(f"  #{item['assignment_id']} {title}: {detail}"))
+        for key, label in OUTCOME_WORDS:
+            if item.get(key):
+                lines.append(Content(f"      {label}: “{item[key]}”"))
+        if item.get("reasons"):
+            lines.append(Content(f"      Reasons: {', '.join(item['reasons'])}"))
+    left = len(pending) - len(outcomes)
+    if left:
+        lines.append(Content(f"  {left} assignment(s) left pending"))
+    a = assignment
+    doses = f" · {a['planned_doses']} doses" if a["planned_doses"] else ""
+    confidence = f" · confidence {a['confidence']}/10" if a["confidence"] is not None else ""
+    lines.append(
+        Content.assemble(
+            "  Next: ",
+            (a["title"], "bold"),
+            f" · {a['format']} · {a['size']} · {a['frequency']} · '{a['framing']}'"
+            f"{doses}{confidence}",
+        )
+    )
+    for key, label in ASSIGNMENT_DETAILS:
+        if a.get(key):
+            lines.append(Content(f"      {label}: {a[key]}"))
+    lines.append(Content.styled("Nothing is written yet: ctrl+s records it, Esc cancels.", "dim"))
+    return lines
+
+
 class WrapUpScreen(Screen[bool]):
     """Resolve last week's homework, see the planner, design and record the next one.
 
@@ -46,7 +96,7 @@ class WrapUpScreen(Screen[bool]):
         Binding("p", "handout", "Handout"),
         Binding("enter", "done", "Done"),
         Binding("escape", "cancel", "Cancel"),
-        Binding("down", "app.focus_next", "Next field", show=False),
+        Binding("down", "app.focus_next", "Field", key_display="↑↓"),
         Binding("up", "app.focus_previous", "Previous field", show=False),
     ]
 
@@ -66,6 +116,8 @@ class WrapUpScreen(Screen[bool]):
         self._token = 0
         self._previewing = False
         self._committing = False
+        self._pristine: dict[str, Any] = {}
+        """The form as prefilled: anything else was entered by the therapist."""
 
     # ------------------------------------------------------------------ layout
 
@@ -131,6 +183,7 @@ class WrapUpScreen(Screen[bool]):
         self._show_planner(preview.planner)
         form = self.query_one(AssignmentForm)
         form.prefill(preview.planner, self.last)
+        self._pristine = form.fields(strict=False)
         self.loaded = True
         self._go("outcomes" if self.pending else "next")
         # Shown only once the focus is set: what is on screen can be typed at.
@@ -354,13 +407,19 @@ class WrapUpScreen(Screen[bool]):
         fit = result.assignment.fit if result.assignment else None
         self.query_one(AssignmentForm).show_fit(fit)
         self.suggested_size = fit.suggested_size if fit else None
-        warnings = fit.warnings if fit else ()
+        warnings = list(fit.warnings) if fit else []
         box = self.query_one("#fit-warnings", Static)
         if warnings:
-            lines = [Content.styled(f"⚠ {w}", "bold") for w in warnings]
+            shown = warnings if len(warnings) <= MAX_WARNINGS else warnings[: MAX_WARNINGS - 1]
+            lines = [Content.styled(f"⚠ {w}", "bold") for w in shown]
+            if len(shown) < len(warnings):
+                more = len(warnings) - len(shown)
+                lines.append(Content.styled(f"⚠ … and {more} more", "bold"))
             if self.suggested_size:
                 lines.append(Content(f"  ctrl+g: use size '{self.suggested_size}'"))
             box.update(Content("\n").join(lines))
+        elif fit is None or not any(f.n for f in fit.fields):
+            box.update("No history yet for this client: nothing to compare with.")
         else:
             box.update("✓ fits this client's history")
         box.set_class(bool(warnings), "-warn")
@@ -396,34 +455,10 @@ class WrapUpScreen(Screen[bool]):
         self.commit(self._outcomes(strict=True), assignment, *where)
 
     def _summarize(self, outcomes: list[dict[str, Any]], assignment: dict[str, Any]) -> None:
-        titles = {a.assignment_id: a.title for a in self.pending}
-        lines: list[Content] = [Content.styled("This will be recorded:", "bold")]
-        for item in outcomes:
-            title = titles.get(item["assignment_id"], "")
-            detail = item["outcome"]
-            if item["outcome"] == "partial" and item.get("done") is not None:
-                detail += f" ({item['done']} of {item['planned']})"
-            if item["outcome"] == "missed" and item.get("reasons"):
-                detail += f" ({', '.join(item['reasons'])})"
-            lines.append(Content(f"  #{item['assignment_id']} {title}: {detail}"))
-        left = len(self.pending) - len(outcomes)
-        if left:
-            lines.append(Content(f"  {left} assignment(s) left pending"))
-        a = assignment
-        doses = f" · {a['planned_doses']} doses" if a["planned_doses"] else ""
-        confidence = f" · confidence {a['confidence']}/10" if a["confidence"] is not None else ""
-        lines.append(
-            Content.assemble(
-                "  Next: ",
-                (a["title"], "bold"),
-                f" · {a['format']} · {a['size']} · {a['frequency']} · '{a['framing']}'"
-                f"{doses}{confidence}",
-            )
+        """Show everything that ctrl+s will write, the client's own words included."""
+        self.query_one("#record-summary", Static).update(
+            Content("\n").join(summary_lines(self.pending, outcomes, assignment))
         )
-        lines.append(
-            Content.styled("Nothing is written yet: ctrl+s records it, Esc cancels.", "dim")
-        )
-        self.query_one("#record-summary", Static).update(Content("\n").join(lines))
         self.query_one("#record-done", Static).update("")
 
     @work(thread=True, group="wrapup-commit")
@@ -512,17 +547,21 @@ class WrapUpScreen(Screen[bool]):
 
     # ------------------------------------------------------------------ cancel
 
+    def unsaved(self) -> bool:
+        """True when leaving now would throw away something entered (nothing written yet)."""
+        return self.written is None and self.loaded and self._dirty()
+
     def _dirty(self) -> bool:
         if any(card.outcome != "pending" for card in self.query(OutcomeCard)):
             return True
-        return bool(self.query_one("#f-title", Input).value.strip())
+        return self.query_one(AssignmentForm).fields(strict=False) != self._pristine
 
     def action_cancel(self) -> None:
         """Leave without writing anything (asks first when something was entered)."""
         if self.written is not None:
             self.dismiss(True)
             return
-        if not self.loaded or not self._dirty():
+        if not self.unsaved():
             self.dismiss(False)
             return
 

@@ -38,7 +38,7 @@ class ChoiceField(Widget, can_focus=True):
 
     BINDINGS = [  # noqa: RUF012 (Textual API)
         Binding("left", "step(-1)", "Previous", show=False),
-        Binding("right", "step(1)", "Change", key_display="←→"),
+        Binding("right", "step(1)", "Change (or a letter)", key_display="←→"),
     ]
 
     value: reactive[str | None] = reactive(None, layout=True)

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
-from textual.widgets import Input, Label, SelectionList
+from textual.widgets import Input, Label
 
 from hwcore.application import VOCABULARY, AssignmentInfo
 from hwtui.text import parse_int
 from hwtui.widgets.choice import ChoiceField
 from hwtui.widgets.field import FieldRow, field_input, show_field_error
+from hwtui.widgets.ticks import TickList
 
 OUTCOME_LABELS = {
     "completed": "[c]ompleted",
@@ -28,6 +30,24 @@ class FieldError(ValueError):
     def __init__(self, widget: Any, message: str) -> None:
         super().__init__(message)
         self.widget = widget
+
+
+class OutcomePicker(ChoiceField, inherit_bindings=False):
+    """The outcome of one assignment: c, p, m or l (each listed in the footer), or ←/→."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("left", "step(-1)", "Previous", show=False),
+        Binding("right", "step(1)", "Change", key_display="←→"),
+        Binding("c", "jump('completed')", "Completed"),
+        Binding("p", "jump('partial')", "Partial"),
+        Binding("m", "jump('missed')", "Missed"),
+        Binding("l", "jump('pending')", "Leave"),
+    ]
+
+    def action_jump(self, value: str) -> None:
+        """Choose an outcome by its letter (the screen then moves to its first detail)."""
+        self.jumped = True
+        self.choose(value)
 
 
 class OutcomeCard(Vertical):
@@ -50,7 +70,7 @@ class OutcomeCard(Vertical):
             ),
             classes="card-title",
         )
-        picker = ChoiceField(
+        picker = OutcomePicker(
             list(OUTCOME_LABELS),
             "pending",
             inline=True,
@@ -84,12 +104,7 @@ class OutcomeCard(Vertical):
                     placeholder="the client's words, close to verbatim", id=f"{self.key}-why"
                 ),
             )
-            reasons: SelectionList[str] = SelectionList(
-                *[(r, r) for r in VOCABULARY["reason"]],
-                id=f"{self.key}-reasons",
-                compact=True,
-            )
-            yield FieldRow("Reasons", reasons)
+            yield FieldRow("Reasons", TickList(VOCABULARY["reason"], id=f"{self.key}-reasons"))
 
     @property
     def outcome(self) -> str:
@@ -127,7 +142,7 @@ class OutcomeCard(Vertical):
             return {"assignment_id": ident, "outcome": "completed", "experience": experience}
         if outcome == "missed":
             why = self.query_one(f"#{self.key}-why", Input).value.strip()
-            reasons = self.query_one(f"#{self.key}-reasons", SelectionList).selected
+            reasons = self.query_one(f"#{self.key}-reasons", TickList).selected
             return {
                 "assignment_id": ident,
                 "outcome": "missed",
