@@ -61,7 +61,11 @@ FIRST_FRAME_TIMEOUT = 0.5
 class FilterInput(Input):
     """The filter: Enter opens the highlighted client's wrap-up."""
 
-    BINDINGS = [Binding("enter", "screen.open", "Wrap-up")]  # noqa: RUF012 (Textual API)
+    BINDINGS = [  # noqa: RUF012 (Textual API)
+        Binding("enter", "screen.open", "Wrap-up"),
+        Binding("down", "screen.move(1)", "Move", key_display="↑↓"),
+        Binding("up", "screen.move(-1)", "Up", show=False),
+    ]
 
 
 def flags(entry: CaseloadEntry, colours: Mapping[str, str]) -> Text:
@@ -137,7 +141,7 @@ class CaseloadScreen(Screen[None]):
         Binding("ctrl+o", "history", "History"),
         Binding("escape", "clear", "Clear filter"),
         Binding("ctrl+t", "app.toggle_theme", "Theme"),
-        Binding("down", "move(1)", "Move", key_display="↑↓"),
+        Binding("down", "move(1)", "Down", show=False),
         Binding("up", "move(-1)", "Up", show=False),
     ]
 
@@ -279,7 +283,7 @@ class CaseloadScreen(Screen[None]):
         if not self.is_attached:  # the app is already closing (quit at the first frame)
             return
         if not self.query(Footer):
-            self.mount(Footer(show_command_palette=False))
+            self.mount(Footer(show_command_palette=False, compact=True))
             # A footer shows the keys once told the bindings changed: tell it now.
             self.call_after_refresh(self.refresh_bindings)
 

@@ -18,6 +18,8 @@ class HistoryTable(DataTable[str]):
     BINDINGS = [  # noqa: RUF012 (Textual API)
         Binding("down", "cursor_down", "Move", key_display="↑↓"),
         Binding("up", "cursor_up", "Move", show=False),
+        Binding("home", "scroll_top", "First"),
+        Binding("end", "scroll_bottom", "Last"),
     ]
 
 
@@ -26,8 +28,6 @@ class HistoryScreen(Screen[None]):
 
     BINDINGS = [  # noqa: RUF012 (Textual API)
         Binding("escape", "app.pop_screen", "Back"),
-        Binding("home", "jump(0)", "First"),
-        Binding("end", "jump(-1)", "Last"),
     ]
 
     def __init__(self, application: HwApplication, client: str) -> None:
@@ -43,7 +43,7 @@ class HistoryScreen(Screen[None]):
         table.add_columns("#", "Session", "Event", "What happened")
         yield table
         yield Static("", id="history-detail")
-        yield Footer(show_command_palette=False)
+        yield Footer(show_command_palette=False, compact=True)
 
     def on_mount(self) -> None:
         """Load the events."""
@@ -82,9 +82,3 @@ class HistoryScreen(Screen[None]):
             self.query_one("#history-detail", Static).update(
                 f"#{e.position} {e.event} · session {e.session or '-'}\n{e.summary}"
             )
-
-    def action_jump(self, row: int) -> None:
-        """Jump to the first or last event."""
-        table = self.query_one(DataTable)
-        if table.row_count:
-            table.move_cursor(row=row % table.row_count)

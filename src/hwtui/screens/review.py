@@ -73,7 +73,7 @@ class ReviewScreen(Screen[bool]):
             yield FieldRow("Notes", field_input(placeholder="notes (optional)", id="rv-notes"))
             yield FieldRow("Session", field_input(id="rv-session", classes="short"))
             yield FieldRow("Date", field_input(id="rv-date", classes="medium"))
-        yield Footer(show_command_palette=False)
+        yield Footer(show_command_palette=False, compact=True)
 
     def on_mount(self) -> None:
         """Load the planner."""

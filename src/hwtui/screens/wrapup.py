@@ -25,6 +25,8 @@ from hwtui.widgets.outcome import FieldError, OutcomeCard
 from hwtui.widgets.planner_glance import PlannerGlance, review_banner, system_line
 
 STEPS = ("outcomes", "planner", "next", "record")
+STEP_KEYS = Binding.Group("Step", compact=True)
+"""ctrl+n and ctrl+b share one footer entry: the footer must list every key in 80 columns."""
 STEP_TITLES = {"outcomes": "Outcomes", "planner": "Planner", "next": "Next", "record": "Record"}
 
 
@@ -87,10 +89,10 @@ class WrapUpScreen(Screen[bool]):
     """
 
     BINDINGS = [  # noqa: RUF012 (Textual API)
-        Binding("ctrl+n", "next_step", "Next"),
-        Binding("ctrl+b", "prev_step", "Back"),
+        Binding("ctrl+n", "next_step", "Next", group=STEP_KEYS),
+        Binding("ctrl+b", "prev_step", "Back", group=STEP_KEYS),
         Binding("ctrl+s", "record", "Record"),
-        Binding("ctrl+l", "copy_last", "Copy last"),
+        Binding("ctrl+l", "copy_last", "Copy"),
         Binding("ctrl+g", "shrink", "Shrink"),
         Binding("ctrl+r", "review", "Review"),
         Binding("p", "handout", "Handout"),
@@ -143,7 +145,7 @@ class WrapUpScreen(Screen[bool]):
                     yield FieldRow("Session", field_input(id="r-session", classes="short"))
                     yield FieldRow("Date", field_input(id="r-date", classes="medium"))
                 yield Static("", id="record-done")
-        yield Footer(show_command_palette=False)
+        yield Footer(show_command_palette=False, compact=True)
 
     def on_mount(self) -> None:
         """Load the client's pending homework and planner."""
@@ -375,7 +377,7 @@ class WrapUpScreen(Screen[bool]):
         card = next(a for a in event.choice.ancestors if isinstance(a, OutcomeCard))
         detail = card.first_detail()
         if detail and self.focused is event.choice and event.choice.jumped:
-            self.call_after_refresh(self.query_one(detail).focus)
+            self.query_one(detail).focus()
         self.refresh_preview()
 
     @work(thread=True, group="wrapup-preview")
@@ -407,23 +409,33 @@ class WrapUpScreen(Screen[bool]):
         fit = result.assignment.fit if result.assignment else None
         self.query_one(AssignmentForm).show_fit(fit)
         self.suggested_size = fit.suggested_size if fit else None
-        warnings = list(fit.warnings) if fit else []
+        self.show_warnings(
+            list(fit.warnings) if fit else [],
+            history=fit is not None and any(f.n for f in fit.fields),
+        )
+        self.refresh_bindings()
+
+    def show_warnings(self, warnings: list[str], *, history: bool) -> None:
+        """The fit box: every warning (beyond MAX_WARNINGS, how many more), or that it fits.
+
+        Args:
+            warnings: the fit's warnings, most important first.
+            history: whether the client has outcomes to compare with.
+        """
         box = self.query_one("#fit-warnings", Static)
         if warnings:
             shown = warnings if len(warnings) <= MAX_WARNINGS else warnings[: MAX_WARNINGS - 1]
             lines = [Content.styled(f"⚠ {w}", "bold") for w in shown]
             if len(shown) < len(warnings):
-                more = len(warnings) - len(shown)
-                lines.append(Content.styled(f"⚠ … and {more} more", "bold"))
+                lines.append(Content.styled(f"⚠ … and {len(warnings) - len(shown)} more", "bold"))
             if self.suggested_size:
                 lines.append(Content(f"  ctrl+g: use size '{self.suggested_size}'"))
             box.update(Content("\n").join(lines))
-        elif fit is None or not any(f.n for f in fit.fields):
+        elif not history:
             box.update("No history yet for this client: nothing to compare with.")
         else:
             box.update("✓ fits this client's history")
         box.set_class(bool(warnings), "-warn")
-        self.refresh_bindings()
 
     def _show_planner(self, planner: Planner) -> None:
         self.planner = planner

@@ -10,6 +10,11 @@ from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
 from textual.widgets import Input, Label
 
+FIELD_KEYS: list[BindingType] = [
+    Binding("down", "app.focus_next", "Field", key_display="↑↓"),
+    Binding("up", "app.focus_previous", "Previous field", show=False),
+]
+"""Up/down move between a form's fields (listed in the footer as "↑↓ Field")."""
 UNDO_DEPTH = 50
 """How many earlier values a text field keeps for ctrl+z."""
 
@@ -90,7 +95,10 @@ class TextField(Input):
     can be undone with ctrl+z.
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+z", "undo", "Undo")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+z", "undo", "Undo"),
+        *FIELD_KEYS,
+    ]
 
     def __init__(self, value: str = "", **kwargs: Any) -> None:
         self.earlier: list[str] = []

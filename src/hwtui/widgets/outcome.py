@@ -13,7 +13,7 @@ from textual.widgets import Input, Label
 from hwcore.application import VOCABULARY, AssignmentInfo
 from hwtui.text import parse_int
 from hwtui.widgets.choice import ChoiceField
-from hwtui.widgets.field import FieldRow, field_input, show_field_error
+from hwtui.widgets.field import FIELD_KEYS, FieldRow, field_input, show_field_error
 from hwtui.widgets.ticks import TickList
 
 OUTCOME_LABELS = {
@@ -32,16 +32,21 @@ class FieldError(ValueError):
         self.widget = widget
 
 
+OUTCOME_KEYS = Binding.Group("Outcome", compact=True)
+"""c, p, m and l share one footer entry ("cpml Outcome")."""
+
+
 class OutcomePicker(ChoiceField, inherit_bindings=False):
     """The outcome of one assignment: c, p, m or l (each listed in the footer), or ←/→."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("left", "step(-1)", "Previous", show=False),
         Binding("right", "step(1)", "Change", key_display="←→"),
-        Binding("c", "jump('completed')", "Completed"),
-        Binding("p", "jump('partial')", "Partial"),
-        Binding("m", "jump('missed')", "Missed"),
-        Binding("l", "jump('pending')", "Leave"),
+        Binding("c", "jump('completed')", "Completed", group=OUTCOME_KEYS),
+        Binding("p", "jump('partial')", "Partial", group=OUTCOME_KEYS),
+        Binding("m", "jump('missed')", "Missed", group=OUTCOME_KEYS),
+        Binding("l", "jump('pending')", "Leave pending", group=OUTCOME_KEYS),
+        *FIELD_KEYS,
     ]
 
     def action_jump(self, value: str) -> None:
