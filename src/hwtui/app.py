@@ -6,6 +6,8 @@ import os
 import time
 from typing import TYPE_CHECKING, Any
 
+from rich.console import Console
+from rich.text import Text
 from textual import work
 from textual.app import App
 from textual.binding import Binding
@@ -15,9 +17,6 @@ from hwtui.opener import Closed, Opener
 from hwtui.screens.caseload import CaseloadPainted, CaseloadScreen, cannot_open, with_application
 
 if TYPE_CHECKING:
-    from rich.console import RenderableType
-    from textual.screen import Screen
-
     from hwcore.application import HwApplication
 
 EXIT_AFTER_PAINT_ENV = "HW_TUI_EXIT_AFTER_PAINT"
@@ -25,6 +24,38 @@ EXIT_AFTER_PAINT_ENV = "HW_TUI_EXIT_AFTER_PAINT"
 PAINTED = "painted"
 """The app's return value when it exited after the first paint."""
 THEMES = ("textual-dark", "textual-light")
+DEBUG_ENV = "HW_DEBUG"
+"""Set to 1 to see Textual's full crash report (a traceback with local variables)."""
+CRASH_LINE = (
+    "hw: error: the TUI stopped on an internal error; nothing unconfirmed was written."
+    " Set HW_DEBUG=1 for details."
+)
+"""What a crash prints in place of Textual's traceback (no client text, no locals)."""
+
+
+class CrashLine(Console):
+    """Textual's error console, printing one content-free line in place of a crash report.
+
+    Textual prints its exit messages to ``App.error_console`` once the app has
+    stopped: the ``Text`` messages hw passes to ``App.exit`` (e.g. ``hw: error:
+    ...`` when the store cannot be opened), or after a crash a traceback whose
+    local variables and message may hold client text. Only hw's own ``Text``
+    messages are printed as they are; anything else becomes :data:`CRASH_LINE`,
+    once.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(markup=False, highlight=False, stderr=True)
+        self.crashed = False
+        """True once a crash report was replaced by the line."""
+
+    def print(self, *objects: Any, **kwargs: Any) -> None:
+        """Print hw's own messages; a crash report (or Textual's note on it) as one line."""
+        if objects and all(isinstance(o, Text) for o in objects):
+            super().print(*objects, **kwargs)
+        elif not self.crashed:
+            self.crashed = True
+            super().print(Text(CRASH_LINE))
 
 
 class HwTui(App[str | None]):
@@ -65,6 +96,8 @@ class HwTui(App[str | None]):
     ) -> None:
         super().__init__()
         self.started = time.perf_counter()
+        if not os.environ.get(DEBUG_ENV):
+            self.error_console = CrashLine()
         self.opener = Opener(application, home=home, database_url=database_url)
         self.opener.prefetch_caseload()  # overlaps Textual's own start-up
         self.client = client
@@ -97,22 +130,6 @@ class HwTui(App[str | None]):
 
             with_application(self, self.opener, open_wrapup)
 
-    def _display(self, screen: Screen[Any], renderable: RenderableType | None) -> None:
-        """Hand a frame to the terminal; tell the caseload when its first rows were shown.
-
-        Overrides Textual's (private) display step, the one place that knows a
-        frame was really rendered: a caseload of 1,000 clients shows its first
-        screenful, and only then are the other rows and the footer added.
-        """
-        super()._display(screen, renderable)
-        if (
-            renderable is not None
-            and isinstance(screen, CaseloadScreen)
-            and screen.painted
-            and not screen.first_frame_shown
-        ):
-            self.call_later(screen.frame_shown)
-
     def on_caseload_painted(self, message: CaseloadPainted) -> None:
         """Note the first paint; exit when only the start-up is measured, else open the store."""
         if self.first_paint is None:
@@ -138,26 +155,26 @@ class HwTui(App[str | None]):
         """Close the application if this UI opened it."""
         self.opener.close()
 
-    def _fatal_error(self) -> None:
-        """Crash output without local variables or messages: they may hold client text.
+    async def action_quit(self) -> None:
+        """Quit; mid-wrap-up, with something entered, ask first (as Esc does)."""
+        from hwtui.screens.confirm import ConfirmScreen
 
-        Overrides Textual's hook (which prints a traceback with locals). With
-        ``HW_DEBUG=1`` the full Textual traceback is shown, for developers.
-        """
-        if os.environ.get("HW_DEBUG"):
-            super()._fatal_error()
+        screen = self.screen
+        if isinstance(screen, ConfirmScreen):
+            return  # a question is open: y or n answers it
+        unsaved = getattr(screen, "unsaved", None)
+        if not (callable(unsaved) and unsaved()):
+            self.exit()
             return
-        from rich.text import Text
 
-        name = type(self._exception).__name__ if self._exception else "error"
-        self.bell()
-        self._exit_renderables.append(
-            Text(
-                f"hw: error: the TUI stopped on an internal error ({name});"
-                " nothing unconfirmed was written. Set HW_DEBUG=1 for details."
-            )
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.exit()
+
+        self.push_screen(
+            ConfirmScreen("Quit and discard this wrap-up?", "Nothing has been written."),
+            answered,
         )
-        self._close_messages_no_wait()
 
     def action_toggle_theme(self) -> None:
         """Switch between the dark and the light theme."""

@@ -12,8 +12,7 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Footer, Input, Label
-from textual.widgets._footer import FooterKey
+from textual.widgets import Footer, Input, Label
 
 from hwcore.application import HwApplication
 from hwcore.bootstrap import open_application, resolve_settings
@@ -21,6 +20,7 @@ from hwtui.app import HwTui
 from hwtui.screens import caseload
 from hwtui.screens.caseload import CaseloadScreen
 from hwtui.screens.wrapup import WrapUpScreen
+from hwtui.widgets.caseload_table import CaseloadTable
 from tests.tui.helpers import press, settle, type_text
 from tests.tui.seed import TODAY, seed, seed_many
 
@@ -61,8 +61,7 @@ def expected_status(home: Path, shown: int) -> str:
 
 def table_clients(tui: HwTui) -> list[str]:
     """The clients in the caseload table, top to bottom."""
-    table = tui.screen.query_one(DataTable)
-    return [str(table.coordinate_to_cell_key((i, 0)).row_key.value) for i in range(table.row_count)]
+    return tui.screen.query_one(CaseloadTable).keys
 
 
 async def filled(pilot: Pilot[object], screen: CaseloadScreen) -> None:
@@ -71,7 +70,7 @@ async def filled(pilot: Pilot[object], screen: CaseloadScreen) -> None:
         if not screen.filling:
             return
         await pilot.pause()
-    pytest.fail(f"the fill stopped at {screen.query_one(DataTable).row_count} rows")
+    pytest.fail(f"the fill stopped at {screen.query_one(CaseloadTable).row_count} rows")
 
 
 def status(tui: HwTui) -> str:
@@ -91,7 +90,9 @@ class TestQuickPath:
             # The footer joins after the first frame, with the screen's keys in it.
             assert screen.first_frame_shown
             footer = screen.query_one(Footer)
-            assert {k.key for k in footer.query(FooterKey)} >= {"ctrl+r", "ctrl+o", "escape"}
+            assert footer.is_attached
+            shown = {b.binding.key for b in screen.active_bindings.values() if b.binding.show}
+            assert shown >= {"ctrl+r", "ctrl+o", "escape"}
             assert table_clients(tui) == expected_caseload(seeded_home)
             assert status(tui) == expected_status(seeded_home, 3)
             # ...and opened right after the first paint, once

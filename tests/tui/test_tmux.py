@@ -6,7 +6,7 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -17,7 +17,9 @@ from tests.tui.seed import TODAY, seed
 TMUX = shutil.which("tmux")
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.skipif(TMUX is None, reason="tmux is not installed (.ci/run installs it)"),
+    pytest.mark.skipif(
+        TMUX is None, reason="tmux is not installed (scripts/system-deps.sh installs it)"
+    ),
 ]
 WAIT = 30.0
 """Longest wait for the screen to show something (a deadline, not a timing assertion)."""
@@ -51,27 +53,39 @@ class Tmux:
 
     def wait_for(self, needle: str) -> str:
         """Wait until the screen shows the text; the screen."""
+        return self.wait_until(lambda screen: needle in screen, f"showed {needle!r}")
+
+    def wait_until(self, shows: Callable[[str], bool], what: str = "changed") -> str:
+        """Wait until the screen satisfies ``shows``; the screen."""
         deadline = time.monotonic() + WAIT
         while True:
             screen = self.screen()
-            if needle in screen:
+            if shows(screen):
                 return screen
             if time.monotonic() > deadline:
-                pytest.fail(f"the screen never showed {needle!r}; it shows:\n{screen}")
+                pytest.fail(f"the screen never {what}; it shows:\n{screen}")
             time.sleep(0.1)
 
 
-@pytest.fixture
-def tmux(home: Path, tmp_path: Path) -> Iterator[Tmux]:
-    """`hw --home HOME tui` running in an 80x24 tmux session (seeded home)."""
+def start(home: Path, tmp_path: Path, size: tuple[int, int]) -> Tmux:
+    """`hw --home HOME tui` running in a tmux session of ``size`` (seeded home)."""
     application = open_application(home, today=lambda: TODAY)
     seed(application)
     application.close()
     session = Tmux(f"hw-test-{tmp_path.name}")
     command = f"{sys.executable} -m hwcli.main --home {home} tui; echo hw-exit-$?; sleep 60"
+    width, height = size
     session.run(
-        "new-session", "-d", "-s", "hw", "-x", "80", "-y", "24", "-c", str(tmp_path), command
-    )
+        "new-session", "-d", "-s", "hw", "-x", str(width), "-y", str(height), "-c",
+        str(tmp_path), command,
+    )  # fmt: skip
+    return session
+
+
+@pytest.fixture(params=[(80, 24), (120, 40)], ids=["80x24", "120x40"])
+def tmux(home: Path, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Tmux]:
+    """`hw tui` on a seeded home in an 80x24 and a 120x40 terminal."""
+    session = start(home, tmp_path, request.param)
     try:
         yield session
     finally:
@@ -80,12 +94,14 @@ def tmux(home: Path, tmp_path: Path) -> Iterator[Tmux]:
 
 def test_wrap_up_under_tmux(tmux: Tmux, home: Path) -> None:
     screen = tmux.wait_for("hw · caseload")
-    assert "⚠ due" in screen
+    assert "⚠ since 5" in screen  # AB's review was due at session 5
+    assert "Done %" in screen
     assert "AB" in screen
     assert "CD" in screen
     tmux.text("ab")
     tmux.keys("Enter")
     tmux.wait_for("Pending homework")
+    screen = tmux.wait_for("Outcome")  # the footer lists the outcome letters
     tmux.text("c")
     tmux.wait_for("Experience")
     tmux.keys("C-n")
@@ -95,7 +111,8 @@ def test_wrap_up_under_tmux(tmux: Tmux, home: Path) -> None:
     tmux.keys("C-l")
     tmux.wait_for("Title       Evening notes")
     tmux.keys("C-s")
-    tmux.wait_for("This will be recorded")
+    screen = tmux.wait_for("This will be recorded")
+    assert "Task: Write two lines about the day before bed." in screen
     tmux.keys("C-s")
     tmux.wait_for("✓ Recorded at session")
     tmux.keys("Enter")
@@ -107,3 +124,53 @@ def test_wrap_up_under_tmux(tmux: Tmux, home: Path) -> None:
         assert application.assignment("AB", 7).outcome == "completed"
         new = application.assignment("AB", "latest")
         assert (new.assignment_id, new.title, new.outcome) == (8, "Evening notes", "pending")
+
+
+def test_missed_with_the_clients_words_and_quit_asks(tmux: Tmux, home: Path) -> None:
+    tmux.wait_for("hw · caseload")
+    tmux.text("ab")
+    tmux.keys("Enter")
+    tmux.wait_for("Pending homework")
+    tmux.text("m")
+    tmux.wait_for("Explanation")
+    tmux.text("It rained and I felt silly")
+    # One key at a time, each seen on the screen, as a therapist types.
+    tmux.keys("Tab")
+    tmux.wait_for("space Tick")  # on the reasons
+    tmux.keys("BTab")
+    tmux.wait_until(lambda screen: "space Tick" not in screen)  # back in the words
+    tmux.keys("Space")  # adds a space: the words are not selected, nothing is erased
+    tmux.keys("Enter")
+    tmux.wait_for("space Tick")
+    tmux.keys("Space")
+    tmux.wait_for("[x] forgotten")
+    tmux.keys("Down")
+    tmux.keys("Space")
+    screen = tmux.wait_for("[x] too-complex")
+    assert "[x] forgotten" in screen
+    assert "[ ] wrong-timing" in screen
+    tmux.keys("C-q")  # mid-wrap-up: asks, like Esc
+    tmux.wait_for("Quit and discard this wrap-up?")
+    tmux.text("n")
+    tmux.wait_until(lambda screen: "Quit and discard" not in screen, "closed the question")
+    tmux.keys("C-n")
+    tmux.wait_for("Recommended system")
+    tmux.keys("C-n")
+    tmux.wait_for("Planner: ")
+    tmux.text("Two-line diary")
+    tmux.keys("C-s")
+    screen = tmux.wait_for("This will be recorded")
+    assert "Explanation: “It rained and I felt silly”" in screen
+    assert "Reasons: forgotten, too-complex" in screen
+    tmux.keys("C-s")
+    tmux.wait_for("✓ Recorded at session")
+    tmux.keys("Enter")
+    tmux.wait_for("hw · caseload")
+    tmux.keys("C-q")
+    tmux.wait_for("hw-exit-0")
+
+    with open_application(home) as application:
+        missed = application.assignment("AB", 7)
+        assert missed.outcome == "missed"
+        assert missed.explanation == "It rained and I felt silly"
+        assert missed.reasons == ("forgotten", "too-complex")

@@ -4,7 +4,7 @@ Start-up is a feature: the caseload is read from a current read model without
 opening the application when it can be (see :class:`hwtui.opener.Opener`), and
 the table is filled progressively: the first rows are painted at once, the rest
 are added in chunks between other messages, so the screen never waits for a
-thousand ``add_row`` calls.
+thousand rows.
 """
 
 from __future__ import annotations
@@ -19,12 +19,12 @@ from textual.binding import Binding
 from textual.dom import DOMNode
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Input, Label
+from textual.widgets import Input, Label
 
 from hwtui.calls import CallFailed, call
 from hwtui.opener import Closed, Opener
 from hwtui.text import percent
-from hwtui.widgets.fixed_table import FixedWidthTable
+from hwtui.widgets.caseload_table import CaseloadTable
 
 if TYPE_CHECKING:
     from hwcore.application import CaseloadEntry, HwApplication
@@ -41,12 +41,17 @@ COLUMNS = (
     ("Client", 8),
     ("Last session", 15),
     ("Pend", 4),
-    ("Done", 4),
+    ("Done %", 6),
     ("Recent", 6),
-    ("Review", 6),
-    ("Flags", 21),
+    ("Review", 10),
+    ("Flags", 15),
 )
-"""Column labels and widths: the table fits 80 columns."""
+"""Column labels and widths: the table fits 80 columns.
+
+"Done %" is the completion rate over every resolved assignment; "Recent" the
+rate of the last 8 sessions and its trend; "Review" the session of the next
+review ("at 14"), or "⚠ due" (due now) and "⚠ since 5" (was due at session 5).
+"""
 CHUNK_ROWS = 1000
 """Rows added per later chunk (about 50 ms; each chunk makes the table render again)."""
 FIRST_FRAME_TIMEOUT = 0.5
@@ -56,11 +61,15 @@ FIRST_FRAME_TIMEOUT = 0.5
 class FilterInput(Input):
     """The filter: Enter opens the highlighted client's wrap-up."""
 
-    BINDINGS = [Binding("enter", "screen.open", "Wrap-up")]  # noqa: RUF012 (Textual API)
+    BINDINGS = [  # noqa: RUF012 (Textual API)
+        Binding("enter", "screen.open", "Wrap-up"),
+        Binding("down", "screen.move(1)", "Move", key_display="↑↓"),
+        Binding("up", "screen.move(-1)", "Up", show=False),
+    ]
 
 
 def flags(entry: CaseloadEntry, colours: Mapping[str, str]) -> Text:
-    """The attention column: review due, triggers, not ready.
+    """The attention column: active triggers, not ready (a due review is in "Review").
 
     Args:
         entry: the client's caseload entry.
@@ -69,14 +78,22 @@ def flags(entry: CaseloadEntry, colours: Mapping[str, str]) -> Text:
             ``Content`` resolving ``$variables`` in every frame.
     """
     text = Text(end="")
-    if entry.due:
-        text.append("⚠ due", style=f"bold {colours.get('text-warning', 'yellow')}")
     if entry.triggers:
         names = ", ".join(SHORT_TRIGGERS.get(t, t) for t in entry.triggers)
         text.append((" " if text else "") + names, style=colours.get("text-error", "red"))
     if not entry.ready and entry.assignments:
         text.append((" " if text else "") + "not ready", style="dim")
     return text
+
+
+def review_cell(entry: CaseloadEntry, colours: Mapping[str, str]) -> Text:
+    """The review column: 'at 14', '⚠ due', or '⚠ since 5' when it was due at session 5."""
+    nrs = entry.next_review_session
+    if not entry.due:
+        return Text(f"at {nrs}" if nrs else "-", end="")
+    late = nrs is not None and entry.last_session is not None and nrs <= entry.last_session
+    label = f"⚠ since {nrs}" if late else "⚠ due"
+    return Text(label, style=f"bold {colours.get('text-warning', 'yellow')}", end="")
 
 
 def cannot_open(app: App[Any], message: str) -> None:
@@ -103,7 +120,8 @@ def with_application(node: DOMNode, opener: Opener, then: Callable[[HwApplicatio
             return
         app.call_from_thread(then, opened)
 
-    node.run_worker(open_then, thread=True, exclusive=True, group="open")
+    # Not exclusive: a thread worker cannot be stopped, and opening is done once anyway.
+    node.run_worker(open_then, thread=True, group="open")
 
 
 class CaseloadPainted(Message):
@@ -138,8 +156,9 @@ class CaseloadScreen(Screen[None]):
         self.source: str | None = None
         """Where the last caseload came from: 'read model' (quick path) or 'application'."""
         self._fill_generation = 0
+        self._load_generation = 0
         self.first_frame_shown = False
-        """True once a frame with the first rows reached the terminal (see HwTui._display)."""
+        """True once a frame with the first rows reached the terminal (see :meth:`frame_shown`)."""
         self._after_first_frame: list[tuple[int, int]] = []
         self._colours: dict[str, str] | None = None
         self._resumed = False
@@ -148,16 +167,14 @@ class CaseloadScreen(Screen[None]):
     @property
     def filling(self) -> bool:
         """True while the table holds fewer rows than the filter shows."""
-        return self.query_one(DataTable).row_count < len(self.shown)
+        return self.query_one(CaseloadTable).row_count < len(self.shown)
 
     def compose(self) -> ComposeResult:
         """Filter, table, status line (the footer follows the first paint)."""
         yield Label("hw · caseload", id="caseload-title")
         yield FilterInput(placeholder="Type to filter clients…", id="filter", compact=True)
-        table = FixedWidthTable(id="caseload", cursor_type="row")
+        table = CaseloadTable(COLUMNS, id="caseload")
         table.can_focus = False  # the filter keeps the focus; up/down move the highlight
-        for label, width in COLUMNS:
-            table.add_column(label, width=width, key=label)
         yield table
         yield Label("Loading…", id="caseload-status")
 
@@ -185,8 +202,17 @@ class CaseloadScreen(Screen[None]):
             self.load()
         self._resumed = True
 
-    @work(thread=True, exclusive=True, group="caseload")
     def load(self) -> None:
+        """Read the caseload again, in a worker; the latest read is the one shown.
+
+        Earlier reads still running are not cancelled (a thread cannot be
+        stopped): their answers are ignored.
+        """
+        self._load_generation += 1
+        self._read(self._load_generation)
+
+    @work(thread=True, group="caseload")
+    def _read(self, generation: int) -> None:
         """Read the caseload (worker thread): the read model if current, else the application."""
         entries = self.opener.quick_caseload()
         source = "read model"
@@ -204,7 +230,11 @@ class CaseloadScreen(Screen[None]):
             except CallFailed as e:
                 self.app.call_from_thread(self._failed, str(e))
                 return
-        self.app.call_from_thread(self._loaded, entries, source)
+        self.app.call_from_thread(self._read_answered, generation, entries, source)
+
+    def _read_answered(self, generation: int, entries: list[CaseloadEntry], source: str) -> None:
+        if generation == self._load_generation:
+            self._loaded(entries, source)
 
     def _failed(self, message: str) -> None:
         self.query_one("#caseload-status", Label).update(message)
@@ -218,19 +248,24 @@ class CaseloadScreen(Screen[None]):
             # Should no frame of this screen be shown (another screen on top),
             # the rest still follows.
             self.set_timer(FIRST_FRAME_TIMEOUT, self.frame_shown)
+            self._fill()
+            # Textual runs this once the screen has been repainted with these rows.
+            self.call_after_refresh(self.frame_shown)
+            return
         self._fill()
 
     def frame_shown(self) -> None:
         """The first frame with rows is on the screen: the footer and the other rows follow.
 
-        Called by the app right after that frame was handed to the terminal
-        (or by a timer when none was), so the rest of the start-up work is done
-        after the therapist already sees the caseload.
+        Called after the refresh that drew the first rows (``call_after_refresh``:
+        Textual runs it once that frame was handed to the terminal), or by a timer
+        when none was, so the rest of the start-up work is done after the
+        therapist already sees the caseload.
         """
         if self.first_frame_shown or not self.painted:
             return
         self.first_frame_shown = True
-        self.app.post_message(CaseloadPainted(self.query_one(DataTable).row_count))
+        self.app.post_message(CaseloadPainted(self.query_one(CaseloadTable).row_count))
         self._mount_footer()
         pending, self._after_first_frame = self._after_first_frame, []
         for generation, start in pending:
@@ -248,14 +283,14 @@ class CaseloadScreen(Screen[None]):
         if not self.is_attached:  # the app is already closing (quit at the first frame)
             return
         if not self.query(Footer):
-            self.mount(Footer(show_command_palette=False))
+            self.mount(Footer(show_command_palette=False, compact=True))
             # A footer shows the keys once told the bindings changed: tell it now.
             self.call_after_refresh(self.refresh_bindings)
 
     def _fill(self) -> None:
         """Show the entries the filter matches: the first rows now, the rest in chunks."""
         self._fill_generation += 1  # a fill still running stops at its next chunk
-        table = self.query_one(DataTable)
+        table = self.query_one(CaseloadTable)
         selected = self.selected_client()
         needle = self.query_one("#filter", Input).value.strip().casefold()
         self.shown = [e for e in self.entries if needle in e.client.casefold()]
@@ -266,7 +301,7 @@ class CaseloadScreen(Screen[None]):
         first = max(self.app.size.height, (keep or 0) + 1)
         self._add_rows(table, 0, first)
         if keep is not None:
-            table.move_cursor(row=keep)
+            table.move_cursor(keep)
         if first < len(self.shown):  # the rest once these rows are on the screen
             if self.first_frame_shown:
                 self.call_after_refresh(self._fill_more, self._fill_generation, first)
@@ -292,26 +327,28 @@ class CaseloadScreen(Screen[None]):
         if generation != self._fill_generation:
             return
         end = start + CHUNK_ROWS
-        self._add_rows(self.query_one(DataTable), start, end)
+        self._add_rows(self.query_one(CaseloadTable), start, end)
         if end < len(self.shown):
             self.call_after_refresh(self._fill_more, generation, end)
 
-    def _add_rows(self, table: DataTable[Any], start: int, end: int) -> None:
+    def _add_rows(self, table: CaseloadTable, start: int, end: int) -> None:
         # Text cells: a plain str would be parsed as Rich markup on every render.
         colours = self._colours or self.app.theme_variables or self.app.get_css_variables()
+        rows = []
         for e in self.shown[start:end]:
             last = f"{e.last_session} · {e.last_session_date}" if e.last_session else "-"
             recent = f"{percent(e.recent_rate)} {TREND.get(e.trend or '', '')}".strip()
-            table.add_row(
+            cells = (
                 Text(e.client, style="bold", end=""),
                 Text(last, end=""),
                 Text(str(e.pending) if e.pending else "", end=""),
                 Text(percent(e.completion_rate), end=""),
                 Text(recent, end=""),
-                Text(str(e.next_review_session or "-"), end=""),
+                review_cell(e, colours),
                 flags(e, colours),
-                key=e.client,
             )
+            rows.append((e.client, cells))
+        table.add_rows(rows)
 
     @on(Input.Changed, "#filter")
     def filter_changed(self) -> None:
@@ -321,15 +358,11 @@ class CaseloadScreen(Screen[None]):
 
     def selected_client(self) -> str | None:
         """The highlighted client (None when the table is empty)."""
-        table = self.query_one(DataTable)
-        if table.row_count == 0:
-            return None
-        row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
-        return str(row_key.value) if row_key.value is not None else None
+        return self.query_one(CaseloadTable).cursor_key
 
     def action_move(self, delta: int) -> None:
         """Move the highlight while the filter keeps the focus."""
-        table = self.query_one(DataTable)
+        table = self.query_one(CaseloadTable)
         if delta > 0:
             table.action_cursor_down()
         else:
@@ -339,7 +372,7 @@ class CaseloadScreen(Screen[None]):
         """Clear the filter."""
         self.query_one("#filter", Input).value = ""
 
-    @on(DataTable.RowSelected)
+    @on(CaseloadTable.RowSelected)
     def action_open(self) -> None:
         """Open the wrap-up of the highlighted client."""
         client = self.selected_client()

@@ -29,7 +29,7 @@ class ConfirmScreen(ModalScreen[bool]):
             if self.detail:
                 yield Label(self.detail, id="confirm-detail")
             yield Label("y / Enter: yes    n / Esc: no", id="confirm-keys")
-        yield Footer(show_command_palette=False)
+        yield Footer(show_command_palette=False, compact=True)
 
     def action_answer(self, answer: bool) -> None:
         """Close with the answer."""

@@ -12,13 +12,22 @@ from hwcore.application import HistoryEntry, HwApplication
 from hwtui.calls import CallFailed, call
 
 
+class HistoryTable(DataTable[str]):
+    """The events table, its arrow keys listed in the footer."""
+
+    BINDINGS = [  # noqa: RUF012 (Textual API)
+        Binding("down", "cursor_down", "Move", key_display="↑↓"),
+        Binding("up", "cursor_up", "Move", show=False),
+        Binding("home", "scroll_top", "First"),
+        Binding("end", "scroll_bottom", "Last"),
+    ]
+
+
 class HistoryScreen(Screen[None]):
     """Every event of one client's log, oldest first; the highlighted one in full."""
 
     BINDINGS = [  # noqa: RUF012 (Textual API)
         Binding("escape", "app.pop_screen", "Back"),
-        Binding("home", "jump(0)", "First"),
-        Binding("end", "jump(-1)", "Last"),
     ]
 
     def __init__(self, application: HwApplication, client: str) -> None:
@@ -30,18 +39,18 @@ class HistoryScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         """Title, the events table, the highlighted event in full."""
         yield Label(f"History · {self.client}", id="history-title")
-        table: DataTable[str] = DataTable(id="history", cursor_type="row")
+        table = HistoryTable(id="history", cursor_type="row")
         table.add_columns("#", "Session", "Event", "What happened")
         yield table
         yield Static("", id="history-detail")
-        yield Footer(show_command_palette=False)
+        yield Footer(show_command_palette=False, compact=True)
 
     def on_mount(self) -> None:
         """Load the events."""
         self.query_one(DataTable).focus()
         self.load()
 
-    @work(thread=True, exclusive=True, group="history")
+    @work(thread=True, group="history")
     def load(self) -> None:
         """Read the client's history (worker thread)."""
         try:
@@ -73,9 +82,3 @@ class HistoryScreen(Screen[None]):
             self.query_one("#history-detail", Static).update(
                 f"#{e.position} {e.event} · session {e.session or '-'}\n{e.summary}"
             )
-
-    def action_jump(self, row: int) -> None:
-        """Jump to the first or last event."""
-        table = self.query_one(DataTable)
-        if table.row_count:
-            table.move_cursor(row=row % table.row_count)

@@ -11,6 +11,7 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Static
+from textual.worker import Worker, WorkerState
 
 from hwcore.application import (
     VOCABULARY,
@@ -56,7 +57,7 @@ class ReviewScreen(Screen[bool]):
         Binding("ctrl+s", "save", "Save review"),
         Binding("ctrl+p", "accept", "Use planner"),
         Binding("escape", "cancel", "Cancel"),
-        Binding("down", "app.focus_next", "Next field", show=False),
+        Binding("down", "app.focus_next", "Field", key_display="↑↓"),
         Binding("up", "app.focus_previous", "Previous field", show=False),
     ]
 
@@ -66,6 +67,7 @@ class ReviewScreen(Screen[bool]):
         self.client = client
         self.planner: Planner | None = None
         self.loaded = False
+        self._saving = False
 
     def compose(self) -> ComposeResult:
         """Title, banner, recommendation, the fields, footer."""
@@ -90,13 +92,13 @@ class ReviewScreen(Screen[bool]):
             yield FieldRow("Notes", field_input(placeholder="notes (optional)", id="rv-notes"))
             yield FieldRow("Session", field_input(id="rv-session", classes="short"))
             yield FieldRow("Date", field_input(id="rv-date", classes="medium"))
-        yield Footer(show_command_palette=False)
+        yield Footer(show_command_palette=False, compact=True)
 
     def on_mount(self) -> None:
         """Load the planner."""
         self.load()
 
-    @work(thread=True, exclusive=True, group="review-load")
+    @work(thread=True, group="review-load")
     def load(self) -> None:
         """Read the planner and today's session (worker thread)."""
         try:
@@ -204,24 +206,37 @@ class ReviewScreen(Screen[bool]):
         detail = f"{system}; next review at session {fields['next_review_session']}"
 
         def answered(yes: bool | None) -> None:
-            if yes:
+            if yes and not self._saving:  # one write at a time
+                self._saving = True
                 self.save(fields)
 
         self.app.push_screen(
             ConfirmScreen(f"Record this review of {self.client}?", detail), answered
         )
 
-    @work(thread=True, exclusive=True, group="review-save")
-    def save(self, fields: dict[str, Any]) -> None:
-        """Write the review (worker thread)."""
+    @work(thread=True, group="review-save")
+    def save(self, fields: dict[str, Any]) -> ReviewResult | None:
+        """Write the review (worker thread); the result is shown once the worker has ended."""
         try:
-            result = call(_review, self.application, self.client, **fields)
+            return call(_review, self.application, self.client, **fields)
         except CallFailed as e:
             self.app.call_from_thread(self._failed, e)
-            return
-        self.app.call_from_thread(self._saved, result)
+            return None
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The review was written: leave the screen (its worker has ended by now).
+
+        Leaving from inside the worker (``call_from_thread``) would remove the
+        screen while its worker still runs, and Textual cancels the workers of a
+        removed screen.
+        """
+        if event.worker.name == "save" and event.state == WorkerState.SUCCESS:
+            self._saving = False
+            if isinstance(event.worker.result, ReviewResult):
+                self._saved(event.worker.result)
 
     def _failed(self, failure: CallFailed) -> None:
+        self._saving = False
         field = getattr(failure.error, "field", "")
         target = {"next review session": "#rv-next", "framing": "#rv-framing"}.get(field)
         if field in ("session", "date"):

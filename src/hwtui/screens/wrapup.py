@@ -50,7 +50,59 @@ def _wrap_up(
 
 
 STEPS = ("outcomes", "planner", "next", "record")
+STEP_KEYS = Binding.Group("Step", compact=True)
+"""ctrl+n and ctrl+b share one footer entry: the footer must list every key in 80 columns."""
 STEP_TITLES = {"outcomes": "Outcomes", "planner": "Planner", "next": "Next", "record": "Record"}
+
+
+OUTCOME_WORDS = (("experience", "Experience"), ("explanation", "Explanation"))
+"""The client's words an outcome carries, as the summary labels them."""
+ASSIGNMENT_DETAILS = (
+    ("task", "Task"),
+    ("rationale", "Rationale"),
+    ("when_where", "When/where"),
+    ("barriers", "Barriers"),
+)
+MAX_WARNINGS = 8
+"""Fit warnings shown at most; any beyond are counted ("… and 2 more"), never cut silently."""
+
+
+def summary_lines(
+    pending: list[AssignmentInfo], outcomes: list[dict[str, Any]], assignment: dict[str, Any]
+) -> list[Content]:
+    """The Record step's summary: every outcome and field that will be written."""
+    titles = {a.assignment_id: a.title for a in pending}
+    lines: list[Content] = [Content.styled("This will be recorded:", "bold")]
+    for item in outcomes:
+        title = titles.get(item["assignment_id"], "")
+        detail = item["outcome"]
+        if item["outcome"] == "partial" and item.get("done") is not None:
+            detail += f" ({item['done']} of {item['planned']} doses)"
+        lines.append(Content(f"  #{item['assignment_id']} {title}: {detail}"))
+        for key, label in OUTCOME_WORDS:
+            if item.get(key):
+                lines.append(Content(f"      {label}: “{item[key]}”"))
+        if item.get("reasons"):
+            lines.append(Content(f"      Reasons: {', '.join(item['reasons'])}"))
+    left = len(pending) - len(outcomes)
+    if left:
+        lines.append(Content(f"  {left} assignment(s) left pending"))
+    a = assignment
+    doses = f" · {a['planned_doses']} doses" if a["planned_doses"] else ""
+    confidence = f" · confidence {a['confidence']}/10" if a["confidence"] is not None else ""
+    lines.append(
+        Content.assemble(
+            "  Next: ",
+            (a["title"], "bold"),
+            f" · {a['format']} · {a['size']} · {a['frequency']} · '{a['framing']}'"
+            f"{doses}{confidence}",
+        )
+    )
+    for key, label in ASSIGNMENT_DETAILS:
+        if a.get(key):
+            lines.append(Content(f"      {label}: {a[key]}"))
+    lines.append(Content.styled("Nothing is written yet: ctrl+s records it, Esc cancels.", "dim"))
+    return lines
 
 
 class WrapUpScreen(Screen[bool]):
@@ -62,16 +114,16 @@ class WrapUpScreen(Screen[bool]):
     """
 
     BINDINGS = [  # noqa: RUF012 (Textual API)
-        Binding("ctrl+n", "next_step", "Next"),
-        Binding("ctrl+b", "prev_step", "Back"),
+        Binding("ctrl+n", "next_step", "Next", group=STEP_KEYS),
+        Binding("ctrl+b", "prev_step", "Back", group=STEP_KEYS),
         Binding("ctrl+s", "record", "Record"),
-        Binding("ctrl+l", "copy_last", "Copy last"),
+        Binding("ctrl+l", "copy_last", "Copy"),
         Binding("ctrl+g", "shrink", "Shrink"),
         Binding("ctrl+r", "review", "Review"),
         Binding("p", "handout", "Handout"),
         Binding("enter", "done", "Done"),
         Binding("escape", "cancel", "Cancel"),
-        Binding("down", "app.focus_next", "Next field", show=False),
+        Binding("down", "app.focus_next", "Field", key_display="↑↓"),
         Binding("up", "app.focus_previous", "Previous field", show=False),
     ]
 
@@ -89,6 +141,10 @@ class WrapUpScreen(Screen[bool]):
         self.written: WrapUpResult | None = None
         self.loaded = False
         self._token = 0
+        self._previewing = False
+        self._committing = False
+        self._pristine: dict[str, Any] = {}
+        """The form as prefilled: anything else was entered by the therapist."""
 
     # ------------------------------------------------------------------ layout
 
@@ -114,14 +170,14 @@ class WrapUpScreen(Screen[bool]):
                     yield FieldRow("Session", field_input(id="r-session", classes="short"))
                     yield FieldRow("Date", field_input(id="r-date", classes="medium"))
                 yield Static("", id="record-done")
-        yield Footer(show_command_palette=False)
+        yield Footer(show_command_palette=False, compact=True)
 
     def on_mount(self) -> None:
         """Load the client's pending homework and planner."""
         self._show_step()
         self.load()
 
-    @work(thread=True, exclusive=True, group="wrapup-load")
+    @work(thread=True, group="wrapup-load")
     def load(self) -> None:
         """Read pending assignments and the planner (worker thread)."""
         try:
@@ -154,6 +210,7 @@ class WrapUpScreen(Screen[bool]):
         self._show_planner(preview.planner)
         form = self.query_one(AssignmentForm)
         form.prefill(preview.planner, self.last)
+        self._pristine = form.fields(strict=False)
         self.loaded = True
         self._go("outcomes" if self.pending else "next")
         # Shown only once the focus is set: what is on screen can be typed at.
@@ -311,13 +368,33 @@ class WrapUpScreen(Screen[bool]):
 
     @on(AssignmentForm.Changed)
     def refresh_preview(self) -> None:
-        """Recompute the planner and the fit with what is entered (nothing written)."""
+        """Recompute the planner and the fit with what is entered (nothing written).
+
+        One preview runs at a time: a change while one runs starts the next as
+        soon as it answers, with what is entered then. A thread worker cannot be
+        stopped, so none is cancelled (an "exclusive" worker would leave the old
+        thread running, untracked, and its cancellation fail whoever waits on it).
+        """
         if not self.loaded or self.written is not None:
             return
         self._token += 1
+        if not self._previewing:
+            self._start_preview()
+
+    def _start_preview(self) -> None:
+        self._previewing = True
         outcomes = self._outcomes(strict=False)
         assignment = self.query_one(AssignmentForm).fields(strict=False)
         self.preview(self._token, outcomes, assignment)
+
+    def _preview_answered(self, token: int) -> bool:
+        """A preview answered: start the next if entries changed meanwhile; True if current."""
+        self._previewing = False
+        if token == self._token:
+            return self.written is None
+        if self.written is None and self.is_attached:
+            self._start_preview()
+        return False
 
     @on(ChoiceField.Changed, ".outcome-card ChoiceField")
     def outcome_changed(self, event: ChoiceField.Changed) -> None:
@@ -325,10 +402,10 @@ class WrapUpScreen(Screen[bool]):
         card = next(a for a in event.choice.ancestors if isinstance(a, OutcomeCard))
         detail = card.first_detail()
         if detail and self.focused is event.choice and event.choice.jumped:
-            self.call_after_refresh(self.query_one(detail).focus)
+            self.query_one(detail).focus()
         self.refresh_preview()
 
-    @work(thread=True, exclusive=True, group="wrapup-preview")
+    @work(thread=True, group="wrapup-preview")
     def preview(
         self, token: int, outcomes: list[dict[str, Any]], assignment: dict[str, Any]
     ) -> None:
@@ -348,27 +425,43 @@ class WrapUpScreen(Screen[bool]):
         self.app.call_from_thread(self._previewed, token, result)
 
     def _preview_failed(self, token: int, message: str) -> None:
-        if token == self._token:
+        if self._preview_answered(token):
             self.query_one("#fit-warnings", Static).update(Content.styled(message, "bold"))
 
     def _previewed(self, token: int, result: WrapUpResult) -> None:
-        if token != self._token or self.written is not None:
+        if not self._preview_answered(token):
             return
         self._show_planner(result.planner)
         fit = result.assignment.fit if result.assignment else None
         self.query_one(AssignmentForm).show_fit(fit)
         self.suggested_size = fit.suggested_size if fit else None
-        warnings = fit.warnings if fit else ()
+        self.show_warnings(
+            list(fit.warnings) if fit else [],
+            history=fit is not None and any(f.n for f in fit.fields),
+        )
+        self.refresh_bindings()
+
+    def show_warnings(self, warnings: list[str], *, history: bool) -> None:
+        """The fit box: every warning (beyond MAX_WARNINGS, how many more), or that it fits.
+
+        Args:
+            warnings: the fit's warnings, most important first.
+            history: whether the client has outcomes to compare with.
+        """
         box = self.query_one("#fit-warnings", Static)
         if warnings:
-            lines = [Content.styled(f"⚠ {w}", "bold") for w in warnings]
+            shown = warnings if len(warnings) <= MAX_WARNINGS else warnings[: MAX_WARNINGS - 1]
+            lines = [Content.styled(f"⚠ {w}", "bold") for w in shown]
+            if len(shown) < len(warnings):
+                lines.append(Content.styled(f"⚠ … and {len(warnings) - len(shown)} more", "bold"))
             if self.suggested_size:
                 lines.append(Content(f"  ctrl+g: use size '{self.suggested_size}'"))
             box.update(Content("\n").join(lines))
+        elif not history:
+            box.update("No history yet for this client: nothing to compare with.")
         else:
             box.update("✓ fits this client's history")
         box.set_class(bool(warnings), "-warn")
-        self.refresh_bindings()
 
     def _show_planner(self, planner: Planner) -> None:
         self.planner = planner
@@ -394,42 +487,19 @@ class WrapUpScreen(Screen[bool]):
             self._summarize(self._outcomes(strict=True), assignment)
             return
         where = self._session_fields()
-        if where is None:
+        if where is None or self._committing:  # one write at a time: ctrl+s twice is once
             return
+        self._committing = True
         self.commit(self._outcomes(strict=True), assignment, *where)
 
     def _summarize(self, outcomes: list[dict[str, Any]], assignment: dict[str, Any]) -> None:
-        titles = {a.assignment_id: a.title for a in self.pending}
-        lines: list[Content] = [Content.styled("This will be recorded:", "bold")]
-        for item in outcomes:
-            title = titles.get(item["assignment_id"], "")
-            detail = item["outcome"]
-            if item["outcome"] == "partial" and item.get("done") is not None:
-                detail += f" ({item['done']} of {item['planned']})"
-            if item["outcome"] == "missed" and item.get("reasons"):
-                detail += f" ({', '.join(item['reasons'])})"
-            lines.append(Content(f"  #{item['assignment_id']} {title}: {detail}"))
-        left = len(self.pending) - len(outcomes)
-        if left:
-            lines.append(Content(f"  {left} assignment(s) left pending"))
-        a = assignment
-        doses = f" · {a['planned_doses']} doses" if a["planned_doses"] else ""
-        confidence = f" · confidence {a['confidence']}/10" if a["confidence"] is not None else ""
-        lines.append(
-            Content.assemble(
-                "  Next: ",
-                (a["title"], "bold"),
-                f" · {a['format']} · {a['size']} · {a['frequency']} · '{a['framing']}'"
-                f"{doses}{confidence}",
-            )
+        """Show everything that ctrl+s will write, the client's own words included."""
+        self.query_one("#record-summary", Static).update(
+            Content("\n").join(summary_lines(self.pending, outcomes, assignment))
         )
-        lines.append(
-            Content.styled("Nothing is written yet: ctrl+s records it, Esc cancels.", "dim")
-        )
-        self.query_one("#record-summary", Static).update(Content("\n").join(lines))
         self.query_one("#record-done", Static).update("")
 
-    @work(thread=True, exclusive=True, group="wrapup-commit")
+    @work(thread=True, group="wrapup-commit")
     def commit(
         self, outcomes: list[dict[str, Any]], assignment: dict[str, Any], session: int, date: str
     ) -> None:
@@ -450,6 +520,7 @@ class WrapUpScreen(Screen[bool]):
         self.app.call_from_thread(self._committed, result)
 
     def _commit_failed(self, failure: CallFailed) -> None:
+        self._committing = False
         message = str(failure)
         field = getattr(failure.error, "field", "")
         if field in ("session", "date") or "session" in message.split(":")[0]:
@@ -499,7 +570,7 @@ class WrapUpScreen(Screen[bool]):
             return
         self.print_handout(self.written.assignment.assignment.assignment_id)
 
-    @work(thread=True, exclusive=True, group="wrapup-handout")
+    @work(thread=True, group="wrapup-handout")
     def print_handout(self, assignment_id: int) -> None:
         """Print the handout (worker thread)."""
         printer = handout_printer(self.application)
@@ -515,17 +586,21 @@ class WrapUpScreen(Screen[bool]):
 
     # ------------------------------------------------------------------ cancel
 
+    def unsaved(self) -> bool:
+        """True when leaving now would throw away something entered (nothing written yet)."""
+        return self.written is None and self.loaded and self._dirty()
+
     def _dirty(self) -> bool:
         if any(card.outcome != "pending" for card in self.query(OutcomeCard)):
             return True
-        return bool(self.query_one("#f-title", Input).value.strip())
+        return self.query_one(AssignmentForm).fields(strict=False) != self._pristine
 
     def action_cancel(self) -> None:
         """Leave without writing anything (asks first when something was entered)."""
         if self.written is not None:
             self.dismiss(True)
             return
-        if not self.loaded or not self._dirty():
+        if not self.unsaved():
             self.dismiss(False)
             return
 

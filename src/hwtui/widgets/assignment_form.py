@@ -32,6 +32,8 @@ class AssignmentForm(VerticalScroll):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, can_focus=False)
         self._doses_typed = False
+        self._auto_doses: str | None = None
+        """The doses this form filled in itself (from the frequency)."""
         self._filling = False
 
     def compose(self) -> ComposeResult:
@@ -86,7 +88,7 @@ class AssignmentForm(VerticalScroll):
             self.choice("f-size").choose(values["size"])
             self.choice("f-frequency").choose(values["frequency"])
             self.input("f-framing").value = values["framing"] or ""
-            self.input("f-doses").value = DOSES_BY_FREQUENCY.get(values["frequency"] or "", "")
+            self._set_auto_doses(values["frequency"])
         finally:
             self._filling = False
 
@@ -100,6 +102,7 @@ class AssignmentForm(VerticalScroll):
             self.choice("f-size").choose(last.size)
             self.choice("f-frequency").choose(last.frequency)
             self.input("f-framing").value = last.framing
+            self._auto_doses = None  # the last assignment's doses: kept when the frequency changes
             self.input("f-doses").value = str(last.planned_doses or "")
             self.input("f-rationale").value = last.rationale
             self.input("f-when").value = last.when_where
@@ -117,10 +120,15 @@ class AssignmentForm(VerticalScroll):
         """An input by id."""
         return self.query_one(f"#{ident}", Input)
 
+    def _set_auto_doses(self, frequency: str | None) -> None:
+        """Fill in a week's doses at this frequency (the therapist can change them)."""
+        self._auto_doses = DOSES_BY_FREQUENCY.get(frequency or "", "")
+        self.input("f-doses").value = self._auto_doses
+
     def on_choice_field_changed(self, event: ChoiceField.Changed) -> None:
         """A new choice: keep the doses in step with the frequency, refresh the fit."""
         if event.choice.id == "f-frequency" and not self._doses_typed:
-            self.input("f-doses").value = DOSES_BY_FREQUENCY.get(event.value or "", "")
+            self._set_auto_doses(event.value)
         if not self._filling:
             self.post_message(self.Changed())
 
@@ -130,7 +138,8 @@ class AssignmentForm(VerticalScroll):
         if self._filling:
             return
         if event.input.id == "f-doses":
-            self._doses_typed = True
+            # Typed (or copied) doses stay; those filled in from the frequency follow it.
+            self._doses_typed = event.value != self._auto_doses
         if event.input.id in ("f-framing", "f-confidence"):
             self.post_message(self.Changed())
         if event.input.id == "f-confidence":

@@ -11,6 +11,8 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 
+from hwtui.widgets.field import FIELD_KEYS
+
 NONE_LABEL = "—"
 
 
@@ -38,7 +40,8 @@ class ChoiceField(Widget, can_focus=True):
 
     BINDINGS = [  # noqa: RUF012 (Textual API)
         Binding("left", "step(-1)", "Previous", show=False),
-        Binding("right", "step(1)", "Change", key_display="←→"),
+        Binding("right", "step(1)", "Pick", key_display="←→a-z"),
+        *FIELD_KEYS,
     ]
 
     value: reactive[str | None] = reactive(None, layout=True)

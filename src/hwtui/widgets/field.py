@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
 from textual.widgets import Input, Label
+
+FIELD_KEYS: list[BindingType] = [
+    Binding("down", "app.focus_next", "Field", key_display="↑↓"),
+    Binding("up", "app.focus_previous", "Previous field", show=False),
+]
+"""Up/down move between a form's fields (listed in the footer as "↑↓ Field")."""
+UNDO_DEPTH = 50
+"""How many earlier values a text field keeps for ctrl+z."""
 
 
 class FieldRow(Vertical):
@@ -38,6 +47,11 @@ class FieldRow(Vertical):
                 yield Label("", id=f"{field_id}-fit", classes="feedback")
         yield Label("", id=f"{field_id}-error", classes="field-error")
 
+    def on_input_changed(self, event: Input.Changed) -> None:
+        """The field was edited: its error goes (a check shows it again if still wrong)."""
+        if event.input is self.field:
+            self.show_error("")
+
     def show_error(self, message: str) -> None:
         """Show (or with '' clear) the error under the field."""
         error = self.query_one(".field-error", Label)
@@ -60,6 +74,67 @@ def show_field_error(widget: Widget, message: str) -> None:
         row.show_error(message)
 
 
-def field_input(value: str = "", **kwargs: Any) -> Input:
-    """A one-line (compact) input: the forms must fit 80x24."""
-    return Input(value, compact=True, **kwargs)
+def erased(old: str, new: str) -> int:
+    """How many characters of ``old`` are gone from ``new`` (an edit in one place)."""
+    limit = min(len(old), len(new))
+    prefix = 0
+    while prefix < limit and old[prefix] == new[prefix]:
+        prefix += 1
+    suffix = 0
+    while suffix < limit - prefix and old[-1 - suffix] == new[-1 - suffix]:
+        suffix += 1
+    return len(old) - prefix - suffix
+
+
+class TextField(Input):
+    """A one-line input whose text is never lost to a single key.
+
+    Focus does not select the text (Tab then Space would replace it), and
+    every change that takes away more than one character (ctrl+u, ctrl+k,
+    ctrl+w, a cut, a paste over a selection, a value filled in by the screen)
+    can be undone with ctrl+z.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+z", "undo", "Undo"),
+        *FIELD_KEYS,
+    ]
+
+    def __init__(self, value: str = "", **kwargs: Any) -> None:
+        self.earlier: list[str] = []
+        """Values before each change that erased more than one character (latest last)."""
+        self._undoing = False
+        kwargs.setdefault("select_on_focus", False)
+        super().__init__(value, **kwargs)
+
+    def watch_value(self, old: str, new: str) -> None:
+        """Keep the text an erasing change took away."""
+        if self._undoing or erased(old, new) < 2:
+            return
+        self.earlier.append(old)
+        del self.earlier[:-UNDO_DEPTH]
+        if self.is_attached:
+            self.screen.refresh_bindings()
+
+    def action_undo(self) -> None:
+        """Bring back the text before the last erasing change."""
+        if not self.earlier:
+            return
+        self._undoing = True
+        try:
+            self.value = self.earlier.pop()
+        finally:
+            self._undoing = False
+        self.cursor_position = len(self.value)
+        self.screen.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Offer ctrl+z only when there is something to bring back."""
+        if action == "undo":
+            return bool(self.earlier)
+        return super().check_action(action, parameters)
+
+
+def field_input(value: str = "", **kwargs: Any) -> TextField:
+    """A one-line (compact) text field: the forms must fit 80x24."""
+    return TextField(value, compact=True, **kwargs)

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
-from textual.widgets import Input, Label, SelectionList
+from textual.widgets import Input, Label
 
 from hwcore.application import VOCABULARY, AssignmentInfo
 from hwtui.text import parse_int
 from hwtui.widgets.choice import ChoiceField
-from hwtui.widgets.field import FieldRow, field_input, show_field_error
+from hwtui.widgets.field import FIELD_KEYS, FieldRow, field_input, show_field_error
+from hwtui.widgets.ticks import TickList
 
 OUTCOME_LABELS = {
     "completed": "[c]ompleted",
@@ -28,6 +30,29 @@ class FieldError(ValueError):
     def __init__(self, widget: Any, message: str) -> None:
         super().__init__(message)
         self.widget = widget
+
+
+OUTCOME_KEYS = Binding.Group("Outcome", compact=True)
+"""c, p, m and l share one footer entry ("cpml Outcome")."""
+
+
+class OutcomePicker(ChoiceField, inherit_bindings=False):
+    """The outcome of one assignment: c, p, m or l (each listed in the footer), or ←/→."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("left", "step(-1)", "Previous", show=False),
+        Binding("right", "step(1)", "Change", key_display="←→"),
+        Binding("c", "jump('completed')", "Completed", group=OUTCOME_KEYS),
+        Binding("p", "jump('partial')", "Partial", group=OUTCOME_KEYS),
+        Binding("m", "jump('missed')", "Missed", group=OUTCOME_KEYS),
+        Binding("l", "jump('pending')", "Leave pending", group=OUTCOME_KEYS),
+        *FIELD_KEYS,
+    ]
+
+    def action_jump(self, value: str) -> None:
+        """Choose an outcome by its letter (the screen then moves to its first detail)."""
+        self.jumped = True
+        self.choose(value)
 
 
 class OutcomeCard(Vertical):
@@ -50,7 +75,7 @@ class OutcomeCard(Vertical):
             ),
             classes="card-title",
         )
-        picker = ChoiceField(
+        picker = OutcomePicker(
             list(OUTCOME_LABELS),
             "pending",
             inline=True,
@@ -84,12 +109,7 @@ class OutcomeCard(Vertical):
                     placeholder="the client's words, close to verbatim", id=f"{self.key}-why"
                 ),
             )
-            reasons: SelectionList[str] = SelectionList(
-                *[(r, r) for r in VOCABULARY["reason"]],
-                id=f"{self.key}-reasons",
-                compact=True,
-            )
-            yield FieldRow("Reasons", reasons)
+            yield FieldRow("Reasons", TickList(VOCABULARY["reason"], id=f"{self.key}-reasons"))
 
     @property
     def outcome(self) -> str:
@@ -127,7 +147,7 @@ class OutcomeCard(Vertical):
             return {"assignment_id": ident, "outcome": "completed", "experience": experience}
         if outcome == "missed":
             why = self.query_one(f"#{self.key}-why", Input).value.strip()
-            reasons = self.query_one(f"#{self.key}-reasons", SelectionList).selected
+            reasons = self.query_one(f"#{self.key}-reasons", TickList).selected
             return {
                 "assignment_id": ident,
                 "outcome": "missed",
