@@ -7,6 +7,7 @@ memory from ``os.wait4``.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sqlite3
@@ -115,11 +116,9 @@ def _append_hw(home: Path, count: int) -> float:
     return took
 
 
-def _bare_application(env: dict[str, str]) -> Any:
-    """A bare eventsourcing Application with a minimal aggregate (the floor of a command).
-
-    The same store settings as hw (``env``) and the same snapshot interval.
-    """
+@functools.cache
+def _bare_classes() -> tuple[Any, Any]:
+    """A minimal aggregate and its Application (defined once: topics are registered)."""
     from eventsourcing.application import Application
     from eventsourcing.domain import Aggregate, event
 
@@ -136,8 +135,16 @@ def _bare_application(env: dict[str, str]) -> Any:
     class Bare(Application[UUID]):
         snapshotting_intervals = {Note: 200}  # noqa: RUF012 (eventsourcing API)
 
-    app = Bare({**env, "IS_SNAPSHOTTING_ENABLED": "y"})
-    return app, Note
+    return Bare, Note
+
+
+def _bare_application(env: dict[str, str]) -> Any:
+    """A bare eventsourcing Application with a minimal aggregate (the floor of a command).
+
+    The same store settings as hw (``env``) and the same snapshot interval.
+    """
+    bare, note = _bare_classes()
+    return bare({**env, "IS_SNAPSHOTTING_ENABLED": "y"}), note
 
 
 def _bare_appends(env: dict[str, str], count: int) -> float:

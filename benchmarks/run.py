@@ -401,7 +401,7 @@ def bench_import_peak(ctx: Context, r: Result) -> None:
     """Peak RSS of ``hw import`` of 100,000 rows (the same runs as ``import``)."""
     runs = import_runs(ctx)
     r.add("peak RSS: hw import 100,000 rows", runs["peak_mib"], "MiB")
-    r.add("floor: peak RSS of python -c import eventsourcing+click", runs["floor_mib"], "MiB")
+    r.add("floor: peak RSS of the import floor process", runs["floor_mib"], "MiB")
     r.add("events/s of the same imports", runs["events_per_s"], "events/s")
     r.notes.append(
         f"{int(runs['events'][0]):,} events from a {ctx.import_csv.stat().st_size / 2**20:.1f}"
@@ -652,7 +652,7 @@ def write_runs(ctx: Context) -> dict[str, list[float]]:
 def bench_plan_after_write(ctx: Context, r: Result) -> None:
     """``hw plan BIG1000`` right after a recording command on BIG1000, vs the import floor."""
     runs = write_runs(ctx)
-    r.add("hw plan BIG1000 right after hw missed / hw assign", runs["plan"], "ms")
+    r.add("hw plan BIG1000 after hw missed or hw assign", runs["plan"], "ms")
     r.add("floor: python -c import eventsourcing+click", runs["floor"], "ms")
     r.notes.append(
         f"{data.BIG_CLIENT} on a scratch copy of the caseload home; one plan after each"
@@ -700,7 +700,7 @@ def bench_keystroke(ctx: Context, r: Result) -> None:
         hw95.append(percentile(keys, 95))
     r.add(f"hw TUI: p95 over {n} keys (format choice -> fit)", hw95, "ms")
     r.add(f"hw TUI: p50 over {n} keys", hw50, "ms")
-    r.add("floor: bare Textual app, p95 (key -> label repainted)", bare95, "ms")
+    r.add("floor: bare Textual app, p95 (key -> repaint)", bare95, "ms")
     r.add("floor: bare Textual app, p50", bare50, "ms")
     r.notes.append(
         f"{data.BIG_CLIENT}'s wrap-up, headless at 120x40 (Textual's pilot); one process per"
@@ -853,28 +853,31 @@ def fmt(value: float) -> str:
     return f"{value:.2f}"
 
 
+KEY_WIDTH = max(len(k) for k in BENCHMARKS)
+
+
 def table(results: Sequence[Result]) -> str:
     """The results as a fixed-width table."""
-    head = f"{'key':<17} {'figure':<47} {'median':>10} {'min':>10} {'max':>10}  unit"
+    head = f"{'key':<{KEY_WIDTH}} {'figure':<47} {'median':>10} {'min':>10} {'max':>10}  unit"
     lines = [head, "-" * len(head)]
     for r in results:
         verdict = {True: "MET", False: "MISSED", None: ""}[r.met]
         if r.status != "ok":
-            lines.append(f"{r.key:<17} {r.reason}")
+            lines.append(f"{r.key:<{KEY_WIDTH}} {r.reason}")
             continue
         first = True
         for f in r.figures:
             d = f.as_dict()
             label = r.key if first else ""
             lines.append(
-                f"{label:<17} {f.name[:47]:<47} {fmt(d['median']):>10} {fmt(d['min']):>10}"
+                f"{label:<{KEY_WIDTH}} {f.name[:47]:<47} {fmt(d['median']):>10} {fmt(d['min']):>10}"
                 f" {fmt(d['max']):>10}  {f.unit}"
             )
             first = False
         for name, value in r.derived.items():
-            lines.append(f"{'':<17} {name:<47} {fmt(value):>10}")
-        lines.append(f"{'':<17} target: {r.target} -> {verdict or 'n/a'}")
-        lines.extend(f"{'':<17} note: {n}" for n in r.notes)
+            lines.append(f"{'':<{KEY_WIDTH}} {name:<47} {fmt(value):>10}")
+        lines.append(f"{'':<{KEY_WIDTH}} target: {r.target} -> {verdict or 'n/a'}")
+        lines.extend(f"{'':<{KEY_WIDTH}} note: {n}" for n in r.notes)
     return "\n".join(lines)
 
 
