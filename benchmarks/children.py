@@ -7,6 +7,7 @@ memory from ``os.wait4``.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sqlite3
@@ -115,7 +116,9 @@ def _append_hw(home: Path, count: int) -> float:
     return took
 
 
-def _append_eventsourcing(home: Path, count: int) -> float:
+@functools.cache
+def _bare_classes() -> tuple[Any, Any]:
+    """A minimal aggregate and its Application (defined once: topics are registered)."""
     from eventsourcing.application import Application
     from eventsourcing.domain import Aggregate, event
 
@@ -132,19 +135,24 @@ def _append_eventsourcing(home: Path, count: int) -> float:
     class Bare(Application[UUID]):
         snapshotting_intervals = {Note: 200}  # noqa: RUF012 (eventsourcing API)
 
-    home = home / "es"
-    home.mkdir()
-    app = Bare(
-        {
-            "PERSISTENCE_MODULE": "eventsourcing.sqlite",
-            "SQLITE_DBNAME": str(home / "events.sqlite"),
-            "SQLITE_LOCK_TIMEOUT": "30",
-            "IS_SNAPSHOTTING_ENABLED": "y",
-        }
-    )
+    return Bare, Note
+
+
+def _bare_application(env: dict[str, str]) -> Any:
+    """A bare eventsourcing Application with a minimal aggregate (the floor of a command).
+
+    The same store settings as hw (``env``) and the same snapshot interval.
+    """
+    bare, note = _bare_classes()
+    return bare({**env, "IS_SNAPSHOTTING_ENABLED": "y"}), note
+
+
+def _bare_appends(env: dict[str, str], count: int) -> float:
+    """Seconds for ``count`` get+trigger+save commands of a bare eventsourcing app."""
+    app, note_class = _bare_application(env)
     ids = []
     for i in range(APPEND_CLIENTS):
-        note = Note(f"A{i:03d}")
+        note = note_class(f"A{i:03d}")
         app.save(note)
         ids.append(note.id)
     t0 = time.perf_counter()
@@ -155,6 +163,37 @@ def _append_eventsourcing(home: Path, count: int) -> float:
     took = time.perf_counter() - t0
     app.close()
     return took
+
+
+def _hw_appends(app: Any, count: int) -> float:
+    """Seconds for ``count`` one-event hw commands (note_change) on APPEND_CLIENTS clients."""
+    names = [f"A{i:03d}" for i in range(APPEND_CLIENTS)]
+    for name in names:
+        app.register_client(name)
+        app.hold_session(name, 1, "2026-01-05")
+    t0 = time.perf_counter()
+    for i in range(count):
+        app.note_change(names[i % APPEND_CLIENTS], "life", "invented note", session=1)
+    took = time.perf_counter() - t0
+    app.close()
+    return took
+
+
+def _append_hw(home: Path, count: int) -> float:
+    from hwcore.bootstrap import open_application
+
+    return _hw_appends(open_application(home / "hw"), count)
+
+
+def _append_eventsourcing(home: Path, count: int) -> float:
+    home = home / "es"
+    home.mkdir()
+    env = {
+        "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+        "SQLITE_DBNAME": str(home / "events.sqlite"),
+        "SQLITE_LOCK_TIMEOUT": "30",
+    }
+    return _bare_appends(env, count)
 
 
 def _append_sqlite3(home: Path, count: int) -> float:
@@ -195,6 +234,30 @@ def _append_sqlite3(home: Path, count: int) -> float:
 
 
 # -------------------------------------------------------------------- postgres
+
+
+def pgappend(variant: str, url: str, n: str) -> dict[str, Any]:
+    """Events/s recording one event per command on PostgreSQL: hw or bare eventsourcing.
+
+    Both on the same server, each on its own fresh database; hw with its read
+    model in a scratch home, as a workstation on a shared log runs it.
+    """
+    count = int(n)
+    if variant == "hw":
+        from hwcore.bootstrap import open_application
+
+        with tempfile.TemporaryDirectory(dir=os.environ.get("HW_BENCH_SCRATCH")) as home:
+            took = _hw_appends(open_application(database_url=url, home=home), count)
+    elif variant == "eventsourcing":
+        from hwcore.config import resolve_settings
+
+        with tempfile.TemporaryDirectory(dir=os.environ.get("HW_BENCH_SCRATCH")) as home:
+            env = resolve_settings(home, database_url=url, environ={}).event_store_env()
+        took = _bare_appends(env, count)
+    else:
+        msg = f"unknown pgappend variant {variant!r}"
+        raise SystemExit(msg)
+    return {"events": count, "seconds": took, "events_per_s": count / took}
 
 
 def pgwriter(url: str, writer: str, n: str, clients: str) -> dict[str, Any]:
@@ -265,13 +328,24 @@ def tui(mode: str, home: str) -> dict[str, Any]:
     }
 
 
+def keys(mode: str, home: str, client: str, n: str) -> dict[str, Any]:
+    """Key press to repainted fit feedback in the next-assignment form, ``n`` keys."""
+    import asyncio
+
+    from benchmarks.tuidriver import keystrokes
+
+    return {"ms": asyncio.run(keystrokes(mode, home, client, int(n)))}
+
+
 WORKLOADS = {
     "planner": planner,
     "readfloor": readfloor,
     "append": append,
+    "pgappend": pgappend,
     "pgwriter": pgwriter,
     "pgcount": pgcount,
     "tui": tui,
+    "keys": keys,
 }
 
 

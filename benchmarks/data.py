@@ -18,7 +18,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-GENERATOR_VERSION = 3
+GENERATOR_VERSION = 4
 """Bump when the generated data changes: cached homes are rebuilt."""
 
 DATA_DIR = Path(__file__).resolve().parent / ".data"
@@ -52,9 +52,16 @@ FRAMINGS = ["experiment", "practice", "curiosity", "values", "choice", "challeng
 REASONS = ["forgotten", "too-complex", "wrong-timing", "practical-obstacle", "framing-pressure"]
 TITLES = ["Thought log", "Walk", "Breathing", "Letter", "Notice urges", "Call a friend", "Drawing"]
 START = dt.date(2020, 1, 6)
+GENERATED_ON = dt.date(2026, 3, 2)
+"""The application's "today" while a home is generated."""
+BIG_START = GENERATED_ON - dt.timedelta(weeks=BIG_ASSIGNMENTS + 1)
+"""BIG1000's sessions are weekly up to a week before GENERATED_ON (version 3 ran
+them 19 years into the future, so a wrap-up today was out of order)."""
 
 
-def client_rows(rng: random.Random, client: str, count: int) -> Iterator[list[str]]:
+def client_rows(
+    rng: random.Random, client: str, count: int, start: dt.date = START
+) -> Iterator[list[str]]:
     """``count`` CSV rows for one invented client: one assignment per weekly session."""
     skill = rng.random()
     for n in range(1, count + 1):
@@ -77,7 +84,7 @@ def client_rows(rng: random.Random, client: str, count: int) -> Iterator[list[st
         yield [
             client,
             str(n),
-            (START + dt.timedelta(days=7 * n)).isoformat(),
+            (start + dt.timedelta(days=7 * n)).isoformat(),
             f"{rng.choice(TITLES)} {n}",
             fmt,
             size,
@@ -101,17 +108,17 @@ def csv_text(rows: Iterator[list[str]]) -> str:
 
 
 def caseload_chunks(
-    clients: int, prefix: str, seed: int, *, big: bool
+    clients: int, prefix: str, seed: int, *, big: bool, rows_per_client: int = ROWS_PER_CLIENT
 ) -> Iterator[tuple[str, int]]:
     """CSV chunks (text, row count) for a caseload, CHUNK_CLIENTS clients each."""
     rng = random.Random(seed)
     if big:
-        rows = list(client_rows(rng, BIG_CLIENT, BIG_ASSIGNMENTS))
+        rows = list(client_rows(rng, BIG_CLIENT, BIG_ASSIGNMENTS, BIG_START))
         yield csv_text(iter(rows)), len(rows)
     for start in range(0, clients, CHUNK_CLIENTS):
         rows = []
         for i in range(start, min(clients, start + CHUNK_CLIENTS)):
-            rows.extend(client_rows(rng, f"{prefix}{i:05d}", ROWS_PER_CLIENT))
+            rows.extend(client_rows(rng, f"{prefix}{i:05d}", rows_per_client))
         yield csv_text(iter(rows)), len(rows)
 
 
@@ -133,8 +140,18 @@ def import_csv(rows: int, seed: int = 7) -> Path:
     return path
 
 
-def home(name: str, clients: int, *, big: bool, log: bool = True) -> Path:
-    """A cached hw home with ``clients`` invented clients (and BIG1000 if ``big``)."""
+def home(
+    name: str,
+    clients: int,
+    *,
+    big: bool,
+    rows_per_client: int = ROWS_PER_CLIENT,
+    log: bool = True,
+) -> Path:
+    """A cached hw home with ``clients`` invented clients (and BIG1000 if ``big``).
+
+    Each client has ``rows_per_client`` weekly assignments (about three events each).
+    """
     path = DATA_DIR / f"{name}-v{GENERATOR_VERSION}"
     marker = path / "bench-complete.json"
     if marker.exists():
@@ -153,9 +170,10 @@ def home(name: str, clients: int, *, big: bool, log: bool = True) -> Path:
     # the read model is built by the first catch-up (or `hw readmodel rebuild`).
     settings = resolve_settings(path, environ={})
     ensure_private_home(settings)
-    app = HwApplication(settings.event_store_env(), today=lambda: dt.date(2026, 3, 2))
+    app = HwApplication(settings.event_store_env(), today=lambda: GENERATED_ON)
     try:
-        for text, count in caseload_chunks(clients, "C", seed=11, big=big):
+        chunks = caseload_chunks(clients, "C", seed=11, big=big, rows_per_client=rows_per_client)
+        for text, count in chunks:
             report = app.import_csv_text(text, source="generated")
             events += report.events_written
             rows_total += count
@@ -165,6 +183,7 @@ def home(name: str, clients: int, *, big: bool, log: bool = True) -> Path:
     info = {
         "generator_version": GENERATOR_VERSION,
         "clients": clients + int(big),
+        "rows_per_client": rows_per_client,
         "rows": rows_total,
         "events": events,
         "seconds": round(took, 1),

@@ -2,6 +2,9 @@
 
 Usage: ``python -m benchmarks.run [--only KEY,KEY] [--runs N] [--quick]``
 
+``--only`` runs some keys (and prepares only the data they need); the other
+keys of ``benchmarks/results.json`` keep their last figures.
+
 Every figure is the median of several runs (min and max beside it). A
 benchmark whose command does not exist yet is listed as "not available yet:
 <reason>" and recorded with ``"status": "unavailable"``. Results go to
@@ -11,6 +14,7 @@ benchmark whose command does not exist yet is listed as "not available yet:
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import platform
@@ -23,6 +27,7 @@ import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -38,6 +43,14 @@ FLOOR_IMPORTS = "import eventsourcing.application, eventsourcing.sqlite, click"
 CASELOAD_CLIENTS = 5000
 TUI_CLIENTS = 1000
 IMPORT_ROWS = 100_000
+LARGE_CLIENTS = 50_000
+LARGE_ROWS_PER_CLIENT = 6
+"""``caseload_50k``: six assignments per client (about 19 events). ``hw caseload``
+reads one summary row per client, whatever the events behind it; 33 rows per
+client would make a 5-million-event home that takes a quarter of an hour to
+generate."""
+KEYSTROKES = 50
+IMPORT_PEAK_MIB = 150
 PG_WRITERS = 8
 PG_CLIENTS = 4
 PG_EVENTS_PER_WRITER = 60
@@ -232,20 +245,53 @@ def forget_cached_planner(home: Path, client: str) -> None:
 
 @dataclass
 class Context:
-    """Shared state of one harness run."""
+    """Shared state of one harness run; each home is prepared (or read from the cache) on use."""
 
     runs: int
     heavy_runs: int
-    big_home: Path
-    tui_home: Path
     peak: dict[str, list[float]] = field(default_factory=dict)
+    shared: dict[str, Any] = field(default_factory=dict)
+    """Measurements two keys report (e.g. the import runs: events/s and peak RSS)."""
+
+    @cached_property
+    def big_home(self) -> Path:
+        """5,000 clients and BIG1000, read model caught up (do not write to it)."""
+        return data.with_readmodel(data.home("caseload", CASELOAD_CLIENTS, big=True))
+
+    @cached_property
+    def tui_home(self) -> Path:
+        """1,000 clients (the TUI's first paint, the read-model rebuild)."""
+        return data.home("tui", TUI_CLIENTS, big=False)
+
+    @cached_property
+    def large_home(self) -> Path:
+        """50,000 clients, read model caught up."""
+        home = data.home(
+            "caseload50k", LARGE_CLIENTS, big=False, rows_per_client=LARGE_ROWS_PER_CLIENT
+        )
+        return data.with_readmodel(home)
+
+    @cached_property
+    def write_home(self) -> Path:
+        """A scratch copy of :attr:`big_home` for the keys that record (removed at the end)."""
+        copy = scratch() / "caseload"
+        shutil.copytree(self.big_home, copy)
+        return copy
+
+    @cached_property
+    def import_csv(self) -> Path:
+        """The 100,000-row history CSV (new clients)."""
+        return data.import_csv(IMPORT_ROWS)
+
+
+def floor_child() -> Child:
+    """One run of the import floor: python + eventsourcing + click."""
+    return checked(run_child([PY, "-c", FLOOR_IMPORTS]), "floor")
 
 
 def floor_ms(ctx: Context) -> list[float]:
     """Wall ms of the import floor: python + eventsourcing + click."""
-    return [
-        checked(run_child([PY, "-c", FLOOR_IMPORTS]), "floor").wall * 1000 for _ in range(ctx.runs)
-    ]
+    return [floor_child().wall * 1000 for _ in range(ctx.runs)]
 
 
 def bench_cli_plan(ctx: Context, r: Result) -> None:
@@ -314,33 +360,57 @@ def bench_append(ctx: Context, r: Result) -> None:
     r.met = ratio >= 0.8
 
 
+def import_runs(ctx: Context) -> dict[str, list[float]]:
+    """``hw import`` of the 100,000-row CSV into empty homes: events/s and peak RSS.
+
+    Run once per harness run; ``import`` and ``import_peak_mib`` both report it.
+    """
+    if "import" not in ctx.shared:
+        require_hw("import")
+        csv_path = ctx.import_csv
+        runs: dict[str, list[float]] = {
+            "events": [],
+            "events_per_s": [],
+            "peak_mib": [],
+            "floor_mib": [],
+        }
+        for _ in range(ctx.heavy_runs):
+            home = scratch()
+            try:
+                c = checked(hw("import", str(csv_path), home=home), "hw import")
+                events = event_count(home)
+                runs["events"].append(events)
+                runs["events_per_s"].append(events / c.wall)
+                runs["peak_mib"].append(c.maxrss_mib)
+            finally:
+                shutil.rmtree(home, ignore_errors=True)
+            runs["floor_mib"].append(floor_child().maxrss_mib)
+        ctx.shared["import"] = runs
+    result: dict[str, list[float]] = ctx.shared["import"]
+    return result
+
+
 def bench_import(ctx: Context, r: Result) -> None:
     """``hw import`` of a 100,000-row CSV into an empty home."""
-    csv_path = data.import_csv(IMPORT_ROWS)
-    rates = []
-    try:
-        require_hw("import")
-    except Unavailable:
-        available = False
-        reason = sys.exc_info()[1]
-    else:
-        available = True
-        reason = None
-    for _ in range(ctx.heavy_runs):
-        home = scratch()
-        try:
-            if available:
-                c = checked(hw("import", str(csv_path), home=home), "hw import")
-                rates.append(event_count(home) / c.wall)
-            else:
-                break
-        finally:
-            shutil.rmtree(home, ignore_errors=True)
-    if rates:
-        r.add("hw import 100,000 rows (wall, incl. start-up)", rates, "events/s")
-        r.met = statistics.median(rates) >= 5000
-    else:
-        raise Unavailable(str(reason))
+    rates = import_runs(ctx)["events_per_s"]
+    r.add("hw import 100,000 rows (wall, incl. start-up)", rates, "events/s")
+    r.met = statistics.median(rates) >= 5000
+
+
+def bench_import_peak(ctx: Context, r: Result) -> None:
+    """Peak RSS of ``hw import`` of 100,000 rows (the same runs as ``import``)."""
+    runs = import_runs(ctx)
+    r.add("peak RSS: hw import 100,000 rows", runs["peak_mib"], "MiB")
+    r.add("floor: peak RSS of the import floor process", runs["floor_mib"], "MiB")
+    r.add("events/s of the same imports", runs["events_per_s"], "events/s")
+    r.notes.append(
+        f"{int(runs['events'][0]):,} events from a {ctx.import_csv.stat().st_size / 2**20:.1f}"
+        " MiB CSV; peak RSS of the whole process (os.wait4), the same runs as `import`;"
+        " where the memory goes: docs/performance.md"
+    )
+    peak = statistics.median(runs["peak_mib"])
+    r.derived["peak_over_floor_mib"] = peak - statistics.median(runs["floor_mib"])
+    r.met = peak <= IMPORT_PEAK_MIB and statistics.median(runs["events_per_s"]) >= 5000
 
 
 def bench_planner(ctx: Context, r: Result) -> None:
@@ -421,8 +491,8 @@ def bench_tui(ctx: Context, r: Result) -> None:
     r.met = ratio <= 1.5
 
 
-def bench_postgres(ctx: Context, r: Result) -> None:
-    """8 concurrent writer processes on one PostgreSQL log: events/s and lost events."""
+def pg_server() -> Any:
+    """A throwaway cluster from tests/pgserver.py (not started), or Unavailable."""
     try:
         sys.path.insert(0, str(ROOT))
         from tests.pgserver import PgServer, PgServerError, find_bindir
@@ -440,9 +510,14 @@ def bench_postgres(ctx: Context, r: Result) -> None:
     saved_tempdir = tempfile.tempdir
     tempfile.tempdir = str(pg_parent)
     try:
-        server = PgServer()
+        return PgServer()
     finally:
         tempfile.tempdir = saved_tempdir
+
+
+def bench_postgres(ctx: Context, r: Result) -> None:
+    """8 concurrent writer processes on one PostgreSQL log: events/s and lost events."""
+    server = pg_server()
     try:
         server.start()
         r.notes.append(
@@ -513,6 +588,182 @@ def _prepare_pg(url: str) -> None:
     checked(run_child([PY, "-c", code, url]), "preparing the PostgreSQL database")
 
 
+def write_runs(ctx: Context) -> dict[str, list[float]]:
+    """Recording commands on BIG1000 (a copy of the caseload home), each followed by ``hw plan``.
+
+    Per run: the import floor, ``hw missed BIG1000 latest`` at a new weekly
+    session, ``hw plan BIG1000``, ``hw assign BIG1000 ...`` at that session,
+    ``hw plan BIG1000``; each a fresh process. Run once per harness run:
+    ``cli_write`` and ``plan_after_write`` both report it.
+    """
+    if "writes" in ctx.shared:
+        done: dict[str, list[float]] = ctx.shared["writes"]
+        return done
+    require_hw("missed")
+    require_hw("assign")
+    home = ctx.write_home
+    client = data.BIG_CLIENT
+    runs: dict[str, list[float]] = {"floor": [], "missed": [], "assign": [], "plan": []}
+    session = data.BIG_ASSIGNMENTS  # the last generated session
+
+    def new_session() -> list[str]:
+        nonlocal session
+        session += 1
+        date = data.BIG_START + dt.timedelta(weeks=session)
+        return ["--session", str(session), "--date", date.isoformat()]
+
+    def assign(*where: str) -> float:
+        c = hw(
+            "assign",
+            client,
+            *("--title", f"Benchmark walk {session}", "--format", "behavioral"),
+            *("--size", "small", "--framing", "experiment"),
+            *("--frequency", "several-weekly", "--doses", "3"),
+            *where,
+            home=home,
+        )
+        return checked(c, "hw assign").wall * 1000
+
+    def plan() -> float:
+        return checked(hw("plan", client, home=home), "hw plan").wall * 1000
+
+    # Warm-up (page cache; the planner cache filled): an assignment to miss next.
+    plan()
+    assign(*new_session())
+    plan()
+    for _ in range(ctx.runs):
+        runs["floor"].append(floor_child().wall * 1000)
+        missed = hw(
+            "missed",
+            client,
+            "latest",
+            *("--explanation", "invented explanation", "--reason", "forgotten"),
+            *new_session(),
+            home=home,
+        )
+        runs["missed"].append(checked(missed, "hw missed").wall * 1000)
+        runs["plan"].append(plan())
+        runs["assign"].append(assign("--session", str(session)))
+        runs["plan"].append(plan())
+    ctx.shared["writes"] = runs
+    return runs
+
+
+def bench_plan_after_write(ctx: Context, r: Result) -> None:
+    """``hw plan BIG1000`` right after a recording command on BIG1000, vs the import floor."""
+    runs = write_runs(ctx)
+    r.add("hw plan BIG1000 after hw missed or hw assign", runs["plan"], "ms")
+    r.add("floor: python -c import eventsourcing+click", runs["floor"], "ms")
+    r.notes.append(
+        f"{data.BIG_CLIENT} on a scratch copy of the caseload home; one plan after each"
+        " write of `cli_write` (the write has just replaced the cached planner)"
+    )
+    ratio = statistics.median(runs["plan"]) / statistics.median(runs["floor"])
+    r.derived["ratio"] = ratio
+    r.met = ratio <= 1.5
+
+
+def bench_cli_write(ctx: Context, r: Result) -> None:
+    """One recording command (``hw missed``, then ``hw assign``) on BIG1000, vs the import floor."""
+    runs = write_runs(ctx)
+    r.add("hw missed BIG1000 latest (new session)", runs["missed"], "ms")
+    r.add("hw assign BIG1000 (same session)", runs["assign"], "ms")
+    r.add("floor: python -c import eventsourcing+click", runs["floor"], "ms")
+    floor = statistics.median(runs["floor"])
+    r.derived["ratio_missed"] = statistics.median(runs["missed"]) / floor
+    r.derived["ratio_assign"] = statistics.median(runs["assign"]) / floor
+    r.notes.append("met when each command's ratio is within the target")
+    r.met = max(r.derived["ratio_missed"], r.derived["ratio_assign"]) <= 2.5
+
+
+def percentile(values: Sequence[float], p: int) -> float:
+    """The p-th percentile (inclusive method: p50 is the median)."""
+    return statistics.quantiles(values, n=100, method="inclusive")[p - 1]
+
+
+def bench_keystroke(ctx: Context, r: Result) -> None:
+    """Key press in the next-assignment form to the repainted fit feedback (BIG1000)."""
+    from benchmarks.tuidriver import find_hw_app_class
+
+    try:
+        find_hw_app_class()
+    except LookupError as e:
+        raise Unavailable(f"`hw tui`: {e}") from None
+    n = str(KEYSTROKES)
+    hw50, hw95, bare50, bare95 = [], [], [], []
+    for _ in range(ctx.heavy_runs):
+        bare = child("keys", "bare", "-", data.BIG_CLIENT, n).json()["ms"]
+        bare50.append(percentile(bare, 50))
+        bare95.append(percentile(bare, 95))
+        keys = child("keys", "hw", str(ctx.big_home), data.BIG_CLIENT, n).json()["ms"]
+        hw50.append(percentile(keys, 50))
+        hw95.append(percentile(keys, 95))
+    r.add(f"hw TUI: p95 over {n} keys (format choice -> fit)", hw95, "ms")
+    r.add(f"hw TUI: p50 over {n} keys", hw50, "ms")
+    r.add("floor: bare Textual app, p95 (key -> repaint)", bare95, "ms")
+    r.add("floor: bare Textual app, p50", bare50, "ms")
+    r.notes.append(
+        f"{data.BIG_CLIENT}'s wrap-up, headless at 120x40 (Textual's pilot); one process per"
+        f" run, {n} keys after 3 warm-up keys; the time from the key sent to the first frame"
+        " displayed with the new value's fit"
+    )
+    r.derived["p95_ratio"] = statistics.median(hw95) / statistics.median(bare95)
+    r.met = statistics.median(hw95) <= 50
+
+
+def bench_caseload_50k(ctx: Context, r: Result) -> None:
+    """``hw caseload`` on 50,000 clients vs the import floor."""
+    require_hw("caseload")
+    home = ctx.large_home
+    first = checked(hw("caseload", home=home), "hw caseload")  # warm-up (page cache)
+    r.notes.append(f"first (warm-up) run: {first.wall * 1000:.0f} ms")
+    times, rss, floor = [], [], []
+    for _ in range(ctx.runs):
+        floor.append(floor_child().wall * 1000)
+        c = checked(hw("caseload", home=home), "hw caseload")
+        times.append(c.wall * 1000)
+        rss.append(c.maxrss_mib)
+    r.add(f"hw caseload ({LARGE_CLIENTS:,} clients)", times, "ms")
+    r.add("floor: python -c import eventsourcing+click", floor, "ms")
+    info = data.home_info(home)
+    r.notes.append(
+        f"{info['clients']:,} clients, {info['events']:,} events"
+        f" ({LARGE_ROWS_PER_CLIENT} assignments per client)"
+    )
+    ctx.peak[f"hw caseload ({LARGE_CLIENTS:,} clients)"] = rss
+    ratio = statistics.median(times) / statistics.median(floor)
+    r.derived["ratio"] = ratio
+    r.met = ratio <= 2.0
+
+
+def bench_postgres_append(ctx: Context, r: Result) -> None:
+    """One event per command on PostgreSQL: hw vs bare eventsourcing, same server, same run."""
+    server = pg_server()
+    try:
+        server.start()
+        env = {"HW_BENCH_SCRATCH": str(scratch())}
+        samples: dict[str, list[float]] = {"hw": [], "eventsourcing": []}
+        for _ in range(max(3, ctx.runs - 2)):
+            for variant, values in samples.items():
+                url = server.create_database()
+                try:
+                    out = child("pgappend", variant, url, "400", env=env).json()
+                finally:
+                    server.drop_database(url)
+                values.append(out["events_per_s"])
+        r.add("hw (hwcore.application, note_change)", samples["hw"], "events/s")
+        r.add("bare eventsourcing (get+trigger+save)", samples["eventsourcing"], "events/s")
+        r.notes.append(
+            "cluster from tests/pgserver.py (fsync=off, loopback TCP); 400 commands over"
+            " 10 clients, a fresh database per run; hw with its read model in a scratch home"
+        )
+        ratio = statistics.median(samples["hw"]) / statistics.median(samples["eventsourcing"])
+        r.derived["hw_vs_eventsourcing"] = ratio
+        r.met = ratio >= 0.8
+    finally:
+        server.stop()
+
+
 def bench_peak(ctx: Context, r: Result) -> None:
     """Peak RSS of the caseload and rebuild processes measured above."""
     if not ctx.peak:
@@ -532,8 +783,32 @@ BENCHMARKS: dict[str, tuple[str, Callable[[Context, Result], None]]] = {
     "cli_caseload": ("ratio <= 2.0", bench_cli_caseload),
     "tui_first_paint": ("ratio <= 1.5", bench_tui),
     "postgres_writers": ("lost = 0", bench_postgres),
+    "plan_after_write": ("ratio <= 1.5", bench_plan_after_write),
+    "cli_write": ("ratio <= 2.5 (each command)", bench_cli_write),
+    "import_peak_mib": (
+        f"<= {IMPORT_PEAK_MIB} MiB, and >= 5,000 events/s",
+        bench_import_peak,
+    ),
+    "tui_keystroke_latency": ("p95 <= 50 ms", bench_keystroke),
+    "caseload_50k": ("ratio <= 2.0", bench_caseload_50k),
+    "postgres_append": ("hw >= 0.8 x bare eventsourcing", bench_postgres_append),
     "peak_mib": ("printed", bench_peak),
 }
+
+NEEDS: dict[str, tuple[str, ...]] = {
+    "cli_plan": ("big_home",),
+    "planner_1000": ("big_home",),
+    "import": ("import_csv",),
+    "rebuild": ("tui_home",),
+    "cli_caseload": ("big_home",),
+    "tui_first_paint": ("tui_home",),
+    "plan_after_write": ("big_home",),
+    "cli_write": ("big_home",),
+    "import_peak_mib": ("import_csv",),
+    "tui_keystroke_latency": ("big_home",),
+    "caseload_50k": ("large_home",),
+}
+"""The generated data each key needs (prepared before the first key runs)."""
 
 
 # ------------------------------------------------------------------ environment
@@ -578,28 +853,31 @@ def fmt(value: float) -> str:
     return f"{value:.2f}"
 
 
+KEY_WIDTH = max(len(k) for k in BENCHMARKS)
+
+
 def table(results: Sequence[Result]) -> str:
     """The results as a fixed-width table."""
-    head = f"{'key':<17} {'figure':<47} {'median':>10} {'min':>10} {'max':>10}  unit"
+    head = f"{'key':<{KEY_WIDTH}} {'figure':<47} {'median':>10} {'min':>10} {'max':>10}  unit"
     lines = [head, "-" * len(head)]
     for r in results:
         verdict = {True: "MET", False: "MISSED", None: ""}[r.met]
         if r.status != "ok":
-            lines.append(f"{r.key:<17} {r.reason}")
+            lines.append(f"{r.key:<{KEY_WIDTH}} {r.reason}")
             continue
         first = True
         for f in r.figures:
             d = f.as_dict()
             label = r.key if first else ""
             lines.append(
-                f"{label:<17} {f.name[:47]:<47} {fmt(d['median']):>10} {fmt(d['min']):>10}"
+                f"{label:<{KEY_WIDTH}} {f.name[:47]:<47} {fmt(d['median']):>10} {fmt(d['min']):>10}"
                 f" {fmt(d['max']):>10}  {f.unit}"
             )
             first = False
         for name, value in r.derived.items():
-            lines.append(f"{'':<17} {name:<47} {fmt(value):>10}")
-        lines.append(f"{'':<17} target: {r.target} -> {verdict or 'n/a'}")
-        lines.extend(f"{'':<17} note: {n}" for n in r.notes)
+            lines.append(f"{'':<{KEY_WIDTH}} {name:<47} {fmt(value):>10}")
+        lines.append(f"{'':<{KEY_WIDTH}} target: {r.target} -> {verdict or 'n/a'}")
+        lines.extend(f"{'':<{KEY_WIDTH}} note: {n}" for n in r.notes)
     return "\n".join(lines)
 
 
@@ -671,18 +949,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"hw benchmarks: {len(keys)} keys, {args.runs} light / {args.heavy_runs} heavy runs")
     print("preparing generated data (cached in benchmarks/.data/) ...", flush=True)
     t0 = time.perf_counter()
-    ctx = Context(
-        runs=args.runs,
-        heavy_runs=args.heavy_runs,
-        big_home=data.home("caseload", CASELOAD_CLIENTS, big=True),
-        tui_home=data.home("tui", TUI_CLIENTS, big=False),
-    )
-    if "cli_caseload" in keys:
+    ctx = Context(runs=args.runs, heavy_runs=args.heavy_runs)
+    for need in dict.fromkeys(n for key in keys for n in NEEDS.get(key, ())):
         try:
-            data.with_readmodel(ctx.big_home)
-        except Exception as e:  # the caseload row will say what is missing
-            print(f"  read model not prepared: {type(e).__name__}: {e}")
-    data.import_csv(IMPORT_ROWS)
+            getattr(ctx, need)
+        except Exception as e:  # the key's row will say what is missing
+            print(f"  {need} not prepared: {type(e).__name__}: {e}")
     prepare_s = time.perf_counter() - t0
     results: list[Result] = []
     for key in keys:
@@ -707,8 +979,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         "environment": environment(),
         "data": {
             "generator_version": data.GENERATOR_VERSION,
-            "caseload_home": data.home_info(ctx.big_home),
-            "tui_home": data.home_info(ctx.tui_home),
+            **{
+                f"{name}": data.home_info(getattr(ctx, attribute))
+                for name, attribute in (
+                    ("caseload_home", "big_home"),
+                    ("tui_home", "tui_home"),
+                    ("caseload_50k_home", "large_home"),
+                )
+                if attribute in vars(ctx)  # prepared in this run
+            },
             "import_rows": IMPORT_ROWS,
             "prepare_seconds": round(prepare_s, 1),
         },
