@@ -9,13 +9,15 @@ the TUI, an embedder or an import.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import types
 import typing
 
 import attrs
 
-from hwcore.domain import AssignmentSpec, MissReason, Outcome
+from hwcore.application.dto import OutcomeResult
+from hwcore.domain import AssignmentSpec, Case, InvalidValueError, MissReason, Outcome
 from hwcore.domain.values import parse_reasons
 
 
@@ -61,8 +63,6 @@ def design_fields() -> tuple[DesignField, ...]:
 def _outcome(value: Outcome | str) -> Outcome:
     outcome = value if type(value) is Outcome else Outcome.parse(value)
     if outcome is Outcome.PENDING:
-        from hwcore.domain import InvalidValueError
-
         raise InvalidValueError("outcome", "pending", "completed, partial or missed")
     return outcome
 
@@ -118,10 +118,120 @@ class ReviewChoice:
     notes: str = ""
 
 
+DateLike = dt.date | str | None
+
+
+def parse_date(value: DateLike, field: str = "date") -> dt.date | None:
+    """A date from a ``date`` or an ISO 'YYYY-MM-DD' string (None passes)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise InvalidValueError(field, value, "an ISO date YYYY-MM-DD") from None
+
+
+def session_for(case: Case, session: int | None, date: DateLike, today: dt.date) -> int:
+    """The session a command applies to, holding it if it is new."""
+    when = parse_date(date)
+    if session is None:
+        current = case.current_session
+        if when is not None:
+            for record in case.sessions.values():
+                if record.held_on == when:
+                    return record.number
+            number = (current or 0) + 1
+            case.hold_session(number, when)
+            return number
+        if current is None:
+            raise InvalidValueError(
+                "session", "none", "a session number (--session N): no session held yet"
+            )
+        return current
+    if session < 1:
+        raise InvalidValueError("session", session, "a whole number >= 1")
+    latest = case.current_session or 0
+    if session not in case.sessions and session > latest + 1 and when is None:
+        # Most likely a typo: a session far ahead would be dated today and
+        # become the client's latest session. A deliberate one gives its date.
+        raise InvalidValueError(
+            "session",
+            session,
+            f"a held session or the next one ({latest + 1}); give --date to record"
+            f" session {session} itself",
+        )
+    if session not in case.sessions or when is not None:
+        case.hold_session(session, when or today)
+    return session
+
+
+def outcome_session_for(
+    case: Case, assignment_id: int, session: int | None, date: DateLike, today: dt.date
+) -> int:
+    """The session an outcome is recorded at.
+
+    Homework is reviewed at a later session than it was given: without a
+    session or date, an outcome for homework given at the latest session,
+    on an earlier day, is recorded at a new session today.
+    """
+    latest = case.current_session
+    if session is None and date is None and latest is not None:
+        given_at = case.get_assignment(assignment_id).session
+        if given_at == latest and case.sessions[latest].held_on < today:
+            return session_for(case, latest + 1, today, today)
+    return session_for(case, session, date, today)
+
+
+def resolve_assignment_id(case: Case, assignment_id: int | str, *, pending_only: bool) -> int:
+    """An assignment number from an int, '#3', '3' or 'latest'."""
+    text = str(assignment_id).strip().lstrip("#")
+    if text.lower() == "latest":
+        candidates = case.pending() if pending_only else list(case.assignments.values())
+        if not candidates:
+            what = "pending assignment" if pending_only else "assignment"
+            raise InvalidValueError(
+                "assignment", "latest", f"an existing {what}: {case.client} has none"
+            )
+        return max(a.id for a in candidates)
+    try:
+        ident = int(text)
+    except ValueError:
+        raise InvalidValueError(
+            "assignment", assignment_id, "an assignment number or 'latest'"
+        ) from None
+    case.get_assignment(ident)
+    return ident
+
+
+def apply_outcome(case: Case, session: int, entry: OutcomeEntry) -> OutcomeResult:
+    """Record one outcome on a case (the domain's guards decide); its result."""
+    ident = resolve_assignment_id(case, entry.assignment_id, pending_only=True)
+    if entry.outcome is Outcome.MISSED:
+        case.miss(ident, session, explanation=entry.explanation, reasons=entry.reasons)
+    else:
+        case.complete(
+            ident,
+            session,
+            partial=entry.outcome is Outcome.PARTIAL,
+            done=entry.done,
+            planned=entry.planned,
+            experience=entry.experience,
+        )
+    return OutcomeResult(case.client, ident, case.assignments[ident].outcome.value, session)
+
+
 __all__ = [
     "AssignmentSpec",
+    "DateLike",
     "DesignField",
     "OutcomeEntry",
     "ReviewChoice",
+    "apply_outcome",
     "design_fields",
+    "outcome_session_for",
+    "parse_date",
+    "resolve_assignment_id",
+    "session_for",
 ]
