@@ -43,7 +43,7 @@ def config_group() -> None:
 @pass_app
 def config_set(app: HwApplication, key: str, value: str) -> None:
     """Set KEY to VALUE (KEY: clinic.name, clinic.logo, clinic.accent, clinic.footer, paper)."""
-    stored = app.config_set(key, value)
+    stored = app.printing.config_set(key, value)
     click.echo(f"{key.strip().lower()} = {stored}")
 
 
@@ -52,7 +52,7 @@ def config_set(app: HwApplication, key: str, value: str) -> None:
 @pass_app
 def config_get(app: HwApplication, key: str) -> None:
     """Print KEY's value (nothing, exit 0, when it is unset)."""
-    value = app.config_get(key)
+    value = app.printing.config_get(key)
     if value is not None:
         click.echo(value)
 
@@ -62,7 +62,7 @@ def config_get(app: HwApplication, key: str) -> None:
 @pass_app
 def config_unset(app: HwApplication, key: str) -> None:
     """Remove KEY's value (the copied logo file too)."""
-    removed = app.config_unset(key)
+    removed = app.printing.config_unset(key)
     name = key.strip().lower()
     click.echo(f"{name} removed" if removed else f"{name} was not set")
 
@@ -72,7 +72,7 @@ def config_unset(app: HwApplication, key: str) -> None:
 @pass_app
 def config_list(app: HwApplication, as_json: bool) -> None:
     """Every key with its value."""
-    values = app.config_list()
+    values = app.printing.config_list()
     if as_json:
         echo_json(values)
         return
@@ -126,7 +126,7 @@ def print_plan(
 ) -> None:
     """Print CLIENT's Between-Session System Planner to a branded PDF."""
     session, date = _as_of(as_of)
-    path = app.print_plan(client, output, as_of_session=session, as_of_date=date)
+    path = app.printing.print_plan(client, output, as_of_session=session, as_of_date=date)
     if as_json:
         echo_json({"pdf": str(path)})
     else:
@@ -176,7 +176,7 @@ def print_handout(
     as_json: bool,
 ) -> None:
     """Print CLIENT's one-page handout for ASSIGNMENT (its number, or 'latest')."""
-    path = app.print_handout(
+    path = app.printing.print_handout(
         client,
         assignment,
         output,

@@ -8,17 +8,17 @@ plain strings and ints; the application builds the domain values.
 from __future__ import annotations
 
 import datetime as dt
-import json
+import functools
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import (
     IntegrityError,
 )
-from eventsourcing.utils import EnvType, get_topic, resolve_topic
+from eventsourcing.utils import EnvType
 
 from hwcore.application.commands import OutcomeEntry, ReviewChoice
 from hwcore.application.dto import (
@@ -36,10 +36,7 @@ from hwcore.application.dto import (
 from hwcore.application.eventstore.application import StoreApplication
 from hwcore.application.eventstore.errors import STORE_ERRORS, store_error
 from hwcore.application.eventstore.retries import MAX_ATTEMPTS, backoff
-from hwcore.application.printing import PrintingMixin
 from hwcore.domain import (
-    MAX_DOSES,
-    MAX_SESSION,
     Assignment,
     AssignmentSpec,
     Case,
@@ -50,13 +47,11 @@ from hwcore.domain import (
     FollowupProtocol,
     Format,
     Frequency,
-    HwError,
     InvalidValueError,
     Outcome,
     ReviewTrigger,
     Size,
     SystemChoice,
-    case_id_for,
     check_spec,
     validate_client,
 )
@@ -81,6 +76,9 @@ from hwcore.readmodel.caseload import (
     caseload_sql,
 )
 
+if TYPE_CHECKING:
+    from hwcore.application.printing import Printing
+
 T = TypeVar("T")
 
 
@@ -90,9 +88,6 @@ def _warn(message: str) -> None:
 
     logging.getLogger(__name__).warning(message)
 
-
-EXPORT_FORMAT = "hw-export"
-EXPORT_VERSION = 1
 
 DateLike = dt.date | str | None
 
@@ -109,7 +104,7 @@ def parse_date(value: DateLike, field: str = "date") -> dt.date | None:
         raise InvalidValueError(field, value, "an ISO date YYYY-MM-DD") from None
 
 
-class HwApplication(PrintingMixin, StoreApplication):
+class HwApplication(StoreApplication):
     """The hw application: record homework events and read the planner.
 
     Build one with :func:`hwcore.bootstrap.open_application` (which resolves the
@@ -633,6 +628,13 @@ class HwApplication(PrintingMixin, StoreApplication):
         """Today by the application's clock (fixed in tests)."""
         return self._today()
 
+    @functools.cached_property
+    def printing(self) -> Printing:
+        """Printing and branding (planner PDF, handouts, calendar files), for this home."""
+        from hwcore.application.printing import Printing
+
+        return Printing(self, self.home)
+
     # ----------------------------------------------------------------- queries
 
     def plan(
@@ -875,9 +877,10 @@ class HwApplication(PrintingMixin, StoreApplication):
 
         All or nothing: the first bad row stops the import with its row number
         and nothing from the file is written. Idempotent: importing the same
-        file again changes nothing.
+        file again changes nothing. Every row or event passes the same domain
+        guards as a command.
         """
-        from hwcore.application.csvfile import read_text
+        from hwcore.application.exchange.csvfile import read_text
 
         file = Path(path)
         text = read_text(file)
@@ -887,8 +890,8 @@ class HwApplication(PrintingMixin, StoreApplication):
 
     def import_csv_text(self, text: str, source: str = "csv") -> ImportReport:
         """Import history CSV text (see :meth:`import_file`)."""
-        from hwcore.application.csvfile import parse_csv
-        from hwcore.application.importing import plan_csv_import
+        from hwcore.application.exchange.csvfile import parse_csv
+        from hwcore.application.exchange.csvimport import plan_csv_import
 
         rows = parse_csv(text, source)
         for attempt in range(MAX_ATTEMPTS):
@@ -902,6 +905,31 @@ class HwApplication(PrintingMixin, StoreApplication):
         msg = "the store was changed by another writer during the import: try again"
         raise ConcurrencyError(msg)
 
+    def import_export(self, text: str, source: str = "export") -> ImportReport:
+        """Import an hw JSON export: new clients are written, identical ones skipped.
+
+        A client already in the store is extended when its stored events are
+        the start of the exported ones, left as it is when the store is ahead
+        of the file, and refused when they differ. Each new event must be what
+        its domain command records (see :mod:`hwcore.application.exchange.jsonfile`).
+        """
+        from hwcore.application.exchange.jsonfile import plan_json_import
+
+        events, report = plan_json_import(self, text, source)
+        if events:
+            try:
+                self._save(*events)
+            except IntegrityError:
+                msg = "the store was changed by another writer during the import: try again"
+                raise ConcurrencyError(msg) from None
+        return report
+
+    def export_data(self, client: str | None = None) -> dict[str, Any]:
+        """A lossless JSON-ready dump of one client's or every client's events."""
+        from hwcore.application.exchange.jsonfile import export_document
+
+        return export_document(self, client)
+
     def load_or_new(self, client: str) -> tuple[Case, bool]:
         """The client's case, or a new unsaved one (True when new)."""
         try:
@@ -909,121 +937,16 @@ class HwApplication(PrintingMixin, StoreApplication):
         except ClientNotFoundError:
             return Case(client=validate_client(client)), True
 
-    def export_data(self, client: str | None = None) -> dict[str, Any]:
-        """A lossless JSON-ready dump of one client's or every client's events."""
-        names = [validate_client(client)] if client else self.client_names()
-        return {
-            "format": EXPORT_FORMAT,
-            "version": EXPORT_VERSION,
-            "clients": [
-                {"client": name, "events": [self._event_data(e) for e in self._events(name)]}
-                for name in names
-            ],
-        }
+    def stored_events(self, client: str) -> list[Aggregate.Event]:
+        """The client's stored events in order ([] for a client not in the store).
 
-    def _event_data(self, event: Aggregate.Event) -> dict[str, Any]:
-        state = {
-            k: v
-            for k, v in event.__dict__.items()
-            if k not in ("originator_id", "originator_version", "timestamp")
-        }
-        return {
-            "topic": get_topic(type(event)),
-            "version": event.originator_version,
-            "timestamp": event.timestamp.isoformat(),
-            "state": json.loads(self.transcoder.encode(state)),
-        }
-
-    def import_export(self, text: str, source: str = "export") -> ImportReport:
-        """Import an hw JSON export: new clients are written, identical ones skipped.
-
-        A client already in the store is extended when its stored events are
-        the start of the exported ones, and refused when they differ.
+        For the exchange (the JSON export and its import); other queries
+        return DTOs.
         """
-        from hwcore.application.csvfile import ImportFileError
-
         try:
-            data = json.loads(text)
-        except json.JSONDecodeError as e:
-            msg = f"{source}: not valid JSON (line {e.lineno}): expected an hw export"
-            raise ImportFileError(msg) from None
-        if not isinstance(data, dict) or data.get("format") != EXPORT_FORMAT:
-            msg = f'{source}: not an hw export (expected "format": "{EXPORT_FORMAT}")'
-            raise ImportFileError(msg)
-        if data.get("version") != EXPORT_VERSION:
-            msg = (
-                f"{source}: export version {data.get('version')!r}:"
-                f" this hw reads version {EXPORT_VERSION}"
-            )
-            raise ImportFileError(msg)
-        new_events: list[Aggregate.Event] = []
-        clients = new_clients = unchanged = 0
-        for entry in data.get("clients", []):
-            clients += 1
-            name = validate_client(str(entry.get("client", "")))
-            incoming = [self._event_from_data(name, e, source) for e in entry.get("events", [])]
-            existing = self._stored_events(name)
-            if not existing:
-                new_clients += 1
-            prefix = [self._event_data(e) for e in existing]
-            mine = [self._event_data(e) for e in incoming[: len(existing)]]
-            if prefix != mine:
-                msg = f"{source}: client {name!r} already has a different history in this store"
-                raise ImportFileError(msg)
-            rest = incoming[len(existing) :]
-            if rest:
-                check_replayable(name, [*existing, *rest], source)
-            if not rest:
-                unchanged += 1
-            new_events.extend(rest)
-        if new_events:
-            try:
-                self._save(*new_events)
-            except IntegrityError:
-                msg = "the store was changed by another writer during the import: try again"
-                raise ConcurrencyError(msg) from None
-        return ImportReport(
-            source=source,
-            rows=sum(len(c.get("events", [])) for c in data.get("clients", [])),
-            clients=clients,
-            new_clients=new_clients,
-            events_written=len(new_events),
-            assignments_added=sum(isinstance(e, Case.HomeworkAssigned) for e in new_events),
-            outcomes_added=sum(
-                isinstance(e, Case.HomeworkCompleted | Case.HomeworkMissed) for e in new_events
-            ),
-            unchanged_rows=unchanged,
-        )
-
-    def _stored_events(self, name: str) -> list[Aggregate.Event]:
-        try:
-            return self._events(name)
+            return self._events(client)
         except ClientNotFoundError:
             return []
-
-    def _event_from_data(self, client: str, item: Any, source: str) -> Aggregate.Event:
-        try:
-            topic = str(item["topic"])
-            if not topic.startswith("hwcore.domain.case:Case."):
-                raise ValueError(topic)
-            cls = resolve_topic(topic)
-            state = self.transcoder.decode(json.dumps(item["state"]).encode())
-            return cast(
-                "Aggregate.Event",
-                cls(
-                    originator_id=case_id_for(client),
-                    originator_version=int(item["version"]),
-                    timestamp=dt.datetime.fromisoformat(item["timestamp"]),
-                    **state,
-                ),
-            )
-        except HwError:
-            raise
-        except Exception:
-            from hwcore.application.csvfile import ImportFileError
-
-            msg = f"{source}: a malformed event for client {client!r}: expected an hw export"
-            raise ImportFileError(msg) from None
 
 
 def apply_outcome(case: Case, session: int, entry: OutcomeEntry) -> OutcomeResult:
@@ -1064,43 +987,6 @@ def _caseload_entry(s: ClientSummary) -> CaseloadEntry:
         due=s.due,
         triggers=s.triggers,
     )
-
-
-_NUMBER_LIMITS = {
-    "session": MAX_SESSION,
-    "number": MAX_SESSION,
-    "next_review_session": MAX_SESSION,
-    "assignment_id": 1_000_000,
-    "done": MAX_DOSES,
-    "planned": MAX_DOSES,
-}
-
-
-def check_replayable(client: str, events: Sequence[Aggregate.Event], source: str) -> None:
-    """Refuse imported events that would not replay into a sound case.
-
-    An export is produced by hw, but a file can be edited or damaged: every
-    event must apply in order, and its numbers must be in range, or nothing is
-    written.
-    """
-    from hwcore.application.csvfile import ImportFileError
-
-    for event in events:
-        for name, limit in _NUMBER_LIMITS.items():
-            value = getattr(event, name, None)
-            if value is not None and not (isinstance(value, int) and 0 <= value <= limit):
-                msg = f"{source}: client {client!r}: an event has {name} {value!r} out of range"
-                raise ImportFileError(msg)
-    try:
-        case = Case.replay(events)
-    except Exception:  # any failure to apply gets the same clear error
-        msg = f"{source}: client {client!r}: the events do not apply to its history in order"
-        raise ImportFileError(msg) from None
-    if case.version != len(events) or [e.originator_version for e in events] != list(
-        range(1, len(events) + 1)
-    ):
-        msg = f"{source}: client {client!r}: the event versions are not 1, 2, 3..."
-        raise ImportFileError(msg)
 
 
 def resolve_assignment_id(case: Case, assignment_id: int | str, *, pending_only: bool) -> int:

@@ -117,6 +117,8 @@ class ImportReport:
     assignments_added: int
     outcomes_added: int
     unchanged_rows: int
+    store_ahead: int = 0
+    """Clients whose stored history goes on past the file's (left as they are)."""
 
 
 @attrs.frozen

@@ -52,13 +52,33 @@ def _case_id(name: str) -> uuid.UUID:
 
 
 def check_text(field: str, value: str) -> None:
-    """Guard one free-text field: at most ``MAX_TEXT`` characters (never echoed)."""
+    """Guard one free-text field: text of at most ``MAX_TEXT`` characters (never echoed)."""
+    if not isinstance(value, str):
+        raise InvalidValueError(field, f"<{type(value).__name__}>", "text")
     if len(value) > MAX_TEXT:
         raise InvalidValueError(field, f"<{len(value)} characters>", f"at most {MAX_TEXT}")
 
 
+def _check_whole(field: str, value: object) -> None:
+    """A whole number (or None): never a bool, a float or a string (an edited file)."""
+    if value is not None and type(value) is not int:
+        raise InvalidValueError(field, f"<{type(value).__name__}>", "a whole number")
+
+
+_NOT_TEXT = frozenset(
+    {"format", "size", "frequency", "days", "started_in_session", "confidence", "planned_doses"}
+)
+
+
 def check_spec(spec: AssignmentSpec) -> None:
-    """Guard an assignment's fields (title, framing, confidence, doses)."""
+    """Guard an assignment's fields (text, title, framing, confidence, doses)."""
+    for field in attrs.fields(AssignmentSpec):
+        if field.name not in _NOT_TEXT:
+            check_text(field.name, getattr(spec, field.name))
+    if type(spec.started_in_session) is not bool:
+        raise InvalidValueError("started in session", "<not true or false>", "true or false")
+    _check_whole("confidence", spec.confidence)
+    _check_whole("planned doses", spec.planned_doses)
     if not spec.title.strip():
         raise InvalidValueError("title", spec.title, "a non-empty short title")
     if not spec.framing.strip():
@@ -70,10 +90,6 @@ def check_spec(spec: AssignmentSpec) -> None:
         raise InvalidValueError(
             "planned doses", spec.planned_doses, f"a whole number from 1 to {MAX_DOSES}"
         )
-    for field in attrs.fields(AssignmentSpec):
-        value = getattr(spec, field.name)
-        if isinstance(value, str):
-            check_text(field.name, value)
 
 
 def check_label(label: str) -> None:
@@ -88,12 +104,15 @@ def check_label(label: str) -> None:
 
 def check_session_number(number: int, field: str = "session") -> None:
     """Guard a session number: 1 to MAX_SESSION."""
+    _check_whole(field, number)
     if not 1 <= number <= MAX_SESSION:
         raise InvalidValueError(field, number, f"a whole number from 1 to {MAX_SESSION}")
 
 
 def check_dose(done: int | None, planned: int | None) -> None:
     """Guard a partial dose: both non-negative, done <= planned, planned >= 1."""
+    _check_whole("done", done)
+    _check_whole("planned", planned)
     if done is not None and not 0 <= done <= MAX_DOSES:
         raise InvalidValueError("done", done, f"a whole number from 0 to {MAX_DOSES}")
     if planned is not None and not 1 <= planned <= MAX_DOSES:
