@@ -53,20 +53,13 @@ from hwcore.domain import (
     ClientExistsError,
     ClientNotFoundError,
     ConcurrencyError,
-    FollowupProtocol,
-    Format,
-    Frequency,
     InvalidValueError,
     Outcome,
-    ReviewTrigger,
-    Size,
-    SystemChoice,
     check_spec,
     validate_client,
 )
 from hwcore.planner import (
     CONFIDENCE_THRESHOLD,
-    REVIEW_INTERVAL,
     Fit,
     Planner,
     assess_fit,
@@ -425,47 +418,14 @@ class HwApplication(StoreApplication):
             date: that session's date when it is new.
         """
         c = choice or ReviewChoice()
-        accept = c.accept
-        chosen_format = Format.parse(c.format) if c.format else None
-        chosen_size = Size.parse(c.size) if c.size else None
-        chosen_frequency = Frequency.parse(c.frequency) if c.frequency else None
-        chosen_trigger = ReviewTrigger.parse(c.trigger) if c.trigger else None
-        framing = c.framing
-        if framing is not None and not framing.strip():
-            raise InvalidValueError("framing", framing, "a non-empty label")
 
         def command(case: Case) -> ReviewResult:
             number = session_for(case, session, date, self._today())
             planner = build_planner(case)
-            rec = planner.system
-            system = SystemChoice(
-                format=chosen_format
-                or (Format(rec.format.value) if accept and rec.format.value else None),
-                size=chosen_size or (Size(rec.size.value) if accept and rec.size.value else None),
-                frequency=chosen_frequency
-                or (Frequency(rec.frequency.value) if accept and rec.frequency.value else None),
-                framing=framing.strip() if framing else (rec.framing.value if accept else None),
-                framing_wording=c.framing_wording,
-            )
-            the_trigger = chosen_trigger or (
-                ReviewTrigger.parse(planner.review.triggers[0])
-                if planner.review.triggers
-                else ReviewTrigger.CADENCE
-            )
-            next_review = c.next_review_session or number + REVIEW_INTERVAL
-            case.review(
-                number,
-                system,
-                FollowupProtocol(
-                    c.completed_opening,
-                    c.completed_listen_for,
-                    c.missed_opening,
-                    c.missed_diagnostic,
-                ),
-                next_review,
-                the_trigger,
-                c.notes,
-            )
+            system = c.system(planner)
+            trigger = c.review_trigger(planner)
+            next_review = c.next_review(number)
+            case.review(number, system, c.followup(), next_review, trigger, c.notes)
             return ReviewResult(
                 client=case.client,
                 session=number,
@@ -474,7 +434,7 @@ class HwApplication(StoreApplication):
                 frequency=system.frequency.value if system.frequency else None,
                 framing=system.framing,
                 next_review_session=next_review,
-                trigger=the_trigger.value,
+                trigger=trigger.value,
             )
 
         return self._change(client, command)

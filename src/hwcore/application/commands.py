@@ -17,8 +17,21 @@ import typing
 import attrs
 
 from hwcore.application.dto import OutcomeResult
-from hwcore.domain import AssignmentSpec, Case, InvalidValueError, MissReason, Outcome
+from hwcore.domain import (
+    AssignmentSpec,
+    Case,
+    FollowupProtocol,
+    Format,
+    Frequency,
+    InvalidValueError,
+    MissReason,
+    Outcome,
+    ReviewTrigger,
+    Size,
+    SystemChoice,
+)
 from hwcore.domain.values import parse_reasons
+from hwcore.planner import REVIEW_INTERVAL, Planner
 
 
 @attrs.frozen
@@ -92,19 +105,42 @@ class OutcomeEntry:
     """Miss reasons: their names (a sequence, or one string separated by ';')."""
 
 
+def _opt_format(value: Format | str | None) -> Format | None:
+    return None if value is None or value == "" else Format.parse(value)
+
+
+def _opt_size(value: Size | str | None) -> Size | None:
+    return None if value is None or value == "" else Size.parse(value)
+
+
+def _opt_frequency(value: Frequency | str | None) -> Frequency | None:
+    return None if value is None or value == "" else Frequency.parse(value)
+
+
+def _opt_trigger(value: ReviewTrigger | str | None) -> ReviewTrigger | None:
+    return None if value is None or value == "" else ReviewTrigger.parse(value)
+
+
+def _opt_label(value: str | None) -> str | None:
+    if value is not None and not value.strip():
+        raise InvalidValueError("framing", value, "a non-empty label")
+    return value.strip() if value is not None else None
+
+
 @attrs.frozen(kw_only=True)
 class ReviewChoice:
     """A review of a client's system: what the therapist chose, and the follow-up wording.
 
     With ``accept`` the review starts from the planner's recommendation (values
     it cannot recommend stay open) and any value given here overrides it.
+    Vocabulary values may be given as strings (``size="tiny"``).
     """
 
     accept: bool = True
-    format: str | None = None
-    size: str | None = None
-    frequency: str | None = None
-    framing: str | None = None
+    format: Format | None = attrs.field(default=None, converter=_opt_format)
+    size: Size | None = attrs.field(default=None, converter=_opt_size)
+    frequency: Frequency | None = attrs.field(default=None, converter=_opt_frequency)
+    framing: str | None = attrs.field(default=None, converter=_opt_label)
     framing_wording: str = ""
     """The language and positioning this client responds to."""
     completed_opening: str = ""
@@ -113,9 +149,45 @@ class ReviewChoice:
     missed_diagnostic: str = ""
     next_review_session: int | None = None
     """Defaults to the review's session + 8."""
-    trigger: str | None = None
+    trigger: ReviewTrigger | None = attrs.field(default=None, converter=_opt_trigger)
     """Defaults to the first active trigger, else cadence."""
     notes: str = ""
+
+    def system(self, planner: Planner) -> SystemChoice:
+        """The system chosen: the values given, else (with ``accept``) the planner's."""
+        rec = planner.system
+        accept = self.accept
+        return SystemChoice(
+            format=self.format
+            or (Format(rec.format.value) if accept and rec.format.value else None),
+            size=self.size or (Size(rec.size.value) if accept and rec.size.value else None),
+            frequency=self.frequency
+            or (Frequency(rec.frequency.value) if accept and rec.frequency.value else None),
+            framing=self.framing or (rec.framing.value if accept else None),
+            framing_wording=self.framing_wording,
+        )
+
+    def followup(self) -> FollowupProtocol:
+        """The follow-up protocol's wording (empty keeps the planner's default)."""
+        return FollowupProtocol(
+            self.completed_opening,
+            self.completed_listen_for,
+            self.missed_opening,
+            self.missed_diagnostic,
+        )
+
+    def review_trigger(self, planner: Planner) -> ReviewTrigger:
+        """The trigger given, else the planner's first active one, else cadence."""
+        if self.trigger is not None:
+            return self.trigger
+        triggers = planner.review.triggers
+        return ReviewTrigger.parse(triggers[0]) if triggers else ReviewTrigger.CADENCE
+
+    def next_review(self, session: int) -> int:
+        """The next review's session: as given (checked by the domain), else session + 8."""
+        if self.next_review_session is None:
+            return session + REVIEW_INTERVAL
+        return self.next_review_session
 
 
 DateLike = dt.date | str | None
