@@ -10,6 +10,7 @@ nothing readable behind (item 11); restore writes only the files hw backs up
 from __future__ import annotations
 
 import os
+import random
 import shutil
 import signal
 import sqlite3
@@ -178,3 +179,58 @@ def test_a_backup_whose_files_were_changed_is_refused_whole(home: Path, tmp_path
             restore_store(app, backup)
         assert app.client_names() == []
     assert not (target / "config.json").exists()
+
+
+def test_an_emptied_store_is_not_taken_for_a_new_one(home: Path, plain_env: dict[str, str]) -> None:
+    settings = filled(home)
+    settings.events_path.write_bytes(b"")
+    for extra in ("-wal", "-shm"):
+        Path(str(settings.events_path) + extra).unlink(missing_ok=True)
+    before = digest(home)
+    line = one_clear_line(hw(plain_env, "client", "add", "NEW"))
+    assert "is empty but this home's read model has applied" in line
+    assert digest(home) == before  # the read model is not wiped
+
+
+def test_a_new_home_still_starts_from_an_empty_file(tmp_path: Path) -> None:
+    home = tmp_path / "fresh"
+    with open_application(home, today=lambda: TODAY) as app:
+        app.register_client("N1")
+    with open_application(home, today=lambda: TODAY) as app:
+        assert app.client_names() == ["N1"]
+
+
+def _garbled(settings_home: Path) -> None:
+    """8 KB of garbage in the middle of the store file (page-aligned, past the schema)."""
+    path = settings_home / "events.sqlite"
+    data = bytearray(path.read_bytes())
+    page = int.from_bytes(data[16:18], "big")
+    middle = (len(data) // 2) // page * page
+    data[middle : middle + 8192] = random.Random(14).randbytes(8192)
+    path.write_bytes(bytes(data))
+
+
+def test_bulk_writes_to_a_store_with_garbage_inside_are_refused(
+    home: Path, tmp_path: Path, plain_env: dict[str, str]
+) -> None:
+    """Import, purge and restore check every page first: nothing is written."""
+    settings = filled(home)
+    backup = _backup(home, tmp_path / "hw.backup")
+    for extra in ("-wal", "-shm"):
+        Path(str(settings.events_path) + extra).unlink(missing_ok=True)
+    _garbled(home)
+    csv = tmp_path / "history.csv"
+    csv.write_text(
+        "client,session,date,assignment,format,size,framing,frequency,outcome\n"
+        "G1,1,2026-01-05,Walk,behavioral,small,experiment,weekly,completed\n",
+        encoding="utf-8",
+    )
+    before = digest(home)
+    for args in (
+        ("import", str(csv)),
+        ("client", "purge", "F01", "--yes"),
+        ("restore", str(backup), "--force"),
+    ):
+        line = one_clear_line(hw(plain_env, *args))
+        assert "damaged" in line, (args, line)
+        assert digest(home) == before, args

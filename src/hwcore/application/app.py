@@ -132,12 +132,10 @@ class HwApplication(StoreApplication):
         home: Path | None = None,
     ) -> None:
         self._today = today
-        self.home = home
-        """The hw home (configuration, logos) that backups include, when there is one."""
         self.confidence_threshold = confidence_threshold
         self.readmodel: ReadModel | None = None
         """The read model answering caseload queries (see :meth:`attach_readmodel`)."""
-        super().__init__(env)
+        super().__init__(env, home=home)
 
     # ----------------------------------------------------------------- helpers
 
@@ -884,6 +882,7 @@ class HwApplication(StoreApplication):
 
         file = Path(path)
         text = read_text(file)
+        self.check_integrity()
         if file.suffix.lower() == ".json" or text.lstrip().startswith("{"):
             return self.import_export(text, source=file.name)
         return self.import_csv_text(text, source=file.name)

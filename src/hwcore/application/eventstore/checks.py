@@ -86,6 +86,30 @@ def probe_postgres(env: Mapping[str, str]) -> None:
     conn.close()
 
 
+def check_not_emptied(path: Path, applied: int) -> None:
+    """Refuse an empty store file in a home whose read model has applied events.
+
+    hw creates a new store as an empty file, so an empty file alone is a new
+    store; but when the home's read model has applied ``applied`` events, the
+    store was emptied (or replaced): opening it as new would wipe the read
+    model and start a second history.
+
+    Raises:
+        StoreError: the store file is empty although events were recorded.
+    """
+    try:
+        empty = path.is_file() and path.stat().st_size == 0
+    except OSError:
+        return  # the open reports it
+    if empty and applied > 0:
+        msg = (
+            f"the event store {path.name!r} is empty but this home's read model has applied"
+            f" {applied} events: the store was emptied or replaced; restore it from a backup"
+            " (nothing was changed)"
+        )
+        raise StoreError(msg)
+
+
 def check_sqlite_file(path: Path) -> None:
     """Refuse a file that is not a readable SQLite database holding an hw store."""
     problem = header_problem(path)

@@ -87,6 +87,10 @@ class AdminRecorder(ABC):
         """Whether the audit table exists (the first purge or restore creates it)."""
 
     @abstractmethod
+    def damage(self) -> str | None:
+        """What is wrong with the database's pages, checked through; None when sound."""
+
+    @abstractmethod
     def scrub(self, snapshots_table: str | None) -> None:
         """Leave no deleted content in free pages or logs the store controls (best effort)."""
 

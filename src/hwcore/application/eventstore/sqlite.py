@@ -57,6 +57,14 @@ class SQLiteAdminRecorder(AdminRecorder, SQLiteApplicationRecorder):
                     raise
                 return (0, None)
 
+    def damage(self) -> str | None:
+        """SQLite's ``quick_check`` over every page (reads the whole file once)."""
+        with self.datastore.transaction(commit=False) as cursor:
+            cursor.execute("PRAGMA quick_check(1)")
+            row = cursor.fetchone()
+        result = str(row[0]) if row is not None else ""
+        return None if result == "ok" else "SQLite's check of its pages failed"
+
     def scrub(self, snapshots_table: str | None) -> None:
         """Truncate the write-ahead log, which may still hold deleted pages."""
         # Another reader can hold the log open: the rows are gone and audited
