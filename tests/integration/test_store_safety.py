@@ -22,8 +22,15 @@ from pathlib import Path
 
 import pytest
 
-from hwcore.application import ChangeKind, InvalidValueError, backup_store, restore_store
+from hwcore.application import (
+    ChangeKind,
+    InvalidValueError,
+    StoreError,
+    backup_store,
+    restore_store,
+)
 from hwcore.bootstrap import open_application
+from hwcore.domain import case_id_for
 from tests.conftest import TODAY
 from tests.integration.test_durability import digest, filled, hw, one_clear_line
 
@@ -234,3 +241,22 @@ def test_bulk_writes_to_a_store_with_garbage_inside_are_refused(
         line = one_clear_line(hw(plain_env, *args))
         assert "damaged" in line, (args, line)
         assert digest(home) == before, args
+
+
+def test_a_process_whose_log_was_deleted_refuses_to_go_on_writing(
+    home: Path, plain_env: dict[str, str]
+) -> None:
+    """The TUI (or an embedder) holds the store; its -wal and -shm are deleted under it."""
+    filled(home)
+    with open_application(home, today=lambda: TODAY) as held:
+        held.note_change("F01", "life", "before", session=1)
+        for extra in ("-wal", "-shm"):
+            (home / f"events.sqlite{extra}").unlink()
+        # Another process starts a new log and writes (its write is acknowledged).
+        result = hw(plain_env, "change", "F02", "--kind", "life", "--note", "elsewhere")
+        assert result.returncode == 0, result.stderr
+        with pytest.raises(StoreError, match=r"write-ahead log \(events.sqlite-wal\) was deleted"):
+            held.note_change("F01", "life", "after", session=1)
+        with pytest.raises(StoreError, match="was deleted"):
+            held.register_client("NEW")
+        assert held.repository.kept_version(case_id_for("NEW")) is None

@@ -54,6 +54,8 @@ class StoreApplication(Application[UUID]):
         open_retrying(lambda: super(StoreApplication, self).__init__(env), self._abandon_open)
         try:
             verify_store(self)
+            if isinstance(self.recorder, AdminRecorder):
+                self.recorder.remember_log()
         except BaseException as e:
             self.close()
             if isinstance(e, STORE_ERRORS):
@@ -138,7 +140,16 @@ class StoreApplication(Application[UUID]):
     # ------------------------------------------------------- loading, saving
 
     def save(self, *objs: Any, **kwargs: Any) -> list[Recording[UUID]]:
-        """Record the pending events of cases (or events); keep the saved cases."""
+        """Record the pending events of cases (or events); keep the saved cases.
+
+        Raises:
+            StoreError: the store's write-ahead log was deleted under this
+                process (the write would be lost): nothing is written.
+        """
+        recorder = self.recorder
+        problem = recorder.log_problem() if isinstance(recorder, AdminRecorder) else None
+        if problem is not None:
+            raise StoreError(problem)
         recordings = super().save(*objs, **kwargs)
         self.repository.keep([o for o in objs if isinstance(o, Case)], recordings)
         return recordings

@@ -94,6 +94,14 @@ class AdminRecorder(ABC):
     def scrub(self, snapshots_table: str | None) -> None:
         """Leave no deleted content in free pages or logs the store controls (best effort)."""
 
+    @abstractmethod
+    def remember_log(self) -> None:
+        """Note which write-ahead log this process opened (where the backend has one)."""
+
+    @abstractmethod
+    def log_problem(self) -> str | None:
+        """Why writing now would be lost (the log this process writes to is gone); else None."""
+
     # ------------------------------------------------------------- the audit
 
     def audit_rows(self) -> list[AuditRow]:
