@@ -39,7 +39,7 @@ def open_application(
     """
     resolved = settings or resolve_settings(home, database_url)
     if resolved.database_url is None:
-        check_not_emptied(resolved.events_path, tracked_position(resolved.readmodel_path))
+        check_not_emptied(resolved.events_path, lambda: tracked_position(resolved.readmodel_path))
     ensure_private_home(resolved)
     app = HwApplication(resolved.event_store_env(), today=today, home=resolved.home)
     # The planner cache serves the quick path, which reads only the embedded store.
