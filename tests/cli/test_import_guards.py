@@ -215,3 +215,14 @@ def test_a_csv_row_carries_every_design_field(home: Path, tmp_path: Path) -> Non
     result = invoke(home, "import", str(path))
     assert result.exit_code == 1
     assert "row 2: invalid day 'someday'" in result.stderr
+
+
+def test_an_export_with_a_corrected_session_date_round_trips(home: Path, tmp_path: Path) -> None:
+    _record(home)
+    ok(invoke(home, "session", "AB", "1", "--date", "2026-01-04", "--correct", "typo"))
+    ok(invoke(home, "correct", "AB", "1", "--set", "done=4", "--reason", "miscounted"))
+    path = tmp_path / "export.json"
+    ok(invoke(home, "export", "-o", str(path)))
+    other = tmp_path / "fresh"
+    ok(invoke(other, "import", str(path)))
+    assert export_text(other) == export_text(home)
