@@ -43,8 +43,8 @@ from hwcore.application.dto import (
     WrapUpResult,
 )
 from hwcore.application.eventstore.application import StoreApplication
-from hwcore.application.eventstore.errors import STORE_ERRORS, store_error
 from hwcore.application.eventstore.retries import MAX_ATTEMPTS, backoff
+from hwcore.application.readside import ReadSide
 from hwcore.domain import (
     Assignment,
     AssignmentSpec,
@@ -84,13 +84,6 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
-def _warn(message: str) -> None:
-    """Log a warning (logging is imported only when there is one: start-up time)."""
-    import logging
-
-    logging.getLogger(__name__).warning(message)
-
-
 class HwApplication(StoreApplication):
     """The hw application: record homework events and read the planner.
 
@@ -119,18 +112,25 @@ class HwApplication(StoreApplication):
         home: Path | None = None,
     ) -> None:
         self._today = today
-        self.home = home
-        """The hw home (configuration, logos) that backups include, when there is one."""
         self.confidence_threshold = confidence_threshold
-        self.readmodel: ReadModel | None = None
-        """The read model answering caseload queries (see :meth:`attach_readmodel`)."""
-        super().__init__(env)
+        self.reads = ReadSide(lambda: self.event_source)
+        """The read side: the read model answering caseload queries, kept current."""
+        super().__init__(env, home=home)
+
+    @property
+    def readmodel(self) -> ReadModel | None:
+        """The attached read model (see :meth:`attach_readmodel`), or None."""
+        return self.reads.readmodel
+
+    @readmodel.setter
+    def readmodel(self, value: ReadModel | None) -> None:
+        self.reads.readmodel = value
 
     # ----------------------------------------------------------------- helpers
 
     def _save(self, *items: Case | Aggregate.Event) -> None:
         self._store(*items)
-        self._refresh_after_write()
+        self.reads.after_write()
 
     def _change(self, client: str, command: Callable[[Case], T]) -> T:
         """Load, run a domain command, save; retry if another writer got there first."""
@@ -610,7 +610,7 @@ class HwApplication(StoreApplication):
 
     def client_names(self) -> list[str]:
         """Identifiers of every registered client, in registration order (read model)."""
-        return self._view().client_names()
+        return self.reads.current().client_names()
 
     def clients(self) -> list[ClientInfo]:
         """Every registered client with a short summary, in registration order (read model)."""
@@ -623,7 +623,7 @@ class HwApplication(StoreApplication):
                 assignments=s.assignments,
                 pending=s.pending,
             )
-            for s in self._view().summaries()
+            for s in self.reads.current().summaries()
         ]
 
     def caseload(self, *, due_only: bool = False) -> list[CaseloadEntry]:
@@ -638,7 +638,7 @@ class HwApplication(StoreApplication):
         Returns:
             One entry per client, attention first.
         """
-        return caseload_from(self._view().query(caseload_sql(due_only=due_only)))
+        return caseload_from(self.reads.current().query(caseload_sql(due_only=due_only)))
 
     def audit(self, client: str) -> list[AuditEntry]:
         """The evolution of the client's system, from the event log: one entry per review.
@@ -669,10 +669,7 @@ class HwApplication(StoreApplication):
         Returns:
             The attached read model.
         """
-        if self.readmodel is not None:
-            self.readmodel.close()
-        self.readmodel = ReadModel(path, plan_cache=plan_cache)
-        return self.readmodel
+        return self.reads.attach(path, plan_cache=plan_cache)
 
     @property
     def event_source(self) -> EventStoreSource:
@@ -692,7 +689,7 @@ class HwApplication(StoreApplication):
         Returns:
             How many events were applied.
         """
-        return self._catch_up(self._readmodel(), progress)
+        return self.reads.catch_up(progress)
 
     def rebuild_readmodel(self, progress: Progress | None = None) -> int:
         """Drop the read model's tables and re-project the whole event log.
@@ -703,15 +700,11 @@ class HwApplication(StoreApplication):
         Returns:
             How many events were applied.
         """
-        readmodel = self._readmodel()
-        try:
-            return readmodel.rebuild(self.event_source, progress)
-        except STORE_ERRORS as e:
-            raise store_error(e) from None
+        return self.reads.rebuild(progress)
 
     def readmodel_position(self) -> int:
         """The last event (notification id) the read model has applied."""
-        return self._readmodel().position()
+        return self.reads.model().position()
 
     def close(self) -> None:
         """Close the event store and the read model.
@@ -719,45 +712,10 @@ class HwApplication(StoreApplication):
         A read model file that went missing (deleted by the user) is restored
         first, so any command puts it back, read-only ones included.
         """
-        readmodel = getattr(self, "readmodel", None)
-        if readmodel is not None:
-            if readmodel.path is not None and not readmodel.path.exists():
-                try:
-                    self._catch_up(readmodel)
-                except Exception:  # closing must not fail: the next command retries
-                    _warn("read model not restored; the next command catches up")
-            readmodel.close()
+        reads: ReadSide | None = self.__dict__.get("reads")
+        if reads is not None:
+            reads.close()
         super().close()
-
-    def _readmodel(self) -> ReadModel:
-        if self.readmodel is None:
-            # Embedded without a file: an in-memory read model, built on first use.
-            self.readmodel = ReadModel(None)
-        return self.readmodel
-
-    def _catch_up(self, readmodel: ReadModel, progress: Progress | None = None) -> int:
-        try:
-            return readmodel.catch_up(self.event_source, progress)
-        except STORE_ERRORS as e:
-            raise store_error(e) from None
-
-    def _view(self) -> ReadModel:
-        """The read model, caught up with the event log."""
-        readmodel = self._readmodel()
-        self._catch_up(readmodel)
-        return readmodel
-
-    def _refresh_after_write(self) -> None:
-        """Catch the read model up after a write; a failure here loses nothing.
-
-        The events are already stored: the next command or query catches up.
-        """
-        if self.readmodel is None:
-            return
-        try:
-            self._catch_up(self.readmodel)
-        except Exception:  # the write succeeded: never report it as failed
-            _warn("read model not updated after a write; the next command catches up")
 
     def client(self, client: str) -> ClientInfo:
         """One client's summary."""
@@ -788,6 +746,7 @@ class HwApplication(StoreApplication):
 
         file = Path(path)
         text = read_text(file)
+        self.check_integrity()
         if file.suffix.lower() == ".json" or text.lstrip().startswith("{"):
             return self.import_export(text, source=file.name)
         return self.import_csv_text(text, source=file.name)

@@ -27,8 +27,8 @@ from pathlib import Path
 from typing import Any
 
 import attrs
-from eventsourcing.application import Application
 
+from hwcore.application.eventstore.application import StoreApplication
 from hwcore.application.eventstore.audit import (
     StoreAuditEntry,
     admin_recorder,
@@ -115,7 +115,7 @@ def check_reference(reference: str) -> str:
     return text
 
 
-def purge_client(app: Application[Any], client: str, *, reference: str = "") -> PurgeReport:
+def purge_client(app: StoreApplication, client: str, *, reference: str = "") -> PurgeReport:
     """Erase one client: delete its events and snapshots and the read model's rows.
 
     One transaction deletes the rows and appends the audit entry (a timestamp,
@@ -138,6 +138,7 @@ def purge_client(app: Application[Any], client: str, *, reference: str = "") -> 
     name = validate_client(client)
     ref = check_reference(reference)
     recorder = admin_recorder(app)
+    app.check_integrity()
     table = snapshots_table(app)
     entry = StoreAuditEntry(now(), "purged", 0, 0, ref)
     with store_errors():
@@ -151,7 +152,7 @@ def purge_client(app: Application[Any], client: str, *, reference: str = "") -> 
     )
 
 
-def clear_readmodel(app: Application[Any]) -> bool:
+def clear_readmodel(app: StoreApplication) -> bool:
     """Delete the application's read model file (a disposable cache, rebuilt on next use)."""
     readmodel = getattr(app, "readmodel", None)
     path = getattr(readmodel, "path", None)
@@ -295,20 +296,17 @@ def _process_alive(pid: int) -> bool:
     return True
 
 
-def _home_of(app: Application[Any], home: str | os.PathLike[str] | None) -> Path | None:
-    """The given home, else the application's (``HwApplication.home``), else None."""
-    if home is not None:
-        return Path(home)
-    value = getattr(app, "home", None)
-    return value if isinstance(value, Path) else None
+def _home_of(app: StoreApplication, home: str | os.PathLike[str] | None) -> Path | None:
+    """The given home, else the application's, else None."""
+    return Path(home) if home is not None else app.home
 
 
-def _key_of(app: Application[Any]) -> str | None:
+def _key_of(app: StoreApplication) -> str | None:
     return app.env.get("CIPHER_KEY") or None
 
 
 def backup_store(
-    app: Application[Any],
+    app: StoreApplication,
     target: str | os.PathLike[str],
     *,
     home: str | os.PathLike[str] | None = None,
@@ -450,13 +448,13 @@ def _check_backup(conn: sqlite3.Connection, meta: Mapping[str, str], path: Path)
         )
 
 
-def _store_is_empty(app: Application[Any]) -> bool:
+def _store_is_empty(app: StoreApplication) -> bool:
     with store_errors():
         return not app.recorder.select_notifications(start=1, limit=1)
 
 
 def restore_store(
-    app: Application[Any],
+    app: StoreApplication,
     source: str | os.PathLike[str],
     *,
     home: str | os.PathLike[str] | None = None,
@@ -513,6 +511,7 @@ def restore_store(
         files = _backup_files(conn, meta, path)
     if events:
         _check_decodes(app, events[0])
+    app.check_integrity()
     _write_restore(app, events, snapshots, audit, replace=replace)
     written = _restore_files(_home_of(app, home), files, replace=replace)
     clear_readmodel(app)
@@ -520,7 +519,7 @@ def restore_store(
 
 
 def _rows(
-    conn: sqlite3.Connection, table: str, reencrypt: bool, app: Application[Any]
+    conn: sqlite3.Connection, table: str, reencrypt: bool, app: StoreApplication
 ) -> list[StoredRow]:
     order = "seq" if table == "events" else "originator_id, originator_version"
     rows: list[StoredRow] = []
@@ -537,7 +536,7 @@ def _rows(
     return rows
 
 
-def _check_decodes(app: Application[Any], row: StoredRow) -> None:
+def _check_decodes(app: StoreApplication, row: StoredRow) -> None:
     from eventsourcing.persistence import StoredEvent
 
     stored = StoredEvent(uuid.UUID(row[0]), row[1], row[2], row[3])
@@ -550,7 +549,7 @@ def _check_decodes(app: Application[Any], row: StoredRow) -> None:
 
 
 def _write_restore(
-    app: Application[Any],
+    app: StoreApplication,
     events: list[StoredRow],
     snapshots: list[StoredRow],
     audit: list[AuditRow],
