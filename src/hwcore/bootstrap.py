@@ -7,7 +7,9 @@ import os
 from collections.abc import Callable
 
 from hwcore.application import HwApplication
+from hwcore.application.eventstore.checks import check_not_emptied
 from hwcore.config import Settings, ensure_private_home, resolve_settings
+from hwcore.readmodel.fastread import tracked_position
 
 __all__ = ["Settings", "open_application", "resolve_settings"]
 
@@ -36,6 +38,8 @@ def open_application(
         StoreError: the store cannot be opened (clear, content-free message).
     """
     resolved = settings or resolve_settings(home, database_url)
+    if resolved.database_url is None:
+        check_not_emptied(resolved.events_path, lambda: tracked_position(resolved.readmodel_path))
     ensure_private_home(resolved)
     app = HwApplication(resolved.event_store_env(), today=today, home=resolved.home)
     # The planner cache serves the quick path, which reads only the embedded store.

@@ -187,3 +187,72 @@ def test_a_csv_row_with_a_huge_title_is_refused(home: Path, tmp_path: Path) -> N
     result = invoke(home, "import", str(path))
     assert result.exit_code == 1
     assert "row 2: invalid title '<5000 characters>'" in result.stderr
+
+
+def test_a_csv_row_carries_every_design_field(home: Path, tmp_path: Path) -> None:
+    path = tmp_path / "history.csv"
+    path.write_text(
+        "client,session,date,assignment,format,size,framing,outcome,client_why,days,time,"
+        "started_in_session,followup_plan\n"
+        "AB,1,2026-01-05,Walk,behavioral,small,experiment,pending,It clears my head,"
+        "thu;mon,17:30,yes,ask first\n",
+        encoding="utf-8",
+    )
+    ok(invoke(home, "import", str(path)))
+    (a,) = json.loads(ok(invoke(home, "history", "AB", "--json")).stdout)[-1:]
+    spec = a["data"]["spec"]
+    assert (spec["client_why"], spec["days"], spec["time"]) == (
+        "It clears my head",
+        ["mon", "thu"],
+        "17:30",
+    )
+    assert (spec["started_in_session"], spec["followup_plan"]) == (True, "ask first")
+    path.write_text(
+        "client,session,date,assignment,format,size,framing,outcome,days\n"
+        "CD,1,2026-01-05,Walk,behavioral,small,experiment,pending,someday\n",
+        encoding="utf-8",
+    )
+    result = invoke(home, "import", str(path))
+    assert result.exit_code == 1
+    assert "row 2: invalid day 'someday'" in result.stderr
+
+
+def test_an_export_with_a_corrected_session_date_round_trips(home: Path, tmp_path: Path) -> None:
+    _record(home)
+    ok(invoke(home, "session", "AB", "1", "--date", "2026-01-04", "--correct", "typo"))
+    ok(invoke(home, "correct", "AB", "1", "--set", "done=4", "--reason", "miscounted"))
+    path = tmp_path / "export.json"
+    ok(invoke(home, "export", "-o", str(path)))
+    other = tmp_path / "fresh"
+    ok(invoke(other, "import", str(path)))
+    assert export_text(other) == export_text(home)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('{"format": "hw-export", "version": "1", "clients": []}', 'version the text "1"'),
+        ('{"format": "hw-export", "version": 7, "clients": []}', "export version 7: this hw"),
+        ('{"format": "hw-export", "version": 1, "clients": ' + "[" * 100_000, "nested too deeply"),
+    ],
+)
+def test_a_bad_export_document_is_one_clear_line(
+    home: Path, tmp_path: Path, text: str, expected: str
+) -> None:
+    path = tmp_path / "bad.json"
+    path.write_text(text, encoding="utf-8")
+    result = invoke(home, "import", str(path))
+    assert result.exit_code == 1
+    (line,) = result.stderr.strip().splitlines()
+    assert expected in line
+
+
+def test_a_client_listed_twice_is_refused(home: Path, tmp_path: Path) -> None:
+    _record(home)
+    data = json.loads(export_text(home))
+    data["clients"].append(data["clients"][0])
+    path = tmp_path / "twice.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    result = invoke(tmp_path / "fresh", "import", str(path))
+    assert result.exit_code == 1
+    assert "client 'AB' is listed twice" in result.stderr

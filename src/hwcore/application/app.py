@@ -21,7 +21,16 @@ from eventsourcing.persistence import (
 from eventsourcing.utils import EnvType
 
 from hwcore.application.catalog import MeasureCatalog
-from hwcore.application.commands import OutcomeEntry, ReviewChoice
+from hwcore.application.commands import (
+    DateLike,
+    OutcomeEntry,
+    ReviewChoice,
+    apply_outcome,
+    outcome_session_for,
+    parse_date,
+    resolve_assignment_id,
+    session_for,
+)
 from hwcore.application.dto import (
     AssignmentInfo,
     AssignResult,
@@ -37,8 +46,8 @@ from hwcore.application.dto import (
     WrapUpResult,
 )
 from hwcore.application.eventstore.application import StoreApplication
-from hwcore.application.eventstore.errors import STORE_ERRORS, store_error
 from hwcore.application.eventstore.retries import MAX_ATTEMPTS, backoff
+from hwcore.application.readside import ReadSide
 from hwcore.domain import (
     Assignment,
     AssignmentSpec,
@@ -47,21 +56,14 @@ from hwcore.domain import (
     ClientExistsError,
     ClientNotFoundError,
     ConcurrencyError,
-    FollowupProtocol,
-    Format,
-    Frequency,
     InvalidValueError,
     Outcome,
-    ReviewTrigger,
-    Size,
-    SystemChoice,
     check_spec,
     validate_client,
 )
 from hwcore.domain.measures import Instrument
 from hwcore.planner import (
     CONFIDENCE_THRESHOLD,
-    REVIEW_INTERVAL,
     Fit,
     Planner,
     assess_fit,
@@ -84,28 +86,6 @@ if TYPE_CHECKING:
     from hwcore.application.printing import Printing
 
 T = TypeVar("T")
-
-
-def _warn(message: str) -> None:
-    """Log a warning (logging is imported only when there is one: start-up time)."""
-    import logging
-
-    logging.getLogger(__name__).warning(message)
-
-
-DateLike = dt.date | str | None
-
-
-def parse_date(value: DateLike, field: str = "date") -> dt.date | None:
-    """A date from a ``date`` or an ISO 'YYYY-MM-DD' string (None passes)."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise InvalidValueError(field, value, "an ISO date YYYY-MM-DD") from None
 
 
 class HwApplication(StoreApplication):
@@ -136,19 +116,26 @@ class HwApplication(StoreApplication):
         home: Path | None = None,
     ) -> None:
         self._today = today
-        self.home = home
-        """The hw home (configuration, logos) that backups include, when there is one."""
         self._catalog: MeasureCatalog | None = None
         self.confidence_threshold = confidence_threshold
-        self.readmodel: ReadModel | None = None
-        """The read model answering caseload queries (see :meth:`attach_readmodel`)."""
-        super().__init__(env)
+        self.reads = ReadSide(lambda: self.event_source)
+        """The read side: the read model answering caseload queries, kept current."""
+        super().__init__(env, home=home)
+
+    @property
+    def readmodel(self) -> ReadModel | None:
+        """The attached read model (see :meth:`attach_readmodel`), or None."""
+        return self.reads.readmodel
+
+    @readmodel.setter
+    def readmodel(self, value: ReadModel | None) -> None:
+        self.reads.readmodel = value
 
     # ----------------------------------------------------------------- helpers
 
     def _save(self, *items: Case | Aggregate.Event) -> None:
         self._store(*items)
-        self._refresh_after_write()
+        self.reads.after_write()
 
     def _change(self, client: str, command: Callable[[Case], T]) -> T:
         """Load, run a domain command, save; retry if another writer got there first."""
@@ -163,39 +150,6 @@ class HwApplication(StoreApplication):
             return result
         msg = f"client {client!r} is being changed by another writer: try again"
         raise ConcurrencyError(msg)
-
-    def _session(self, case: Case, session: int | None, date: DateLike) -> int:
-        """The session a command applies to, holding it if it is new."""
-        when = parse_date(date)
-        if session is None:
-            current = case.current_session
-            if when is not None:
-                for record in case.sessions.values():
-                    if record.held_on == when:
-                        return record.number
-                number = (current or 0) + 1
-                case.hold_session(number, when)
-                return number
-            if current is None:
-                raise InvalidValueError(
-                    "session", "none", "a session number (--session N): no session held yet"
-                )
-            return current
-        if session < 1:
-            raise InvalidValueError("session", session, "a whole number >= 1")
-        latest = case.current_session or 0
-        if session not in case.sessions and session > latest + 1 and when is None:
-            # Most likely a typo: a session far ahead would be dated today and
-            # become the client's latest session. A deliberate one gives its date.
-            raise InvalidValueError(
-                "session",
-                session,
-                f"a held session or the next one ({latest + 1}); give --date to record"
-                f" session {session} itself",
-            )
-        if session not in case.sessions or when is not None:
-            case.hold_session(session, when or self._today())
-        return session
 
     # ---------------------------------------------------------------- commands
 
@@ -308,7 +262,7 @@ class HwApplication(StoreApplication):
             fit = assess_fit(
                 case, design, build_planner(case), confidence_threshold=self.confidence_threshold
             )
-            number = self._session(case, session, date)
+            number = session_for(case, session, date, self._today())
             assignment_id = case.assign(number, design)
             return AssignResult(assignment_info(case, case.assignments[assignment_id]), fit)
 
@@ -401,27 +355,10 @@ class HwApplication(StoreApplication):
     ) -> OutcomeResult:
         def command(case: Case) -> OutcomeResult:
             ident = resolve_assignment_id(case, entry.assignment_id, pending_only=True)
-            number = self._outcome_session(case, ident, session, date)
+            number = outcome_session_for(case, ident, session, date, self._today())
             return apply_outcome(case, number, attrs.evolve(entry, assignment_id=ident))
 
         return self._change(client, command)
-
-    def _outcome_session(
-        self, case: Case, assignment_id: int, session: int | None, date: DateLike
-    ) -> int:
-        """The session an outcome is recorded at.
-
-        Homework is reviewed at a later session than it was given: without a
-        session or date, an outcome for homework given at the latest session,
-        on an earlier day, is recorded at a new session today.
-        """
-        latest = case.current_session
-        if session is None and date is None and latest is not None:
-            given_at = case.get_assignment(assignment_id).session
-            today = self._today()
-            if given_at == latest and case.sessions[latest].held_on < today:
-                return self._session(case, latest + 1, today)
-        return self._session(case, session, date)
 
     def change_framing(
         self,
@@ -436,7 +373,7 @@ class HwApplication(StoreApplication):
         """Change the client-level framing approach (e.g. 'curiosity'), with why."""
 
         def command(case: Case) -> None:
-            number = self._session(case, session, date)
+            number = session_for(case, session, date, self._today())
             case.change_framing(number, label, wording, reason)
 
         self._change(client, command)
@@ -462,7 +399,7 @@ class HwApplication(StoreApplication):
         parsed = ChangeKind.parse(kind)
 
         def command(case: Case) -> None:
-            number = self._session(case, session, date)
+            number = session_for(case, session, date, self._today())
             case.note_change(number, parsed, note)
 
         self._change(client, command)
@@ -503,7 +440,7 @@ class HwApplication(StoreApplication):
         definition = self.measure_catalog.get(instrument)
 
         def command(case: Case) -> MeasureResult:
-            number = self._session(case, session, date)
+            number = session_for(case, session, date, self._today())
             total = case.take_measure(number, definition, items=items, score=score)
             [series] = [s for s in case.measure_series() if s.instrument == definition.key]
             raised = [a for a in case.alerts() if a.session == number and not a.acknowledged]
@@ -570,7 +507,7 @@ class HwApplication(StoreApplication):
         agreed = days.split(",") if isinstance(days, str) else list(days)
 
         def command(case: Case) -> None:
-            number = self._session(case, session, date)
+            number = session_for(case, session, date, self._today())
             case.record_consent(
                 number,
                 channel,
@@ -604,7 +541,7 @@ class HwApplication(StoreApplication):
         """
 
         def command(case: Case) -> None:
-            number = self._session(case, session, date)
+            number = session_for(case, session, date, self._today())
             case.acknowledge_alert(number, kind, alert_session, note)
 
         self._change(client, command)
@@ -638,47 +575,14 @@ class HwApplication(StoreApplication):
             date: that session's date when it is new.
         """
         c = choice or ReviewChoice()
-        accept = c.accept
-        chosen_format = Format.parse(c.format) if c.format else None
-        chosen_size = Size.parse(c.size) if c.size else None
-        chosen_frequency = Frequency.parse(c.frequency) if c.frequency else None
-        chosen_trigger = ReviewTrigger.parse(c.trigger) if c.trigger else None
-        framing = c.framing
-        if framing is not None and not framing.strip():
-            raise InvalidValueError("framing", framing, "a non-empty label")
 
         def command(case: Case) -> ReviewResult:
-            number = self._session(case, session, date)
+            number = session_for(case, session, date, self._today())
             planner = build_planner(case)
-            rec = planner.system
-            system = SystemChoice(
-                format=chosen_format
-                or (Format(rec.format.value) if accept and rec.format.value else None),
-                size=chosen_size or (Size(rec.size.value) if accept and rec.size.value else None),
-                frequency=chosen_frequency
-                or (Frequency(rec.frequency.value) if accept and rec.frequency.value else None),
-                framing=framing.strip() if framing else (rec.framing.value if accept else None),
-                framing_wording=c.framing_wording,
-            )
-            the_trigger = chosen_trigger or (
-                ReviewTrigger.parse(planner.review.triggers[0])
-                if planner.review.triggers
-                else ReviewTrigger.CADENCE
-            )
-            next_review = c.next_review_session or number + REVIEW_INTERVAL
-            case.review(
-                number,
-                system,
-                FollowupProtocol(
-                    c.completed_opening,
-                    c.completed_listen_for,
-                    c.missed_opening,
-                    c.missed_diagnostic,
-                ),
-                next_review,
-                the_trigger,
-                c.notes,
-            )
+            system = c.system(planner)
+            trigger = c.review_trigger(planner)
+            next_review = c.next_review(number)
+            case.review(number, system, c.followup(), next_review, trigger, c.notes)
             return ReviewResult(
                 client=case.client,
                 session=number,
@@ -687,7 +591,7 @@ class HwApplication(StoreApplication):
                 frequency=system.frequency.value if system.frequency else None,
                 framing=system.framing,
                 next_review_session=next_review,
-                trigger=the_trigger.value,
+                trigger=trigger.value,
             )
 
         return self._change(client, command)
@@ -717,7 +621,7 @@ class HwApplication(StoreApplication):
 
         def command(case: Case) -> AssignmentInfo:
             ident = resolve_assignment_id(case, assignment_id, pending_only=False)
-            number = self._session(case, session, date)
+            number = session_for(case, session, date, self._today())
             case.correct(ident, number, changes, reason)
             return assignment_info(case, case.assignments[ident])
 
@@ -757,7 +661,7 @@ class HwApplication(StoreApplication):
         when = parse_date(date) or (self._today() if session is None else None)
 
         def command(case: Case) -> WrapUpResult:
-            number = self._session(case, session, when)
+            number = session_for(case, session, when, self._today())
             results = tuple(apply_outcome(case, number, item) for item in outcomes)
             planner = build_planner(case)
             assigned: AssignResult | None = None
@@ -863,7 +767,7 @@ class HwApplication(StoreApplication):
 
     def client_names(self) -> list[str]:
         """Identifiers of every registered client, in registration order (read model)."""
-        return self._view().client_names()
+        return self.reads.current().client_names()
 
     def clients(self) -> list[ClientInfo]:
         """Every registered client with a short summary, in registration order (read model)."""
@@ -876,7 +780,7 @@ class HwApplication(StoreApplication):
                 assignments=s.assignments,
                 pending=s.pending,
             )
-            for s in self._view().summaries()
+            for s in self.reads.current().summaries()
         ]
 
     def caseload(self, *, due_only: bool = False) -> list[CaseloadEntry]:
@@ -891,7 +795,7 @@ class HwApplication(StoreApplication):
         Returns:
             One entry per client, attention first.
         """
-        return caseload_from(self._view().query(caseload_sql(due_only=due_only)))
+        return caseload_from(self.reads.current().query(caseload_sql(due_only=due_only)))
 
     def audit(self, client: str) -> list[AuditEntry]:
         """The evolution of the client's system, from the event log: one entry per review.
@@ -922,10 +826,7 @@ class HwApplication(StoreApplication):
         Returns:
             The attached read model.
         """
-        if self.readmodel is not None:
-            self.readmodel.close()
-        self.readmodel = ReadModel(path, plan_cache=plan_cache)
-        return self.readmodel
+        return self.reads.attach(path, plan_cache=plan_cache)
 
     @property
     def event_source(self) -> EventStoreSource:
@@ -945,7 +846,7 @@ class HwApplication(StoreApplication):
         Returns:
             How many events were applied.
         """
-        return self._catch_up(self._readmodel(), progress)
+        return self.reads.catch_up(progress)
 
     def rebuild_readmodel(self, progress: Progress | None = None) -> int:
         """Drop the read model's tables and re-project the whole event log.
@@ -956,15 +857,11 @@ class HwApplication(StoreApplication):
         Returns:
             How many events were applied.
         """
-        readmodel = self._readmodel()
-        try:
-            return readmodel.rebuild(self.event_source, progress)
-        except STORE_ERRORS as e:
-            raise store_error(e) from None
+        return self.reads.rebuild(progress)
 
     def readmodel_position(self) -> int:
         """The last event (notification id) the read model has applied."""
-        return self._readmodel().position()
+        return self.reads.model().position()
 
     def close(self) -> None:
         """Close the event store and the read model.
@@ -972,45 +869,10 @@ class HwApplication(StoreApplication):
         A read model file that went missing (deleted by the user) is restored
         first, so any command puts it back, read-only ones included.
         """
-        readmodel = getattr(self, "readmodel", None)
-        if readmodel is not None:
-            if readmodel.path is not None and not readmodel.path.exists():
-                try:
-                    self._catch_up(readmodel)
-                except Exception:  # closing must not fail: the next command retries
-                    _warn("read model not restored; the next command catches up")
-            readmodel.close()
+        reads: ReadSide | None = self.__dict__.get("reads")
+        if reads is not None:
+            reads.close()
         super().close()
-
-    def _readmodel(self) -> ReadModel:
-        if self.readmodel is None:
-            # Embedded without a file: an in-memory read model, built on first use.
-            self.readmodel = ReadModel(None)
-        return self.readmodel
-
-    def _catch_up(self, readmodel: ReadModel, progress: Progress | None = None) -> int:
-        try:
-            return readmodel.catch_up(self.event_source, progress)
-        except STORE_ERRORS as e:
-            raise store_error(e) from None
-
-    def _view(self) -> ReadModel:
-        """The read model, caught up with the event log."""
-        readmodel = self._readmodel()
-        self._catch_up(readmodel)
-        return readmodel
-
-    def _refresh_after_write(self) -> None:
-        """Catch the read model up after a write; a failure here loses nothing.
-
-        The events are already stored: the next command or query catches up.
-        """
-        if self.readmodel is None:
-            return
-        try:
-            self._catch_up(self.readmodel)
-        except Exception:  # the write succeeded: never report it as failed
-            _warn("read model not updated after a write; the next command catches up")
 
     def client(self, client: str) -> ClientInfo:
         """One client's summary."""
@@ -1041,6 +903,7 @@ class HwApplication(StoreApplication):
 
         file = Path(path)
         text = read_text(file)
+        self.check_integrity()
         if file.suffix.lower() == ".json" or text.lstrip().startswith("{"):
             return self.import_export(text, source=file.name)
         return self.import_csv_text(text, source=file.name)
@@ -1106,23 +969,6 @@ class HwApplication(StoreApplication):
             return []
 
 
-def apply_outcome(case: Case, session: int, entry: OutcomeEntry) -> OutcomeResult:
-    """Record one outcome on a case (the domain's guards decide); its result."""
-    ident = resolve_assignment_id(case, entry.assignment_id, pending_only=True)
-    if entry.outcome is Outcome.MISSED:
-        case.miss(ident, session, explanation=entry.explanation, reasons=entry.reasons)
-    else:
-        case.complete(
-            ident,
-            session,
-            partial=entry.outcome is Outcome.PARTIAL,
-            done=entry.done,
-            planned=entry.planned,
-            experience=entry.experience,
-        )
-    return OutcomeResult(case.client, ident, case.assignments[ident].outcome.value, session)
-
-
 def caseload_entry(case: Case) -> CaseloadEntry:
     """The caseload line of one case (the read model's summary, computed directly)."""
     return _caseload_entry(summarize(case))
@@ -1144,27 +990,6 @@ def _caseload_entry(s: ClientSummary) -> CaseloadEntry:
         due=s.due,
         triggers=s.triggers,
     )
-
-
-def resolve_assignment_id(case: Case, assignment_id: int | str, *, pending_only: bool) -> int:
-    """An assignment number from an int, '#3', '3' or 'latest'."""
-    text = str(assignment_id).strip().lstrip("#")
-    if text.lower() == "latest":
-        candidates = case.pending() if pending_only else list(case.assignments.values())
-        if not candidates:
-            what = "pending assignment" if pending_only else "assignment"
-            raise InvalidValueError(
-                "assignment", "latest", f"an existing {what}: {case.client} has none"
-            )
-        return max(a.id for a in candidates)
-    try:
-        ident = int(text)
-    except ValueError:
-        raise InvalidValueError(
-            "assignment", assignment_id, "an assignment number or 'latest'"
-        ) from None
-    case.get_assignment(ident)
-    return ident
 
 
 def assignment_info(case: Case, a: Assignment) -> AssignmentInfo:
