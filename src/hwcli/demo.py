@@ -221,7 +221,6 @@ def _hw_command(home: str) -> str:
 )
 def demo(home: str) -> None:
     """Seed an invented demo caseload into DIR and show one client's planner."""
-    from hwcore.application import to_dict
     from hwcore.bootstrap import open_application
 
     with open_application(home) as app:
@@ -232,7 +231,7 @@ def demo(home: str) -> None:
         click.echo(f"Seeded {len(clients)} invented clients into {home}: {', '.join(clients)}")
     else:
         click.echo(f"{home} already holds {len(clients)} clients: nothing added.")
-    click.echo(render_planner(to_dict(planner, digits=None)))
+    click.echo(render_planner(planner))
     hw = _hw_command(home)
     click.echo(
         "\nTry next:\n"

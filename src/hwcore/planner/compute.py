@@ -187,7 +187,10 @@ def recommend_by_smoothed_rate(
             untried=untried,
         )
     return _recommended(
-        best, HIGHEST_SMOOTHED, "among values tried at least twice", tuple(candidates)
+        best,
+        HIGHEST_SMOOTHED,
+        f"{HIGHEST_SMOOTHED} among values tried at least twice",
+        tuple(candidates),
     )
 
 
@@ -211,7 +214,7 @@ def recommend_size(candidates: Sequence[Evidence]) -> Recommendation:
             return _recommended(
                 e,
                 CONSISTENTLY_MANAGED,
-                "(the largest size with a rate of 75% or more)",
+                "largest size consistently managed (at least 2 tried, rate >= 0.75)",
                 largest_first,
             )
     working = [e for e in tried_twice if e.rate >= WORKS_RATE]
@@ -219,7 +222,10 @@ def recommend_size(candidates: Sequence[Evidence]) -> Recommendation:
         # Smallest first, so that max() keeps the smaller size on a tie.
         best = max(reversed(working), key=lambda e: round(e.smoothed, 9))
         return _recommended(
-            best, BEST_SO_FAR, "(the highest smoothed rate of 50% or more)", largest_first
+            best,
+            BEST_SO_FAR,
+            f"{BEST_SO_FAR} (the highest smoothed rate among sizes at 50% or more)",
+            largest_first,
         )
     if not largest_first:
         return Recommendation(None, NOT_ENOUGH_EVIDENCE, basis=NOT_ENOUGH_EVIDENCE)
@@ -248,11 +254,11 @@ def recommend_size(candidates: Sequence[Evidence]) -> Recommendation:
 
 
 def _recommended(
-    e: Evidence, basis: str, detail: str, candidates: tuple[Evidence, ...]
+    e: Evidence, basis: str, reason: str, candidates: tuple[Evidence, ...]
 ) -> Recommendation:
     return Recommendation(
         e.value,
-        _with_notes(f"{basis} {detail}", e, ""),
+        _with_notes(reason, e, ""),
         n=e.n,
         rate=e.rate,
         smoothed=e.smoothed,
