@@ -179,9 +179,9 @@ def recommend_by_smoothed_rate(
         untried = tuple(v for v in vocabulary if v not in tried)
         return Recommendation(
             None,
-            f"{NOTHING_WORKED}: the best record, {best.value}, was done"
+            f"{NOTHING_WORKED} (the best record, {best.value}, was done"
             f" {best.rate:.0%} of the time"
-            + (f"; never tried: {', '.join(untried)}" if untried else ""),
+            + (f"; never tried: {', '.join(untried)})" if untried else ")"),
             candidates=tuple(candidates),
             basis=NOTHING_WORKED,
             untried=untried,
