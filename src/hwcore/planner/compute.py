@@ -343,6 +343,7 @@ def in_common(group: Sequence[Row], *, phase: Phase | None, missed: bool) -> InC
     sessions = [r.session for r in group]
 
     def field(name: str) -> Shared:
+        """What most of the side shared in one field."""
         return shared([getattr(r, name) for r in group], sessions, of)
 
     reasons = [(reason, r.session) for r in group for reason in set(r.reasons)] if missed else []
