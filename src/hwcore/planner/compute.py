@@ -389,7 +389,7 @@ def best_phase(resolved: Sequence[Row]) -> Phase | None:
     """
     blocks: dict[int, list[float]] = {}
     for r in resolved:
-        blocks.setdefault((r.session - 1) // PHASE_LENGTH, []).append(_score(r))
+        blocks.setdefault((r.session - 1) // PHASE_LENGTH, []).append(r.score or 0.0)
     candidates = [
         (sum(scores) / len(scores), len(scores), index)
         for index, scores in blocks.items()
@@ -405,7 +405,7 @@ def completion_by_session(resolved: Sequence[Row]) -> tuple[tuple[int, float, in
     """(session, mean score, resolved count) of each session with outcomes, in order."""
     by_session: dict[int, list[float]] = {}
     for r in resolved:
-        by_session.setdefault(r.session, []).append(_score(r))
+        by_session.setdefault(r.session, []).append(r.score or 0.0)
     return tuple((s, sum(scores) / len(scores), len(scores)) for s, scores in by_session.items())
 
 
