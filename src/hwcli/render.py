@@ -42,8 +42,11 @@ def wrapped(text: str, indent: str, width: int = WRAP) -> list[str]:
     Control characters are left to the one terminal sanitiser every line the
     CLI prints goes through.
     """
+    one_line = " ".join(text.split())
+    if len(indent) + len(one_line) <= width:  # most texts: no wrapping (hw plan BIG1000)
+        return [indent + one_line] if one_line else []
     return textwrap.wrap(
-        " ".join(text.split()),
+        one_line,
         width=width,
         initial_indent=indent,
         subsequent_indent=indent,

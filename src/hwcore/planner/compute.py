@@ -179,15 +179,18 @@ def recommend_by_smoothed_rate(
         untried = tuple(v for v in vocabulary if v not in tried)
         return Recommendation(
             None,
-            f"{NOTHING_WORKED}: the best record, {best.value}, was done"
+            f"{NOTHING_WORKED} (the best record, {best.value}, was done"
             f" {best.rate:.0%} of the time"
-            + (f"; never tried: {', '.join(untried)}" if untried else ""),
+            + (f"; never tried: {', '.join(untried)})" if untried else ")"),
             candidates=tuple(candidates),
             basis=NOTHING_WORKED,
             untried=untried,
         )
     return _recommended(
-        best, HIGHEST_SMOOTHED, "among values tried at least twice", tuple(candidates)
+        best,
+        HIGHEST_SMOOTHED,
+        f"{HIGHEST_SMOOTHED} among values tried at least twice",
+        tuple(candidates),
     )
 
 
@@ -211,7 +214,7 @@ def recommend_size(candidates: Sequence[Evidence]) -> Recommendation:
             return _recommended(
                 e,
                 CONSISTENTLY_MANAGED,
-                "(the largest size with a rate of 75% or more)",
+                "largest size consistently managed (at least 2 tried, rate >= 0.75)",
                 largest_first,
             )
     working = [e for e in tried_twice if e.rate >= WORKS_RATE]
@@ -219,7 +222,10 @@ def recommend_size(candidates: Sequence[Evidence]) -> Recommendation:
         # Smallest first, so that max() keeps the smaller size on a tie.
         best = max(reversed(working), key=lambda e: round(e.smoothed, 9))
         return _recommended(
-            best, BEST_SO_FAR, "(the highest smoothed rate of 50% or more)", largest_first
+            best,
+            BEST_SO_FAR,
+            f"{BEST_SO_FAR} (the highest smoothed rate among sizes at 50% or more)",
+            largest_first,
         )
     if not largest_first:
         return Recommendation(None, NOT_ENOUGH_EVIDENCE, basis=NOT_ENOUGH_EVIDENCE)
@@ -248,11 +254,11 @@ def recommend_size(candidates: Sequence[Evidence]) -> Recommendation:
 
 
 def _recommended(
-    e: Evidence, basis: str, detail: str, candidates: tuple[Evidence, ...]
+    e: Evidence, basis: str, reason: str, candidates: tuple[Evidence, ...]
 ) -> Recommendation:
     return Recommendation(
         e.value,
-        _with_notes(f"{basis} {detail}", e, ""),
+        _with_notes(reason, e, ""),
         n=e.n,
         rate=e.rate,
         smoothed=e.smoothed,
@@ -337,6 +343,7 @@ def in_common(group: Sequence[Row], *, phase: Phase | None, missed: bool) -> InC
     sessions = [r.session for r in group]
 
     def field(name: str) -> Shared:
+        """What most of the side shared in one field."""
         return shared([getattr(r, name) for r in group], sessions, of)
 
     reasons = [(reason, r.session) for r in group for reason in set(r.reasons)] if missed else []
@@ -382,7 +389,7 @@ def best_phase(resolved: Sequence[Row]) -> Phase | None:
     """
     blocks: dict[int, list[float]] = {}
     for r in resolved:
-        blocks.setdefault((r.session - 1) // PHASE_LENGTH, []).append(_score(r))
+        blocks.setdefault((r.session - 1) // PHASE_LENGTH, []).append(r.score or 0.0)
     candidates = [
         (sum(scores) / len(scores), len(scores), index)
         for index, scores in blocks.items()
@@ -398,7 +405,7 @@ def completion_by_session(resolved: Sequence[Row]) -> tuple[tuple[int, float, in
     """(session, mean score, resolved count) of each session with outcomes, in order."""
     by_session: dict[int, list[float]] = {}
     for r in resolved:
-        by_session.setdefault(r.session, []).append(_score(r))
+        by_session.setdefault(r.session, []).append(r.score or 0.0)
     return tuple((s, sum(scores) / len(scores), len(scores)) for s, scores in by_session.items())
 
 

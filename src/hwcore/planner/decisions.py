@@ -75,7 +75,7 @@ def current_system(case: Case, system: System, resolved: Sequence[Row]) -> Curre
         "framing": framing,
     }
     elsewhere = []
-    if any(_recorded_at(r) > review.session for r in resolved):
+    if any(_recorded_at(r) > review.session for r in reversed(resolved)):  # recent ones last
         for field in FIELDS:
             chosen, points_to = values[field], getattr(system, field).value
             if chosen is not None and points_to is not None and chosen != points_to:
