@@ -91,6 +91,8 @@ def _caseload_rows(app: Any) -> int:
             best = max(best, len(widget.children))
         elif isinstance(widget, OptionList):
             best = max(best, widget.option_count)
+        elif isinstance(getattr(widget, "row_count", None), int):  # e.g. a Line API table
+            best = max(best, widget.row_count)
     return best
 
 

@@ -359,3 +359,18 @@ class TestFooterFits:
             await footer_fits(tui)  # the form with every key it offers
             await press(pilot, "ctrl+s")
             await footer_fits(tui)  # record
+
+
+class TestReviewQuestion:
+    async def test_the_confirmation_shows_its_whole_text(self, seeded: HwApplication) -> None:
+        tui = HwTui(seeded)
+        async with tui.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            await type_text(pilot, "cd")
+            await press(pilot, "ctrl+r", "ctrl+s")
+            assert isinstance(tui.screen, ConfirmScreen)
+            detail = tui.screen.query_one("#confirm-detail", Static)
+            shown = " ".join(str(detail.render()).split())
+            assert detail.size.height >= 2  # wrapped, not cut at the box's edge
+            assert detail.region.right <= tui.screen.query_one("#confirm-box").region.right
+        assert shown == "behavioral · medium · weekly · challenge; next review at session 14"

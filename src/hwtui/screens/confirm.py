@@ -6,7 +6,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Label
+from textual.widgets import Footer, Label, Static
 
 
 class ConfirmScreen(ModalScreen[bool]):
@@ -25,9 +25,10 @@ class ConfirmScreen(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         """The question and its detail."""
         with Vertical(id="confirm-box"):
-            yield Label(self.question, id="confirm-question")
+            # Static wraps within the box (a Label would be cut at its edge).
+            yield Static(self.question, id="confirm-question")
             if self.detail:
-                yield Label(self.detail, id="confirm-detail")
+                yield Static(self.detail, id="confirm-detail")
             yield Label("y / Enter: yes    n / Esc: no", id="confirm-keys")
         yield Footer(show_command_palette=False, compact=True)
 

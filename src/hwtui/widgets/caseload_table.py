@@ -142,12 +142,18 @@ class CaseloadTable(ScrollView, can_focus=True):
         self._scroll_to_cursor()
 
     def _scroll_to_cursor(self) -> None:
-        visible = max(1, self.scrollable_content_region.height - 1)  # below the header
+        if self.scrollable_content_region.height < 2:  # not laid out yet: see on_resize
+            return
+        visible = self.scrollable_content_region.height - 1  # below the header
         top = round(self.scroll_offset.y)
         if self._cursor < top:
             self.scroll_to(y=self._cursor, animate=False, immediate=True)
         elif self._cursor >= top + visible:
             self.scroll_to(y=self._cursor - visible + 1, animate=False, immediate=True)
+
+    def on_resize(self) -> None:
+        """Keep the highlighted row in view at the new size."""
+        self._scroll_to_cursor()
 
     def action_cursor_down(self) -> None:
         """Highlight the next row."""
