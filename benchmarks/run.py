@@ -996,6 +996,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "total_seconds": round(total, 1),
         "results": {r.key: r.as_dict() for r in results},
     }
+    for entry in report["results"].values():
+        # A partial run (--only) keeps the other keys' figures: say when each was measured.
+        entry["measured_at"] = report["generated_at"]
     if args.only and args.output.exists():
         # A partial run updates its keys and keeps the others' last figures.
         previous = json.loads(args.output.read_text(encoding="utf-8")).get("results", {})
