@@ -390,16 +390,16 @@ def backup_store(
     Returns:
         Counts, whether the events are encrypted, and the digest.
     """
-    path = Path(target).absolute()
-    if path.exists() and not overwrite:
-        raise InvalidValueError(
-            "backup file", str(path), "a new file (it exists: pass --force to replace it)"
-        )
-    if not path.parent.is_dir():
-        raise InvalidValueError("backup file", str(path), "a file in an existing folder")
+    from hwcore.outputs import OutputError, check_output_path, place
+
     home_path = _home_of(app, home)
+    path = check_output_path(target, home=home_path, force=overwrite, what="backup file")
     key = _key_of(app)
-    fd, tmp_name = tempfile.mkstemp(prefix=".hw-backup-", suffix=".tmp", dir=path.parent)
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=".hw-backup-", suffix=".tmp", dir=path.parent)
+    except OSError as e:
+        msg = f"cannot write backup file {str(path)!r}: {e.strerror or type(e).__name__}"
+        raise OutputError(msg) from None
     os.close(fd)
     tmp = Path(tmp_name)
     try:
@@ -451,10 +451,17 @@ def backup_store(
         tmp.chmod(0o600)
         with tmp.open("rb") as f:
             os.fsync(f.fileno())
-        tmp.replace(path)
-    except BaseException:
+        place(tmp, path, force=overwrite, what="backup file")
+    except sqlite3.OperationalError as e:
+        full = "full" in str(e)
+        reason = "the disk is full" if full else "the file could not be written"
+        msg = f"cannot write backup file {str(path)!r}: {reason}"
+        raise OutputError(msg) from None
+    except OSError as e:
+        msg = f"cannot write backup file {str(path)!r}: {e.strerror or type(e).__name__}"
+        raise OutputError(msg) from None
+    finally:
         tmp.unlink(missing_ok=True)
-        raise
     return BackupReport(str(path), events, snapshots, files, bool(key), meta["digest"])
 
 
