@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import enum
 import functools
-import json
 import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
@@ -142,6 +141,45 @@ def _usage_line(error: click.UsageError) -> str:
     return error_line(error.format_message()) + hint
 
 
+class TerminalSafeStream:
+    """A text stream that passes everything written through hwcore's terminal sanitiser.
+
+    ``run`` puts one over stdout and stderr, so no control character or escape
+    sequence from stored text (a title, an explanation, the clinic's name)
+    reaches the terminal, whatever command printed it. JSON output is escaped
+    before it gets here (``json_text``), so it passes unchanged.
+    """
+
+    def __init__(self, stream: IO[str]) -> None:
+        from hwcore.application import terminal_text
+
+        self._stream = stream
+        self._clean = terminal_text
+
+    def write(self, text: str) -> int:
+        """Write ``text`` with its control characters made visible (tab, newline kept)."""
+        self._stream.write(self._clean(text))
+        return len(text)
+
+    def writelines(self, lines: Iterable[str]) -> None:
+        """Write each line."""
+        for line in lines:
+            self.write(line)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+def _safe_streams() -> tuple[Any, Any]:
+    """Put :class:`TerminalSafeStream` over stdout and stderr; return the originals."""
+    saved = sys.stdout, sys.stderr
+    if sys.stdout is not None and not isinstance(sys.stdout, TerminalSafeStream):
+        sys.stdout = TerminalSafeStream(sys.stdout)
+    if sys.stderr is not None and not isinstance(sys.stderr, TerminalSafeStream):
+        sys.stderr = TerminalSafeStream(sys.stderr)
+    return saved
+
+
 def run(
     command: click.Command,
     args: Sequence[str] | None = None,
@@ -153,7 +191,21 @@ def run(
     hw errors (``HwError``) exit 1; usage errors exit 2; Ctrl-C exits 130; any
     other exception prints one line that names only its type (tracebacks may
     hold client data) and exits 1. Set ``HW_DEBUG=1`` to see the traceback.
+    Everything printed passes the terminal sanitiser (:class:`TerminalSafeStream`).
     """
+    saved = _safe_streams()
+    try:
+        return _run(command, args, prog_name, **extra)
+    finally:
+        sys.stdout, sys.stderr = saved
+
+
+def _run(
+    command: click.Command,
+    args: Sequence[str] | None,
+    prog_name: str | None,
+    **extra: Any,
+) -> int:
     err = sys.stderr
     try:
         rv = command.main(args=args, prog_name=prog_name, standalone_mode=False, **extra)
@@ -263,16 +315,17 @@ class HwGroup(LazyGroup):
 
 def echo_json(value: Any) -> None:
     """Print one JSON document (DTOs and planner values go through ``to_dict``)."""
-    from hwcore.application import to_dict
+    from hwcore.application import json_text, to_dict
 
-    click.echo(json.dumps(to_dict(value), ensure_ascii=False, indent=2))
+    click.echo(json_text(to_dict(value)))
 
 
 def echo_json_data(document: Any) -> None:
     """Print JSON-ready data as one JSON document (floats rounded as ``to_dict`` does)."""
+    from hwcore.application import json_text
     from hwcore.application.quick import rounded
 
-    click.echo(json.dumps(rounded(document), ensure_ascii=False, indent=2))
+    click.echo(json_text(rounded(document)))
 
 
 def warn(message: str) -> None:
@@ -281,8 +334,10 @@ def warn(message: str) -> None:
 
 
 def shorten(value: object, width: int = MAX_CELL) -> str:
-    """A one-line table cell of at most ``width`` characters."""
-    text = one_line("" if value is None else str(value))
+    """A one-line table cell of at most ``width`` characters (control characters shown)."""
+    from hwcore.application import terminal_text
+
+    text = terminal_text(one_line("" if value is None else str(value)), keep_layout=False)
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
