@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from tests.cli.conftest import hw_subprocess, invoke, ok
+from tests.cli.conftest import invoke, ok
 
 
 def _refused(result: Any, code: int = 1, *words: str) -> str:
@@ -43,3 +43,54 @@ def test_tui_without_a_terminal_says_it_needs_one(imported: Path) -> None:
     )
     _refused(proc, 2, "needs a terminal")
     assert proc.stdout == ""
+
+
+# ---------------------------------------------------------------- item 17
+
+
+def test_mixed_script_identifiers_are_refused_with_one_line(home: Path, tmp_path: Path) -> None:
+    latin_cyrillic = "A\u0412"  # Latin A, Cyrillic VE: looks like "AB"
+    _refused(invoke(home, "client", "add", latin_cyrillic), 1, "one script", "Cyrillic", "Latin")
+    csv = tmp_path / "h.csv"
+    csv.write_text(
+        "client,session,date,assignment,format,size,framing,outcome\n"
+        "AB,1,2026-01-05,Walk,behavioral,small,experiment,completed\n"
+        f"{latin_cyrillic},1,2026-01-05,Walk,behavioral,small,experiment,completed\n",
+        encoding="utf-8",
+    )
+    _refused(invoke(home, "import", str(csv)), 1, "one script")
+    assert ok(invoke(home, "clients", "--json")).stdout.strip() in ("[]", "")
+    # One script is fine, whatever it is; digits and '-' belong to every script.
+    for name in ("AB", "\u0410\u0411-7", "\u03b1\u03b2", "Zoë", "山田たろう"):
+        ok(invoke(home, "client", "add", name))
+
+
+def test_identifiers_are_nfc_and_stored_nfd_ones_keep_working(home: Path) -> None:
+    composed, decomposed = "Zo\u00eb", "Zoe\u0308"
+    ok(invoke(home, "client", "add", decomposed))
+    _refused(invoke(home, "client", "add", composed), 1, "already registered")
+    ok(invoke(home, "assign", composed, "--session", "1", "--date", "2026-03-02",
+              "--title", "Walk", "--format", "behavioral", "--size", "small",
+              "--framing", "x"))  # fmt: skip
+    assert "Walk" in ok(invoke(home, "history", decomposed)).stdout
+    names = ok(invoke(home, "clients")).stdout
+    assert composed in names
+    assert decomposed not in names
+
+    # A client stored under its NFD spelling by an older hw keeps working.
+    import uuid
+
+    from hwcore.bootstrap import open_application
+    from hwcore.domain.case import CASE_NAMESPACE, Case
+
+    legacy = "Ame\u0301lie"
+    with open_application(home) as app:
+        case = Case._create(Case.Registered, id=uuid.uuid5(CASE_NAMESPACE, legacy), client=legacy)
+        app.save(case)
+    for spelling in (legacy, "Am\u00e9lie"):
+        ok(invoke(home, "assign", spelling, "--session", "1", "--date", "2026-03-02",
+                  "--title", f"Walk {len(spelling)}", "--format", "behavioral",
+                  "--size", "small", "--framing", "x"))  # fmt: skip
+    history = ok(invoke(home, "history", "Am\u00e9lie")).stdout
+    assert "Walk 6" in history
+    assert "Walk 7" in history

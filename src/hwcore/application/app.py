@@ -7,6 +7,7 @@ plain strings and ints; the application builds the domain values.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import time
@@ -69,6 +70,7 @@ from hwcore.domain import (
     case_id_for,
     validate_client,
 )
+from hwcore.domain.identifiers import check_new_client, legacy_case_ids
 from hwcore.planner import (
     CONFIDENCE_THRESHOLD,
     REVIEW_INTERVAL,
@@ -233,6 +235,10 @@ class HwApplication(PrintingMixin, Application[UUID]):
                 return case
             return cast("Case", self.repository.get(case_id, projector_func=project_case))
         except AggregateNotFoundError:
+            # An identifier stored before identifiers were NFC keeps working.
+            for legacy in legacy_case_ids(name):
+                with contextlib.suppress(AggregateNotFoundError):
+                    return cast("Case", self.repository.get(legacy, projector_func=project_case))
             raise ClientNotFoundError(name) from None
         except STORE_ERRORS as e:
             raise StoreError(store_error_message(e)) from None
@@ -333,7 +339,7 @@ class HwApplication(PrintingMixin, Application[UUID]):
             InvalidValueError: the identifier is not allowed.
             ClientExistsError: the client is already registered.
         """
-        name = validate_client(client)
+        name = check_new_client(validate_client(client))
         case = Case(client=name)
         try:
             self._save(case)
@@ -865,6 +871,8 @@ class HwApplication(PrintingMixin, Application[UUID]):
         name = validate_client(client)
         try:
             events = list(self.events.get(case_id_for(name)))
+            for legacy in legacy_case_ids(name) if not events else ():
+                events = events or list(self.events.get(legacy))  # stored before NFC
         except STORE_ERRORS as e:
             raise StoreError(store_error_message(e)) from None
         if not events:
@@ -1144,7 +1152,7 @@ class HwApplication(PrintingMixin, Application[UUID]):
         try:
             return self._load(client), False
         except ClientNotFoundError:
-            return Case(client=validate_client(client)), True
+            return Case(client=check_new_client(validate_client(client))), True
 
     def export_data(self, client: str | None = None) -> dict[str, Any]:
         """A lossless JSON-ready dump of one client's or every client's events."""
@@ -1201,6 +1209,7 @@ class HwApplication(PrintingMixin, Application[UUID]):
             incoming = [self._event_from_data(name, e, source) for e in entry.get("events", [])]
             existing = self._stored_events(name)
             if not existing:
+                check_new_client(name)
                 new_clients += 1
             prefix = [self._event_data(e) for e in existing]
             mine = [self._event_data(e) for e in incoming[: len(existing)]]

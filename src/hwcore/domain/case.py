@@ -18,6 +18,7 @@ import datetime as dt
 import enum
 import functools
 import re
+import unicodedata
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, cast
@@ -87,8 +88,8 @@ CORRECTABLE_FIELDS: tuple[str, ...] = (
 
 
 def validate_client(client: str) -> str:
-    """Return the trimmed client identifier, or raise ``InvalidValueError``."""
-    text = str(client).strip()
+    """Return the trimmed client identifier in NFC, or raise ``InvalidValueError``."""
+    text = unicodedata.normalize("NFC", str(client).strip())
     if not _CLIENT_RE.match(text):
         raise InvalidValueError("client", client, CLIENT_RULE)
     return text
