@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from tests.cli.conftest import invoke, ok
+from tests.cli.conftest import hw_subprocess, invoke, ok
 
 
 def _refused(result: Any, code: int = 1, *words: str) -> str:
@@ -94,3 +94,65 @@ def test_identifiers_are_nfc_and_stored_nfd_ones_keep_working(home: Path) -> Non
     history = ok(invoke(home, "history", "Am\u00e9lie")).stdout
     assert "Walk 6" in history
     assert "Walk 7" in history
+
+
+# ---------------------------------------------------------------- item 14
+
+
+def test_dates_more_than_a_year_ahead_and_far_sessions_without_a_date_are_refused(
+    home: Path, tmp_path: Path
+) -> None:
+    import datetime as dt
+
+    ok(invoke(home, "client", "add", "P"))
+    ok(invoke(home, "session", "P", "1", "--date", "2026-01-05"))
+    before = ok(invoke(home, "export")).stdout
+    far = (dt.date.today() + dt.timedelta(days=400)).isoformat()
+    for args in (
+        ["session", "P", "40"],  # as `assign --session 40` is: the user guide's promise
+        ["session", "P", "2", "--date", "9999-12-31"],
+        ["session", "P", "2", "--date", far],
+        ["assign", "P", "--session", "2", "--date", "9999-12-31", "--title", "t",
+         "--format", "written", "--size", "small", "--framing", "x"],
+        ["missed", "P", "latest", "--date", "9999-12-31"],
+    ):  # fmt: skip
+        message = _refused(invoke(home, *args))
+        assert "session 40" in message or "a year from today" in message or "none" in message
+    csv = tmp_path / "future.csv"
+    csv.write_text(
+        "client,session,date,assignment,format,size,framing,outcome\n"
+        "P,2,9999-12-31,Walk,behavioral,small,experiment,pending\n",
+        encoding="utf-8",
+    )
+    _refused(invoke(home, "import", str(csv)), 1, "row 2", "a year from today")
+    assert ok(invoke(home, "export")).stdout == before
+    # A date within the year, and session 40 with its date, are fine.
+    soon = (dt.date.today() + dt.timedelta(days=30)).isoformat()
+    ok(invoke(home, "session", "P", "40", "--date", soon))
+
+
+def test_a_stored_date_near_9999_never_crashes(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from hwcore.bootstrap import open_application
+
+    home = tmp_path / "old"
+    # Recorded by an hw that let the typo through (its clock says 9999).
+    with open_application(home, today=lambda: dt.date(9999, 12, 30)) as app:
+        app.register_client("P")
+        app.assign("P", session=1, date="9999-12-31", title="Walk", format="written",
+                   size="small", framing="x", frequency="daily", planned_doses=7)  # fmt: skip
+    for args in (
+        ["plan", "P"], ["plan", "P", "--json"], ["plan", "P", "--as-of", "9999-12-31"],
+        ["caseload"], ["caseload", "--due"], ["history", "P"], ["audit", "P"],
+        ["print", "plan", "P", "-o", str(tmp_path / "p.pdf")],
+        ["print", "handout", "P", "1", "-o", str(tmp_path / "h.pdf")],
+    ):  # fmt: skip
+        proc = hw_subprocess(home, *args)
+        assert proc.returncode == 0, (args, proc.stderr)
+    proc = hw_subprocess(
+        home, "print", "handout", "P", "1", "-o", str(tmp_path / "h2.pdf"),
+        "--ics", str(tmp_path / "h.ics"),
+    )  # fmt: skip
+    _refused(proc, 1, "no calendar", "9999-12-31")
+    assert not (tmp_path / "h2.pdf").exists()

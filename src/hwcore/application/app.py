@@ -148,6 +148,9 @@ def project_case(case: Any, events: Iterable[Any]) -> Any:
     return case
 
 
+MAX_AHEAD = dt.timedelta(days=366)
+"""How far ahead of today a session may be dated (further is a typo: 9999-12-31)."""
+
 OPEN_ATTEMPTS = 5
 """How often opening the store is tried while another process creates its schema."""
 
@@ -291,9 +294,18 @@ class HwApplication(PrintingMixin, Application[UUID]):
         msg = f"client {client!r} is being changed by another writer: try again"
         raise ConcurrencyError(msg)
 
+    def _check_date(self, when: dt.date | None, field: str = "date") -> dt.date | None:
+        """Refuse a session date more than a year ahead (a typo such as 9999-12-31)."""
+        today = self._today()
+        if when is not None and when - today > MAX_AHEAD:  # no date arithmetic near 9999
+            raise InvalidValueError(
+                field, when.isoformat(), f"a date up to a year from today ({today.isoformat()})"
+            )
+        return when
+
     def _session(self, case: Case, session: int | None, date: DateLike) -> int:
         """The session a command applies to, holding it if it is new."""
-        when = parse_date(date)
+        when = self._check_date(parse_date(date))
         if session is None:
             current = case.current_session
             if when is not None:
@@ -358,9 +370,20 @@ class HwApplication(PrintingMixin, Application[UUID]):
         Returns:
             The session, with ``created`` False if it was already recorded.
         """
-        when = parse_date(date) or self._today()
+        given = self._check_date(parse_date(date))
+        when = given or self._today()
 
         def command(case: Case) -> SessionInfo:
+            latest = case.current_session or 0
+            if given is None and number not in case.sessions and number > latest + 1:
+                # As for --session N: a typo such as 40 must not quietly become
+                # the client's latest session, dated today.
+                raise InvalidValueError(
+                    "session",
+                    number,
+                    f"a held session or the next one ({latest + 1}); give --date to record"
+                    f" session {number} itself",
+                )
             created = case.hold_session(number, when)
             return SessionInfo(
                 case.client, number, case.sessions[number].held_on.isoformat(), created
@@ -785,7 +808,7 @@ class HwApplication(PrintingMixin, Application[UUID]):
             planner once the outcomes are in.
         """
         spec = self.build_spec(**assignment) if assignment is not None else None
-        when = parse_date(date) or (self._today() if session is None else None)
+        when = self._check_date(parse_date(date)) or (self._today() if session is None else None)
 
         def command(case: Case) -> WrapUpResult:
             number = self._session(case, session, when)

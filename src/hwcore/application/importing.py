@@ -99,6 +99,7 @@ def plan_csv_import(
                 raise ImportFileError(msg)
             dates[row.session] = (row.date, row.line)
         for number, (date, line) in sorted(dates.items()):
+            _guard(source, line, partial(app._check_date, date))
             _guard(source, line, partial(case.hold_session, number, date))
         for row in ordered:
             existing = next(

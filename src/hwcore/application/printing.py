@@ -339,5 +339,12 @@ def _moments(
 
     time = parse_time(at) if at else clock_in(info.when_where) or DEFAULT_TIME
     session_day = dt.date.fromisoformat(info.date)
-    start = max(session_day + dt.timedelta(days=1), app._today())
-    return occasions(start, handout.frequency, handout.planned_doses, time)
+    try:
+        start = max(session_day + dt.timedelta(days=1), app._today())
+        return occasions(start, handout.frequency, handout.planned_doses, time)
+    except OverflowError:  # a session dated near 9999-12-31 (a typo)
+        msg = (
+            f"no calendar for assignment #{info.assignment_id}: its session date"
+            f" {info.date} leaves no room for its occasions (a date typo: print it without --ics)"
+        )
+        raise OutputError(msg) from None
