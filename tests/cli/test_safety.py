@@ -156,3 +156,41 @@ def test_a_stored_date_near_9999_never_crashes(tmp_path: Path) -> None:
     )  # fmt: skip
     _refused(proc, 1, "no calendar", "9999-12-31")
     assert not (tmp_path / "h2.pdf").exists()
+
+
+# ---------------------------------------------------------------- item 15
+
+
+def test_correct_refuses_outcome_fields_that_do_not_fit_the_outcome(imported: Path) -> None:
+    # A1: #2 missed, #4 partial 2 of 7, #6 pending (tests/cli/conftest.py).
+    before = ok(invoke(imported, "export")).stdout
+    for assignment, field in (
+        ("2", "done=3"),
+        ("2", "planned=7"),
+        ("6", "done=900"),
+        ("6", "explanation=It rained"),
+        ("4", "reasons=forgotten"),
+        ("1", "done=1"),
+    ):
+        message = _refused(
+            invoke(imported, "correct", "A1", assignment, "--set", field, "--reason", "typo"),
+            1,
+            f"on #{assignment}",
+        )
+        assert "It rained" not in message
+    assert ok(invoke(imported, "export")).stdout == before
+    # What fits goes through, a change of outcome with its fields included.
+    for assignment, sets in (
+        ("4", ["done=3"]),
+        ("2", ["outcome=partial", "done=1", "planned=7"]),
+        ("6", ["outcome=missed", "reasons=forgotten"]),
+    ):
+        args = [a for s in sets for a in ("--set", s)]
+        ok(invoke(imported, "correct", "A1", assignment, *args, "--reason", "typo"))
+
+
+def test_next_review_zero_is_refused_not_the_default(imported: Path) -> None:
+    message = _refused(invoke(imported, "review", "A1", "--next-review", "0"), 1, "next review")
+    assert "'0'" in message or " 0" in message
+    result = ok(invoke(imported, "review", "A1", "--next-review", "9", "--json"))
+    assert '"next_review_session": 9' in result.stdout

@@ -720,7 +720,9 @@ class HwApplication(PrintingMixin, Application[UUID]):
                 if planner.review.triggers
                 else ReviewTrigger.CADENCE
             )
-            next_review = next_review_session or number + REVIEW_INTERVAL
+            next_review = (
+                number + REVIEW_INTERVAL if next_review_session is None else next_review_session
+            )
             case.review(
                 number,
                 system,

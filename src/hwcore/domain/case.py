@@ -27,6 +27,7 @@ import attrs
 from eventsourcing.domain import Aggregate
 from eventsourcing.domain import Snapshot as _BaseSnapshot
 
+from hwcore.domain.corrections import check_outcome_fields
 from hwcore.domain.errors import (
     AlreadyResolvedError,
     AssignmentNotFoundError,
@@ -584,6 +585,7 @@ class Case(Aggregate):
             raise InvalidValueError("reason", reason, "a non-empty reason for the correction")
         _check_text("reason", reason)
         plain = normalize_changes(changes)
+        check_outcome_fields(assignment_id, current.outcome, plain)
         # Validate by applying to a copy: the event is only triggered when valid.
         corrected = apply_correction(current, plain, session)
         check_spec(corrected.spec)
