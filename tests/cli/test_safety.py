@@ -194,3 +194,37 @@ def test_next_review_zero_is_refused_not_the_default(imported: Path) -> None:
     assert "'0'" in message or " 0" in message
     result = ok(invoke(imported, "review", "A1", "--next-review", "9", "--json"))
     assert '"next_review_session": 9' in result.stdout
+
+
+# ---------------------------------------------------------------- item 9
+
+SECRET = "My husband shouted at me again"
+
+
+def test_vocabulary_errors_never_echo_free_text(imported: Path, tmp_path: Path) -> None:
+    for args, field in (
+        (["missed", "A1", "latest", "--reason", SECRET], "reason"),
+        (["assign", "A1", "--title", "t", "--format", SECRET, "--size", "small",
+          "--framing", "x"], "format"),
+        (["change", "A1", "--kind", SECRET, "--note", "n"], "kind"),
+        (["correct", "A1", "6", "--set", f"{SECRET}=1", "--reason", "r"], "field"),
+        (["session", "A1", "9", "--date", SECRET], "date"),
+    ):  # fmt: skip
+        message = _refused(invoke(imported, *args), 1, f"invalid {field}", "not shown", "allowed")
+        assert "husband" not in message
+    csv = tmp_path / "h.csv"
+    header = "client,session,date,assignment,format,size,framing,outcome,reasons,done,planned"
+    for row, column in (
+        (f"Q1,1,2026-01-05,Walk,behavioral,small,x,missed,{SECRET},,", "reason"),
+        (f"Q1,1,2026-01-05,Walk,behavioral,small,x,{SECRET},,,", "outcome"),
+        (f"Q1,{SECRET},2026-01-05,Walk,behavioral,small,x,missed,,,", "session"),
+        (f"Q1,1,{SECRET},Walk,behavioral,small,x,missed,,,", "date"),
+        (f"Q1,1,2026-01-05,Walk,behavioral,small,x,partial,,{SECRET},7", "done"),
+    ):
+        csv.write_text(f"{header}\n{row}\n", encoding="utf-8")
+        message = _refused(invoke(imported, "import", str(csv)), 1, "row 2", column)
+        assert "husband" not in message
+    # A short word-like typo is still named, so it can be fixed.
+    message = _refused(invoke(imported, "missed", "A1", "latest", "--reason", "forgoten"))
+    assert "'forgoten'" in message
+    assert "forgotten" in message

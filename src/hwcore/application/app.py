@@ -67,6 +67,7 @@ from hwcore.domain import (
     Size,
     StoreError,
     SystemChoice,
+    VocabularyError,
     case_id_for,
     validate_client,
 )
@@ -128,7 +129,7 @@ def parse_date(value: DateLike, field: str = "date") -> dt.date | None:
     try:
         return dt.date.fromisoformat(str(value).strip())
     except ValueError:
-        raise InvalidValueError(field, value, "an ISO date YYYY-MM-DD") from None
+        raise VocabularyError(field, str(value), "an ISO date YYYY-MM-DD") from None
 
 
 def _reasons(reasons: Sequence[str] | str) -> list[MissReason]:

@@ -17,6 +17,7 @@ from hwcore.domain import (
     MissReason,
     Outcome,
     Size,
+    VocabularyError,
     check_dose,
     validate_client,
 )
@@ -93,7 +94,7 @@ def _int(field: str, text: str, minimum: int) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise InvalidValueError(field, text, f"a whole number >= {minimum}") from None
+        raise VocabularyError(field, text, f"a whole number >= {minimum}") from None
     if value < minimum:
         raise InvalidValueError(field, text, f"a whole number >= {minimum}")
     return value
@@ -107,7 +108,7 @@ def _date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise InvalidValueError("date", text, "an ISO date YYYY-MM-DD") from None
+        raise VocabularyError("date", text, "an ISO date YYYY-MM-DD") from None
 
 
 def parse_row(line: int, raw: dict[str, str]) -> CsvRow:
@@ -133,7 +134,7 @@ def parse_row(line: int, raw: dict[str, str]) -> CsvRow:
     reasons_text = get("reasons", "")
     reasons = tuple(MissReason.parse(r) for r in reasons_text.split(";") if r.strip())
     if reasons and outcome is not Outcome.MISSED:
-        raise InvalidValueError("reasons", reasons_text, "only on a missed outcome")
+        raise VocabularyError("reasons", reasons_text, "only on a missed outcome")
     confidence = _optional_int("confidence", get("confidence", ""), 0)
     if confidence is not None and confidence > 10:
         raise InvalidValueError("confidence", confidence, "a whole number 0-10")

@@ -25,6 +25,7 @@ from hwcore.domain.errors import (
     InvalidValueError,
     SessionOrderError,
     StoreError,
+    VocabularyError,
 )
 from hwcore.domain.values import (
     Assignment,
@@ -88,6 +89,7 @@ __all__ = [
     "StoreError",
     "SystemChoice",
     "Vocabulary",
+    "VocabularyError",
     "case_id_for",
     "check_dose",
     "check_spec",

@@ -33,6 +33,7 @@ from hwcore.domain.errors import (
     AssignmentNotFoundError,
     InvalidValueError,
     SessionOrderError,
+    VocabularyError,
 )
 from hwcore.domain.values import (
     Assignment,
@@ -676,7 +677,7 @@ def normalize_changes(changes: Mapping[str, Any]) -> dict[str, Any]:
     plain: dict[str, Any] = {}
     for name, value in changes.items():
         if name not in CORRECTABLE_FIELDS:
-            raise InvalidValueError("field", name, list(CORRECTABLE_FIELDS))
+            raise VocabularyError("field", str(name), list(CORRECTABLE_FIELDS))
         if name == "format":
             plain[name] = Format.parse(value).value
         elif name == "size":
