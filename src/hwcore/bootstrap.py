@@ -7,7 +7,12 @@ import os
 from collections.abc import Callable
 
 from hwcore.application import HwApplication
-from hwcore.config import Settings, ensure_private_home, resolve_settings
+from hwcore.config import (
+    Settings,
+    apply_libpq_environment,
+    ensure_private_home,
+    resolve_settings,
+)
 
 __all__ = ["Settings", "open_application", "resolve_settings"]
 
@@ -36,6 +41,7 @@ def open_application(
         StoreError: the store cannot be opened (clear, content-free message).
     """
     resolved = settings or resolve_settings(home, database_url)
+    apply_libpq_environment(resolved)  # sslmode & co. reach libpq
     ensure_private_home(resolved)
     app = HwApplication(resolved.event_store_env(), today=today)
     app.settings = resolved  # type: ignore[attr-defined]

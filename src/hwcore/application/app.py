@@ -1456,6 +1456,25 @@ def store_error_message(error: Exception) -> str:
         return "the event store could not be written (disk full or I/O error): nothing was written"
     if "failed to deserialise" in text:
         return "an event cannot be read (damaged, or HW_CIPHER_KEY does not fit this store)"
+    if "does not support ssl" in text:
+        return (
+            "the PostgreSQL server offers no TLS but the database URL requires it (sslmode):"
+            " nothing was sent; enable TLS on the server or change sslmode"
+        )
+    if "root certificate" in text or "certificate verify failed" in text or "ssl error" in text:
+        return (
+            "the PostgreSQL server's TLS certificate could not be verified (sslmode, sslrootcert"
+            " in the database URL): nothing was sent"
+        )
+    if "could not translate host name" in text or "name or service not known" in text:
+        return "cannot resolve the PostgreSQL host in the database URL: check its spelling"
+    if "server closed the connection" in text or "terminating connection" in text:
+        return (
+            "the PostgreSQL server closed the connection (restarted or stopped?):"
+            " check with 'hw history' whether the last command was recorded, then try again"
+        )
+    if "no password supplied" in text:
+        return "PostgreSQL wants a password: put it in ~/.pgpass (or PGPASSFILE) or a service file"
     if "password authentication failed" in text or ("role" in text and "does not exist" in text):
         return "PostgreSQL refused the user or password in the database URL"
     if "database" in text and "does not exist" in text:
