@@ -9,6 +9,7 @@ actually needs the application.
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import functools
 import os
@@ -49,6 +50,14 @@ class State:
         self.home = home
         self.database_url = database_url
         self._app: HwApplication | None = None
+        self._committed = 0
+        _STATES.append(self)
+
+    @property
+    def committed(self) -> bool:
+        """True once this command committed a change to the store (it then stands)."""
+        app = self._app
+        return self._committed > 0 or (app is not None and app.committed_events > 0)
 
     @property
     def app(self) -> HwApplication:
@@ -68,7 +77,16 @@ class State:
         """Close the application if it was opened."""
         if self._app is not None:
             app, self._app = self._app, None
+            self._committed += app.committed_events
             app.close()
+
+
+_STATES: list[State] = []
+"""The states of the command ``run`` is running (to know whether a write committed)."""
+
+
+def _committed() -> bool:
+    return any(state.committed for state in _STATES)
 
 
 pass_state = click.make_pass_decorator(State, ensure=True)
@@ -156,10 +174,25 @@ class TerminalSafeStream:
         self._stream = stream
         self._clean = terminal_text
 
+    failed: OSError | None = None
+    """The error writing to the underlying stream raised (EPIPE, ENOSPC), if any."""
+
     def write(self, text: str) -> int:
         """Write ``text`` with its control characters made visible (tab, newline kept)."""
-        self._stream.write(self._clean(text))
+        try:
+            self._stream.write(self._clean(text))
+        except OSError as e:
+            self.failed = e
+            raise
         return len(text)
+
+    def flush(self) -> None:
+        """Flush the underlying stream (remembering a failure)."""
+        try:
+            self._stream.flush()
+        except OSError as e:
+            self.failed = e
+            raise
 
     def writelines(self, lines: Iterable[str]) -> None:
         """Write each line."""
@@ -194,10 +227,49 @@ def run(
     Everything printed passes the terminal sanitiser (:class:`TerminalSafeStream`).
     """
     saved = _safe_streams()
+    _STATES.clear()
     try:
-        return _run(command, args, prog_name, **extra)
+        code = _run(command, args, prog_name, **extra)
+        try:
+            sys.stdout.flush()  # here, not at exit: a failure must be reported
+        except OSError as e:
+            code = _output_failed(e, code)
+        except KeyboardInterrupt:
+            code = _interrupted()
+        return code
     finally:
         sys.stdout, sys.stderr = saved
+        _STATES.clear()
+
+
+def _stands(why: str) -> None:
+    with contextlib.suppress(OSError):
+        click.echo(
+            f"{PROG}: {why}, but the change was recorded and stands: do not run it again",
+            file=sys.stderr,
+        )
+
+
+def _output_failed(error: OSError, code: int) -> int:
+    """stdout failed (EPIPE, a full disk): 0 when the command's write committed."""
+    _silence_stdout()
+    if _committed():
+        _stands(f"the output could not be written ({error.strerror or type(error).__name__})")
+        return ExitStatus.SUCCESS
+    if isinstance(error, BrokenPipeError):
+        return ExitStatus.ERROR  # the reader went away (`hw history X | head`): quietly
+    reason = error.strerror or type(error).__name__
+    click.echo(error_line(f"cannot write the output: {reason}"), file=sys.stderr)
+    return ExitStatus.ERROR if code == 0 else code
+
+
+def _interrupted() -> int:
+    if _committed():
+        _silence_stdout()  # unwritten output would block the exit again
+        _stands("interrupted")
+        return ExitStatus.SUCCESS
+    click.echo(f"{PROG}: interrupted", file=sys.stderr)
+    return ExitStatus.INTERRUPTED
 
 
 def _run(
@@ -220,35 +292,45 @@ def _run(
         return e.exit_code
     except click.Abort as e:
         if isinstance(e.__cause__, KeyboardInterrupt):
-            click.echo(f"{PROG}: interrupted", file=err)
-            return ExitStatus.INTERRUPTED
+            return _interrupted()
         click.echo(f"{PROG}: aborted", file=err)
         return ExitStatus.ERROR
     except KeyboardInterrupt:
-        click.echo(f"{PROG}: interrupted", file=err)
-        return ExitStatus.INTERRUPTED
-    except BrokenPipeError:
-        # The reader went away (e.g. `hw history X | head`): stop quietly.
-        _silence_stdout()
-        return ExitStatus.ERROR
+        return _interrupted()
+    except OSError as e:
+        if isinstance(e, BrokenPipeError) or getattr(sys.stdout, "failed", None) is e:
+            return _output_failed(e, ExitStatus.ERROR)
+        return _unexpected(e)
+    except SystemExit:
+        # click turns a broken pipe into exit 1 (and quiets the streams).
+        failed = getattr(sys.stdout, "failed", None)
+        if isinstance(failed, OSError):
+            return _output_failed(failed, ExitStatus.ERROR)
+        raise
     except Exception as e:
-        if _is_hw_error(e):
-            click.echo(error_line(str(e)), file=err)
-            return ExitStatus.ERROR
-        if os.environ.get(DEBUG_ENV):
-            raise
-        # Never str(e): the message of an unexpected error may carry client text.
-        click.echo(
-            error_line(
-                f"unexpected internal error ({type(e).__name__}); details hidden to"
-                f" protect client data (set {DEBUG_ENV}=1 to see them)"
-            ),
-            file=err,
-        )
-        return ExitStatus.ERROR
+        return _unexpected(e)
     if isinstance(rv, int) and not isinstance(rv, bool):
         return rv
     return ExitStatus.SUCCESS
+
+
+def _unexpected(e: Exception) -> int:
+    """One line for an hw error, or one that names only the type of any other error."""
+    err = sys.stderr
+    if _is_hw_error(e):
+        click.echo(error_line(str(e)), file=err)
+        return ExitStatus.ERROR
+    if os.environ.get(DEBUG_ENV):
+        raise e
+    # Never str(e): the message of an unexpected error may carry client text.
+    click.echo(
+        error_line(
+            f"unexpected internal error ({type(e).__name__}); details hidden to"
+            f" protect client data (set {DEBUG_ENV}=1 to see them)"
+        ),
+        file=err,
+    )
+    return ExitStatus.ERROR
 
 
 def _silence_stdout() -> None:

@@ -228,3 +228,96 @@ def test_vocabulary_errors_never_echo_free_text(imported: Path, tmp_path: Path) 
     message = _refused(invoke(imported, "missed", "A1", "latest", "--reason", "forgoten"))
     assert "'forgoten'" in message
     assert "forgotten" in message
+
+
+# ---------------------------------------------------------------- item 18
+
+
+def _events(home: Path) -> int:
+    import sqlite3
+
+    with sqlite3.connect(home / "events.sqlite") as db:
+        count: int = db.execute("SELECT count(*) FROM stored_events").fetchone()[0]
+    return count
+
+
+@pytest.mark.slow
+def test_a_committed_write_stands_when_stdout_fails(imported: Path) -> None:
+    import os
+
+    cmd = [sys.executable, "-m", "hwcli.main", "--home", str(imported)]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HW_")}
+    before = _events(imported)
+    # A full disk (/dev/full: every write fails with ENOSPC)...
+    with open("/dev/full", "w", encoding="utf-8") as full:
+        proc = subprocess.run(
+            [*cmd, "change", "A1", "--kind", "life", "--note", "moved"],
+            stdout=full, stderr=subprocess.PIPE, text=True, env=env, timeout=60, check=False,
+        )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert "recorded and stands" in proc.stderr
+    assert "No space left" in proc.stderr
+    assert _events(imported) == before + 1
+    # ...and a reader that went away (EPIPE).
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    proc = subprocess.run(
+        [*cmd, "change", "A1", "--kind", "other", "--note", "x"],
+        stdout=write_end, stderr=subprocess.PIPE, text=True, env=env, timeout=60, check=False,
+    )  # fmt: skip
+    os.close(write_end)
+    assert proc.returncode == 0, proc.stderr
+    assert "recorded and stands" in proc.stderr
+    assert _events(imported) == before + 2
+    # A read command on a full disk says so (exit 1), with no traceback.
+    with open("/dev/full", "w", encoding="utf-8") as full:
+        proc = subprocess.run(
+            [*cmd, "history", "A1"],
+            stdout=full, stderr=subprocess.PIPE, text=True, env=env, timeout=60, check=False,
+        )  # fmt: skip
+    _refused(proc, 1, "cannot write the output", "No space left")
+
+
+@pytest.mark.slow
+def test_sigint_after_the_commit_exits_0_and_says_the_write_stands(imported: Path) -> None:
+    import fcntl
+    import os
+    import signal
+    import time
+
+    read_end, write_end = os.pipe()
+    flags = fcntl.fcntl(write_end, fcntl.F_GETFL)
+    fcntl.fcntl(write_end, fcntl.F_SETFL, flags | os.O_NONBLOCK)
+    filled = 0
+    try:  # fill the pipe: the command's output will block
+        while True:
+            filled += os.write(write_end, b"x" * 4096)
+    except BlockingIOError:
+        pass
+    assert filled > 0
+    fcntl.fcntl(write_end, fcntl.F_SETFL, flags)
+    before = _events(imported)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HW_")}
+    child = subprocess.Popen(
+        [sys.executable, "-m", "hwcli.main", "--home", str(imported),
+         "change", "A1", "--kind", "life", "--note", "new job"],
+        stdout=write_end, stderr=subprocess.PIPE, text=True, env=env,
+    )  # fmt: skip
+    os.close(write_end)
+    try:
+        deadline = time.monotonic() + 60
+        while _events(imported) == before:
+            assert time.monotonic() < deadline, "the command never committed"
+            assert child.poll() is None
+            time.sleep(0.05)
+        time.sleep(0.3)  # now blocked writing its output
+        child.send_signal(signal.SIGINT)
+        _, stderr = child.communicate(timeout=60)
+    finally:
+        os.close(read_end)
+        if child.poll() is None:
+            child.kill()
+    assert child.returncode == 0, stderr
+    assert "interrupted, but the change was recorded and stands" in stderr
+    assert "Traceback" not in stderr
+    assert _events(imported) == before + 1

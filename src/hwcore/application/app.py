@@ -272,6 +272,9 @@ class HwApplication(PrintingMixin, Application[UUID]):
         events = (self.mapper.to_domain_event(s) for s in stored[1:])
         return cast("Case", project_case(case, events))
 
+    committed_events: int = 0
+    """Events this application has committed to the store since it was opened."""
+
     def _save(self, *cases: Case) -> None:
         try:
             recordings = self.save(*cases)
@@ -279,6 +282,7 @@ class HwApplication(PrintingMixin, Application[UUID]):
             raise
         except STORE_ERRORS as e:
             raise StoreError(store_error_message(e)) from None
+        self.committed_events += len(recordings)  # see hwcli: a committed write stands
         self._refresh_after_write([r.notification for r in recordings])
 
     def _change(self, client: str, command: Callable[[Case], T]) -> T:

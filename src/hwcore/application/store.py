@@ -235,6 +235,7 @@ def purge_client(app: HwApplication, client: str, *, reference: str = "") -> Pur
         _audit(app, cursor, entry)
     _scrub(app)
     cleared = clear_readmodel(app)
+    app.committed_events += max(events, 1)  # the purge is committed: it stands
     return PurgeReport(name, events, snapshots, cleared, entry)
 
 
@@ -579,6 +580,7 @@ def restore_store(
     _write_restore(app, events, snapshots, audit, replace=replace)
     written = _restore_files(_home_of(app, home), files, replace=replace)
     clear_readmodel(app)
+    app.committed_events += max(len(events), 1)  # the restore is committed: it stands
     return RestoreReport(str(path), len(events), len(snapshots), written, replace, reencrypt)
 
 
