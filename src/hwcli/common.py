@@ -65,7 +65,9 @@ class State:
         if self._app is None:
             from hwcore.bootstrap import open_application
 
-            self._app = open_application(self.home, database_url=self.database_url)
+            self._app = open_application(
+                self.home, database_url=self.database_url, create=not _reading()
+            )
         return self._app
 
     @property
@@ -79,6 +81,24 @@ class State:
             app, self._app = self._app, None
             self._committed += app.committed_events
             app.close()
+
+
+READ_COMMANDS = frozenset(
+    {
+        "plan", "history", "vocab", "export", "caseload", "audit", "clients", "client show",
+        "config get", "config list", "admin-log", "readmodel status", "print plan",
+        "print handout", "note", "measure list",
+    }
+)  # fmt: skip
+"""Commands that only read: on a home that does not exist they fail, creating nothing."""
+
+
+def _reading() -> bool:
+    ctx = click.get_current_context(silent=True)
+    if ctx is None:
+        return False
+    path = ctx.command_path.split(" ", 1)
+    return len(path) == 2 and path[1] in READ_COMMANDS
 
 
 _STATES: list[State] = []

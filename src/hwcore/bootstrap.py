@@ -23,6 +23,7 @@ def open_application(
     database_url: str | None = None,
     settings: Settings | None = None,
     today: Callable[[], dt.date] = dt.date.today,
+    create: bool = True,
 ) -> HwApplication:
     """Open the hw application on the configured store.
 
@@ -32,6 +33,8 @@ def open_application(
             SQLite in the home folder).
         settings: already resolved settings (overrides home and database_url).
         today: the clock for default session dates.
+        create: create the home and its store when missing (False for a read:
+            a home that does not exist is then an error, not a new empty store).
 
     Returns:
         An open :class:`~hwcore.application.HwApplication`; close it (or use it
@@ -42,6 +45,14 @@ def open_application(
     """
     resolved = settings or resolve_settings(home, database_url)
     apply_libpq_environment(resolved)  # sslmode & co. reach libpq
+    if not create and resolved.backend == "sqlite" and not resolved.home.is_dir():
+        from hwcore.domain.errors import StoreError
+
+        msg = (
+            f"there is no hw home at {str(resolved.home)!r} (nothing was created):"
+            " check --home or HW_HOME, or record something first"
+        )
+        raise StoreError(msg)
     ensure_private_home(resolved)
     app = HwApplication(resolved.event_store_env(), today=today)
     app.settings = resolved  # type: ignore[attr-defined]

@@ -321,3 +321,20 @@ def test_sigint_after_the_commit_exits_0_and_says_the_write_stands(imported: Pat
     assert "interrupted, but the change was recorded and stands" in stderr
     assert "Traceback" not in stderr
     assert _events(imported) == before + 1
+
+
+# ---------------------------------------------------------------- item 19
+
+
+def test_a_read_on_a_home_that_does_not_exist_creates_nothing(tmp_path: Path) -> None:
+    home = tmp_path / "typo-home"
+    for args in (
+        ["plan", "AB"], ["plan", "AB", "--json"], ["clients"], ["caseload"], ["caseload", "--due"],
+        ["history", "AB"], ["audit", "AB"], ["export"], ["client", "show", "AB"],
+        ["config", "list"], ["admin-log"],
+    ):  # fmt: skip
+        _refused(invoke(home, *args), 1, "no hw home", str(home))
+        assert not home.exists(), args
+    ok(invoke(home, "client", "add", "AB"))  # a write creates the home, owner-only
+    assert home.stat().st_mode & 0o777 == 0o700
+    assert "AB" in ok(invoke(home, "clients")).stdout
