@@ -338,3 +338,49 @@ def test_a_read_on_a_home_that_does_not_exist_creates_nothing(tmp_path: Path) ->
     ok(invoke(home, "client", "add", "AB"))  # a write creates the home, owner-only
     assert home.stat().st_mode & 0o777 == 0o700
     assert "AB" in ok(invoke(home, "clients")).stdout
+
+
+# ---------------------------------------------------------------- item 20
+
+
+def test_ordinary_mistakes_get_their_reason_not_an_internal_error(
+    imported: Path, tmp_path: Path
+) -> None:
+    import os
+
+    if os.geteuid() != 0:
+        folder = tmp_path / "read-only"
+        folder.mkdir()
+        folder.chmod(0o500)
+    else:  # root writes anywhere it may: /sys refuses even root
+        folder = Path("/sys")
+    _refused(invoke(imported, "backup", str(folder / "hw.backup")), 1, "cannot write backup file")
+    assert not (folder / "hw.backup").exists()
+
+    exported = ok(invoke(imported, "export", "A1")).stdout
+    cases = {
+        "deep.json": ("[" * 100_000, "nested too deeply"),
+        "broken.json": ('{"format": "hw-export", "version": 1, "clients": [', "not valid JSON"),
+        "digits.json": ('{"format": "hw-export", "version": ' + "9" * 5000 + "}", "too long"),
+        "version.json": (exported.replace('"version": 1,', '"version": "1",', 1), "not the number"),
+        "semicolons.csv": (
+            "client;session;date;assignment;format;size;framing;outcome\n"
+            "Q1;1;2026-01-05;Walk;behavioral;small;x;completed\n",
+            "separated by semicolons",
+        ),
+        "quote.csv": (
+            "client,session,date,assignment,format,size,framing,outcome\n"
+            'Q1,1,2026-01-05,"Walk,behavioral,small,x,completed\n'
+            "Q1,2,2026-01-12,Talk,behavioral,small,x,completed\n",
+            "never closed",
+        ),
+    }
+    before = ok(invoke(imported, "export")).stdout
+    for name, (text, reason) in cases.items():
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        message = _refused(invoke(imported, "import", str(path)), 1, reason)
+        assert "this hw reads version 1" not in message or name != "version.json"
+        assert "comma inside a value" not in message
+        assert "missing column" not in message
+    assert ok(invoke(imported, "export")).stdout == before

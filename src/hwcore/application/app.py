@@ -71,6 +71,7 @@ from hwcore.domain import (
     case_id_for,
     validate_client,
 )
+from hwcore.domain.errors import could_be_a_word
 from hwcore.domain.identifiers import check_new_client, legacy_case_ids
 from hwcore.planner import (
     CONFIDENCE_THRESHOLD,
@@ -1222,14 +1223,25 @@ class HwApplication(PrintingMixin, Application[UUID]):
         except json.JSONDecodeError as e:
             msg = f"{source}: not valid JSON (line {e.lineno}): expected an hw export"
             raise ImportFileError(msg) from None
+        except RecursionError:
+            msg = f"{source}: JSON nested too deeply to be an hw export"
+            raise ImportFileError(msg) from None
+        except ValueError:  # e.g. an integer of thousands of digits
+            msg = f"{source}: not valid JSON (a number too long): expected an hw export"
+            raise ImportFileError(msg) from None
         if not isinstance(data, dict) or data.get("format") != EXPORT_FORMAT:
             msg = f'{source}: not an hw export (expected "format": "{EXPORT_FORMAT}")'
             raise ImportFileError(msg)
-        if data.get("version") != EXPORT_VERSION:
-            msg = (
-                f"{source}: export version {data.get('version')!r}:"
-                f" this hw reads version {EXPORT_VERSION}"
-            )
+        version = data.get("version")
+        if version != EXPORT_VERSION or isinstance(version, bool):
+            if isinstance(version, str) and version.strip() == str(EXPORT_VERSION):
+                msg = (
+                    f'{source}: "version" is the text {version!r}, not the number'
+                    f' {EXPORT_VERSION}: write "version": {EXPORT_VERSION}'
+                )
+            else:
+                shown = repr(version) if could_be_a_word(str(version)) else "(not shown)"
+                msg = f"{source}: export version {shown}: this hw reads version {EXPORT_VERSION}"
             raise ImportFileError(msg)
         new_events: list[Aggregate.Event] = []
         clients = new_clients = unchanged = 0

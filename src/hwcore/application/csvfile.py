@@ -181,6 +181,14 @@ def parse_csv(text: str, source: str = "file") -> list[CsvRow]:
         raise ImportFileError(msg) from None
     columns = [h.strip().lower() for h in header]
     missing = [c for c in REQUIRED if c not in columns]
+    separator = next((sep for sep in ";\t|" if len(header) == 1 and sep in header[0]), None)
+    if missing and separator is not None:
+        name = {";": "semicolons", "\t": "tabs", "|": "'|'"}[separator]
+        msg = (
+            f"{source}: the columns are separated by {name}, not commas: save the file"
+            " as CSV with commas (UTF-8)"
+        )
+        raise ImportFileError(msg)
     if missing:
         msg = (
             f"{source}: missing column(s) {', '.join(missing)}: required are {', '.join(REQUIRED)}"
@@ -205,6 +213,12 @@ def parse_csv(text: str, source: str = "file") -> list[CsvRow]:
             line += 1
             if not any(cell.strip() for cell in record):
                 continue
+            if len(record) < len(columns) and text.count('"') % 2 == 1:
+                msg = (
+                    f'{source}: row {line}: a quote (") opened in this row is never closed:'
+                    ' close it, or double a quote inside a quoted value ("")'
+                )
+                raise ImportFileError(msg)
             if len(record) != len(columns):
                 msg = (
                     f"{source}: row {line}: {len(record)} values for {len(columns)}"
