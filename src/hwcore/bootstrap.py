@@ -53,9 +53,31 @@ def open_application(
             " check --home or HW_HOME, or record something first"
         )
         raise StoreError(msg)
-    ensure_private_home(resolved)
-    app = HwApplication(resolved.event_store_env(), today=today)
+    read_only = not create and resolved.backend == "sqlite" and _read_only(resolved)
+    env = resolved.event_store_env()
+    if read_only:
+        # A home on a read-only disk (or without write permission) is read as
+        # it is: the store opened read-only, the read model kept in memory.
+        # No writer can change a store on a read-only disk: without a WAL to
+        # replay it is read as immutable (SQLite then needs no -shm file).
+        wal = resolved.events_path.with_name(resolved.events_path.name + "-wal")
+        flags = "mode=ro" if wal.exists() else "mode=ro&immutable=1"
+        env["SQLITE_DBNAME"] = f"{resolved.events_path.as_uri()}?{flags}"
+    else:
+        ensure_private_home(resolved)
+    app = HwApplication(env, today=today)
     app.settings = resolved  # type: ignore[attr-defined]
     # The planner cache serves the quick path, which reads only the embedded store.
-    app.attach_readmodel(resolved.readmodel_location, plan_cache=resolved.backend == "sqlite")
+    app.attach_readmodel(
+        None if read_only else resolved.readmodel_location,
+        plan_cache=resolved.backend == "sqlite" and not read_only,
+    )
     return app
+
+
+def _read_only(settings: Settings) -> bool:
+    """True when the home holds a store that this process may not write."""
+    events = settings.events_path
+    if not events.is_file():
+        return False
+    return not (os.access(settings.home, os.W_OK) and os.access(events, os.W_OK))

@@ -384,3 +384,65 @@ def test_ordinary_mistakes_get_their_reason_not_an_internal_error(
         assert "comma inside a value" not in message
         assert "missing column" not in message
     assert ok(invoke(imported, "export")).stdout == before
+
+
+def _read_only_runs(home: Path, commands: list[list[str]]) -> list[tuple[int, str, str]]:
+    """Run hw commands with ``home`` mounted read-only (a user and mount namespace)."""
+    import json
+    import shlex
+    import shutil
+
+    if shutil.which("unshare") is None:
+        pytest.skip("unshare is not available")
+    probe = subprocess.run(["unshare", "-rm", "true"], capture_output=True, check=False)
+    if probe.returncode != 0:
+        pytest.skip("user namespaces are not available here")
+    runner = (
+        "import json, subprocess, sys\n"
+        "out = []\n"
+        "for args in json.loads(sys.argv[1]):\n"
+        "    p = subprocess.run([sys.executable, '-m', 'hwcli.main', *args],"
+        " capture_output=True, text=True)\n"
+        "    out.append((p.returncode, p.stdout, p.stderr))\n"
+        "print(json.dumps(out))\n"
+    )
+    d = shlex.quote(str(home))
+    script = (
+        f"mount --bind {d} {d} && mount -o remount,bind,ro {d} && "
+        f"{shlex.quote(sys.executable)} -c {shlex.quote(runner)} {shlex.quote(json.dumps(commands))}"
+    )
+    import os
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HW_")}
+    env["HW_HOME"] = str(home)
+    proc = subprocess.run(
+        ["unshare", "-rm", "sh", "-c", script],
+        capture_output=True, text=True, env=env, timeout=300, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    return [tuple(r) for r in json.loads(proc.stdout)]
+
+
+@pytest.mark.slow
+def test_a_read_only_home_can_be_read_and_audited(imported: Path) -> None:
+    expected = ok(invoke(imported, "plan", "A1", "--json")).stdout
+    ok(invoke(imported, "history", "A1"))
+    before = sorted((p.name, p.stat().st_size) for p in imported.iterdir())
+    runs = _read_only_runs(
+        imported,
+        [
+            ["plan", "A1", "--json"], ["history", "A1"], ["audit", "A1"], ["clients"],
+            ["caseload"], ["client", "show", "A1"], ["export", "A1"], ["config", "list"],
+            ["client", "add", "ZZ"],
+        ],
+    )  # fmt: skip
+    for index, (code, _, stderr) in enumerate(runs[:-1]):
+        assert code == 0, (index, stderr)
+        assert stderr == ""
+    assert runs[0][1] == expected
+    assert "SessionHeld" in runs[1][1] or "session" in runs[1][1]
+    code, _, stderr = runs[-1]  # a write is refused with one line
+    assert code == 1
+    assert len(stderr.splitlines()) == 1, stderr
+    assert "writable" in stderr or "read-only" in stderr
+    assert sorted((p.name, p.stat().st_size) for p in imported.iterdir()) == before
