@@ -168,3 +168,11 @@ def test_the_option_help_prefers_the_environment_and_a_password_file() -> None:
     assert "HW_DATABASE_URL" in text
     assert "ps" in text
     assert ".pgpass" in text
+
+
+def test_an_unresolvable_host_is_named_as_such(tmp_path: Path) -> None:
+    url = f"postgresql://hw:{SECRET}@no-such-host.invalid:5432/hw?connect_timeout=5"
+    proc = _hw(tmp_path / "home", "client", "add", "AB", HW_DATABASE_URL=url)
+    assert proc.returncode == 1
+    assert "cannot resolve the PostgreSQL host" in proc.stderr, proc.stderr
+    assert SECRET not in proc.stderr
