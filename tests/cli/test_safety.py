@@ -446,3 +446,14 @@ def test_a_read_only_home_can_be_read_and_audited(imported: Path) -> None:
     assert len(stderr.splitlines()) == 1, stderr
     assert "writable" in stderr or "read-only" in stderr
     assert sorted((p.name, p.stat().st_size) for p in imported.iterdir()) == before
+
+
+def test_a_json_import_may_not_bring_a_mixed_script_client(imported: Path, tmp_path: Path) -> None:
+    exported = ok(invoke(imported, "export", "B2")).stdout
+    edited = tmp_path / "edited.json"
+    edited.write_text(exported.replace('"client": "B2"', '"client": "B\\u0412"'), "utf-8")
+    assert "\\u0412" in edited.read_text(encoding="utf-8")
+    other = tmp_path / "other"
+    ok(invoke(other, "client", "add", "ZZ"))
+    _refused(invoke(other, "import", str(edited)), 1, "one script")
+    assert ok(invoke(other, "clients", "--json")).stdout.count('"client"') == 1
