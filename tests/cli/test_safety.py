@@ -388,6 +388,16 @@ def test_ordinary_mistakes_get_their_reason_not_an_internal_error(
 
 def _read_only_runs(home: Path, commands: list[list[str]]) -> list[tuple[int, str, str]]:
     """Run hw commands with ``home`` mounted read-only (a user and mount namespace)."""
+    import shlex
+
+    d = shlex.quote(str(home))
+    return _namespace_runs(f"mount --bind {d} {d} && mount -o remount,bind,ro {d}", home, commands)
+
+
+def _namespace_runs(
+    setup: str, home: Path, commands: list[list[str]]
+) -> list[tuple[int, str, str]]:
+    """Run hw commands on ``home`` after a shell ``setup`` in a user and mount namespace."""
     import json
     import shlex
     import shutil
@@ -406,9 +416,8 @@ def _read_only_runs(home: Path, commands: list[list[str]]) -> list[tuple[int, st
         "    out.append((p.returncode, p.stdout, p.stderr))\n"
         "print(json.dumps(out))\n"
     )
-    d = shlex.quote(str(home))
     script = (
-        f"mount --bind {d} {d} && mount -o remount,bind,ro {d} && "
+        f"{setup} && "
         f"{shlex.quote(sys.executable)} -c {shlex.quote(runner)} {shlex.quote(json.dumps(commands))}"
     )
     import os
@@ -457,3 +466,25 @@ def test_a_json_import_may_not_bring_a_mixed_script_client(imported: Path, tmp_p
     ok(invoke(other, "client", "add", "ZZ"))
     _refused(invoke(other, "import", str(edited)), 1, "one script")
     assert ok(invoke(other, "clients", "--json")).stdout.count('"client"') == 1
+
+
+@pytest.mark.slow
+def test_a_full_disk_is_named_for_reads_and_writes(imported: Path, tmp_path: Path) -> None:
+    import shlex
+
+    mount = tmp_path / "small-disk"
+    mount.mkdir()
+    home = mount / "home"
+    m, h, src = (shlex.quote(str(p)) for p in (mount, home, imported))
+    setup = (
+        f"mount -t tmpfs -o size=800k tmpfs {m} && cp -r {src} {h} && rm -f {h}/readmodel.sqlite"
+        f" && (dd if=/dev/zero of={m}/fill bs=1k 2>/dev/null; true)"
+    )
+    runs = _namespace_runs(
+        setup, home, [["clients"], ["plan", "A1"], ["history", "A1"], ["client", "add", "ZZ"]]
+    )
+    for code, _, stderr in runs:
+        assert code == 1, stderr
+        assert len(stderr.splitlines()) == 1, stderr
+        assert "disk is full" in stderr or "disk full" in stderr, stderr
+        assert "OperationalError" not in stderr

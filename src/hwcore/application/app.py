@@ -1469,7 +1469,10 @@ def store_error_message(error: Exception) -> str:
     if "unable to open" in text:
         return "cannot open the event store: check the hw home exists and is writable"
     if "disk i/o error" in text or "no space" in text or "file too large" in text:
-        return "the event store could not be written (disk full or I/O error): nothing was written"
+        return (
+            "the event store could not be read or written (disk full or I/O error):"
+            " free some space; nothing was written"
+        )
     if "failed to deserialise" in text:
         return "an event cannot be read (damaged, or HW_CIPHER_KEY does not fit this store)"
     if "does not support ssl" in text:

@@ -144,6 +144,11 @@ def sqlite_message(error: sqlite3.Error, path: Path) -> str:
         return f"cannot open the event store {path.name!r}: check the hw home is writable"
     if "locked" in text or "busy" in text:
         return "the event store is busy (another hw is writing): try again"
+    if "full" in text or "disk i/o error" in text:
+        return (
+            f"cannot use the event store {path.name!r}: the disk is full or failing"
+            " (SQLite needs a little space even to read): free some space; nothing was changed"
+        )
     return f"the event store {path.name!r} failed ({type(error).__name__})"
 
 
