@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
 from hwcli.common import (
     echo_json,
-    fail,
     json_option,
     pass_app,
 )
@@ -54,39 +51,20 @@ def import_(app: HwApplication, file: str, as_json: bool) -> None:
     )
 
 
-def write_private(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` atomically, readable by the owner only (0600)."""
-    import tempfile
-
-    folder = path.parent if str(path.parent) else Path()
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 @click.command("export")
 @click.argument("client", required=False)
 @click.option("-o", "--output", metavar="FILE", help="Write to FILE (0600) instead of stdout.")
+@click.option("--force", is_flag=True, help="Replace FILE if it exists.")
 @pass_app
-def export(app: HwApplication, client: str | None, output: str | None) -> None:
+def export(app: HwApplication, client: str | None, output: str | None, force: bool) -> None:
     """Export CLIENT's (or every client's) events as lossless JSON for 'hw import'."""
-    import json
+    from hwcore.application import json_text
 
     data = app.export_data(client)
-    text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    text = json_text(data) + "\n"
     if output is None or output == "-":
         click.echo(text, nl=False)
         return
-    path = Path(output).expanduser()
-    try:
-        write_private(path, text)
-    except OSError as e:
-        fail(f"cannot write {str(path)!r}: {e.strerror or type(e).__name__}")
+    path = app.printing.write_output(output, text.encode("utf-8"), force=force)
     n = len(data["clients"])
     click.echo(f"exported {n} client{'s' if n != 1 else ''} to {path}", err=True)

@@ -108,6 +108,7 @@ if TYPE_CHECKING:
         FORMAT_DESCRIPTIONS,
         SIZE_DESCRIPTIONS,
     )
+    from hwcore.outputs import check_output_path
     from hwcore.planner import (
         CONFIDENCE_THRESHOLD,
         FIELDS,
@@ -130,6 +131,7 @@ if TYPE_CHECKING:
         from_dict,
         to_dict,
     )
+    from hwcore.textsafe import calendar_text, is_terminal_safe, json_text, terminal_text
 
 _LAZY: dict[str, str] = {
     "HwApplication": "hwcore.application.app",
@@ -214,6 +216,11 @@ _LAZY: dict[str, str] = {
     "purge_client": "hwcore.application.eventstore.admin",
     "restore_store": "hwcore.application.eventstore.admin",
     "store_audit": "hwcore.application.eventstore.admin",
+    "check_output_path": "hwcore.outputs",
+    "calendar_text": "hwcore.textsafe",
+    "is_terminal_safe": "hwcore.textsafe",
+    "json_text": "hwcore.textsafe",
+    "terminal_text": "hwcore.textsafe",
 }
 """Where each public name lives (imported on first use)."""
 
@@ -300,12 +307,17 @@ __all__ = [
     "WrapUpResult",
     "backup_info",
     "backup_store",
+    "calendar_text",
+    "check_output_path",
     "design_fields",
     "from_dict",
     "generate_key",
+    "is_terminal_safe",
+    "json_text",
     "parse_date",
     "purge_client",
     "restore_store",
     "store_audit",
+    "terminal_text",
     "to_dict",
 ]

@@ -26,6 +26,7 @@ from hwcore.application.commands import (
     OutcomeEntry,
     ReviewChoice,
     apply_outcome,
+    hold_numbered_session,
     outcome_session_for,
     parse_date,
     resolve_assignment_id,
@@ -61,6 +62,7 @@ from hwcore.domain import (
     check_spec,
     validate_client,
 )
+from hwcore.domain.identifiers import check_new_client
 from hwcore.domain.measures import Instrument
 from hwcore.planner import (
     CONFIDENCE_THRESHOLD,
@@ -166,7 +168,7 @@ class HwApplication(StoreApplication):
             InvalidValueError: the identifier is not allowed.
             ClientExistsError: the client is already registered.
         """
-        name = validate_client(client)
+        name = check_new_client(validate_client(client))
         case = Case(client=name)
         try:
             self._save(case)
@@ -185,13 +187,11 @@ class HwApplication(StoreApplication):
         Returns:
             The session, with ``created`` False if it was already recorded.
         """
-        when = parse_date(date) or self._today()
 
         def command(case: Case) -> SessionInfo:
-            created = case.hold_session(number, when)
-            return SessionInfo(
-                case.client, number, case.sessions[number].held_on.isoformat(), created
-            )
+            created = hold_numbered_session(case, number, date, self._today())
+            held_on = case.sessions[number].held_on.isoformat()
+            return SessionInfo(case.client, number, held_on, created)
 
         return self._change(client, command)
 
@@ -955,7 +955,7 @@ class HwApplication(StoreApplication):
         try:
             return self._load(client), False
         except ClientNotFoundError:
-            return Case(client=validate_client(client)), True
+            return Case(client=check_new_client(validate_client(client))), True
 
     def stored_events(self, client: str) -> list[Aggregate.Event]:
         """The client's stored events in order ([] for a client not in the store).
