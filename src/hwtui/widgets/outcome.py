@@ -11,7 +11,7 @@ from textual.content import Content
 from textual.widgets import Input, Label
 
 from hwcore.application import VOCABULARY, AssignmentInfo
-from hwtui.text import parse_int
+from hwtui.text import parse_int, shown
 from hwtui.widgets.choice import ChoiceField
 from hwtui.widgets.field import FIELD_KEYS, FieldRow, field_input, show_field_error
 from hwtui.widgets.ticks import TickList
@@ -69,9 +69,9 @@ class OutcomeCard(Vertical):
         doses = f", {a.planned_doses} doses" if a.planned_doses else ""
         yield Label(
             Content.assemble(
-                (f"#{a.assignment_id} {a.title}", "bold"),
-                f"  {a.format} · {a.size} · {a.frequency}{doses} · '{a.framing}'"
-                f" · session {a.session}",
+                (shown(f"#{a.assignment_id} {a.title}"), "bold"),
+                shown(f"  {a.format} · {a.size} · {a.frequency}{doses} · '{a.framing}'")
+                + f" · session {a.session}",
             ),
             classes="card-title",
         )

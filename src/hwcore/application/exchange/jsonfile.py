@@ -162,7 +162,7 @@ def _document(text: str, source: str) -> dict[str, Any]:
     if version != EXPORT_VERSION or isinstance(version, bool):
         if isinstance(version, str) and version.strip() == str(EXPORT_VERSION):
             msg = (
-                f'{source}: "version" is the text "{version.strip()}", not the number'
+                f'{source}: export version the text "{version.strip()}", not the number'
                 f' {EXPORT_VERSION}: write "version": {EXPORT_VERSION}'
             )
             raise ImportFileError(msg)
