@@ -234,6 +234,31 @@ def test_vocabulary_errors_never_echo_free_text(imported: Path, tmp_path: Path) 
     assert "forgotten" in message
 
 
+def test_measures_consents_and_alerts_pass_the_same_guards(imported: Path) -> None:
+    """The commands of outcome measures (hw measure, consent, alert) are guarded as the others."""
+    consent = ["--boundaries", "not for crisis support", "--privacy-risk", "texts on a phone"]
+    for args, field in (
+        (["measure", "add", "A1", SECRET, "--score", "3"], "measure"),
+        (["measure", "define", "mood", "--min", "0", "--max", "10", "--better", SECRET],
+         "better"),
+        (["measure", "define", SECRET, "--min", "0", "--max", "10", "--better", "high"],
+         "measure name"),
+        (["consent", "A1", "--channel", SECRET, *consent], "channel"),
+        (["consent", "A1", "--channel", "sms", "--days", SECRET, *consent], "day"),
+    ):  # fmt: skip
+        message = _refused(invoke(imported, *args), 1, f"invalid {field}", "not shown")
+        assert "husband" not in message
+    items = ["--items", "0,0,0,0,0,0,0,0,0"]
+    before = ok(invoke(imported, "export")).stdout
+    for command in (
+        ["measure", "add", "A1", "phq9", *items],
+        ["consent", "A1", "--channel", "sms", *consent],
+        ["alert", "ack", "A1", "6", "--note", "safety plan reviewed"],
+    ):
+        _refused(invoke(imported, *command, "--date", "9999-12-31"), 1, "a year from today")
+    assert ok(invoke(imported, "export")).stdout == before
+
+
 # ---------------------------------------------------------------- item 18
 
 
@@ -335,7 +360,8 @@ def test_a_read_on_a_home_that_does_not_exist_creates_nothing(tmp_path: Path) ->
     for args in (
         ["plan", "AB"], ["plan", "AB", "--json"], ["clients"], ["caseload"], ["caseload", "--due"],
         ["history", "AB"], ["audit", "AB"], ["export"], ["client", "show", "AB"],
-        ["config", "list"], ["admin-log"],
+        ["config", "list"], ["admin-log"], ["measure", "list"], ["measure", "list", "AB"],
+        ["alert", "list", "AB"],
     ):  # fmt: skip
         _refused(invoke(home, *args), 1, "no hw home", str(home))
         assert not home.exists(), args
