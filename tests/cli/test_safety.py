@@ -95,6 +95,9 @@ def test_identifiers_are_nfc_and_stored_nfd_ones_keep_working(home: Path) -> Non
     history = ok(invoke(home, "history", "Am\u00e9lie")).stdout
     assert "Walk 6" in history
     assert "Walk 7" in history
+    # ... and is purged as any other (the right to erasure).
+    ok(invoke(home, "client", "purge", "Am\u00e9lie", "--yes"))
+    _refused(invoke(home, "history", legacy), 1, "unknown client")
 
 
 # ---------------------------------------------------------------- item 14
