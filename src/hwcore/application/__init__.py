@@ -91,6 +91,7 @@ if TYPE_CHECKING:
         FORMAT_DESCRIPTIONS,
         SIZE_DESCRIPTIONS,
     )
+    from hwcore.extras import MissingExtraError, install_command, missing_extra
     from hwcore.planner import (
         CONFIDENCE_THRESHOLD,
         Evidence,
@@ -128,6 +129,9 @@ _LAZY: dict[str, str] = {
     "ConfigError": "hwcore.application.printing",
     "OutputError": "hwcore.application.printing",
     "VOCABULARY": "hwcore.application.vocabulary",
+    "MissingExtraError": "hwcore.extras",
+    "install_command": "hwcore.extras",
+    "missing_extra": "hwcore.extras",
     "CORRECTABLE_FIELDS": "hwcore.domain",
     "AlreadyResolvedError": "hwcore.domain",
     "AssignmentNotFoundError": "hwcore.domain",
@@ -219,6 +223,7 @@ __all__ = [
     "InCommon",
     "InvalidValueError",
     "MissReason",
+    "MissingExtraError",
     "NotedChange",
     "Outcome",
     "OutcomeResult",
@@ -243,6 +248,8 @@ __all__ = [
     "backup_info",
     "backup_store",
     "generate_key",
+    "install_command",
+    "missing_extra",
     "parse_date",
     "purge_client",
     "restore_store",

@@ -3,7 +3,8 @@
 The documents are written as HTML blocks inside the markdown that markdown-pdf
 renders (raw HTML passes through markdown-it untouched), so user text is only
 ever HTML-escaped, never interpreted as markdown. markdown-pdf and PyMuPDF are
-imported inside :func:`render_pdf` only: they are slow to import.
+imported inside :func:`render_pdf` only: they are slow to import, and optional
+(the `print` extra: without it printing raises ``MissingExtraError``).
 
 Fonts: MuPDF's built-in fonts (Nimbus Sans for Latin, Greek and Cyrillic) with
 its built-in Noto / Droid fallbacks for CJK, Arabic, Hebrew, Devanagari, Thai...
@@ -171,8 +172,11 @@ def render_pdf(
     Returns:
         The PDF bytes and its page count.
     """
-    import pymupdf as _pymupdf
-    from markdown_pdf import MarkdownPdf, Section
+    from hwcore.extras import needs
+
+    with needs("print"):  # the optional AGPL PDF stack (the `print` extra)
+        import pymupdf as _pymupdf
+        from markdown_pdf import MarkdownPdf, Section
 
     pymupdf: Any = _pymupdf  # PyMuPDF's annotations are partial: treat it as untyped
 
