@@ -40,30 +40,42 @@ def config_group() -> None:
 @config_group.command("set")
 @click.argument("key", metavar="KEY")
 @click.argument("value")
+@json_option
 @pass_app
-def config_set(app: HwApplication, key: str, value: str) -> None:
+def config_set(app: HwApplication, key: str, value: str, as_json: bool) -> None:
     """Set KEY to VALUE (KEY: clinic.name, clinic.logo, clinic.accent, clinic.footer, paper)."""
     stored = app.config_set(key, value)
-    click.echo(f"{key.strip().lower()} = {stored}")
+    name = key.strip().lower()
+    if as_json:
+        echo_json({"key": name, "value": stored})
+        return
+    click.echo(f"{name} = {stored}")
 
 
 @config_group.command("get")
 @click.argument("key", metavar="KEY")
+@json_option
 @pass_app
-def config_get(app: HwApplication, key: str) -> None:
-    """Print KEY's value (nothing, exit 0, when it is unset)."""
+def config_get(app: HwApplication, key: str, as_json: bool) -> None:
+    """Print KEY's value (nothing, exit 0, when it is unset; null with --json)."""
     value = app.config_get(key)
-    if value is not None:
+    if as_json:
+        echo_json({"key": key.strip().lower(), "value": value})
+    elif value is not None:
         click.echo(value)
 
 
 @config_group.command("unset")
 @click.argument("key", metavar="KEY")
+@json_option
 @pass_app
-def config_unset(app: HwApplication, key: str) -> None:
+def config_unset(app: HwApplication, key: str, as_json: bool) -> None:
     """Remove KEY's value (the copied logo file too)."""
     removed = app.config_unset(key)
     name = key.strip().lower()
+    if as_json:
+        echo_json({"key": name, "removed": removed})
+        return
     click.echo(f"{name} removed" if removed else f"{name} was not set")
 
 

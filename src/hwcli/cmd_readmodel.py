@@ -40,7 +40,10 @@ TREND_MARKS = {"up": "up", "down": "down", "flat": "flat", None: "-"}
 @json_option
 @pass_state
 def caseload(state: State, due: bool, as_json: bool) -> None:
-    """Every client, the ones who need attention first (due, triggers, low completion)."""
+    """Every client, the ones who need attention first (due, triggers, low completion).
+
+    --json prints one JSON object: {"clients": [...], "due_only": ...}.
+    """
     # A read model already current with the log answers alone (start-up time);
     # otherwise the application catches it up first.
     from hwcore.application.quick import quick_caseload
@@ -51,7 +54,7 @@ def caseload(state: State, due: bool, as_json: bool) -> None:
     if as_json:
         from hwcore.application.caseload import caseload_data
 
-        echo_json_data(caseload_data(entries))
+        echo_json_data({"clients": caseload_data(entries), "due_only": due})
         return
     click.echo(render_caseload(entries, due_only=due))
 

@@ -23,7 +23,8 @@ def key_group() -> None:
 
 
 @key_group.command("generate")
-def key_generate() -> None:
+@json_option
+def key_generate(as_json: bool) -> None:
     """Print a new random AES-256 key for HW_CIPHER_KEY.
 
     Keep it somewhere safe (a password manager): without it an encrypted store
@@ -31,7 +32,11 @@ def key_generate() -> None:
     """
     from hwcore.application import generate_key
 
-    click.echo(generate_key())
+    key = generate_key()
+    if as_json:
+        echo_json({"key": key})
+    else:
+        click.echo(key)
     click.echo(
         "hw: keep this key safe: set HW_CIPHER_KEY to it before the first write;"
         " without it the data cannot be read",

@@ -40,6 +40,7 @@ COMMANDS: dict[str, str] = {
     "backup": "hwcli.cmd_store:backup",
     "restore": "hwcli.cmd_store:restore",
     "admin-log": "hwcli.cmd_store:admin_log",
+    "completion": "hwcli.cmd_completion:completion",
 }
 """Every ``hw`` command and where it lives (``module:attribute``), imported on use.
 

@@ -38,6 +38,7 @@ from hwcore.application.dto import (
     ClientInfo,
     HistoryEntry,
     ImportReport,
+    NotedChange,
     OutcomeResult,
     ReviewResult,
     SessionInfo,
@@ -592,14 +593,19 @@ class HwApplication(PrintingMixin, Application[UUID]):
         reason: str = "",
         session: int | None = None,
         date: DateLike = None,
-    ) -> None:
-        """Change the client-level framing approach (e.g. 'curiosity'), with why."""
+    ) -> NotedChange:
+        """Change the client-level framing approach (e.g. 'curiosity'), with why.
 
-        def command(case: Case) -> None:
+        Returns:
+            What was recorded: the session, kind 'framing', the label, the reason.
+        """
+
+        def command(case: Case) -> NotedChange:
             number = self._session(case, session, date)
             case.change_framing(number, label, wording, reason)
+            return NotedChange(session=number, kind="framing", label=label.strip(), text=reason)
 
-        self._change(client, command)
+        return self._change(client, command)
 
     def note_change(
         self,
@@ -609,7 +615,7 @@ class HwApplication(PrintingMixin, Application[UUID]):
         *,
         session: int | None = None,
         date: DateLike = None,
-    ) -> None:
+    ) -> NotedChange:
         """Note a life, relationship or other change (prompts an earlier review).
 
         Args:
@@ -618,14 +624,18 @@ class HwApplication(PrintingMixin, Application[UUID]):
             note: what changed.
             session: the session it was noted at (latest when omitted).
             date: that session's date when it is new.
+
+        Returns:
+            What was recorded: the session, the kind, the note.
         """
         parsed = ChangeKind.parse(kind)
 
-        def command(case: Case) -> None:
+        def command(case: Case) -> NotedChange:
             number = self._session(case, session, date)
             case.note_change(number, parsed, note)
+            return NotedChange(session=number, kind=parsed.value, label=None, text=note)
 
-        self._change(client, command)
+        return self._change(client, command)
 
     def review(
         self,
@@ -995,18 +1005,17 @@ class HwApplication(PrintingMixin, Application[UUID]):
         return self._readmodel().position()
 
     def close(self) -> None:
-        """Close the event store and the read model.
+        """Close the event store and the read model; closing again does nothing.
 
-        A read model file that went missing (deleted by the user) is restored
-        first, so any command puts it back, read-only ones included.
+        Closing writes nothing: a read model file deleted meanwhile stays
+        deleted (the next command that reads it, or ``hw readmodel rebuild``,
+        builds it again).
         """
+        if getattr(self, "_closed", False):
+            return
+        self._closed = True
         readmodel = getattr(self, "readmodel", None)
         if readmodel is not None:
-            if readmodel.path is not None and not readmodel.path.exists():
-                try:
-                    self._catch_up(readmodel)
-                except Exception:  # closing must not fail: the next command retries
-                    _warn("read model not restored; the next command catches up")
             readmodel.close()
         super().close()
 
@@ -1118,9 +1127,23 @@ class HwApplication(PrintingMixin, Application[UUID]):
 
         file = Path(path)
         text = read_text(file)
-        if file.suffix.lower() == ".json" or text.lstrip().startswith("{"):
+        if file.suffix.lower() == ".json":
             return self.import_export(text, source=file.name)
-        return self.import_csv_text(text, source=file.name)
+        return self.import_text(text, source=file.name)
+
+    def import_text(self, text: str, source: str = "stdin") -> ImportReport:
+        """Import history CSV or an hw JSON export given as text (``hw import -``).
+
+        Args:
+            text: the document; JSON when it starts with ``{``, else CSV.
+            source: the name errors and the report use for it.
+
+        Returns:
+            What was imported (all or nothing, idempotent: see :meth:`import_file`).
+        """
+        if text.lstrip().startswith("{"):
+            return self.import_export(text, source=source)
+        return self.import_csv_text(text, source=source)
 
     def import_csv_text(self, text: str, source: str = "csv") -> ImportReport:
         """Import history CSV text (see :meth:`import_file`)."""

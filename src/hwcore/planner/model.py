@@ -6,6 +6,8 @@ plain JSON-ready data (enums become their string values).
 
 from __future__ import annotations
 
+import datetime as dt
+from pathlib import PurePath
 from typing import Any
 
 import attrs
@@ -216,6 +218,9 @@ def to_dict(value: Any, *, digits: int | None = FLOAT_DIGITS) -> Any:
     """
     if isinstance(value, System):
         return value.json_data(digits=digits)
+    json_data = getattr(type(value), "json_data", None)
+    if callable(json_data):  # a value that chooses its own JSON shape (Settings: redacted)
+        return to_dict(json_data(value), digits=digits)
     if attrs.has(type(value)):
         return {
             f.name: to_dict(getattr(value, f.name), digits=digits)
@@ -229,4 +234,8 @@ def to_dict(value: Any, *, digits: int | None = FLOAT_DIGITS) -> Any:
         return {str(k): to_dict(v, digits=digits) for k, v in value.items()}
     if isinstance(value, float) and digits is not None:
         return round(value, digits)
+    if isinstance(value, dt.date | dt.time):  # a datetime is a date
+        return value.isoformat()
+    if isinstance(value, PurePath):
+        return str(value)
     return value
