@@ -3,7 +3,8 @@ framing, change, review and correct."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 import click
 
@@ -24,90 +25,78 @@ if TYPE_CHECKING:
 
 VOCAB_HELP = "(see 'hw vocab')"
 
+P = ParamSpec("P")
+R = TypeVar("R")
+
 
 # -------------------------------------------------------------- homework
 
+_DESIGN_FLAGS: dict[str, tuple[str, str | None]] = {
+    "format": ("--format", "FORMAT"),
+    "size": ("--size", "SIZE"),
+    "framing": ("--framing", "LABEL"),
+    "frequency": ("--frequency", "FREQ"),
+    "confidence": ("--confidence", "0-10"),
+    "planned_doses": ("--doses", "N"),
+    "days": ("--days", "mon,thu"),
+    "time": ("--at", "HH:MM"),
+}
+"""Options whose flag or metavar is not simply the field's name (the rest: --field-name)."""
+_VOCABULARY_FIELDS = frozenset({"format", "frequency"})
 
-def _given(**values: Any) -> dict[str, Any]:
-    """Only the options the user gave (hwcore's defaults apply to the others)."""
-    return {k: v for k, v in values.items() if v is not None}
+
+def design_options(f: Callable[P, R]) -> Callable[P, R]:
+    """Add one option per field of an assignment's design (``AssignmentSpec``).
+
+    The options are made from the design's fields, in their order, so a new
+    field is a new option without a second list to keep in step.
+    """
+    from hwcore.application import design_fields
+
+    for field in reversed(design_fields()):
+        flag, metavar = _DESIGN_FLAGS.get(field.name, ("--" + field.name.replace("_", "-"), None))
+        text = field.help + (f" {VOCAB_HELP}" if field.name in _VOCABULARY_FIELDS else "") + "."
+        kind: dict[str, Any] = {}
+        if field.kind is bool:
+            kind = {"is_flag": True, "default": None}
+        elif field.kind is int:
+            kind = {"type": int}
+        f = click.option(
+            flag, field.name, required=field.required, metavar=metavar, help=text, **kind
+        )(f)
+    return f
 
 
 @click.command("assign")
 @click.argument("client")
-@click.option("--title", required=True, help="Short title of the assignment.")
-@click.option("--format", "format_", required=True, metavar="FORMAT", help=f"Format {VOCAB_HELP}.")
-@click.option("--size", required=True, metavar="SIZE", help="tiny, small, medium or large.")
-@click.option("--framing", required=True, metavar="LABEL", help="Framing label, e.g. experiment.")
-@click.option("--frequency", metavar="FREQ", help=f"Frequency (default weekly) {VOCAB_HELP}.")
-@click.option("--task", help="The assignment in one sentence.")
-@click.option("--framing-wording", help="The verbatim wording used to frame it.")
-@click.option("--rationale", help="The clinical rationale.")
-@click.option("--method", help="How the client will do it (paper, phone note, app...).")
-@click.option("--barriers", help="Barriers discussed.")
-@click.option("--followup-plan", help="How it will be followed up.")
-@click.option("--when-where", help="When and where the client expects to do it.")
-@click.option(
-    "--started-in-session", is_flag=True, default=None, help="It was started in the session."
-)
-@click.option("--confidence", type=int, metavar="0-10", help="The client's confidence 0-10.")
-@click.option("--doses", type=int, metavar="N", help="Planned doses (e.g. 7 for daily).")
-@click.option("--notes", help="Free notes.")
+@design_options
 @session_option
 @date_option
 @json_option
 @pass_app
 def assign(
     app: HwApplication,
+    /,
     client: str,
-    title: str,
-    format_: str,
-    size: str,
-    framing: str,
-    frequency: str | None,
-    task: str | None,
-    framing_wording: str | None,
-    rationale: str | None,
-    method: str | None,
-    barriers: str | None,
-    followup_plan: str | None,
-    when_where: str | None,
-    started_in_session: bool | None,
-    confidence: int | None,
-    doses: int | None,
-    notes: str | None,
     session: int | None,
     date: str | None,
     as_json: bool,
+    **options: Any,
 ) -> None:
     """Assign homework to CLIENT; warns (with numbers) when it rarely gets done.
 
     The warnings are advice: the assignment is recorded anyway.
     """
-    fields = _given(
-        title=title,
-        format=format_,
-        size=size,
-        framing=framing,
-        frequency=frequency,
-        task=task,
-        framing_wording=framing_wording,
-        rationale=rationale,
-        method=method,
-        barriers=barriers,
-        followup_plan=followup_plan,
-        when_where=when_where,
-        started_in_session=started_in_session,
-        confidence=confidence,
-        planned_doses=doses,
-        notes=notes,
-    )
-    fit = app.preview_fit(client, **fields)
+    from hwcore.application import AssignmentSpec
+
+    # Only the options the user gave: the design's defaults apply to the others.
+    design = AssignmentSpec(**{k: v for k, v in options.items() if v is not None})
+    result = app.assign(client, design, session=session, date=date)
+    fit = result.fit
     for line in fit.warnings:
         warn(line)
     if fit.suggested_size:
         warn(f"suggested size: {fit.suggested_size}")
-    result = app.assign(client, session=session, date=date, **fields)
     if as_json:
         echo_json(result)
         return
@@ -347,23 +336,27 @@ def review(
     as_json: bool,
 ) -> None:
     """Review CLIENT's system: accept the planner's values or override any."""
+    from hwcore.application import ReviewChoice
+
     result = app.review(
         client,
+        ReviewChoice(
+            accept=accept,
+            format=format_,
+            size=size,
+            frequency=frequency,
+            framing=framing,
+            framing_wording=framing_wording,
+            completed_opening=completed_opening,
+            completed_listen_for=listen_for,
+            missed_opening=missed_opening,
+            missed_diagnostic=diagnostic,
+            next_review_session=next_review,
+            trigger=trigger,
+            notes=notes,
+        ),
         session=session,
         date=date,
-        accept=accept,
-        format=format_,
-        size=size,
-        frequency=frequency,
-        framing=framing,
-        framing_wording=framing_wording,
-        completed_opening=completed_opening,
-        completed_listen_for=listen_for,
-        missed_opening=missed_opening,
-        missed_diagnostic=diagnostic,
-        next_review_session=next_review,
-        trigger=trigger,
-        notes=notes,
     )
     if as_json:
         echo_json(result)

@@ -118,7 +118,12 @@ def _change(kind: str, note: str) -> Extra:
 
 
 def _review(**overrides: Any) -> Extra:
-    return lambda app, client, n: app.review(client, session=n, **overrides)
+    def review(app: HwApplication, client: str, n: int) -> None:
+        from hwcore.application import ReviewChoice
+
+        app.review(client, ReviewChoice(**overrides), session=n)
+
+    return review
 
 
 # Case events at a session, after the previous homework is resolved and before
@@ -166,6 +171,8 @@ def _outcome(app: HwApplication, client: str, ident: int, code: str, session: in
 
 def seed_client(app: HwApplication, client: str, start: str, steps: Sequence[Step]) -> None:
     """Record one invented client's sessions, homework, outcomes and events."""
+    from hwcore.application import AssignmentSpec
+
     app.register_client(client)
     first = dt.date.fromisoformat(start)
     previous: tuple[int, str] | None = None
@@ -178,15 +185,17 @@ def seed_client(app: HwApplication, client: str, start: str, steps: Sequence[Ste
         title, format_, size, framing, frequency, doses = TEMPLATES[key]
         result = app.assign(
             client,
+            AssignmentSpec(
+                title=title,
+                format=format_,
+                size=size,
+                framing=framing,
+                frequency=frequency,
+                planned_doses=doses,
+                confidence=8 if size in ("medium", "large") else 9,
+                when_where="After dinner, at the kitchen table" if format_ == "written" else "",
+            ),
             session=number,
-            title=title,
-            format=format_,
-            size=size,
-            framing=framing,
-            frequency=frequency,
-            planned_doses=doses,
-            confidence=8 if size in ("medium", "large") else 9,
-            when_where="After dinner, at the kitchen table" if format_ == "written" else "",
         )
         previous = (result.assignment.assignment_id, outcome)
 

@@ -42,13 +42,13 @@ def open_application(
     require_extras(resolved)
     ensure_private_home(resolved)
     try:
-        app = HwApplication(resolved.event_store_env(), today=today)
+        app = HwApplication(resolved.event_store_env(), today=today, home=resolved.home)
     except Exception as e:  # psycopg or cryptography missing: an optional extra
         missing = missing_extra(e)
         if missing is None:
             raise
         raise missing from None
-    app.settings = resolved  # type: ignore[attr-defined]
+    app.settings = resolved  # type: ignore[attr-defined]  # printing reads its home
     # The planner cache serves the quick path, which reads only the embedded store.
     app.attach_readmodel(resolved.readmodel_location, plan_cache=resolved.backend == "sqlite")
     return app

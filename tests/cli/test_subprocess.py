@@ -155,7 +155,7 @@ def test_plan_and_caseload_import_only_what_they_use(imported: Path) -> None:
         "hwcore.printing.handout_pdf",
         "hwcore.printing.ics",
         "hwcore.printing.render",
-        "hwcore.application.store",
+        "hwcore.application.eventstore.admin",
         "hwcore.application.csvfile",
         "hwcore.application.importing",
     }

@@ -11,11 +11,13 @@ import pytest
 
 from hwcore.application import (
     AlreadyResolvedError,
+    AssignmentSpec,
     ClientExistsError,
     ClientNotFoundError,
     HwApplication,
     ImportFileError,
     InvalidValueError,
+    ReviewChoice,
     to_dict,
 )
 from hwcore.bootstrap import open_application
@@ -27,23 +29,24 @@ def record_history(app: HwApplication, client: str = "AB") -> None:
     app.register_client(client)
     a1 = app.assign(
         client,
+        AssignmentSpec(
+            title="Breathing 3x/day",
+            format="behavioral",
+            size="small",
+            framing="Experiment",
+            frequency="daily",
+            planned_doses=7,
+        ),
         session=1,
         date="2026-01-05",
-        title="Breathing 3x/day",
-        format="behavioral",
-        size="small",
-        framing="Experiment",
-        frequency="daily",
-        planned_doses=7,
     ).assignment.assignment_id
     app.partial(client, a1, done=6, session=2, date="2026-01-12", experience="calmer mornings")
     a2 = app.assign(
         client,
+        AssignmentSpec(
+            title="Thought record", format="written", size="medium", framing="challenge"
+        ),
         session=2,
-        title="Thought record",
-        format="written",
-        size="medium",
-        framing="challenge",
     ).assignment.assignment_id
     app.miss(
         client,
@@ -55,25 +58,24 @@ def record_history(app: HwApplication, client: str = "AB") -> None:
     )
     a3 = app.assign(
         client,
+        AssignmentSpec(title="Walk", format="behavioral", size="small", framing=" experiment"),
         session=3,
-        title="Walk",
-        format="behavioral",
-        size="small",
-        framing=" experiment",
     ).assignment.assignment_id
     app.complete(client, a3, session=4, date="2026-01-26")
     a4 = app.assign(
         client,
+        AssignmentSpec(
+            title="Notice tension", format="observational", size="tiny", framing="curiosity"
+        ),
         session=4,
-        title="Notice tension",
-        format="observational",
-        size="tiny",
-        framing="curiosity",
     ).assignment.assignment_id
     app.complete(client, a4, session=5, date="2026-02-02")
     app.note_change(client, "life", "started a new job")
     app.assign(
-        client, title="Call a friend", format="conversational", size="small", framing="experiment"
+        client,
+        AssignmentSpec(
+            title="Call a friend", format="conversational", size="small", framing="experiment"
+        ),
     )
 
 
@@ -151,14 +153,11 @@ def test_errors_write_nothing(app: HwApplication) -> None:
     with pytest.raises(AlreadyResolvedError):
         app.complete("AB", 1)
     with pytest.raises(InvalidValueError, match="format"):
-        app.assign("AB", title="x", format="telepathy", size="small", framing="f")
+        app.assign("AB", AssignmentSpec(title="x", format="telepathy", size="small", framing="f"))
     with pytest.raises(InvalidValueError, match="date"):
         app.assign(
             "AB",
-            title="x",
-            format="written",
-            size="small",
-            framing="f",
+            AssignmentSpec(title="x", format="written", size="small", framing="f"),
             session=9,
             date="2026-13-01",
         )
@@ -171,10 +170,17 @@ def test_assign_reports_fit_with_numbers(app: HwApplication) -> None:
     # given at the latest session (5, on an earlier day): reviewed at a new one today
     assert outcome.session == 6
     assert app.plan("AB").last_session_date == TODAY.isoformat()
-    app.assign("AB", session=6, title="Diary", format="written", size="small", framing="challenge")
+    app.assign(
+        "AB",
+        AssignmentSpec(title="Diary", format="written", size="small", framing="challenge"),
+        session=6,
+    )
     app.miss("AB", "latest", session=7, date="2026-03-09", reasons=["forgotten"])
     result = app.assign(
-        "AB", title="Letter", format="written", size="large", framing="challenge", confidence=6
+        "AB",
+        AssignmentSpec(
+            title="Letter", format="written", size="large", framing="challenge", confidence=6
+        ),
     )
     fit = {f.field: f for f in result.fit.fields}
     assert fit["format"].summary == "written: 0 of 2 completed (0%)"
@@ -185,7 +191,9 @@ def test_assign_reports_fit_with_numbers(app: HwApplication) -> None:
 
 def test_review_accepts_the_recommendation_and_overrides(app: HwApplication) -> None:
     record_history(app)
-    result = app.review("AB", size="tiny", missed_opening="No judgement here.", notes="reviewed")
+    result = app.review(
+        "AB", ReviewChoice(size="tiny", missed_opening="No judgement here.", notes="reviewed")
+    )
     assert result.format == "behavioral"
     assert result.size == "tiny"
     assert result.trigger == "life_change"
@@ -331,7 +339,7 @@ def test_snapshots_load_the_same_case_as_a_full_replay(home: Path) -> None:
         date = (TODAY.fromordinal(TODAY.toordinal() - 1000 + 7 * i)).isoformat()
         rows.append(f"SN,{i},{date},task {i},written,small,practice,{outcome},")
     app.import_csv_text("\n".join(rows) + "\n")
-    app.assign("SN", title="one more", format="visual", size="tiny", framing="play")
+    app.assign("SN", AssignmentSpec(title="one more", format="visual", size="tiny", framing="play"))
     app.close()
     reopened = open_application(home)
     try:

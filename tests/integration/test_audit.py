@@ -5,13 +5,20 @@ from __future__ import annotations
 import pytest
 
 from hwcli.demo import seed
-from hwcore.application import ClientNotFoundError, FieldChange, HwApplication, NotedChange
+from hwcore.application import (
+    AssignmentSpec,
+    ClientNotFoundError,
+    FieldChange,
+    HwApplication,
+    NotedChange,
+    ReviewChoice,
+)
 
 
 def _give(app: HwApplication, session: int, outcome: str, **fields: str) -> None:
     """Assign at ``session`` and resolve at ``session + 1``."""
     spec = {"format": "written", "size": "small", "framing": "experiment", **fields}
-    result = app.assign("AB", session=session, title=f"task {session}", **spec)
+    result = app.assign("AB", AssignmentSpec(title=f"task {session}", **spec), session=session)
     ident = result.assignment.assignment_id
     app.hold_session("AB", session + 1, f"2026-01-{5 + session:02d}")
     if outcome == "completed":
@@ -66,7 +73,7 @@ def test_completion_after_a_review_is_scored_per_spec(app: HwApplication) -> Non
         _give(app, session, outcome)
     app.note_change("AB", "relationship", "Asked for shorter sessions", session=5)
     app.change_framing("AB", "curiosity", reason="experiments felt like tests", session=5)
-    app.review("AB", session=5, format="behavioral", size="tiny", notes="Go smaller.")
+    app.review("AB", ReviewChoice(format="behavioral", size="tiny", notes="Go smaller."), session=5)
     _give(app, 5, "completed", format="behavioral", size="tiny", framing="curiosity")
     _give(app, 6, "partial", format="behavioral", size="tiny", framing="curiosity")
     _give(app, 7, "missed", format="behavioral", size="tiny", framing="curiosity")

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from hwcore.application import HwApplication, StoreError
+from hwcore.application import AssignmentSpec, HwApplication, StoreError
 from hwcore.bootstrap import Settings, open_application
 from tests.conftest import TODAY
 
@@ -31,7 +31,7 @@ WRITER = r"""
 import json, os, sys, time
 from pathlib import Path
 from hwcore.bootstrap import open_application
-from hwcore.application import HwError
+from hwcore.application import AssignmentSpec, HwError
 
 name, count, go = sys.argv[1], int(sys.argv[2]), Path(sys.argv[3])
 app = open_application()
@@ -40,8 +40,8 @@ while not go.exists():
 for k in range(count):
     title = f"{name}-{k}"
     try:
-        app.assign("CC", session=1, title=title, format="behavioral", size="small",
-                   framing="experiment")
+        app.assign("CC", AssignmentSpec(title=title, format="behavioral", size="small",
+                   framing="experiment"), session=1)
     except HwError as e:
         print(json.dumps({"title": title, "ok": False, "error": str(e)}), flush=True)
     else:
@@ -141,7 +141,11 @@ def test_a_command_no_longer_valid_is_refused_clearly(
 ) -> None:
     seeded(store_settings)
     with open_application(settings=store_settings, today=lambda: TODAY) as app:
-        app.assign("CC", session=1, title="Walk", format="behavioral", size="small", framing="x")
+        app.assign(
+            "CC",
+            AssignmentSpec(title="Walk", format="behavioral", size="small", framing="x"),
+            session=1,
+        )
     go = tmp_path / "go"
     procs = [start(RESOLVER, [str(go)], store_env) for _ in range(WRITERS)]
     go_when_ready(go)
@@ -168,13 +172,19 @@ def test_a_locked_sqlite_store_is_a_clear_error(store_settings: Settings) -> Non
         holder.execute("BEGIN EXCLUSIVE")
         with pytest.raises(StoreError, match="busy") as info:
             app.assign(
-                "CC", session=1, title="Walk", format="behavioral", size="small", framing="x"
+                "CC",
+                AssignmentSpec(title="Walk", format="behavioral", size="small", framing="x"),
+                session=1,
             )
         assert "Walk" not in str(info.value)
     finally:
         holder.execute("ROLLBACK")
         holder.close()
     # Once the lock is gone the same command goes through.
-    app.assign("CC", session=1, title="Walk", format="behavioral", size="small", framing="x")
+    app.assign(
+        "CC",
+        AssignmentSpec(title="Walk", format="behavioral", size="small", framing="x"),
+        session=1,
+    )
     assert [a.title for a in app.assignments("CC")] == ["Walk"]
     app.close()

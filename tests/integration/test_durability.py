@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from hwcore.application import StoreError
+from hwcore.application import AssignmentSpec, StoreError
 from hwcore.bootstrap import Settings, open_application
 from tests.conftest import TODAY
 
@@ -156,13 +156,15 @@ def filled(home: Path) -> Settings:
             app.register_client(f"F{c:02d}")
             app.assign(
                 f"F{c:02d}",
+                AssignmentSpec(
+                    title="Walk",
+                    format="behavioral",
+                    size="small",
+                    framing="experiment",
+                    rationale="x" * 300,
+                ),
                 session=1,
                 date="2026-01-05",
-                title="Walk",
-                format="behavioral",
-                size="small",
-                framing="experiment",
-                rationale="x" * 300,
             )
     with sqlite3.connect(settings.events_path) as conn:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")

@@ -17,7 +17,13 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from hwcore.application import HwApplication, InvalidValueError, StoreError, generate_key
+from hwcore.application import (
+    AssignmentSpec,
+    HwApplication,
+    InvalidValueError,
+    StoreError,
+    generate_key,
+)
 from hwcore.bootstrap import Settings, open_application
 from hwcore.domain import case_id_for
 from tests.conftest import TODAY
@@ -33,13 +39,15 @@ def record(app: HwApplication) -> None:
     app.register_client("QX")
     a = app.assign(
         "QX",
+        AssignmentSpec(
+            title="Evening log",
+            format="written",
+            size="small",
+            framing="experiment",
+            rationale="Notice the quince pattern",
+        ),
         session=1,
         date="2026-01-05",
-        title="Evening log",
-        format="written",
-        size="small",
-        framing="experiment",
-        rationale="Notice the quince pattern",
     ).assignment.assignment_id
     app.miss("QX", a, session=2, date="2026-01-12", explanation=SECRET, reasons="too-complex")
     app.note_change("QX", "life", NOTE)

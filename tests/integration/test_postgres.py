@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from hwcore.application import StoreError
+from hwcore.application import AssignmentSpec, StoreError
 from hwcore.bootstrap import Settings, open_application
 from tests.conftest import TODAY
 from tests.integration.test_durability import history_csv
@@ -71,12 +71,9 @@ def test_two_homes_share_one_log_and_keep_local_read_models(pg_url: str, tmp_pat
         assert [c.client for c in b.caseload()] == ["G1"]
         b.assign(
             "G1",
+            AssignmentSpec(title="Walk", format="behavioral", size="small", framing="experiment"),
             session=1,
             date="2026-01-05",
-            title="Walk",
-            format="behavioral",
-            size="small",
-            framing="experiment",
         )
         b.register_client("G2")
         assert [c.client for c in a.caseload()] == ["G1", "G2"]

@@ -17,7 +17,7 @@ import icalendar
 import pymupdf
 import pytest
 
-from hwcore.application import HwApplication, InvalidValueError, OutputError
+from hwcore.application import AssignmentSpec, HwApplication, InvalidValueError, OutputError
 from tests.conftest import TODAY
 
 CLINIC = "Clinique Sainte-Émilie"
@@ -66,12 +66,9 @@ def record_history(app: HwApplication, client: str = "K7") -> None:
         session = i + 1
         result = app.assign(
             client,
+            AssignmentSpec(title=title, format=fmt, size=size, framing=framing),
             session=session,
             date=(start + dt.timedelta(weeks=i)).isoformat(),
-            title=title,
-            format=fmt,
-            size=size,
-            framing=framing,
         )
         ident = result.assignment.assignment_id
         later = (start + dt.timedelta(weeks=i + 1)).isoformat()
@@ -90,17 +87,19 @@ def record_history(app: HwApplication, client: str = "K7") -> None:
             )
     app.assign(
         client,
+        AssignmentSpec(
+            title="Kettle breath",
+            task=DAILY_TASK,
+            format="behavioral",
+            size="tiny",
+            framing="experiment",
+            frequency="daily",
+            planned_doses=7,
+            rationale="Tying a tiny practice to a daily habit makes it easy to remember.",
+            when_where="In the kitchen, around 8pm",
+            method="Just you and the kettle",
+        ),
         session=7,
-        title="Kettle breath",
-        task=DAILY_TASK,
-        format="behavioral",
-        size="tiny",
-        framing="experiment",
-        frequency="daily",
-        planned_doses=7,
-        rationale="Tying a tiny practice to a daily habit makes it easy to remember.",
-        when_where="In the kitchen, around 8pm",
-        method="Just you and the kettle",
     )
 
 
@@ -205,13 +204,15 @@ def test_forty_assignments_paginate_cleanly(app: HwApplication, tmp_path: Path) 
         session = i + 1
         ident = app.assign(
             "P40",
+            AssignmentSpec(
+                title=f"Step number {session:02d}",
+                task="Write down one moment from the day that went a little better than expected.",
+                format="written" if i % 3 else "behavioral",
+                size="small",
+                framing="experiment",
+            ),
             session=session,
             date=(start + dt.timedelta(weeks=i)).isoformat(),
-            title=f"Step number {session:02d}",
-            task="Write down one moment from the day that went a little better than expected.",
-            format="written" if i % 3 else "behavioral",
-            size="small",
-            framing="experiment",
         ).assignment.assignment_id
         later = (start + dt.timedelta(weeks=i + 1)).isoformat()
         if i % 4 == 1:
@@ -261,25 +262,26 @@ def test_text_in_any_script_renders_and_reads_back(app: HwApplication, tmp_path:
     for i, (key, text) in enumerate(words.items()):
         ident = app.assign(
             client,
+            AssignmentSpec(
+                title=f"Übung {key}", format="written", size="small", framing="expérience"
+            ),
             session=i + 1,
             date=(dt.date(2026, 1, 5) + dt.timedelta(weeks=i)).isoformat(),
-            title=f"Übung {key}",
-            format="written",
-            size="small",
-            framing="expérience",
         ).assignment.assignment_id
         later = (dt.date(2026, 1, 12) + dt.timedelta(weeks=i)).isoformat()
         app.miss(client, ident, explanation=text, session=i + 2, date=later)
     app.assign(
         client,
+        AssignmentSpec(
+            title="Ημερολόγιο",
+            task="Γράψε μία πρόταση κάθε βράδυ · 每晚写一句话",
+            rationale="Маленькие шаги помогают.",
+            format="written",
+            size="tiny",
+            framing="expérience",
+            frequency="daily",
+        ),
         session=5,
-        title="Ημερολόγιο",
-        task="Γράψε μία πρόταση κάθε βράδυ · 每晚写一句话",
-        rationale="Маленькие шаги помогают.",
-        format="written",
-        size="tiny",
-        framing="expérience",
-        frequency="daily",
     )
 
     plan = flat(" ".join(pdf_text(app.print_plan(client, tmp_path / "plan.pdf"))))
@@ -349,13 +351,15 @@ def test_handout_without_doses_uses_the_frequency_and_falls_back_gently(
     app.register_client("Q1")
     app.assign(
         "Q1",
+        AssignmentSpec(
+            title="Notice one pleasant moment",
+            format="observational",
+            size="tiny",
+            framing="curiosity",
+            frequency="several-weekly",
+        ),
         session=1,
         date="2026-02-23",
-        title="Notice one pleasant moment",
-        format="observational",
-        size="tiny",
-        framing="curiosity",
-        frequency="several-weekly",
     )
 
     text = flat(pdf_text(app.print_handout("Q1", 1, tmp_path / "q1.pdf"))[0])
@@ -392,17 +396,19 @@ def test_long_texts_still_fit_the_handout_on_one_page(app: HwApplication, tmp_pa
     long = "Every small step counts, even on the hard days when nothing seems to move. " * 12
     app.assign(
         "L1",
+        AssignmentSpec(
+            title="Daily check-in",
+            task=long[:300],
+            rationale=long,
+            when_where=long[:400],
+            format="written",
+            size="small",
+            framing="practice",
+            frequency="daily",
+            planned_doses=14,
+        ),
         session=1,
         date="2026-02-23",
-        title="Daily check-in",
-        task=long[:300],
-        rationale=long,
-        when_where=long[:400],
-        format="written",
-        size="small",
-        framing="practice",
-        frequency="daily",
-        planned_doses=14,
     )
 
     out = app.print_handout("L1", "latest", tmp_path / "long.pdf", large_print=True)
@@ -557,14 +563,16 @@ def test_reminders_of_a_handout_given_today_start_tomorrow(
     app.register_client("T2")
     app.assign(
         "T2",
+        AssignmentSpec(
+            title="Evening walk",
+            format="behavioral",
+            size="small",
+            framing="experiment",
+            frequency="several-weekly",
+            when_where="After dinner, 7:30 pm",
+        ),
         session=1,
         date=TODAY.isoformat(),
-        title="Evening walk",
-        format="behavioral",
-        size="small",
-        framing="experiment",
-        frequency="several-weekly",
-        when_where="After dinner, 7:30 pm",
     )
 
     moments = app.planned_occasions("T2")

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from hwcore.application import (
+    AssignmentSpec,
     ClientNotFoundError,
     HwApplication,
     InvalidValueError,
@@ -36,15 +37,16 @@ def record(app: HwApplication, client: str) -> None:
     app.register_client(client)
     a = app.assign(
         client,
+        AssignmentSpec(title="Evening log", format="written", size="small", framing="experiment"),
         session=1,
         date="2026-01-05",
-        title="Evening log",
-        format="written",
-        size="small",
-        framing="experiment",
     ).assignment.assignment_id
     app.miss(client, a, session=2, date="2026-01-12", explanation=f"{SECRET} {client}")
-    app.assign(client, session=2, title="Walk", format="behavioral", size="tiny", framing="x")
+    app.assign(
+        client,
+        AssignmentSpec(title="Walk", format="behavioral", size="tiny", framing="x"),
+        session=2,
+    )
     app.take_snapshot(case_id_for(client))
 
 

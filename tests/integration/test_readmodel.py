@@ -14,7 +14,7 @@ import pytest
 from eventsourcing.persistence import Notification
 
 from hwcli.demo import seed
-from hwcore.application import HwApplication, purge_client
+from hwcore.application import AssignmentSpec, HwApplication, OutcomeEntry, purge_client
 from hwcore.application.app import caseload_entry
 from hwcore.application.caseload import sort_caseload
 from hwcore.bootstrap import open_application
@@ -101,12 +101,9 @@ def test_every_write_updates_the_read_model(app: HwApplication) -> None:
     assert app.caseload()[0].sessions == 0
     app.assign(
         "AB",
+        AssignmentSpec(title="Walk", format="behavioral", size="small", framing="experiment"),
         session=1,
         date="2026-01-05",
-        title="Walk",
-        format="behavioral",
-        size="small",
-        framing="experiment",
     )
     assert app.readmodel is not None
     # The write itself caught up: the file already holds the new rows.
@@ -237,7 +234,10 @@ def test_a_long_lived_process_keeps_the_same_tables_as_a_rebuild(tmp_path: Path)
             app.note_change("LL", "life", f"note {n}", session=n - 1)
             app.complete("LL", "latest", session=n, date=f"2026-0{n}-05")
             app.assign(
-                "LL", title=f"Walk {n}", format="behavioral", size="small", framing="experiment"
+                "LL",
+                AssignmentSpec(
+                    title=f"Walk {n}", format="behavioral", size="small", framing="experiment"
+                ),
             )
             if n == 4:
                 app.review("LL")  # flips every earlier change's 'active' flag
@@ -274,12 +274,9 @@ def _assign_walk(app: HwApplication, client: str) -> None:
     """A small behavioural experiment for ``client`` at session 1."""
     app.assign(
         client,
+        AssignmentSpec(title="Walk", format="behavioral", size="small", framing="experiment"),
         session=1,
         date="2026-01-05",
-        title="Walk",
-        format="behavioral",
-        size="small",
-        framing="experiment",
     )
 
 
@@ -394,7 +391,10 @@ def test_a_long_lived_process_loads_its_read_models_copy_and_sees_other_writers(
     assert app.readmodel is not None
     assert app.readmodel.cached_case(case_id_for("LC")) is not None
     with open_application(settings=store_settings, today=lambda: TODAY) as other:
-        other.assign("LC", title="Walk", format="behavioral", size="small", framing="experiment")
+        other.assign(
+            "LC",
+            AssignmentSpec(title="Walk", format="behavioral", size="small", framing="experiment"),
+        )
         other.note_change("LC", "life", "moved", session=1)
     # The copy is behind by two events: this command must see the other's assignment.
     result = app.complete("LC", "latest", session=2, date="2026-01-12")
@@ -411,8 +411,8 @@ def test_a_failed_command_leaves_the_kept_case_untouched(app: HwApplication) -> 
         app.wrap_up(
             "FC",
             outcomes=[
-                {"assignment_id": 1, "outcome": "completed"},  # applied to the copy...
-                {"assignment_id": 7, "outcome": "completed"},  # ...then this one fails
+                OutcomeEntry(assignment_id=1, outcome="completed"),  # applied to the copy...
+                OutcomeEntry(assignment_id=7, outcome="completed"),  # ...then this one fails
             ],
             session=2,
             date="2026-01-12",

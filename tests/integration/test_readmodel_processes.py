@@ -28,8 +28,9 @@ from tests.integration.test_readmodel import applied_counts, dump, log_counts
 pytestmark = [pytest.mark.slow, pytest.mark.sqlite_only]
 
 ASSIGN = (
-    'app.assign("AB", session=13, date="2025-11-24", title="Walk", format="behavioral",'
-    ' size="small", framing="experiment")'
+    'app.assign("AB", __import__("hwcore.application").application.AssignmentSpec('
+    'title="Walk", format="behavioral", size="small", framing="experiment"),'
+    ' session=13, date="2025-11-24")'
 )
 
 

@@ -10,8 +10,12 @@ import attrs
 
 import hwcore.application as api
 from hwcore.application import (
+    AssignmentSpec,
     HwApplication,
+    OutcomeEntry,
+    ReviewChoice,
     backup_store,
+    design_fields,
     purge_client,
     restore_store,
     store_audit,
@@ -54,19 +58,24 @@ def _every_result(app: HwApplication, home: Path, tmp_path: Path) -> list[Any]:
         app.note_change("ZZ", "life", "new job"),
         app.wrap_up(
             "ZZ",
-            assignment={
-                "title": "Walk",
-                "format": "behavioral",
-                "size": "small",
-                "framing": "curiosity",
-            },
+            assignment=AssignmentSpec(
+                title="Walk",
+                format="behavioral",
+                size="small",
+                framing="curiosity",
+                days=("tue", "thu"),
+                time="17:30",
+            ),
             date="2026-02-09",
             dry_run=True,
         ),
-        app.review("AB", date="2026-02-16", accept=True),
-        app.review("AB", size="tiny", framing="curiosity", trigger="other"),
+        app.review("AB", ReviewChoice(accept=True), date="2026-02-16"),
+        app.review("AB", ReviewChoice(size="tiny", framing="curiosity", trigger="other")),
         app.complete("AB", "latest", experience="it was fine"),
-        app.preview_fit("AB", title="Diary", format="written", size="large", framing="challenge"),
+        app.preview_fit(
+            "AB",
+            AssignmentSpec(title="Diary", format="written", size="large", framing="challenge"),
+        ),
         app.plan("AB"),
         app.plan("AB", as_of_session=3),
         app.assignment("AB", "latest"),
@@ -85,6 +94,15 @@ def _every_result(app: HwApplication, home: Path, tmp_path: Path) -> list[Any]:
         app.export_data("AB"),
         resolve_settings(home, "postgresql://hw:secret@db.example:5433/hw?sslmode=require"),
         resolve_settings(home),
+    ]
+    # The typed inputs go through to_dict too (a frontend may log or send them).
+    results += [
+        AssignmentSpec(
+            title="Walk", format="behavioral", size="small", framing="x", days=("mon",), time="9:05"
+        ),
+        OutcomeEntry(outcome="missed", reasons="forgotten;too-complex"),
+        ReviewChoice(size="tiny"),
+        design_fields(),
     ]
     results.append(backup_store(app, tmp_path / "b.hwbackup", home=home))
     results.append(purge_client(app, "CC", reference="REQ-1"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from hwcore.application import HwApplication
+from hwcore.application import AssignmentSpec, HwApplication
 
 TODAY = dt.date(2026, 3, 2)
 """The clock of every TUI test: session dates below are weekly before it."""
@@ -29,14 +29,16 @@ def seed(app: HwApplication) -> None:
     for number, (title, fmt, size, framing, outcome) in enumerate(history, start=1):
         app.assign(
             "AB",
+            AssignmentSpec(
+                title=title,
+                format=fmt,
+                size=size,
+                framing=framing,
+                frequency="daily" if fmt == "written" else "weekly",
+                planned_doses=7 if fmt == "written" else 1,
+            ),
             session=number,
             date=_date(number, last),
-            title=title,
-            format=fmt,
-            size=size,
-            framing=framing,
-            frequency="daily" if fmt == "written" else "weekly",
-            planned_doses=7 if fmt == "written" else 1,
         )
         app.hold_session("AB", number + 1, _date(number + 1, last))
         if outcome == "completed":
@@ -53,26 +55,30 @@ def seed(app: HwApplication) -> None:
             )
     app.assign(
         "AB",
+        AssignmentSpec(
+            title="Evening notes",
+            format="written",
+            size="small",
+            framing="experiment",
+            frequency="daily",
+            planned_doses=7,
+            task="Write two lines about the day before bed.",
+        ),
         session=last,
-        title="Evening notes",
-        format="written",
-        size="small",
-        framing="experiment",
-        frequency="daily",
-        planned_doses=7,
-        task="Write two lines about the day before bed.",
     )
 
     app.register_client("CD")
     for number in range(1, 5):
         app.assign(
             "CD",
+            AssignmentSpec(
+                title=f"Exposure step {number}",
+                format="behavioral",
+                size="large",
+                framing="challenge",
+            ),
             session=number,
             date=_date(number, 5),
-            title=f"Exposure step {number}",
-            format="behavioral",
-            size="large",
-            framing="challenge",
         )
         app.hold_session("CD", number + 1, _date(number + 1, 5))
         if number == 1:

@@ -3,12 +3,13 @@
 Build an application with :func:`hwcore.bootstrap.open_application` and call
 its plain-typed commands and queries::
 
+    from hwcore.application import AssignmentSpec
     from hwcore.bootstrap import open_application
 
     with open_application(home="~/hw-data") as hw:
         hw.register_client("AB")
-        hw.assign("AB", session=1, date="2026-01-05", title="Mood log",
-                  format="written", size="small", framing="experiment")
+        hw.assign("AB", AssignmentSpec(title="Mood log", format="written",
+                  size="small", framing="experiment"), session=1, date="2026-01-05")
         planner = hw.plan("AB")
 
 Everything returned is a plain DTO (attrs classes) or a planner value;
@@ -31,6 +32,12 @@ if TYPE_CHECKING:
     from hwcore.application.caseload import (
         CaseloadEntry,
     )
+    from hwcore.application.commands import (
+        DesignField,
+        OutcomeEntry,
+        ReviewChoice,
+        design_fields,
+    )
     from hwcore.application.csvfile import (
         ImportFileError,
     )
@@ -48,12 +55,7 @@ if TYPE_CHECKING:
         SessionInfo,
         WrapUpResult,
     )
-    from hwcore.application.printing import (
-        CONFIG_KEYS,
-        ConfigError,
-        OutputError,
-    )
-    from hwcore.application.store import (
+    from hwcore.application.eventstore.admin import (
         BackupReport,
         PurgeReport,
         RestoreReport,
@@ -65,6 +67,11 @@ if TYPE_CHECKING:
         restore_store,
         store_audit,
     )
+    from hwcore.application.printing import (
+        CONFIG_KEYS,
+        ConfigError,
+        OutputError,
+    )
     from hwcore.application.vocabulary import (
         VOCABULARY,
     )
@@ -72,6 +79,7 @@ if TYPE_CHECKING:
         CORRECTABLE_FIELDS,
         AlreadyResolvedError,
         AssignmentNotFoundError,
+        AssignmentSpec,
         ChangeKind,
         ClientExistsError,
         ClientNotFoundError,
@@ -86,6 +94,7 @@ if TYPE_CHECKING:
         SessionOrderError,
         Size,
         StoreError,
+        Weekday,
     )
     from hwcore.domain.vocabulary import (
         FORMAT_DESCRIPTIONS,
@@ -125,6 +134,12 @@ _LAZY: dict[str, str] = {
     "SessionInfo": "hwcore.application.dto",
     "WrapUpResult": "hwcore.application.dto",
     "CaseloadEntry": "hwcore.application.caseload",
+    "DesignField": "hwcore.application.commands",
+    "OutcomeEntry": "hwcore.application.commands",
+    "ReviewChoice": "hwcore.application.commands",
+    "design_fields": "hwcore.application.commands",
+    "AssignmentSpec": "hwcore.domain",
+    "Weekday": "hwcore.domain",
     "CONFIG_KEYS": "hwcore.application.printing",
     "ConfigError": "hwcore.application.printing",
     "OutputError": "hwcore.application.printing",
@@ -166,16 +181,16 @@ _LAZY: dict[str, str] = {
     "System": "hwcore.planner",
     "to_dict": "hwcore.planner",
     "ImportFileError": "hwcore.application.csvfile",
-    "BackupReport": "hwcore.application.store",
-    "PurgeReport": "hwcore.application.store",
-    "RestoreReport": "hwcore.application.store",
-    "StoreAuditEntry": "hwcore.application.store",
-    "backup_info": "hwcore.application.store",
-    "backup_store": "hwcore.application.store",
-    "generate_key": "hwcore.application.store",
-    "purge_client": "hwcore.application.store",
-    "restore_store": "hwcore.application.store",
-    "store_audit": "hwcore.application.store",
+    "BackupReport": "hwcore.application.eventstore.admin",
+    "PurgeReport": "hwcore.application.eventstore.admin",
+    "RestoreReport": "hwcore.application.eventstore.admin",
+    "StoreAuditEntry": "hwcore.application.eventstore.admin",
+    "backup_info": "hwcore.application.eventstore.admin",
+    "backup_store": "hwcore.application.eventstore.admin",
+    "generate_key": "hwcore.application.eventstore.admin",
+    "purge_client": "hwcore.application.eventstore.admin",
+    "restore_store": "hwcore.application.eventstore.admin",
+    "store_audit": "hwcore.application.eventstore.admin",
 }
 """Where each public name lives (imported on first use)."""
 
@@ -199,6 +214,7 @@ __all__ = [
     "AssignResult",
     "AssignmentInfo",
     "AssignmentNotFoundError",
+    "AssignmentSpec",
     "AuditEntry",
     "BackupReport",
     "CaseloadEntry",
@@ -208,6 +224,7 @@ __all__ = [
     "ClientNotFoundError",
     "ConcurrencyError",
     "ConfigError",
+    "DesignField",
     "Evidence",
     "FieldChange",
     "FieldFit",
@@ -226,6 +243,7 @@ __all__ = [
     "MissingExtraError",
     "NotedChange",
     "Outcome",
+    "OutcomeEntry",
     "OutcomeResult",
     "OutputError",
     "Phase",
@@ -233,6 +251,7 @@ __all__ = [
     "PurgeReport",
     "Recommendation",
     "RestoreReport",
+    "ReviewChoice",
     "ReviewResult",
     "ReviewStatus",
     "ReviewTrigger",
@@ -244,9 +263,11 @@ __all__ = [
     "StoreAuditEntry",
     "StoreError",
     "System",
+    "Weekday",
     "WrapUpResult",
     "backup_info",
     "backup_store",
+    "design_fields",
     "generate_key",
     "install_command",
     "missing_extra",

@@ -9,17 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar, cast
 from uuid import UUID
 
+import attrs
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import (
     IntegrityError,
-    InternalError,
     JSONTranscoder,
     Notification,
     Transcoder,
@@ -31,6 +30,7 @@ from hwcore.application.caseload import (
     caseload_from,
     caseload_sql,
 )
+from hwcore.application.commands import OutcomeEntry, ReviewChoice
 from hwcore.application.dto import (
     AssignmentInfo,
     AssignResult,
@@ -44,9 +44,12 @@ from hwcore.application.dto import (
     SessionInfo,
     WrapUpResult,
 )
+from hwcore.application.eventstore.checks import preflight, verify_store
+from hwcore.application.eventstore.errors import STORE_ERRORS, store_error, store_errors
+from hwcore.application.eventstore.persistence import RECORDER_TOPICS
+from hwcore.application.eventstore.retries import MAX_ATTEMPTS, backoff, open_retrying
+from hwcore.application.eventstore.transcodings import register_hw_transcodings
 from hwcore.application.printing import PrintingMixin
-from hwcore.application.storecheck import STORE_ERRORS, preflight, verify_store
-from hwcore.application.transcodings import register_hw_transcodings
 from hwcore.domain import (
     MAX_DOSES,
     MAX_SESSION,
@@ -62,12 +65,12 @@ from hwcore.domain import (
     Frequency,
     HwError,
     InvalidValueError,
-    MissReason,
+    Outcome,
     ReviewTrigger,
     Size,
-    StoreError,
     SystemChoice,
     case_id_for,
+    check_spec,
     validate_client,
 )
 from hwcore.planner import (
@@ -96,20 +99,6 @@ def _warn(message: str) -> None:
     logging.getLogger(__name__).warning(message)
 
 
-MAX_ATTEMPTS = 12
-"""How often a command is retried when another writer changed the same client."""
-BACKOFF_SECONDS = 0.005
-"""First retry delay; doubles per attempt (capped at 0.5 s), with full jitter."""
-
-
-def _backoff(attempt: int) -> None:
-    """Sleep a random while before retrying, so contending writers spread out."""
-    import random
-    import time
-
-    time.sleep(random.uniform(0, min(0.5, BACKOFF_SECONDS * 2**attempt)))
-
-
 SNAPSHOT_INTERVAL = 200
 """A snapshot of a case is taken every this many events (fast loads)."""
 EXPORT_FORMAT = "hw-export"
@@ -130,11 +119,6 @@ def parse_date(value: DateLike, field: str = "date") -> dt.date | None:
         raise InvalidValueError(field, value, "an ISO date YYYY-MM-DD") from None
 
 
-def _reasons(reasons: Sequence[str] | str) -> list[MissReason]:
-    items = reasons.split(";") if isinstance(reasons, str) else list(reasons)
-    return [MissReason.parse(r) for r in items if str(r).strip()]
-
-
 def project_case(case: Any, events: Iterable[Any]) -> Any:
     """Replay events onto a case (or onto None, from its creation or a snapshot).
 
@@ -145,10 +129,6 @@ def project_case(case: Any, events: Iterable[Any]) -> Any:
     for event in events:
         case = event.mutate(case)
     return case
-
-
-OPEN_ATTEMPTS = 5
-"""How often opening the store is tried while another process creates its schema."""
 
 
 class HwApplication(PrintingMixin, Application[UUID]):
@@ -163,6 +143,7 @@ class HwApplication(PrintingMixin, Application[UUID]):
         env: eventsourcing settings (PERSISTENCE_MODULE, SQLITE_DBNAME, ...).
         today: the clock used for default session dates (tests pass a fixed one).
         confidence_threshold: confidence below which a smaller task is advised.
+        home: the hw home whose files a backup includes (None: none).
     """
 
     name = "hw"
@@ -174,27 +155,16 @@ class HwApplication(PrintingMixin, Application[UUID]):
         *,
         today: Callable[[], dt.date] = dt.date.today,
         confidence_threshold: int = CONFIDENCE_THRESHOLD,
+        home: Path | None = None,
     ) -> None:
         self._today = today
+        self.home = home
+        """The hw home (configuration, logos) that backups include, when there is one."""
         self.confidence_threshold = confidence_threshold
         self.readmodel: ReadModel | None = None
         """The read model answering caseload queries (see :meth:`attach_readmodel`)."""
         preflight(dict(env or {}))
-        for attempt in range(OPEN_ATTEMPTS):
-            try:
-                super().__init__(env)
-                break
-            except InternalError as e:
-                # Two processes opening PostgreSQL at once both run eventsourcing's
-                # CREATE OR REPLACE FUNCTION: one gets "tuple concurrently updated".
-                factory = getattr(self, "factory", None)
-                if factory is not None:
-                    factory.close()
-                if attempt == OPEN_ATTEMPTS - 1:
-                    raise StoreError(store_error_message(e)) from None
-                time.sleep(0.05 * (attempt + 1))
-            except STORE_ERRORS as e:
-                raise StoreError(store_error_message(e)) from None
+        open_retrying(lambda: super(HwApplication, self).__init__(env), self._abandon_open)
         try:
             verify_store(self)
             # The store's purge and restore history when this process last looked.
@@ -202,15 +172,28 @@ class HwApplication(PrintingMixin, Application[UUID]):
         except BaseException as e:
             self.close()
             if isinstance(e, STORE_ERRORS):
-                raise StoreError(store_error_message(e)) from None
+                raise store_error(e) from None
             raise
+
+    def _abandon_open(self) -> None:
+        """Close what a failed attempt to open the store left open."""
+        factory = getattr(self, "factory", None)
+        if factory is not None:
+            factory.close()
 
     # ------------------------------------------------------------ construction
 
     def construct_env(self, name: str, env: EnvType | None = None) -> Environment:
-        """Use only the given settings: hw's config decides, not os.environ."""
+        """Use only the given settings: hw's config decides, not os.environ.
+
+        On SQLite and PostgreSQL the recorder is hw's (it adds purge, backup
+        and restore to eventsourcing's; see ``eventstore.persistence``).
+        """
         settings = dict(env or {})
         settings.setdefault("IS_SNAPSHOTTING_ENABLED", "y")
+        recorder = RECORDER_TOPICS.get(settings.get("PERSISTENCE_MODULE", ""))
+        if recorder is not None:
+            settings.setdefault("APPLICATION_RECORDER_TOPIC", recorder)
         return Environment(name, settings)
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
@@ -236,7 +219,7 @@ class HwApplication(PrintingMixin, Application[UUID]):
         except AggregateNotFoundError:
             raise ClientNotFoundError(name) from None
         except STORE_ERRORS as e:
-            raise StoreError(store_error_message(e)) from None
+            raise store_error(e) from None
 
     def _load_cached(self, case_id: UUID) -> Case | None:
         """The case from the read model's copy, brought up to date; None without one.
@@ -269,7 +252,7 @@ class HwApplication(PrintingMixin, Application[UUID]):
         except IntegrityError:
             raise
         except STORE_ERRORS as e:
-            raise StoreError(store_error_message(e)) from None
+            raise store_error(e) from None
         self._refresh_after_write([r.notification for r in recordings])
 
     def _change(self, client: str, command: Callable[[Case], T]) -> T:
@@ -280,7 +263,7 @@ class HwApplication(PrintingMixin, Application[UUID]):
             try:
                 self._save(case)
             except IntegrityError:
-                _backoff(attempt)
+                backoff(attempt)
                 continue
             return result
         msg = f"client {client!r} is being changed by another writer: try again"
@@ -363,100 +346,51 @@ class HwApplication(PrintingMixin, Application[UUID]):
 
         return self._change(client, command)
 
-    def build_spec(
-        self,
-        *,
-        title: str,
-        format: str,
-        size: str,
-        framing: str,
-        frequency: str = "weekly",
-        task: str = "",
-        framing_wording: str = "",
-        rationale: str = "",
-        method: str = "",
-        barriers: str = "",
-        followup_plan: str = "",
-        when_where: str = "",
-        started_in_session: bool = False,
-        confidence: int | None = None,
-        planned_doses: int | None = None,
-        notes: str = "",
-    ) -> AssignmentSpec:
-        """Build and validate an assignment's value from plain fields."""
-        from hwcore.domain import check_spec
-
-        spec = AssignmentSpec(
-            title=title.strip(),
-            format=Format.parse(format),
-            size=Size.parse(size),
-            framing=framing.strip(),
-            frequency=Frequency.parse(frequency),
-            task=task.strip(),
-            framing_wording=framing_wording,
-            rationale=rationale,
-            method=method,
-            barriers=barriers,
-            followup_plan=followup_plan,
-            when_where=when_where,
-            started_in_session=started_in_session,
-            confidence=confidence,
-            planned_doses=planned_doses,
-            notes=notes,
-        )
-        check_spec(spec)
-        return spec
-
-    def preview_fit(self, client: str, **fields: Any) -> Fit:
+    def preview_fit(self, client: str, design: AssignmentSpec) -> Fit:
         """How a proposed assignment fits the client's history (nothing is written).
 
         Args:
             client: the client identifier.
-            **fields: the same keyword fields as :meth:`assign` (title, format,
-                size, framing, frequency, confidence...).
+            design: the proposed assignment (as for :meth:`assign`).
 
         Returns:
             Per-field history ("written: 1 of 5 completed") and warnings.
         """
-        fields.pop("session", None)
-        fields.pop("date", None)
-        spec = self.build_spec(**fields)
+        check_spec(design)
         case = self._load(client)
         return assess_fit(
-            case, spec, build_planner(case), confidence_threshold=self.confidence_threshold
+            case, design, build_planner(case), confidence_threshold=self.confidence_threshold
         )
 
     def assign(
         self,
         client: str,
+        design: AssignmentSpec,
         *,
         session: int | None = None,
         date: DateLike = None,
-        **fields: Any,
     ) -> AssignResult:
         """Assign homework at a session (held now if new).
 
         Args:
             client: the client identifier.
+            design: the assignment, e.g. ``AssignmentSpec(title="Mood log",
+                format="written", size="small", framing="experiment")``.
             session: the session number; the latest session when omitted.
             date: the session's date when it is new (today when omitted).
-            **fields: title, format, size, framing (required); frequency,
-                task, framing_wording, rationale, method, barriers,
-                followup_plan, when_where, started_in_session, confidence
-                (0-10), planned_doses, notes.
 
         Returns:
             The assignment and its fit with the client's history (warnings are
             advice: the assignment is recorded anyway).
         """
-        spec = self.build_spec(**fields)
+        check_spec(design)
 
         def command(case: Case) -> AssignResult:
             fit = assess_fit(
-                case, spec, build_planner(case), confidence_threshold=self.confidence_threshold
+                case, design, build_planner(case), confidence_threshold=self.confidence_threshold
             )
             number = self._session(case, session, date)
-            assignment_id = case.assign(number, spec)
+            assignment_id = case.assign(number, design)
             return AssignResult(assignment_info(case, case.assignments[assignment_id]), fit)
 
         return self._change(client, command)
@@ -481,9 +415,10 @@ class HwApplication(PrintingMixin, Application[UUID]):
             date: that session's date when it is new.
             experience: the client's experience of doing it.
         """
-        return self._resolve(
-            client, assignment_id, session, date, "completed", experience=experience
+        entry = OutcomeEntry(
+            assignment_id=assignment_id, outcome=Outcome.COMPLETED, experience=experience
         )
+        return self._resolve(client, entry, session, date)
 
     def partial(
         self,
@@ -501,16 +436,14 @@ class HwApplication(PrintingMixin, Application[UUID]):
         ``planned`` defaults to the assignment's planned doses. Without doses
         the partial scores 0.5.
         """
-        return self._resolve(
-            client,
-            assignment_id,
-            session,
-            date,
-            "partial",
+        entry = OutcomeEntry(
+            assignment_id=assignment_id,
+            outcome=Outcome.PARTIAL,
             done=done,
             planned=planned,
             experience=experience,
         )
+        return self._resolve(client, entry, session, date)
 
     def miss(
         self,
@@ -536,34 +469,21 @@ class HwApplication(PrintingMixin, Application[UUID]):
                 session on an earlier day).
             date: that session's date when it is new.
         """
-        parsed = _reasons(reasons)
-        return self._resolve(
-            client,
-            assignment_id,
-            session,
-            date,
-            "missed",
+        entry = OutcomeEntry(
+            assignment_id=assignment_id,
+            outcome=Outcome.MISSED,
             explanation=explanation,
-            reasons=parsed,
+            reasons=reasons,
         )
+        return self._resolve(client, entry, session, date)
 
     def _resolve(
-        self,
-        client: str,
-        assignment_id: int | str,
-        session: int | None,
-        date: DateLike,
-        outcome: str,
-        **kwargs: Any,
+        self, client: str, entry: OutcomeEntry, session: int | None, date: DateLike
     ) -> OutcomeResult:
         def command(case: Case) -> OutcomeResult:
-            ident = resolve_assignment_id(case, assignment_id, pending_only=True)
+            ident = resolve_assignment_id(case, entry.assignment_id, pending_only=True)
             number = self._outcome_session(case, ident, session, date)
-            if outcome == "missed":
-                case.miss(ident, number, **kwargs)
-            else:
-                case.complete(ident, number, partial=outcome == "partial", **kwargs)
-            return OutcomeResult(case.client, ident, case.assignments[ident].outcome.value, number)
+            return apply_outcome(case, number, attrs.evolve(entry, assignment_id=ident))
 
         return self._change(client, command)
 
@@ -640,46 +560,28 @@ class HwApplication(PrintingMixin, Application[UUID]):
     def review(
         self,
         client: str,
+        choice: ReviewChoice | None = None,
         *,
         session: int | None = None,
         date: DateLike = None,
-        accept: bool = True,
-        format: str | None = None,
-        size: str | None = None,
-        frequency: str | None = None,
-        framing: str | None = None,
-        framing_wording: str = "",
-        completed_opening: str = "",
-        completed_listen_for: str = "",
-        missed_opening: str = "",
-        missed_diagnostic: str = "",
-        next_review_session: int | None = None,
-        trigger: str | None = None,
-        notes: str = "",
     ) -> ReviewResult:
         """Review the client's system: accept the planner's values or override any.
 
         Args:
             client: the client identifier.
+            choice: what the therapist chose (see :class:`ReviewChoice`); by
+                default the planner's recommendation, its follow-up wording,
+                the next review 8 sessions on and the first active trigger.
             session: the session of the review (latest when omitted).
             date: that session's date when it is new.
-            accept: start from the planner's recommendation (values it cannot
-                recommend stay open); False starts from nothing.
-            format, size, frequency, framing: overrides of the chosen system.
-            framing_wording: the language and positioning this client responds to.
-            completed_opening, completed_listen_for, missed_opening,
-                missed_diagnostic: the follow-up protocol's wording (empty keeps
-                the planner's default).
-            next_review_session: defaults to this session + 8.
-            trigger: cadence, three_consecutive_misses, life_change,
-                relationship_change or other; defaults to the first active
-                trigger, else cadence.
-            notes: the therapist's notes.
         """
-        chosen_format = Format.parse(format) if format else None
-        chosen_size = Size.parse(size) if size else None
-        chosen_frequency = Frequency.parse(frequency) if frequency else None
-        chosen_trigger = ReviewTrigger.parse(trigger) if trigger else None
+        c = choice or ReviewChoice()
+        accept = c.accept
+        chosen_format = Format.parse(c.format) if c.format else None
+        chosen_size = Size.parse(c.size) if c.size else None
+        chosen_frequency = Frequency.parse(c.frequency) if c.frequency else None
+        chosen_trigger = ReviewTrigger.parse(c.trigger) if c.trigger else None
+        framing = c.framing
         if framing is not None and not framing.strip():
             raise InvalidValueError("framing", framing, "a non-empty label")
 
@@ -694,23 +596,26 @@ class HwApplication(PrintingMixin, Application[UUID]):
                 frequency=chosen_frequency
                 or (Frequency(rec.frequency.value) if accept and rec.frequency.value else None),
                 framing=framing.strip() if framing else (rec.framing.value if accept else None),
-                framing_wording=framing_wording,
+                framing_wording=c.framing_wording,
             )
             the_trigger = chosen_trigger or (
                 ReviewTrigger.parse(planner.review.triggers[0])
                 if planner.review.triggers
                 else ReviewTrigger.CADENCE
             )
-            next_review = next_review_session or number + REVIEW_INTERVAL
+            next_review = c.next_review_session or number + REVIEW_INTERVAL
             case.review(
                 number,
                 system,
                 FollowupProtocol(
-                    completed_opening, completed_listen_for, missed_opening, missed_diagnostic
+                    c.completed_opening,
+                    c.completed_listen_for,
+                    c.missed_opening,
+                    c.missed_diagnostic,
                 ),
                 next_review,
                 the_trigger,
-                notes,
+                c.notes,
             )
             return ReviewResult(
                 client=case.client,
@@ -760,8 +665,8 @@ class HwApplication(PrintingMixin, Application[UUID]):
         self,
         client: str,
         *,
-        outcomes: Sequence[Mapping[str, Any]] = (),
-        assignment: Mapping[str, Any] | None = None,
+        outcomes: Sequence[OutcomeEntry] = (),
+        assignment: AssignmentSpec | None = None,
         session: int | None = None,
         date: DateLike = None,
         dry_run: bool = False,
@@ -774,11 +679,8 @@ class HwApplication(PrintingMixin, Application[UUID]):
 
         Args:
             client: the client identifier.
-            outcomes: one mapping per pending assignment resolved now, with
-                ``assignment_id`` and ``outcome`` ('completed', 'partial' or
-                'missed') and, as they apply, ``experience``, ``done``,
-                ``planned``, ``explanation`` and ``reasons``.
-            assignment: the next assignment's fields (as for :meth:`assign`), or None.
+            outcomes: one :class:`OutcomeEntry` per pending assignment resolved now.
+            assignment: the next assignment (as for :meth:`assign`), or None.
             session: the wrap-up's session; when omitted, the session held on
                 ``date`` if there is one, else a new session after the latest.
             date: that session's date (today when omitted).
@@ -788,19 +690,20 @@ class HwApplication(PrintingMixin, Application[UUID]):
             The session, the outcomes, the assignment with its fit, and the
             planner once the outcomes are in.
         """
-        spec = self.build_spec(**assignment) if assignment is not None else None
+        if assignment is not None:
+            check_spec(assignment)
         when = parse_date(date) or (self._today() if session is None else None)
 
         def command(case: Case) -> WrapUpResult:
             number = self._session(case, session, when)
-            results = tuple(_apply_outcome(case, number, item) for item in outcomes)
+            results = tuple(apply_outcome(case, number, item) for item in outcomes)
             planner = build_planner(case)
             assigned: AssignResult | None = None
-            if spec is not None:
+            if assignment is not None:
                 fit = assess_fit(
-                    case, spec, planner, confidence_threshold=self.confidence_threshold
+                    case, assignment, planner, confidence_threshold=self.confidence_threshold
                 )
-                ident = case.assign(number, spec)
+                ident = case.assign(number, assignment)
                 assigned = AssignResult(assignment_info(case, case.assignments[ident]), fit)
             return WrapUpResult(
                 client=case.client,
@@ -876,7 +779,7 @@ class HwApplication(PrintingMixin, Application[UUID]):
         try:
             events = list(self.events.get(case_id_for(name)))
         except STORE_ERRORS as e:
-            raise StoreError(store_error_message(e)) from None
+            raise store_error(e) from None
         if not events:
             raise ClientNotFoundError(name)
         return cast("list[Aggregate.Event]", events)
@@ -998,7 +901,7 @@ class HwApplication(PrintingMixin, Application[UUID]):
         try:
             return readmodel.rebuild(self.event_source, progress)
         except STORE_ERRORS as e:
-            raise StoreError(store_error_message(e)) from None
+            raise store_error(e) from None
 
     def readmodel_position(self) -> int:
         """The last event (notification id) the read model has applied."""
@@ -1034,7 +937,7 @@ class HwApplication(PrintingMixin, Application[UUID]):
         try:
             return readmodel.catch_up(self.event_source, progress, recorded=recorded)
         except STORE_ERRORS as e:
-            raise StoreError(store_error_message(e)) from None
+            raise store_error(e) from None
 
     def _view(self) -> ReadModel:
         """The read model, caught up with the event log."""
@@ -1064,7 +967,7 @@ class HwApplication(PrintingMixin, Application[UUID]):
     def _store_generation(self) -> tuple[int, str | None]:
         if getattr(self.recorder, "datastore", None) is None:
             return (0, None)  # an in-memory store: nothing outside this process changes it
-        from hwcore.application.storeaudit import store_generation
+        from hwcore.application.eventstore.audit import store_generation
 
         return store_generation(self)
 
@@ -1105,10 +1008,8 @@ class HwApplication(PrintingMixin, Application[UUID]):
     def _notifications(self, topics: Sequence[str] = (), batch: int = 1000) -> Iterator[Any]:
         start = 1
         while True:
-            try:
+            with store_errors():
                 items = self.recorder.select_notifications(start, batch, topics=topics)
-            except STORE_ERRORS as e:
-                raise StoreError(store_error_message(e)) from None
             if not items:
                 return
             yield from items
@@ -1156,7 +1057,7 @@ class HwApplication(PrintingMixin, Application[UUID]):
             try:
                 self._save(*cases)
             except IntegrityError:
-                _backoff(attempt)
+                backoff(attempt)
                 continue
             return report
         msg = "the store was changed by another writer during the import: try again"
@@ -1286,28 +1187,20 @@ class HwApplication(PrintingMixin, Application[UUID]):
             raise ImportFileError(msg) from None
 
 
-def _apply_outcome(case: Case, session: int, item: Mapping[str, Any]) -> OutcomeResult:
-    """Apply one wrap-up outcome (see :meth:`HwApplication.wrap_up`) to a case."""
-    ident = resolve_assignment_id(case, item.get("assignment_id", "latest"), pending_only=True)
-    outcome = str(item.get("outcome", "")).strip().lower()
-    if outcome == "missed":
-        case.miss(
-            ident,
-            session,
-            explanation=str(item.get("explanation", "")),
-            reasons=_reasons(item.get("reasons", ())),
-        )
-    elif outcome in ("completed", "partial"):
+def apply_outcome(case: Case, session: int, entry: OutcomeEntry) -> OutcomeResult:
+    """Record one outcome on a case (the domain's guards decide); its result."""
+    ident = resolve_assignment_id(case, entry.assignment_id, pending_only=True)
+    if entry.outcome is Outcome.MISSED:
+        case.miss(ident, session, explanation=entry.explanation, reasons=entry.reasons)
+    else:
         case.complete(
             ident,
             session,
-            partial=outcome == "partial",
-            done=item.get("done"),
-            planned=item.get("planned"),
-            experience=str(item.get("experience", "")),
+            partial=entry.outcome is Outcome.PARTIAL,
+            done=entry.done,
+            planned=entry.planned,
+            experience=entry.experience,
         )
-    else:
-        raise InvalidValueError("outcome", outcome, "completed, partial or missed")
     return OutcomeResult(case.client, ident, case.assignments[ident].outcome.value, session)
 
 
@@ -1393,30 +1286,14 @@ def resolve_assignment_id(case: Case, assignment_id: int | str, *, pending_only:
 
 
 def assignment_info(case: Case, a: Assignment) -> AssignmentInfo:
-    """The DTO of one assignment."""
+    """The DTO of one assignment (its design's fields as plain strings and numbers)."""
     r = a.resolution
-    s = a.spec
     return AssignmentInfo(
         client=case.client,
         assignment_id=a.id,
         session=a.session,
         date=a.assigned_on.isoformat(),
-        title=s.title,
-        task=s.task,
-        format=s.format.value,
-        size=s.size.value,
-        frequency=s.frequency.value,
-        framing=s.framing,
-        framing_wording=s.framing_wording,
-        rationale=s.rationale,
-        method=s.method,
-        barriers=s.barriers,
-        followup_plan=s.followup_plan,
-        when_where=s.when_where,
-        started_in_session=s.started_in_session,
-        confidence=s.confidence,
-        planned_doses=s.planned_doses,
-        notes=s.notes,
+        **a.spec.plain(),
         outcome=a.outcome.value,
         resolved_session=r.session if r else None,
         done=r.done if r else None,
@@ -1425,31 +1302,3 @@ def assignment_info(case: Case, a: Assignment) -> AssignmentInfo:
         explanation=r.explanation if r else "",
         reasons=tuple(x.value for x in r.reasons) if r else (),
     )
-
-
-def store_error_message(error: Exception) -> str:
-    """A clear, content-free message for a storage failure."""
-    text = str(error).lower()
-    if "not a database" in text or "malformed" in text:
-        return "the event store is not a readable hw database (corrupt or not an hw file)"
-    if "locked" in text or "busy" in text:
-        return "the event store is busy (another hw is writing): try again"
-    if "readonly" in text or "read-only" in text:
-        return "the event store is read-only: check the hw home's permissions"
-    if "disk" in text and "full" in text:
-        return "the disk is full: nothing was written"
-    if "unable to open" in text:
-        return "cannot open the event store: check the hw home exists and is writable"
-    if "disk i/o error" in text or "no space" in text or "file too large" in text:
-        return "the event store could not be written (disk full or I/O error): nothing was written"
-    if "failed to deserialise" in text:
-        return "an event cannot be read (damaged, or HW_CIPHER_KEY does not fit this store)"
-    if "password authentication failed" in text or ("role" in text and "does not exist" in text):
-        return "PostgreSQL refused the user or password in the database URL"
-    if "database" in text and "does not exist" in text:
-        return "the PostgreSQL database in the database URL does not exist: create it first"
-    if "permission denied" in text:
-        return "PostgreSQL denied access: grant the database URL's user rights on the database"
-    if any(w in text for w in ("connection refused", "couldn't get a connection", "timeout")):
-        return "cannot reach the PostgreSQL server in the database URL: is it running?"
-    return f"the event store failed ({type(error).__name__})"

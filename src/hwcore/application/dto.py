@@ -57,6 +57,11 @@ class AssignmentInfo:
     confidence: int | None
     planned_doses: int | None
     notes: str
+    client_why: str
+    days: tuple[str, ...]
+    """Agreed days, Monday first ('mon' ... 'sun'); empty when none were agreed."""
+    time: str
+    """Agreed time 'HH:MM', or ''."""
     outcome: str
     resolved_session: int | None
     done: int | None

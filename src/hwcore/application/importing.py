@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from functools import partial
-from typing import TYPE_CHECKING, TypeVar
+from typing import Protocol, TypeVar
 
 from hwcore.application.csvfile import CsvRow, ImportFileError
 from hwcore.application.dto import ImportReport
@@ -22,8 +22,13 @@ from hwcore.domain import (
     normalize_framing,
 )
 
-if TYPE_CHECKING:
-    from hwcore.application.app import HwApplication
+
+class CaseLoader(Protocol):
+    """Where an import finds each client's case (the application)."""
+
+    def load_or_new(self, client: str) -> tuple[Case, bool]:
+        """The client's case, or a new unsaved one (True when new)."""
+
 
 R = TypeVar("R")
 
@@ -69,7 +74,7 @@ def _same_outcome(a: Assignment, row: CsvRow) -> bool:
 
 
 def plan_csv_import(
-    app: HwApplication, rows: Sequence[CsvRow], source: str
+    app: CaseLoader, rows: Sequence[CsvRow], source: str
 ) -> tuple[list[Case], ImportReport]:
     """Apply the rows to the clients' cases in memory and report what changed.
 

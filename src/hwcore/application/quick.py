@@ -29,7 +29,7 @@ from contextlib import closing
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from hwcore.application.caseload import CaseloadEntry, caseload_from, caseload_sql
-from hwcore.application.sqlitefile import header_problem
+from hwcore.application.eventstore.sqlitefile import header_problem
 from hwcore.jsondata import FLOAT_DIGITS, rounded
 from hwcore.readmodel.schema import MIGRATION_NAMES, MIGRATION_SET, PLANS_TABLE, TRACKING_NAME
 

@@ -49,6 +49,7 @@ from hwcore.domain.vocabulary import (
     ReviewTrigger,
     Size,
     Vocabulary,
+    Weekday,
     normalize_framing,
 )
 
@@ -88,6 +89,7 @@ __all__ = [
     "StoreError",
     "SystemChoice",
     "Vocabulary",
+    "Weekday",
     "case_id_for",
     "check_dose",
     "check_spec",

@@ -432,8 +432,12 @@ class Case(Aggregate):
         return True
 
     def assign(self, session: int, spec: AssignmentSpec) -> int:
-        """Assign homework at a held session; returns the new assignment id."""
+        """Assign homework at a held session; returns the new assignment id.
+
+        The title, framing label and task are stored without surrounding spaces.
+        """
         self._check_session_held(session)
+        spec = spec.trimmed()
         check_spec(spec)
         assignment_id = self.next_assignment_id
         self.trigger_event(

@@ -7,9 +7,14 @@ tuples become lists) compares equal to the value that was written.
 from __future__ import annotations
 
 import datetime as dt
+import enum
+import re
+from collections.abc import Iterable
+from typing import Any
 
 import attrs
 
+from hwcore.domain.errors import InvalidValueError
 from hwcore.domain.vocabulary import (
     ChangeKind,
     Format,
@@ -18,8 +23,21 @@ from hwcore.domain.vocabulary import (
     Outcome,
     ReviewTrigger,
     Size,
+    Weekday,
     normalize_framing,
 )
+
+
+def parse_reasons(value: Iterable[MissReason | str] | str) -> tuple[MissReason, ...]:
+    """Miss reasons from their names (a sequence, or one string separated by ';')."""
+    items = value.split(";") if isinstance(value, str) else value
+    unique: list[MissReason] = []
+    for item in items:
+        if isinstance(item, MissReason) or str(item).strip():
+            reason = MissReason.parse(item)
+            if reason not in unique:
+                unique.append(reason)
+    return tuple(unique)
 
 
 def _reasons(value: object) -> tuple[MissReason, ...]:
@@ -27,40 +45,120 @@ def _reasons(value: object) -> tuple[MissReason, ...]:
     return tuple(MissReason.parse(v) for v in items)
 
 
-@attrs.frozen
-class AssignmentSpec:
-    """What the therapist assigned: the task and its five documentation elements.
+def _format(value: Format | str) -> Format:
+    return value if type(value) is Format else Format.parse(value)
 
-    Only ``title``, ``format``, ``size`` and ``framing`` are required; the other
-    fields are recorded where the therapist gives them.
+
+def _size(value: Size | str) -> Size:
+    return value if type(value) is Size else Size.parse(value)
+
+
+def _frequency(value: Frequency | str) -> Frequency:
+    return value if type(value) is Frequency else Frequency.parse(value)
+
+
+def _days(value: Iterable[Weekday | str] | str) -> tuple[Weekday, ...]:
+    """Agreed days from 'mon,thu' or a sequence; each once, Monday first."""
+    items = value.split(",") if isinstance(value, str) else value
+    days = {Weekday.parse(v) for v in items if isinstance(v, Weekday) or str(v).strip()}
+    return tuple(sorted(days, key=lambda d: d.index))
+
+
+def _time(value: str) -> str:
+    """An agreed time as 'HH:MM' (24-hour); '' when none was agreed."""
+    text = str(value).strip()
+    if not text:
+        return ""
+    match = _TIME_RE.match(text)
+    if match is None:
+        shown = text if len(text) <= 10 else f"<{len(text)} characters>"
+        raise InvalidValueError("time", shown, "a time HH:MM (24-hour), e.g. 17:30")
+    return f"{int(match[1]):02d}:{match[2]}"
+
+
+_TIME_RE = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+
+
+@attrs.frozen(kw_only=True)
+class AssignmentSpec:
+    """An assignment's design: the task, its five documentation elements, the agreement.
+
+    This is the typed input of ``assign`` (and of a wrap-up's next assignment)
+    and the value stored in the ``HomeworkAssigned`` event: its fields are the
+    one list of an assignment's fields (the CLI's options are made from it).
+    Vocabulary fields accept their string values (``format="written"``).
+    Only ``title``, ``format``, ``size`` and ``framing`` are required; the
+    other fields are recorded where the therapist gives them.
     """
 
-    title: str
-    format: Format
-    size: Size
-    framing: str
-    frequency: Frequency = Frequency.WEEKLY
-    task: str = ""
-    """The assignment in one sentence."""
-    framing_wording: str = ""
-    """The verbatim wording used to frame it."""
-    rationale: str = ""
-    method: str = ""
-    """How the client will do it (paper, phone note, app...)."""
-    barriers: str = ""
-    followup_plan: str = ""
-    when_where: str = ""
-    started_in_session: bool = False
-    confidence: int | None = None
-    """The client's confidence 0-10 that they will do it."""
-    planned_doses: int | None = None
-    """How many times it is meant to be done (e.g. 7 for daily over a week)."""
-    notes: str = ""
+    title: str = attrs.field(metadata={"help": "Short title of the assignment"})
+    format: Format = attrs.field(converter=_format, metadata={"help": "Format"})
+    size: Size = attrs.field(converter=_size, metadata={"help": "tiny, small, medium or large"})
+    framing: str = attrs.field(metadata={"help": "Framing label, e.g. experiment"})
+    frequency: Frequency = attrs.field(
+        default=Frequency.WEEKLY,
+        converter=_frequency,
+        metadata={"help": "Frequency (default weekly)"},
+    )
+    task: str = attrs.field(default="", metadata={"help": "The assignment in one sentence"})
+    framing_wording: str = attrs.field(
+        default="", metadata={"help": "The verbatim wording used to frame it"}
+    )
+    rationale: str = attrs.field(default="", metadata={"help": "The clinical rationale"})
+    method: str = attrs.field(
+        default="", metadata={"help": "How the client will do it (paper, phone note, app...)"}
+    )
+    barriers: str = attrs.field(default="", metadata={"help": "Barriers discussed"})
+    followup_plan: str = attrs.field(default="", metadata={"help": "How it will be followed up"})
+    when_where: str = attrs.field(
+        default="", metadata={"help": "When and where the client expects to do it"}
+    )
+    started_in_session: bool = attrs.field(
+        default=False, metadata={"help": "It was started in the session"}
+    )
+    confidence: int | None = attrs.field(
+        default=None, metadata={"help": "The client's confidence 0-10"}
+    )
+    planned_doses: int | None = attrs.field(
+        default=None, metadata={"help": "Planned doses (e.g. 7 for daily)"}
+    )
+    notes: str = attrs.field(default="", metadata={"help": "Free notes"})
+    client_why: str = attrs.field(
+        default="",
+        metadata={"help": "Why it can help, in the client's words (the handout prints it)"},
+    )
+    days: tuple[Weekday, ...] = attrs.field(
+        default=(),
+        converter=_days,
+        metadata={"help": "Agreed days, e.g. mon,thu (reminders fall on them)"},
+    )
+    time: str = attrs.field(
+        default="", converter=_time, metadata={"help": "Agreed time HH:MM, e.g. 17:30"}
+    )
 
     @property
     def framing_key(self) -> str:
         """The framing label as compared by the planner."""
         return normalize_framing(self.framing)
+
+    def plain(self) -> dict[str, Any]:
+        """The fields as plain values: vocabulary as strings, days as a tuple of strings."""
+        return {f.name: plain_value(getattr(self, f.name)) for f in attrs.fields(AssignmentSpec)}
+
+    def trimmed(self) -> AssignmentSpec:
+        """The same design with the title, framing label and task stripped of spaces."""
+        return attrs.evolve(
+            self, title=self.title.strip(), framing=self.framing.strip(), task=self.task.strip()
+        )
+
+
+def plain_value(value: Any) -> Any:
+    """A stored value as plain data: an enum as its value, a tuple's items likewise."""
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, tuple):
+        return tuple(plain_value(v) for v in value)
+    return value
 
 
 @attrs.frozen

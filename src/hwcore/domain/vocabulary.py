@@ -177,6 +177,31 @@ class ChangeKind(Vocabulary):
         return _CHANGE_TRIGGERS[self]
 
 
+class Weekday(Vocabulary):
+    """A day of the week the client agreed to do the homework on (revision 2)."""
+
+    MON = "mon"
+    TUE = "tue"
+    WED = "wed"
+    THU = "thu"
+    FRI = "fri"
+    SAT = "sat"
+    SUN = "sun"
+
+    @classmethod
+    def field_name(cls) -> str:
+        """The user-facing name of this vocabulary field."""
+        return "day"
+
+    @property
+    def index(self) -> int:
+        """Monday = 0 ... Sunday = 6, as ``datetime.date.weekday()``."""
+        return _WEEKDAY_ORDER.index(self)
+
+
+_WEEKDAY_ORDER = tuple(Weekday)
+
+
 _CHANGE_TRIGGERS = {
     ChangeKind.LIFE: ReviewTrigger.LIFE_CHANGE,
     ChangeKind.RELATIONSHIP: ReviewTrigger.RELATIONSHIP_CHANGE,

@@ -7,6 +7,7 @@ plain JSON-ready data (enums become their string values).
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from pathlib import PurePath
 from typing import Any
 
@@ -238,4 +239,8 @@ def to_dict(value: Any, *, digits: int | None = FLOAT_DIGITS) -> Any:
         return value.isoformat()
     if isinstance(value, PurePath):
         return str(value)
+    if isinstance(value, enum.Enum):  # vocabulary values
+        return value.value
+    if isinstance(value, type):  # a field's kind (DesignField): its name
+        return value.__name__
     return value

@@ -12,7 +12,14 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Static
 
-from hwcore.application import VOCABULARY, HwApplication, Planner, ReviewResult, WrapUpResult
+from hwcore.application import (
+    VOCABULARY,
+    HwApplication,
+    Planner,
+    ReviewChoice,
+    ReviewResult,
+    WrapUpResult,
+)
 from hwtui.calls import CallFailed, call
 from hwtui.screens.confirm import ConfirmScreen
 from hwtui.text import parse_int
@@ -28,6 +35,18 @@ FOLLOWUP_FIELDS = (
     ("missed_opening", "rv-m-open", "If missed"),
     ("missed_diagnostic", "rv-m-diag", "Then ask"),
 )
+
+
+def _review(
+    application: HwApplication,
+    client: str,
+    *,
+    session: int | None,
+    date: str | None,
+    **choice: Any,
+) -> ReviewResult:
+    """The review with the form's entries as the application's typed command."""
+    return application.review(client, ReviewChoice(**choice), session=session, date=date)
 
 
 class ReviewScreen(Screen[bool]):
@@ -196,7 +215,7 @@ class ReviewScreen(Screen[bool]):
     def save(self, fields: dict[str, Any]) -> None:
         """Write the review (worker thread)."""
         try:
-            result = call(self.application.review, self.client, **fields)
+            result = call(_review, self.application, self.client, **fields)
         except CallFailed as e:
             self.app.call_from_thread(self._failed, e)
             return

@@ -14,7 +14,14 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import ContentSwitcher, Footer, Input, Label, Static
 
-from hwcore.application import AssignmentInfo, HwApplication, Planner, WrapUpResult
+from hwcore.application import (
+    AssignmentInfo,
+    AssignmentSpec,
+    HwApplication,
+    OutcomeEntry,
+    Planner,
+    WrapUpResult,
+)
 from hwtui.calls import CallFailed, call, handout_printer
 from hwtui.screens.confirm import ConfirmScreen
 from hwtui.text import parse_int
@@ -23,6 +30,24 @@ from hwtui.widgets.choice import ChoiceField
 from hwtui.widgets.field import FieldRow, field_input, show_field_error
 from hwtui.widgets.outcome import FieldError, OutcomeCard
 from hwtui.widgets.planner_glance import PlannerGlance, review_banner, system_line
+
+
+def _wrap_up(
+    application: HwApplication,
+    client: str,
+    *,
+    outcomes: list[dict[str, Any]],
+    assignment: dict[str, Any],
+    **where: Any,
+) -> WrapUpResult:
+    """The wrap-up with the form's entries as the application's typed commands."""
+    return application.wrap_up(
+        client,
+        outcomes=[OutcomeEntry(**item) for item in outcomes],
+        assignment=AssignmentSpec(**assignment),
+        **where,
+    )
+
 
 STEPS = ("outcomes", "planner", "next", "record")
 STEP_TITLES = {"outcomes": "Outcomes", "planner": "Planner", "next": "Next", "record": "Record"}
@@ -310,7 +335,8 @@ class WrapUpScreen(Screen[bool]):
         """Dry-run the wrap-up (worker thread)."""
         try:
             result = call(
-                self.application.wrap_up,
+                _wrap_up,
+                self.application,
                 self.client,
                 outcomes=outcomes,
                 assignment=assignment,
@@ -410,7 +436,8 @@ class WrapUpScreen(Screen[bool]):
         """Write the whole wrap-up at once (worker thread)."""
         try:
             result = call(
-                self.application.wrap_up,
+                _wrap_up,
+                self.application,
                 self.client,
                 outcomes=outcomes,
                 assignment=assignment,

@@ -32,6 +32,7 @@ from hwcore.domain import (
     SessionRecord,
     Size,
     SystemChoice,
+    Weekday,
 )
 
 
@@ -101,6 +102,7 @@ ENUMS: dict[str, type[enum.Enum]] = {
     "hw_miss_reason": MissReason,
     "hw_review_trigger": ReviewTrigger,
     "hw_change_kind": ChangeKind,
+    "hw_weekday": Weekday,
 }
 
 VALUES: dict[str, type[Any]] = {

@@ -1,24 +1,20 @@
-"""Store administration: erasure, backup and restore, the audit trail, cipher keys.
+"""Store administration: erasure, backup and restore, cipher keys.
 
-Everything here works on both backends (SQLite file, PostgreSQL) through the
-open application's recorder, with plain SQL on the recorder's own tables where
-the event-sourcing library has no API (deleting a client's events is the one
-thing an append-only log must still be able to do: the right to erasure).
-
-PostgreSQL is never imported here: the backend is told from the recorder's
-module, and its cursors are used through duck typing.
+The same on both backends: the SQL lives in the store's recorder
+(:class:`~hwcore.application.eventstore.persistence.AdminRecorder`, one
+subclass per backend), so nothing here asks which backend it runs on.
+Deleting a client's events is the one thing an append-only log must still be
+able to do: the right to erasure.
 
 See docs/security.md for what is encrypted, what a purge removes and what the
 audit trail keeps.
 """
 
-# Table names in SQL text come from the recorder's own configuration, never
-# from input; every value is a bound parameter.
+# The backup file's own tables are constants; every value is a bound parameter.
 # ruff: noqa: S608
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 import os
@@ -28,20 +24,22 @@ import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import closing, suppress
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import attrs
+from eventsourcing.application import Application
 
-from hwcore.application.sqlitefile import SQLITE_HEADER
-from hwcore.application.storeaudit import (
-    AUDIT_TABLE,
-    _audit_present,
-    _audit_table,
-    _fetchall,
-    _is_postgres,
-    _transaction,
+from hwcore.application.eventstore.audit import (
+    StoreAuditEntry,
+    admin_recorder,
+    now,
+    snapshots_table,
+    store_audit,
 )
-from hwcore.application.storecheck import STORE_ERRORS, TOPIC_PREFIX
+from hwcore.application.eventstore.checks import TOPIC_PREFIX
+from hwcore.application.eventstore.errors import store_errors
+from hwcore.application.eventstore.persistence import AuditRow, StoredRow
+from hwcore.application.eventstore.sqlitefile import SQLITE_HEADER
 from hwcore.domain import (
     ClientNotFoundError,
     InvalidValueError,
@@ -50,14 +48,27 @@ from hwcore.domain import (
     validate_client,
 )
 
-if TYPE_CHECKING:
-    from hwcore.application.app import HwApplication
+__all__ = [
+    "BackupReport",
+    "PurgeReport",
+    "RestoreReport",
+    "StoreAuditEntry",
+    "backup_info",
+    "backup_store",
+    "check_reference",
+    "clear_readmodel",
+    "describe_json",
+    "generate_key",
+    "key_id",
+    "purge_client",
+    "restore_store",
+    "store_audit",
+]
 
 KEY_BYTES = 32
 """Size of a generated cipher key (AES-256)."""
 BACKUP_FORMAT = "hw-backup"
 BACKUP_VERSION = 1
-SQLITE_OWN_TABLES = frozenset({"stored_events", "stored_snapshots", AUDIT_TABLE})
 # Files of the home that are the store itself or derived from it (never copied
 # into a backup as plain files).
 _STORE_SUFFIXES = ("", "-wal", "-shm", "-journal")
@@ -78,88 +89,6 @@ def key_id(key: str | None) -> str:
     if not key:
         return ""
     return hashlib.sha256(b"hw-key-id:" + key.strip().encode()).hexdigest()[:12]
-
-
-# ------------------------------------------------------------------ backends
-
-
-def _table(app: HwApplication, purpose: str) -> str:
-    recorder: Any = app.recorder if purpose == "events" else _snapshot_recorder(app)
-    name = str(recorder.events_table_name)
-    if _is_postgres(app):
-        schema = str(recorder.datastore.schema)
-        return f'"{schema}"."{name}"'
-    return f'"{name}"'
-
-
-def _snapshot_recorder(app: HwApplication) -> Any:
-    if app.snapshots is None:
-        return None
-    return app.snapshots.recorder
-
-
-def _ph(app: HwApplication) -> str:
-    return "%s" if _is_postgres(app) else "?"
-
-
-def _id_param(app: HwApplication, ident: uuid.UUID) -> Any:
-    return ident if _is_postgres(app) else ident.hex
-
-
-def _create_audit_table(app: HwApplication, cursor: Any) -> None:
-    cursor.execute(
-        f"CREATE TABLE IF NOT EXISTS {_audit_table(app)} ("
-        "at TEXT NOT NULL, action TEXT NOT NULL, events INTEGER NOT NULL, "
-        "snapshots INTEGER NOT NULL, reference TEXT NOT NULL)"
-    )
-
-
-def _audit(app: HwApplication, cursor: Any, entry: StoreAuditEntry) -> None:
-    _create_audit_table(app, cursor)
-    p = _ph(app)
-    cursor.execute(
-        f"INSERT INTO {_audit_table(app)} (at, action, events, snapshots, reference)"
-        f" VALUES ({p}, {p}, {p}, {p}, {p})",
-        (entry.at, entry.action, entry.events, entry.snapshots, entry.reference),
-    )
-
-
-def _now() -> str:
-    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
-
-
-# -------------------------------------------------------------------- audit
-
-
-@attrs.frozen
-class StoreAuditEntry:
-    """One line of the audit trail: when, what, how many records; no client, no content."""
-
-    at: str
-    action: str
-    events: int
-    snapshots: int
-    reference: str = ""
-
-    def line(self) -> str:
-        """The entry as one readable line."""
-        ref = f" reference={self.reference}" if self.reference else ""
-        return (
-            f"{self.at} {self.action}: {self.events} events, {self.snapshots} snapshots removed"
-            if self.action == "purged"
-            else f"{self.at} {self.action}: {self.events} events, {self.snapshots} snapshots"
-        ) + ref
-
-
-def store_audit(app: HwApplication) -> list[StoreAuditEntry]:
-    """The audit trail (purges and restores), oldest first."""
-    with _transaction(app, commit=True) as cursor:
-        _create_audit_table(app, cursor)
-        cursor.execute(
-            f"SELECT at, action, events, snapshots, reference FROM {_audit_table(app)} ORDER BY at"
-        )
-        rows = _fetchall(cursor)
-    return [StoreAuditEntry(str(a), str(b), int(c), int(d), str(e)) for a, b, c, d, e in rows]
 
 
 # -------------------------------------------------------------------- purge
@@ -186,7 +115,7 @@ def check_reference(reference: str) -> str:
     return text
 
 
-def purge_client(app: HwApplication, client: str, *, reference: str = "") -> PurgeReport:
+def purge_client(app: Application[Any], client: str, *, reference: str = "") -> PurgeReport:
     """Erase one client: delete its events and snapshots and the read model's rows.
 
     One transaction deletes the rows and appends the audit entry (a timestamp,
@@ -208,59 +137,24 @@ def purge_client(app: HwApplication, client: str, *, reference: str = "") -> Pur
     """
     name = validate_client(client)
     ref = check_reference(reference)
-    ident = case_id_for(name)
-    p = _ph(app)
-    events_table = _table(app, "events")
-    snapshots_table = _table(app, "snapshots") if app.snapshots is not None else None
-    postgres = _is_postgres(app)
-    with _transaction(app, commit=True) as cursor:
-        if postgres:
-            cursor.execute(f"LOCK TABLE {events_table} IN EXCLUSIVE MODE")
-        else:
-            cursor.execute("PRAGMA secure_delete=ON")
-        cursor.execute(
-            f"DELETE FROM {events_table} WHERE originator_id = {p}", (_id_param(app, ident),)
-        )
-        events = int(cursor.rowcount)
-        if events <= 0:
-            raise ClientNotFoundError(name)
-        snapshots = 0
-        if snapshots_table:
-            cursor.execute(
-                f"DELETE FROM {snapshots_table} WHERE originator_id = {p}",
-                (_id_param(app, ident),),
-            )
-            snapshots = max(int(cursor.rowcount), 0)
-        entry = StoreAuditEntry(_now(), "purged", events, snapshots, ref)
-        _audit(app, cursor, entry)
-    _scrub(app)
+    recorder = admin_recorder(app)
+    table = snapshots_table(app)
+    entry = StoreAuditEntry(now(), "purged", 0, 0, ref)
+    with store_errors():
+        events, snapshots = recorder.purge(case_id_for(name), table, entry.row())
+    if events == 0:
+        raise ClientNotFoundError(name)
+    recorder.scrub(table)
     cleared = clear_readmodel(app)
-    return PurgeReport(name, events, snapshots, cleared, entry)
+    return PurgeReport(
+        name, events, snapshots, cleared, attrs.evolve(entry, events=events, snapshots=snapshots)
+    )
 
 
-def _scrub(app: HwApplication) -> None:
-    """Leave no deleted content in free pages or logs the store controls."""
-    datastore: Any = getattr(app.recorder, "datastore")  # noqa: B009
-    try:
-        if _is_postgres(app):
-            with datastore.get_connection() as conn:
-                for purpose in ("events", "snapshots"):
-                    if purpose == "events" or app.snapshots is not None:
-                        conn.execute(f"VACUUM {_table(app, purpose)}")
-        else:
-            with datastore.get_connection(commit=True) as conn:
-                raw = conn._sqlite_conn  # the library's wrapper exposes no pragma API
-                raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    except STORE_ERRORS:
-        # The rows are gone and audited; scrubbing free space is best effort
-        # (another reader can hold the log open). Said so in docs/security.md.
-        return
-
-
-def clear_readmodel(app: HwApplication) -> bool:
-    """Delete the local read model (a disposable cache, rebuilt from the log on next use)."""
-    settings = getattr(app, "settings", None)
-    path = getattr(settings, "readmodel_path", None)
+def clear_readmodel(app: Application[Any]) -> bool:
+    """Delete the application's read model file (a disposable cache, rebuilt on next use)."""
+    readmodel = getattr(app, "readmodel", None)
+    path = getattr(readmodel, "path", None)
     if not isinstance(path, Path):
         return False
     removed = False
@@ -330,44 +224,20 @@ def _store_files(home: Path, exclude: set[Path]) -> Iterator[tuple[str, int, byt
         yield rel, path.stat().st_mode & 0o777, path.read_bytes()
 
 
-def _home_of(app: HwApplication, home: str | os.PathLike[str] | None) -> Path | None:
+def _home_of(app: Application[Any], home: str | os.PathLike[str] | None) -> Path | None:
+    """The given home, else the application's (``HwApplication.home``), else None."""
     if home is not None:
         return Path(home)
-    settings = getattr(app, "settings", None)
-    value = getattr(settings, "home", None)
+    value = getattr(app, "home", None)
     return value if isinstance(value, Path) else None
 
 
-def _key_of(app: HwApplication) -> str | None:
-    settings = getattr(app, "settings", None)
-    key = getattr(settings, "cipher_key", None)
-    if isinstance(key, str) and key:
-        return key
+def _key_of(app: Application[Any]) -> str | None:
     return app.env.get("CIPHER_KEY") or None
 
 
-def _select_rows(app: HwApplication, cursor: Any, purpose: str) -> Iterator[tuple[Any, ...]]:
-    table = _table(app, purpose)
-    if purpose == "events":
-        order = "notification_id" if _is_postgres(app) else "rowid"
-    else:
-        order = "originator_id, originator_version"
-    cursor.execute(
-        f"SELECT originator_id, originator_version, topic, state FROM {table} ORDER BY {order}"
-    )
-    while True:
-        rows = cursor.fetchmany(500)
-        if not rows:
-            return
-        for row in rows:
-            values = tuple(row.values()) if isinstance(row, dict) else tuple(row)
-            ident = values[0]
-            hex_id = ident.hex if isinstance(ident, uuid.UUID) else uuid.UUID(str(ident)).hex
-            yield hex_id, int(values[1]), str(values[2]), bytes(values[3])
-
-
 def backup_store(
-    app: HwApplication,
+    app: Application[Any],
     target: str | os.PathLike[str],
     *,
     home: str | os.PathLike[str] | None = None,
@@ -417,19 +287,22 @@ def backup_store(
                 "CREATE TABLE files (path TEXT PRIMARY KEY, mode INTEGER NOT NULL,"
                 " content BLOB NOT NULL);"
             )
-            with _transaction(app, commit=False) as cursor:
-                if _is_postgres(app):
-                    cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-                for row in _select_rows(app, cursor, "events"):
-                    events += 1
-                    digest.add(*row)
-                    out.execute("INSERT INTO events VALUES (?, ?, ?, ?, ?)", (events, *row))
-                if app.snapshots is not None:
-                    for row in _select_rows(app, cursor, "snapshots"):
-                        snapshots += 1
-                        out.execute("INSERT INTO snapshots VALUES (?, ?, ?, ?)", row)
-                for row in _audit_rows(app, cursor):
-                    out.execute("INSERT INTO audit VALUES (?, ?, ?, ?, ?)", row)
+            recorder = admin_recorder(app)
+
+            def event(row: StoredRow) -> None:
+                nonlocal events
+                events += 1
+                digest.add(*row)
+                out.execute("INSERT INTO events VALUES (?, ?, ?, ?, ?)", (events, *row))
+
+            def snapshot(row: StoredRow) -> None:
+                nonlocal snapshots
+                snapshots += 1
+                out.execute("INSERT INTO snapshots VALUES (?, ?, ?, ?)", row)
+
+            with store_errors():
+                audit = recorder.copy_out(snapshots_table(app), event, snapshot)
+            out.executemany("INSERT INTO audit VALUES (?, ?, ?, ?, ?)", audit)
             if home_path is not None:
                 for rel, mode, content in _store_files(home_path, {path.resolve()}):
                     files += 1
@@ -437,8 +310,8 @@ def backup_store(
             meta = {
                 "format": BACKUP_FORMAT,
                 "version": str(BACKUP_VERSION),
-                "created": _now(),
-                "backend": "postgres" if _is_postgres(app) else "sqlite",
+                "created": now(),
+                "backend": recorder.backend,
                 "encrypted": "yes" if key else "no",
                 "key_id": key_id(key),
                 "events": str(events),
@@ -456,15 +329,6 @@ def backup_store(
         tmp.unlink(missing_ok=True)
         raise
     return BackupReport(str(path), events, snapshots, files, bool(key), meta["digest"])
-
-
-def _audit_rows(app: HwApplication, cursor: Any) -> list[tuple[Any, ...]]:
-    if not _audit_present(app, cursor):
-        return []
-    cursor.execute(
-        f"SELECT at, action, events, snapshots, reference FROM {_audit_table(app)} ORDER BY at"
-    )
-    return _fetchall(cursor)
 
 
 def _read_backup(path: Path) -> tuple[sqlite3.Connection, dict[str, str]]:
@@ -510,12 +374,13 @@ def _check_backup(conn: sqlite3.Connection, meta: Mapping[str, str], path: Path)
         )
 
 
-def _store_is_empty(app: HwApplication) -> bool:
-    return not app.recorder.select_notifications(start=1, limit=1)
+def _store_is_empty(app: Application[Any]) -> bool:
+    with store_errors():
+        return not app.recorder.select_notifications(start=1, limit=1)
 
 
 def restore_store(
-    app: HwApplication,
+    app: Application[Any],
     source: str | os.PathLike[str],
     *,
     home: str | os.PathLike[str] | None = None,
@@ -563,9 +428,12 @@ def restore_store(
             raise StoreError(msg)
         events = _rows(conn, "events", reencrypt, app)
         snapshots = _rows(conn, "snapshots", reencrypt, app) if app.snapshots is not None else []
-        audit = conn.execute(
-            "SELECT at, action, events, snapshots, reference FROM audit"
-        ).fetchall()
+        audit = [
+            (str(at), str(action), int(n), int(m), str(reference))
+            for at, action, n, m, reference in conn.execute(
+                "SELECT at, action, events, snapshots, reference FROM audit"
+            )
+        ]
         files = conn.execute("SELECT path, mode, content FROM files ORDER BY path").fetchall()
     if events:
         _check_decodes(app, events[0])
@@ -576,10 +444,10 @@ def restore_store(
 
 
 def _rows(
-    conn: sqlite3.Connection, table: str, reencrypt: bool, app: HwApplication
-) -> list[tuple[str, int, str, bytes]]:
+    conn: sqlite3.Connection, table: str, reencrypt: bool, app: Application[Any]
+) -> list[StoredRow]:
     order = "seq" if table == "events" else "originator_id, originator_version"
-    rows: list[tuple[str, int, str, bytes]] = []
+    rows: list[StoredRow] = []
     for ident, version, topic, state in conn.execute(
         f"SELECT originator_id, originator_version, topic, state FROM {table} ORDER BY {order}"
     ):
@@ -593,7 +461,7 @@ def _rows(
     return rows
 
 
-def _check_decodes(app: HwApplication, row: tuple[str, int, str, bytes]) -> None:
+def _check_decodes(app: Application[Any], row: StoredRow) -> None:
     from eventsourcing.persistence import StoredEvent
 
     stored = StoredEvent(uuid.UUID(row[0]), row[1], row[2], row[3])
@@ -606,50 +474,18 @@ def _check_decodes(app: HwApplication, row: tuple[str, int, str, bytes]) -> None
 
 
 def _write_restore(
-    app: HwApplication,
-    events: list[tuple[str, int, str, bytes]],
-    snapshots: list[tuple[str, int, str, bytes]],
-    audit: list[tuple[Any, ...]],
+    app: Application[Any],
+    events: list[StoredRow],
+    snapshots: list[StoredRow],
+    audit: list[AuditRow],
     *,
     replace: bool,
 ) -> None:
-    p = _ph(app)
-    events_table = _table(app, "events")
-    snapshots_table = _table(app, "snapshots") if app.snapshots is not None else None
-    postgres = _is_postgres(app)
-
-    def ident(value: str) -> Any:
-        return _id_param(app, uuid.UUID(value))
-
-    insert = "INSERT INTO {} (originator_id, originator_version, topic, state) VALUES ({})"
-    with _transaction(app, commit=True) as cursor:
-        if postgres:
-            cursor.execute(f"LOCK TABLE {events_table} IN EXCLUSIVE MODE")
-        if replace:
-            cursor.execute(f"DELETE FROM {events_table}")
-            if snapshots_table:
-                cursor.execute(f"DELETE FROM {snapshots_table}")
-        else:
-            cursor.execute(f"SELECT 1 FROM {events_table} LIMIT 1")
-            if cursor.fetchall():
-                msg = "the store was written to during the restore: nothing was restored"
-                raise StoreError(msg)
-        values = ", ".join([p] * 4)
-        cursor.executemany(
-            insert.format(events_table, values),
-            [(ident(i), v, t, s) for i, v, t, s in events],
+    entry = StoreAuditEntry(now(), "restored", len(events), len(snapshots))
+    with store_errors():
+        admin_recorder(app).copy_in(
+            snapshots_table(app), events, snapshots, [*audit, entry.row()], replace=replace
         )
-        if snapshots_table:
-            cursor.executemany(
-                insert.format(snapshots_table, values),
-                [(ident(i), v, t, s) for i, v, t, s in snapshots],
-            )
-        _create_audit_table(app, cursor)
-        for row in audit:
-            cursor.execute(
-                f"INSERT INTO {_audit_table(app)} VALUES ({', '.join([p] * 5)})", tuple(row)
-            )
-        _audit(app, cursor, StoreAuditEntry(_now(), "restored", len(events), len(snapshots)))
 
 
 def _restore_files(home: Path | None, files: list[tuple[str, int, bytes]], *, replace: bool) -> int:

@@ -2,7 +2,7 @@
 
 What every command needs before (and right after) the event store is opened.
 The rest of store administration (erasure, backup, restore, audit) is in
-:mod:`hwcore.application.store`, imported only by the commands that use it.
+:mod:`hwcore.application.eventstore.admin`, imported only by the commands that use it.
 """
 
 from __future__ import annotations
@@ -11,27 +11,17 @@ import sqlite3
 from collections.abc import Mapping
 from contextlib import closing
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any
 
-from eventsourcing.persistence import MapperDeserialisationError, PersistenceError
+from eventsourcing.application import Application
 
-from hwcore.application.sqlitefile import header_problem
+from hwcore.application.eventstore.errors import store_error
+from hwcore.application.eventstore.sqlitefile import header_problem
 from hwcore.domain import InvalidValueError, StoreError
-
-if TYPE_CHECKING:
-    from hwcore.application.app import HwApplication
 
 KEY_SIZES = (16, 24, 32)
 TOPIC_PREFIX = "hwcore."
 """Every hw event and snapshot topic starts with this."""
-
-STORE_ERRORS: tuple[type[Exception], ...] = (
-    PersistenceError,
-    MapperDeserialisationError,
-    sqlite3.Error,
-)
-"""Exceptions from the storage layer that hw turns into :class:`StoreError`."""
-
 
 # ----------------------------------------------------------------- cipher keys
 
@@ -92,9 +82,7 @@ def probe_postgres(env: Mapping[str, str]) -> None:
             connect_timeout=int(env.get("POSTGRES_CONNECT_TIMEOUT") or 10),
         )
     except psycopg.Error as e:
-        from hwcore.application.app import store_error_message
-
-        raise StoreError(store_error_message(e)) from None
+        raise store_error(e) from None
     conn.close()
 
 
@@ -119,7 +107,7 @@ def check_sqlite_file(path: Path) -> None:
                     "SELECT topic FROM stored_events ORDER BY rowid LIMIT 1"
                 ).fetchone()
     except sqlite3.Error as e:
-        raise StoreError(sqlite_message(e, path)) from None
+        raise store_error(e, path.name) from None
     if tables and "stored_events" not in tables:
         msg = f"{str(path)!r} is an SQLite database but not an hw store: nothing was changed"
         raise StoreError(msg)
@@ -128,19 +116,7 @@ def check_sqlite_file(path: Path) -> None:
         raise StoreError(msg)
 
 
-def sqlite_message(error: sqlite3.Error, path: Path) -> str:
-    """A clear, content-free message for an SQLite failure on ``path``."""
-    text = str(error).lower()
-    if "not a database" in text or "malformed" in text or "corrupt" in text:
-        return f"the event store {path.name!r} is corrupt or not an hw database"
-    if "unable to open" in text or "readonly" in text or "read-only" in text:
-        return f"cannot open the event store {path.name!r}: check the hw home is writable"
-    if "locked" in text or "busy" in text:
-        return "the event store is busy (another hw is writing): try again"
-    return f"the event store {path.name!r} failed ({type(error).__name__})"
-
-
-def verify_store(app: HwApplication) -> None:
+def verify_store(app: Application[Any]) -> None:
     """Check the store holds hw events readable with the configured key.
 
     Reads the first stored event only: cheap on every open. Catches an
@@ -163,7 +139,7 @@ def verify_store(app: HwApplication) -> None:
         raise StoreError(_undecodable_message(app, first.state)) from None
 
 
-def _looks_plain(app: HwApplication, state: bytes) -> bool:
+def _looks_plain(app: Application[Any], state: bytes) -> bool:
     try:
         app.mapper.transcoder.decode(state)
     except Exception:
@@ -171,7 +147,7 @@ def _looks_plain(app: HwApplication, state: bytes) -> bool:
     return True
 
 
-def _undecodable_message(app: HwApplication, state: bytes) -> str:
+def _undecodable_message(app: Application[Any], state: bytes) -> str:
     if app.mapper.cipher is None:
         return (
             "the event store is encrypted: set HW_CIPHER_KEY to its key"

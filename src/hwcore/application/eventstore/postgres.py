@@ -1,0 +1,58 @@
+"""hw's recorder for a shared PostgreSQL store: what administration does differently there."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from typing import Any
+
+from eventsourcing.postgres import PostgresApplicationRecorder
+
+from hwcore.application.eventstore.errors import STORE_ERRORS
+from hwcore.application.eventstore.persistence import AUDIT_TABLE, AdminRecorder
+
+
+class PostgresAdminRecorder(AdminRecorder, PostgresApplicationRecorder):
+    """eventsourcing's PostgreSQL application recorder, with hw's store administration."""
+
+    backend = "postgres"
+    placeholder = "%s"
+    log_order = "notification_id"
+
+    @contextmanager
+    def admin_transaction(self, *, commit: bool) -> Iterator[Any]:
+        """A psycopg cursor in one transaction."""
+        with self.datastore.transaction(commit=commit) as cursor:
+            yield cursor
+
+    def qualified(self, table: str) -> str:
+        """The table's name in the configured schema."""
+        return f'"{self.datastore.schema}"."{table}"'
+
+    def id_param(self, ident: uuid.UUID) -> Any:
+        """psycopg binds UUIDs as they are."""
+        return ident
+
+    def begin_rewrite(self, cursor: Any) -> None:
+        """Other writers wait until the events are deleted or replaced."""
+        cursor.execute(f"LOCK TABLE {self.qualified(self.events_table_name)} IN EXCLUSIVE MODE")
+
+    def begin_snapshot(self, cursor: Any) -> None:
+        """Every statement of the backup sees the same committed state."""
+        cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+
+    def audit_exists(self, cursor: Any) -> bool:
+        """Whether ``hw_audit`` exists in the schema (asked first: a failed query aborts)."""
+        cursor.execute(
+            "SELECT to_regclass(%s) IS NOT NULL AS present", (self.qualified(AUDIT_TABLE),)
+        )
+        row = cursor.fetchone()
+        return bool(row["present"] if isinstance(row, dict) else row[0])
+
+    def scrub(self, snapshots_table: str | None) -> None:
+        """Vacuum the tables a purge deleted from (the server's WAL and dumps stay)."""
+        tables = [self.events_table_name, *([snapshots_table] if snapshots_table else [])]
+        with suppress(*STORE_ERRORS), self.datastore.get_connection() as conn:
+            for table in tables:
+                conn.execute(f"VACUUM {self.qualified(table)}")
