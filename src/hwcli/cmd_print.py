@@ -164,7 +164,10 @@ def print_plan(
 @click.option(
     "--at",
     metavar="HH:MM",
-    help="Time of day of the calendar reminders (default: a time in when/where, else 19:00).",
+    help=(
+        "Time of day of the calendar reminders (default: the agreed time, else a time in"
+        " when/where, else 19:00)."
+    ),
 )
 @click.option(
     "--remind",
@@ -187,7 +190,14 @@ def print_handout(
     remind: int,
     as_json: bool,
 ) -> None:
-    """Print CLIENT's one-page handout for ASSIGNMENT (its number, or 'latest')."""
+    """Print CLIENT's one-page handout for ASSIGNMENT (its number, or 'latest').
+
+    The handout goes home with the client: it prints the why agreed with them
+    (--client-why of hw assign) and never the clinical rationale, barriers,
+    notes or confidence. The calendar's reminders fall only on the agreed days
+    (--days); without agreed days they follow the frequency, and the output
+    says so.
+    """
     path = app.print_handout(
         client,
         assignment,
@@ -198,11 +208,20 @@ def print_handout(
         reminder_minutes=remind,
     )
     ics_path = None
+    reminders = None
     if ics is not None:
         ics_path = str(Path(ics).expanduser().absolute())
+        days = app.assignment(client, assignment).days
+        reminders = {"on": "agreed days" if days else "frequency", "days": list(days)}
     if as_json:
-        echo_json({"pdf": str(path), "ics": ics_path})
+        echo_json({"pdf": str(path), "ics": ics_path, "reminders": reminders})
         return
     click.echo(f"wrote {path}")
-    if ics_path is not None:
-        click.echo(f"wrote {ics_path}")
+    if ics_path is not None and reminders is not None:
+        if reminders["days"]:
+            click.echo(f"wrote {ics_path} (reminders on the agreed days only)")
+        else:
+            click.echo(
+                f"wrote {ics_path} (no agreed days: reminders follow the frequency;"
+                " agree days with hw assign --days)"
+            )

@@ -156,6 +156,8 @@ def render_pdf(
     files: Mapping[str, bytes] | None = None,
     title: str = "",
     author: str = "",
+    subject: str = "",
+    keywords: str = "",
     toc_level: int = 0,
 ) -> tuple[bytes, int]:
     """Render HTML (inside markdown) to PDF bytes with markdown-pdf, then add footers.
@@ -167,6 +169,8 @@ def render_pdf(
         files: images the HTML refers to by name (logo, chart).
         title: the PDF's title metadata.
         author: the PDF's author metadata.
+        subject: the PDF's subject metadata.
+        keywords: the PDF's keywords metadata.
         toc_level: heading levels kept as PDF bookmarks (0: none).
 
     Returns:
@@ -193,6 +197,8 @@ def render_pdf(
         "producer": "markdown-pdf / PyMuPDF",
         "title": title or None,
         "author": author or None,
+        "subject": subject or None,
+        "keywords": keywords or None,
     }
     borders = (MARGIN, MARGIN - 6, -MARGIN, -(MARGIN + FOOTER_SPACE - 10))
     section = Section(
