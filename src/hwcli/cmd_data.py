@@ -15,6 +15,7 @@ from hwcli.common import (
     json_option,
     pass_app,
 )
+from hwcli.progress import bar, quiet_option, stages
 
 if TYPE_CHECKING:
     from hwcore.application import HwApplication
@@ -37,13 +38,20 @@ def _stdin_text() -> str:
 @click.command("import")
 @click.argument("file", metavar="FILE|-")
 @json_option
+@quiet_option
 @pass_app
-def import_(app: HwApplication, file: str, as_json: bool) -> None:
+def import_(app: HwApplication, file: str, as_json: bool, quiet: bool) -> None:
     """Import a history CSV or an hw JSON export (all or nothing; idempotent).
 
-    FILE '-' reads standard input (CSV, or JSON when it starts with '{').
+    FILE '-' reads standard input (CSV, or JSON when it starts with '{'). On a
+    terminal a progress bar with counts shows each stage on stderr.
     """
-    report = app.import_text(_stdin_text()) if file == "-" else app.import_file(file)
+    text = _stdin_text() if file == "-" else None
+    with stages(quiet) as progress:
+        if text is not None:
+            report = app.import_text(text, progress=progress)
+        else:
+            report = app.import_file(file, progress=progress)
     if as_json:
         echo_json(report)
         return
@@ -81,8 +89,11 @@ def write_private(path: Path, text: str) -> None:
 @click.argument("client", required=False)
 @click.option("-o", "--output", metavar="FILE|-", help="Write to FILE (0600); '-' or none: stdout.")
 @json_option
+@quiet_option
 @pass_app
-def export(app: HwApplication, client: str | None, output: str | None, as_json: bool) -> None:
+def export(
+    app: HwApplication, client: str | None, output: str | None, as_json: bool, quiet: bool
+) -> None:
     """Export CLIENT's (or every client's) events as lossless JSON for 'hw import'.
 
     With -o FILE, --json prints {"file": ..., "clients": N} instead of the
@@ -90,7 +101,8 @@ def export(app: HwApplication, client: str | None, output: str | None, as_json: 
     """
     import json
 
-    data = app.export_data(client)
+    with bar("Exporting clients", quiet) as progress:
+        data = app.export_data(client, progress)
     text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     if output is None or output == "-":
         click.echo(text, nl=False)

@@ -105,6 +105,8 @@ EXPORT_FORMAT = "hw-export"
 EXPORT_VERSION = 1
 
 DateLike = dt.date | str | None
+StageProgress = Callable[[str], Progress]
+"""Given a stage's label ("Checking rows"...), that stage's (done, total) callback."""
 
 
 def parse_date(value: DateLike, field: str = "date") -> dt.date | None:
@@ -246,14 +248,22 @@ class HwApplication(PrintingMixin, Application[UUID]):
         events = (self.mapper.to_domain_event(s) for s in stored[1:])
         return cast("Case", project_case(case, events))
 
-    def _save(self, *cases: Case) -> None:
+    def _save(self, *cases: Case, progress: StageProgress | None = None) -> None:
+        writing = None if progress is None else progress("Writing events")
+        if writing is not None:
+            writing(0, 1)
         try:
             recordings = self.save(*cases)
         except IntegrityError:
             raise
         except STORE_ERRORS as e:
             raise store_error(e) from None
-        self._refresh_after_write([r.notification for r in recordings])
+        if writing is not None:
+            writing(1, 1)
+        self._refresh_after_write(
+            [r.notification for r in recordings],
+            None if progress is None else progress("Updating the read model"),
+        )
 
     def _change(self, client: str, command: Callable[[Case], T]) -> T:
         """Load, run a domain command, save; retry if another writer got there first."""
@@ -945,7 +955,9 @@ class HwApplication(PrintingMixin, Application[UUID]):
         self._catch_up(readmodel)
         return readmodel
 
-    def _refresh_after_write(self, recorded: Sequence[Notification] = ()) -> None:
+    def _refresh_after_write(
+        self, recorded: Sequence[Notification] = (), progress: Progress | None = None
+    ) -> None:
         """Catch the read model up after a write; a failure here loses nothing.
 
         The events are already stored: the next command or query catches up.
@@ -960,7 +972,7 @@ class HwApplication(PrintingMixin, Application[UUID]):
         try:
             if self._shared_log() or not self._store_unchanged(self.readmodel):
                 recorded = ()
-            self._catch_up(self.readmodel, recorded=recorded)
+            self._catch_up(self.readmodel, progress, recorded=recorded)
         except Exception:  # the write succeeded: never report it as failed
             _warn("read model not updated after a write; the next command catches up")
 
@@ -1017,7 +1029,7 @@ class HwApplication(PrintingMixin, Application[UUID]):
 
     # ------------------------------------------------------- import and export
 
-    def import_file(self, path: str | Path) -> ImportReport:
+    def import_file(self, path: str | Path, progress: StageProgress | None = None) -> ImportReport:
         """Import a history CSV (spec section 5) or an hw JSON export.
 
         All or nothing: the first bad row stops the import with its row number
@@ -1029,33 +1041,41 @@ class HwApplication(PrintingMixin, Application[UUID]):
         file = Path(path)
         text = read_text(file)
         if file.suffix.lower() == ".json":
-            return self.import_export(text, source=file.name)
-        return self.import_text(text, source=file.name)
+            return self.import_export(text, source=file.name, progress=progress)
+        return self.import_text(text, source=file.name, progress=progress)
 
-    def import_text(self, text: str, source: str = "stdin") -> ImportReport:
+    def import_text(
+        self, text: str, source: str = "stdin", progress: StageProgress | None = None
+    ) -> ImportReport:
         """Import history CSV or an hw JSON export given as text (``hw import -``).
 
         Args:
             text: the document; JSON when it starts with ``{``, else CSV.
             source: the name errors and the report use for it.
+            progress: given a stage's label, returns that stage's (done, total)
+                callback ("Checking rows", "Writing events", "Updating the read
+                model"); None for none.
 
         Returns:
             What was imported (all or nothing, idempotent: see :meth:`import_file`).
         """
         if text.lstrip().startswith("{"):
-            return self.import_export(text, source=source)
-        return self.import_csv_text(text, source=source)
+            return self.import_export(text, source=source, progress=progress)
+        return self.import_csv_text(text, source=source, progress=progress)
 
-    def import_csv_text(self, text: str, source: str = "csv") -> ImportReport:
-        """Import history CSV text (see :meth:`import_file`)."""
+    def import_csv_text(
+        self, text: str, source: str = "csv", progress: StageProgress | None = None
+    ) -> ImportReport:
+        """Import history CSV text (see :meth:`import_file` and :meth:`import_text`)."""
         from hwcore.application.csvfile import parse_csv
         from hwcore.application.importing import plan_csv_import
 
         rows = parse_csv(text, source)
         for attempt in range(MAX_ATTEMPTS):
-            cases, report = plan_csv_import(self, rows, source)
+            checking = None if progress is None else progress("Checking rows")
+            cases, report = plan_csv_import(self, rows, source, checking)
             try:
-                self._save(*cases)
+                self._save(*cases, progress=progress)
             except IntegrityError:
                 backoff(attempt)
                 continue
@@ -1070,17 +1090,24 @@ class HwApplication(PrintingMixin, Application[UUID]):
         except ClientNotFoundError:
             return Case(client=validate_client(client)), True
 
-    def export_data(self, client: str | None = None) -> dict[str, Any]:
-        """A lossless JSON-ready dump of one client's or every client's events."""
+    def export_data(
+        self, client: str | None = None, progress: Progress | None = None
+    ) -> dict[str, Any]:
+        """A lossless JSON-ready dump of one client's or every client's events.
+
+        Args:
+            client: one client, or None for every client.
+            progress: called after each client with (clients done, all clients).
+        """
         names = [validate_client(client)] if client else self.client_names()
-        return {
-            "format": EXPORT_FORMAT,
-            "version": EXPORT_VERSION,
-            "clients": [
+        clients = []
+        for done, name in enumerate(names, start=1):
+            clients.append(
                 {"client": name, "events": [self._event_data(e) for e in self._events(name)]}
-                for name in names
-            ],
-        }
+            )
+            if progress is not None:
+                progress(done, len(names))
+        return {"format": EXPORT_FORMAT, "version": EXPORT_VERSION, "clients": clients}
 
     def _event_data(self, event: Aggregate.Event) -> dict[str, Any]:
         state = {
@@ -1095,11 +1122,14 @@ class HwApplication(PrintingMixin, Application[UUID]):
             "state": json.loads(self.transcoder.encode(state)),
         }
 
-    def import_export(self, text: str, source: str = "export") -> ImportReport:
+    def import_export(
+        self, text: str, source: str = "export", progress: StageProgress | None = None
+    ) -> ImportReport:
         """Import an hw JSON export: new clients are written, identical ones skipped.
 
         A client already in the store is extended when its stored events are
         the start of the exported ones, and refused when they differ.
+        ``progress`` as for :meth:`import_text` (the first stage is "Checking clients").
         """
         from hwcore.application.csvfile import ImportFileError
 
@@ -1119,8 +1149,12 @@ class HwApplication(PrintingMixin, Application[UUID]):
             raise ImportFileError(msg)
         new_events: list[Aggregate.Event] = []
         clients = new_clients = unchanged = 0
-        for entry in data.get("clients", []):
+        entries = data.get("clients", [])
+        checking = None if progress is None else progress("Checking clients")
+        for entry in entries:
             clients += 1
+            if checking is not None:
+                checking(clients, len(entries))
             name = validate_client(str(entry.get("client", "")))
             incoming = [self._event_from_data(name, e, source) for e in entry.get("events", [])]
             existing = self._stored_events(name)
@@ -1139,7 +1173,7 @@ class HwApplication(PrintingMixin, Application[UUID]):
             new_events.extend(rest)
         if new_events:
             try:
-                self._save(*new_events)  # type: ignore[arg-type]
+                self._save(*new_events, progress=progress)  # type: ignore[arg-type]
             except IntegrityError:
                 msg = "the store was changed by another writer during the import: try again"
                 raise ConcurrencyError(msg) from None
