@@ -88,13 +88,33 @@ def clients(app: HwApplication, as_json: bool) -> None:
 @click.argument("client")
 @click.argument("number", type=int)
 @click.option("--date", metavar="YYYY-MM-DD", help="Date of the session (default: today).")
+@click.option(
+    "--correct",
+    "reason",
+    metavar="REASON",
+    help="Correct the recorded date of session NUMBER to --date, saying why it was wrong.",
+)
 @json_option
 @pass_app
-def session(app: HwApplication, client: str, number: int, date: str | None, as_json: bool) -> None:
-    """Record that session NUMBER with CLIENT was held."""
-    info = app.hold_session(client, number, date)
+def session(
+    app: HwApplication,
+    client: str,
+    number: int,
+    date: str | None,
+    reason: str | None,
+    as_json: bool,
+) -> None:
+    """Record that session NUMBER with CLIENT was held (or correct its date)."""
+    if reason is not None:
+        if not date:
+            raise click.UsageError("--correct needs --date (the session's right date)")
+        info = app.correct_session_date(client, number, date, reason)
+    else:
+        info = app.hold_session(client, number, date)
     if as_json:
         echo_json(info)
+    elif reason is not None:
+        click.echo(f"{info.client}: session {info.number}'s date corrected to {info.date}")
     elif info.created:
         click.echo(f"{info.client}: session {info.number} held on {info.date}")
     else:

@@ -56,9 +56,15 @@ def import_(app: HwApplication, file: str, as_json: bool, quiet: bool) -> None:
         echo_json(report)
         return
     if report.events_written == 0:
+        ahead = (
+            f"; the store is ahead of the file for {report.store_ahead} of them:"
+            " their later events are kept"
+            if report.store_ahead
+            else ""
+        )
         click.echo(
             f"{report.source}: nothing new ({report.rows} rows, {report.clients} clients"
-            " already recorded)"
+            f" already recorded{ahead})"
         )
         return
     click.echo(

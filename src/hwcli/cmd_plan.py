@@ -61,17 +61,14 @@ def plan(state: State, client: str, as_of: str | None, as_json: bool) -> None:
             as_of_date = text
             if not _is_iso_date(text):
                 fail(f"invalid as-of {text!r}: allowed a session number or a date YYYY-MM-DD")
-    document = None
-    if as_of is None:
-        # The planner cached in a current read model: no case to load (start-up time).
-        from hwcore.application.quick import quick_planner
+    # The read policy: a current read model's cached planner (no case to load,
+    # start-up time), else the application's.
+    from hwcore.application.reads import answer, planner_read
 
-        document = quick_planner(client, state.home, state.database_url)
-    if document is None:
-        from hwcore.application import to_dict
-
-        planner = state.app.plan(client, as_of_session=as_of_session, as_of_date=as_of_date)
-        document = to_dict(planner, digits=None)
+    read = planner_read(client, as_of_session=as_of_session, as_of_date=as_of_date)
+    answered = answer(read, state.home, state.database_url, open_application=lambda: state.app)
+    assert answered is not None  # an application was offered
+    document = answered.value
     if as_json:
         echo_json_data(document)
     else:

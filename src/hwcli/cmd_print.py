@@ -44,7 +44,7 @@ def config_group() -> None:
 @pass_app
 def config_set(app: HwApplication, key: str, value: str, as_json: bool) -> None:
     """Set KEY to VALUE (KEY: clinic.name, clinic.logo, clinic.accent, clinic.footer, paper)."""
-    stored = app.config_set(key, value)
+    stored = app.printing.config_set(key, value)
     name = key.strip().lower()
     if as_json:
         echo_json({"key": name, "value": stored})
@@ -58,7 +58,7 @@ def config_set(app: HwApplication, key: str, value: str, as_json: bool) -> None:
 @pass_app
 def config_get(app: HwApplication, key: str, as_json: bool) -> None:
     """Print KEY's value (nothing, exit 0, when it is unset; null with --json)."""
-    value = app.config_get(key)
+    value = app.printing.config_get(key)
     if as_json:
         echo_json({"key": key.strip().lower(), "value": value})
     elif value is not None:
@@ -71,7 +71,7 @@ def config_get(app: HwApplication, key: str, as_json: bool) -> None:
 @pass_app
 def config_unset(app: HwApplication, key: str, as_json: bool) -> None:
     """Remove KEY's value (the copied logo file too)."""
-    removed = app.config_unset(key)
+    removed = app.printing.config_unset(key)
     name = key.strip().lower()
     if as_json:
         echo_json({"key": name, "removed": removed})
@@ -84,7 +84,7 @@ def config_unset(app: HwApplication, key: str, as_json: bool) -> None:
 @pass_app
 def config_list(app: HwApplication, as_json: bool) -> None:
     """Every key with its value."""
-    values = app.config_list()
+    values = app.printing.config_list()
     if as_json:
         echo_json(values)
         return
@@ -138,7 +138,7 @@ def print_plan(
 ) -> None:
     """Print CLIENT's Between-Session System Planner to a branded PDF."""
     session, date = _as_of(as_of)
-    path = app.print_plan(client, output, as_of_session=session, as_of_date=date)
+    path = app.printing.print_plan(client, output, as_of_session=session, as_of_date=date)
     if as_json:
         echo_json({"pdf": str(path)})
     else:
@@ -198,7 +198,7 @@ def print_handout(
     (--days); without agreed days they follow the frequency, and the output
     says so.
     """
-    path = app.print_handout(
+    path = app.printing.print_handout(
         client,
         assignment,
         output,

@@ -43,13 +43,14 @@ def caseload(state: State, due: bool, as_json: bool) -> None:
 
     --json prints one JSON object: {"clients": [...], "due_only": ...}.
     """
-    # A read model already current with the log answers alone (start-up time);
-    # otherwise the application catches it up first.
-    from hwcore.application.quick import quick_caseload
+    # The read policy: a read model already current with the log answers alone
+    # (start-up time); otherwise the application catches it up first.
+    from hwcore.application.reads import answer, caseload_read
 
-    entries = quick_caseload(state.home, state.database_url, due_only=due)
-    if entries is None:
-        entries = state.app.caseload(due_only=due)
+    read = caseload_read(due_only=due)
+    answered = answer(read, state.home, state.database_url, open_application=lambda: state.app)
+    assert answered is not None  # an application was offered
+    entries = answered.value
     if as_json:
         from hwcore.application.caseload import caseload_data
 

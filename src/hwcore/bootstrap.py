@@ -48,7 +48,6 @@ def open_application(
         if missing is None:
             raise
         raise missing from None
-    app.settings = resolved  # type: ignore[attr-defined]  # printing reads its home
     # The planner cache serves the quick path, which reads only the embedded store.
     app.attach_readmodel(resolved.readmodel_location, plan_cache=resolved.backend == "sqlite")
     return app

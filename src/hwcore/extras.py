@@ -3,7 +3,7 @@
 The core (``hwcore``, ``hwcli``, ``hwtui``) installs without them; a feature
 that needs one imports its packages on first use. When they are not installed,
 the feature raises :class:`MissingExtraError`, whose one line names the one
-command that installs them (see docs/adr/0004-licences-and-extras.md).
+command that installs them (see docs/adr/0005-licences-and-extras.md).
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 HANDOUT_METHODS = ("print_handout", "handout")
-"""Application methods that print a client handout (hwcore printing), in order of preference."""
+"""Printing-service methods that print a client handout, in order of preference."""
 
 
 class CallFailed(Exception):
@@ -38,8 +38,9 @@ def call(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
 
 def handout_printer(application: HwApplication) -> Callable[..., Any] | None:
     """The application's handout printer, or None while printing is not installed."""
+    printing = getattr(application, "printing", None)
     for name in HANDOUT_METHODS:
-        method = getattr(application, name, None)
+        method = getattr(printing, name, None)
         if callable(method):
             return method  # type: ignore[no-any-return]
     return None

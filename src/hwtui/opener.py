@@ -2,7 +2,7 @@
 
 Opening :class:`~hwcore.application.HwApplication` loads eventsourcing, the
 domain and the planner (a few hundred milliseconds), so the TUI paints the
-caseload from the read model first (:func:`hwcore.application.quick.quick_caseload`)
+caseload from the read model first (the read policy, :func:`hwcore.application.reads.answer`)
 and opens the application afterwards, in a worker thread. Nothing here imports
 Textual or the heavy hwcore modules at import time.
 """
@@ -122,12 +122,14 @@ class Opener:
         return self._read_quick_caseload()
 
     def _read_quick_caseload(self) -> list[CaseloadEntry] | None:
-        from hwcore.application.quick import quick_caseload
+        from hwcore.application.reads import answer, caseload_read
 
         try:
-            return quick_caseload(self.home, self.database_url)
+            # No application offered: the fast read or None (never blocks on an open).
+            answered = answer(caseload_read(), self.home, self.database_url)
         except Exception:  # the application then answers, and explains any error
             return None
+        return None if answered is None else answered.value
 
     def close(self) -> None:
         """Close the application if this opener opened it; no opening afterwards."""

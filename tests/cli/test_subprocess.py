@@ -156,8 +156,9 @@ def test_plan_and_caseload_import_only_what_they_use(imported: Path) -> None:
         "hwcore.printing.ics",
         "hwcore.printing.render",
         "hwcore.application.eventstore.admin",
-        "hwcore.application.csvfile",
-        "hwcore.application.importing",
+        "hwcore.application.exchange.csvfile",
+        "hwcore.application.exchange.csvimport",
+        "hwcore.application.exchange.jsonfile",
     }
     # The quick path: once the read model is current and A1's planner is
     # cached (the first `hw plan A1` caches it), neither command loads the

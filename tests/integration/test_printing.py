@@ -114,10 +114,10 @@ def record_history(app: HwApplication, client: str = "K7") -> None:
 @pytest.fixture
 def branded(app: HwApplication, tmp_path: Path) -> HwApplication:
     """The application with the clinic's branding set and a client's history."""
-    app.config_set("clinic.name", CLINIC)
-    app.config_set("clinic.accent", "teal")
-    app.config_set("clinic.footer", "12 Harbour Street · 01234 567890")
-    app.config_set("clinic.logo", str(make_logo(tmp_path / "logo.png")))
+    app.printing.config_set("clinic.name", CLINIC)
+    app.printing.config_set("clinic.accent", "teal")
+    app.printing.config_set("clinic.footer", "12 Harbour Street · 01234 567890")
+    app.printing.config_set("clinic.logo", str(make_logo(tmp_path / "logo.png")))
     record_history(app)
     return app
 
@@ -128,7 +128,7 @@ def branded(app: HwApplication, tmp_path: Path) -> HwApplication:
 def test_planner_pdf_has_every_section_of_the_paper_original(
     branded: HwApplication, tmp_path: Path
 ) -> None:
-    out = branded.print_plan("K7", tmp_path / "planner.pdf")
+    out = branded.printing.print_plan("K7", tmp_path / "planner.pdf")
 
     assert out == tmp_path / "planner.pdf"
     assert mode(out) == 0o600
@@ -167,7 +167,7 @@ def test_planner_pdf_has_every_section_of_the_paper_original(
 def test_planner_pdf_embeds_the_chart_and_logo_and_bookmarks_sections(
     branded: HwApplication, tmp_path: Path
 ) -> None:
-    out = branded.print_plan("K7", tmp_path / "planner.pdf")
+    out = branded.printing.print_plan("K7", tmp_path / "planner.pdf")
 
     with pymupdf.open(out) as doc:
         images = [img for page in doc for img in page.get_images()]
@@ -183,7 +183,7 @@ def test_planner_pdf_embeds_the_chart_and_logo_and_bookmarks_sections(
 def test_planner_as_of_a_past_session_is_printed_as_it_stood(
     branded: HwApplication, tmp_path: Path
 ) -> None:
-    out = branded.print_plan("K7", tmp_path / "past.pdf", as_of_session=3)
+    out = branded.printing.print_plan("K7", tmp_path / "past.pdf", as_of_session=3)
 
     text = flat(" ".join(pdf_text(out)))
     assert "As of session 3" in text
@@ -197,8 +197,10 @@ def test_planner_default_file_name_is_in_the_current_folder(
 ) -> None:
     monkeypatch.chdir(tmp_path)
 
-    assert branded.print_plan("K7", as_of_session=4) == tmp_path / "K7-planner-session-4.pdf"
-    assert branded.print_plan("K7") == tmp_path / "K7-planner.pdf"
+    assert (
+        branded.printing.print_plan("K7", as_of_session=4) == tmp_path / "K7-planner-session-4.pdf"
+    )
+    assert branded.printing.print_plan("K7") == tmp_path / "K7-planner.pdf"
 
 
 def test_forty_assignments_paginate_cleanly(app: HwApplication, tmp_path: Path) -> None:
@@ -230,7 +232,7 @@ def test_forty_assignments_paginate_cleanly(app: HwApplication, tmp_path: Path) 
                 "P40", ident, experience="It helped a bit.", session=session + 1, date=later
             )
 
-    out = app.print_plan("P40", tmp_path / "p40.pdf")
+    out = app.printing.print_plan("P40", tmp_path / "p40.pdf")
 
     with pymupdf.open(out) as doc:
         pages = doc.page_count
@@ -258,7 +260,7 @@ def test_forty_assignments_paginate_cleanly(app: HwApplication, tmp_path: Path) 
 
 
 def test_text_in_any_script_renders_and_reads_back(app: HwApplication, tmp_path: Path) -> None:
-    app.config_set("clinic.name", "Κέντρο Ψυχοθεραπείας · Центр · 心理診所")
+    app.printing.config_set("clinic.name", "Κέντρο Ψυχοθεραπείας · Центр · 心理診所")
     client = "Ζωή-7"
     app.register_client(client)
     words = {
@@ -292,8 +294,10 @@ def test_text_in_any_script_renders_and_reads_back(app: HwApplication, tmp_path:
         session=5,
     )
 
-    plan = flat(" ".join(pdf_text(app.print_plan(client, tmp_path / "plan.pdf"))))
-    handout = flat(" ".join(pdf_text(app.print_handout(client, "latest", tmp_path / "h.pdf"))))
+    plan = flat(" ".join(pdf_text(app.printing.print_plan(client, tmp_path / "plan.pdf"))))
+    handout = flat(
+        " ".join(pdf_text(app.printing.print_handout(client, "latest", tmp_path / "h.pdf")))
+    )
 
     assert "Κέντρο Ψυχοθεραπείας · Центр · 心理診所" in plan
     assert f"Client {client}" in plan
@@ -312,7 +316,7 @@ def test_text_in_any_script_renders_and_reads_back(app: HwApplication, tmp_path:
 def test_handout_is_one_warm_page_with_a_box_per_dose(
     branded: HwApplication, tmp_path: Path
 ) -> None:
-    out = branded.print_handout("K7", "latest", tmp_path / "handout.pdf")
+    out = branded.printing.print_handout("K7", "latest", tmp_path / "handout.pdf")
 
     assert mode(out) == 0o600
     with pymupdf.open(out) as doc:
@@ -356,7 +360,7 @@ def test_handout_is_one_warm_page_with_a_box_per_dose(
 def test_handout_prints_client_why_and_never_the_clinical_rationale_or_notes(
     branded: HwApplication, tmp_path: Path
 ) -> None:
-    out = branded.print_handout("K7", "latest", tmp_path / "handout.pdf")
+    out = branded.printing.print_handout("K7", "latest", tmp_path / "handout.pdf")
 
     with pymupdf.open(out) as doc:
         text = flat(" ".join(page.get_text() for page in doc))
@@ -398,7 +402,7 @@ def test_handout_without_doses_uses_the_frequency_and_falls_back_gently(
         date="2026-02-23",
     )
 
-    text = flat(pdf_text(app.print_handout("Q1", 1, tmp_path / "q1.pdf"))[0])
+    text = flat(pdf_text(app.printing.print_handout("Q1", 1, tmp_path / "q1.pdf"))[0])
 
     assert "Notice one pleasant moment" in text
     assert "At a time that suits you: a few times this week (3 times)." in text
@@ -412,8 +416,8 @@ def test_handout_without_doses_uses_the_frequency_and_falls_back_gently(
 def test_large_print_handout_is_bigger_and_still_one_page(
     branded: HwApplication, tmp_path: Path
 ) -> None:
-    normal = branded.print_handout("K7", "latest", tmp_path / "normal.pdf")
-    large = branded.print_handout("K7", "latest", tmp_path / "large.pdf", large_print=True)
+    normal = branded.printing.print_handout("K7", "latest", tmp_path / "normal.pdf")
+    large = branded.printing.print_handout("K7", "latest", tmp_path / "large.pdf", large_print=True)
 
     def body_size(path: Path) -> float:
         with pymupdf.open(path) as doc:
@@ -449,7 +453,7 @@ def test_long_texts_still_fit_the_handout_on_one_page(app: HwApplication, tmp_pa
         date="2026-02-23",
     )
 
-    out = app.print_handout("L1", "latest", tmp_path / "long.pdf", large_print=True)
+    out = app.printing.print_handout("L1", "latest", tmp_path / "long.pdf", large_print=True)
 
     with pymupdf.open(out) as doc:
         assert doc.page_count == 1
@@ -462,7 +466,7 @@ def test_long_texts_still_fit_the_handout_on_one_page(app: HwApplication, tmp_pa
 def test_calendar_file_has_one_event_with_a_reminder_per_planned_dose(
     branded: HwApplication, tmp_path: Path
 ) -> None:
-    pdf = branded.print_handout("K7", "latest", tmp_path / "h.pdf", ics=tmp_path / "h.ics")
+    pdf = branded.printing.print_handout("K7", "latest", tmp_path / "h.pdf", ics=tmp_path / "h.ics")
 
     assert pdf.exists()
     ics = tmp_path / "h.ics"
@@ -492,7 +496,7 @@ def test_calendar_file_has_one_event_with_a_reminder_per_planned_dose(
 
 
 def test_calendar_time_and_reminder_can_be_chosen(branded: HwApplication, tmp_path: Path) -> None:
-    out = branded.write_calendar(
+    out = branded.printing.write_calendar(
         "K7", "latest", tmp_path / "c.ics", at="07:15", reminder_minutes=30
     )
 
@@ -501,14 +505,16 @@ def test_calendar_time_and_reminder_can_be_chosen(branded: HwApplication, tmp_pa
     assert {a.decoded("trigger") for e in events for a in e.walk("VALARM")} == {
         dt.timedelta(minutes=-30)
     }
-    assert branded.planned_occasions("K7", at="07:15") == [e.decoded("dtstart") for e in events]
+    assert branded.printing.planned_occasions("K7", at="07:15") == [
+        e.decoded("dtstart") for e in events
+    ]
 
 
 def test_calendar_is_refused_for_a_bad_time_and_nothing_is_written(
     branded: HwApplication, tmp_path: Path
 ) -> None:
     with pytest.raises(InvalidValueError, match="invalid time '25:00'"):
-        branded.print_handout(
+        branded.printing.print_handout(
             "K7", "latest", tmp_path / "h.pdf", ics=tmp_path / "h.ics", at="25:00"
         )
 
@@ -521,27 +527,27 @@ def test_calendar_is_refused_for_a_bad_time_and_nothing_is_written(
 def test_branding_is_stored_privately_and_read_back(
     app: HwApplication, home: Path, tmp_path: Path
 ) -> None:
-    assert app.config_list() == dict.fromkeys(
+    assert app.printing.config_list() == dict.fromkeys(
         ("clinic.name", "clinic.logo", "clinic.accent", "clinic.footer", "paper")
     )
     logo = make_logo(tmp_path / "mark.png")
 
-    assert app.config_set("clinic.accent", "#2A6F97") == "#2a6f97"
-    assert app.config_set("clinic.accent", "RebeccaPurple") == "#663399"
-    assert app.config_set("paper", "letter") == "Letter"
-    stored = Path(app.config_set("clinic.logo", str(logo)))
-    assert app.config_set("clinic.name", "  Harbour   Street ") == "Harbour Street"
+    assert app.printing.config_set("clinic.accent", "#2A6F97") == "#2a6f97"
+    assert app.printing.config_set("clinic.accent", "RebeccaPurple") == "#663399"
+    assert app.printing.config_set("paper", "letter") == "Letter"
+    stored = Path(app.printing.config_set("clinic.logo", str(logo)))
+    assert app.printing.config_set("clinic.name", "  Harbour   Street ") == "Harbour Street"
 
     assert stored.parent == home
     assert stored.read_bytes() == logo.read_bytes()
     assert mode(stored) == 0o600
     assert mode(home / "config.json") == 0o600
     assert json.loads((home / "config.json").read_text())["clinic.accent"] == "#663399"
-    assert app.config_get("paper") == "Letter"
-    assert app.config_get("clinic.footer") is None
-    assert app.config_unset("clinic.logo") is True
+    assert app.printing.config_get("paper") == "Letter"
+    assert app.printing.config_get("clinic.footer") is None
+    assert app.printing.config_unset("clinic.logo") is True
     assert not stored.exists()
-    assert app.config_unset("clinic.logo") is False
+    assert app.printing.config_unset("clinic.logo") is False
 
 
 @pytest.mark.parametrize(
@@ -559,7 +565,7 @@ def test_bad_branding_values_are_refused_with_one_clear_line(
     app: HwApplication, home: Path, key: str, value: str, message: str
 ) -> None:
     with pytest.raises(InvalidValueError) as info:
-        app.config_set(key, value)
+        app.printing.config_set(key, value)
 
     assert message in str(info.value)
     assert "\n" not in str(info.value)
@@ -571,14 +577,14 @@ def test_a_logo_that_is_not_an_image_is_refused(app: HwApplication, tmp_path: Pa
     fake.write_bytes(b"GIF89a not really")
 
     with pytest.raises(InvalidValueError, match="not a PNG or JPEG image"):
-        app.config_set("clinic.logo", str(fake))
+        app.printing.config_set("clinic.logo", str(fake))
 
 
 def test_letter_paper_and_no_branding_both_print(app: HwApplication, tmp_path: Path) -> None:
     record_history(app)
-    plain = app.print_handout("K7", "latest", tmp_path / "plain.pdf")
-    app.config_set("paper", "Letter")
-    letter = app.print_plan("K7", tmp_path / "letter.pdf")
+    plain = app.printing.print_handout("K7", "latest", tmp_path / "plain.pdf")
+    app.printing.config_set("paper", "Letter")
+    letter = app.printing.print_plan("K7", tmp_path / "letter.pdf")
 
     with pymupdf.open(plain) as doc:
         assert round(doc[0].rect.width) == 595  # A4 by default
@@ -590,9 +596,9 @@ def test_output_into_a_missing_folder_fails_before_rendering(
     branded: HwApplication, tmp_path: Path
 ) -> None:
     with pytest.raises(OutputError, match="does not exist"):
-        branded.print_plan("K7", tmp_path / "missing" / "p.pdf")
+        branded.printing.print_plan("K7", tmp_path / "missing" / "p.pdf")
     with pytest.raises(OutputError, match="is a folder"):
-        branded.print_handout("K7", "latest", tmp_path)
+        branded.printing.print_handout("K7", "latest", tmp_path)
 
 
 def test_reminders_of_a_handout_given_today_start_tomorrow(
@@ -613,7 +619,7 @@ def test_reminders_of_a_handout_given_today_start_tomorrow(
         date=TODAY.isoformat(),
     )
 
-    moments = app.planned_occasions("T2")
+    moments = app.printing.planned_occasions("T2")
 
     tomorrow = TODAY + dt.timedelta(days=1)
     assert moments == [
@@ -644,7 +650,7 @@ def test_handout_and_calendar_follow_the_agreed_days_and_time(
         date="2026-03-03",
     )
 
-    pdf = app.print_handout("W3", "latest", tmp_path / "w3.pdf", ics=tmp_path / "w3.ics")
+    pdf = app.printing.print_handout("W3", "latest", tmp_path / "w3.pdf", ics=tmp_path / "w3.ics")
 
     text = flat(pdf_text(pdf)[0])
     assert "Straight after work: a few times this week (twice)." in text
@@ -655,7 +661,7 @@ def test_handout_and_calendar_follow_the_agreed_days_and_time(
     events = list(icalendar.Calendar.from_ical((tmp_path / "w3.ics").read_bytes()).walk("VEVENT"))
     starts = [e.decoded("dtstart") for e in events]
     assert starts == [dt.datetime(2026, 3, 5, 17, 30), dt.datetime(2026, 3, 10, 17, 30)]
-    assert app.planned_occasions("W3") == starts
+    assert app.printing.planned_occasions("W3") == starts
     # An explicit --at still wins over the agreed time; the days stay.
-    assert {m.time() for m in app.planned_occasions("W3", at="08:00")} == {dt.time(8)}
-    assert {m.weekday() for m in app.planned_occasions("W3", at="08:00")} == {1, 3}
+    assert {m.time() for m in app.printing.planned_occasions("W3", at="08:00")} == {dt.time(8)}
+    assert {m.weekday() for m in app.printing.planned_occasions("W3", at="08:00")} == {1, 3}

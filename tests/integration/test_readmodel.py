@@ -9,6 +9,7 @@ import stat
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
+from uuid import UUID
 
 import pytest
 from eventsourcing.persistence import Notification
@@ -19,7 +20,7 @@ from hwcore.application.app import caseload_entry
 from hwcore.application.caseload import sort_caseload
 from hwcore.bootstrap import open_application
 from hwcore.config import Settings
-from hwcore.domain import ChangeKind, ClientNotFoundError, HwError, case_id_for
+from hwcore.domain import Case, ChangeKind, ClientNotFoundError, HwError, case_id_for
 from hwcore.readmodel import (
     ALL_TABLES,
     MIGRATION_NAMES,
@@ -258,16 +259,23 @@ def test_a_long_lived_process_keeps_the_same_tables_as_a_rebuild(tmp_path: Path)
 
 
 class CountingSource(EventStoreSource):
-    """The application's real event store, counting how often the log is read."""
+    """The application's real event store, counting log reads and case loads."""
 
     def __init__(self, app: HwApplication) -> None:
         super().__init__(app.recorder, app.mapper, app.repository)
         self.reads = 0
+        self.loads = 0
 
     def select_notifications(self, start: int, limit: int) -> Sequence[Notification]:
         """Read the log (and count it)."""
         self.reads += 1
         return super().select_notifications(start, limit)
+
+    def load_case(self, case_id: UUID, version: int, state: bytes) -> Case:
+        """The case at a version (counted when the repository does not keep it as saved)."""
+        if self.repository.saved_case(case_id, version, state) is None:
+            self.loads += 1
+        return super().load_case(case_id, version, state)
 
 
 def _assign_walk(app: HwApplication, client: str) -> None:
@@ -289,30 +297,26 @@ def _started(app: HwApplication) -> tuple[ReadModel, CountingSource]:
     return readmodel, CountingSource(app)
 
 
-def _write(app: HwApplication, client: str, note: str) -> list[Notification]:
-    """Store one change for a client without touching the read model; its notifications."""
+def _write(app: HwApplication, client: str, note: str) -> None:
+    """Store one change for a client without touching the read model."""
     case = app._load(client)
     case.note_change(1, ChangeKind.LIFE, note)
-    return [r.notification for r in app.save(case)]
+    app.save(case)
 
 
 @pytest.mark.sqlite_only
-def test_a_command_applies_its_own_events_without_reading_the_log_back(
+def test_a_catch_up_takes_the_case_this_process_saved_without_loading_it(
     tmp_path: Path,
 ) -> None:
-    """Notifications right after this process's own position are applied as recorded."""
+    """The repository keeps the cases this process saves: the projection loads none."""
     home = tmp_path / "h"
     with open_application(home, today=lambda: TODAY) as app:
         readmodel, source = _started(app)
-        # A process trusts only a position it committed itself: the first write
-        # after opening reads the log (and checks it is the one the file tracks).
-        assert readmodel.catch_up(source, recorded=_write(app, "RC", "first")) == 1
-        reads = source.reads
-        assert reads > 0
         for n in range(3):
-            recorded = _write(app, "RC", f"note {n}")
-            assert readmodel.catch_up(source, recorded=recorded) == 1
-        assert source.reads == reads  # the log was not read back
+            _write(app, "RC", f"note {n}")
+            assert readmodel.catch_up(source) == 1
+        assert source.loads == 0
+        assert source.reads == 3  # one read of the log per catch-up
         assert readmodel.position() == app.recorder.max_notification_id()
         live = dump(home / "readmodel.sqlite")
         last, counts = log_counts(app)
@@ -324,72 +328,74 @@ def test_a_command_applies_its_own_events_without_reading_the_log_back(
 
 
 @pytest.mark.sqlite_only
-def test_recorded_events_after_another_writers_read_the_log(tmp_path: Path) -> None:
-    """A gap before the recorded notifications (another writer) means reading the log."""
+def test_another_writers_events_in_between_are_applied_in_log_order(tmp_path: Path) -> None:
+    """Another writer's events before this process's own are applied first, once."""
     home = tmp_path / "h"
     with open_application(home, today=lambda: TODAY) as mine:
         readmodel, source = _started(mine)
-        readmodel.catch_up(source, recorded=_write(mine, "RC", "first"))
+        _write(mine, "RC", "first")
+        readmodel.catch_up(source)
         with open_application(home, today=lambda: TODAY) as other:
             other.readmodel = None  # the other process dies before its catch-up
             other.note_change("RC", "other", "from elsewhere", session=1)
-        reads = source.reads
-        recorded = _write(mine, "RC", "mine")
-        assert readmodel.catch_up(source, recorded=recorded) == 2  # both, in log order
-        assert source.reads > reads
+        _write(mine, "RC", "mine")
+        assert readmodel.catch_up(source) == 2  # both, in log order
         assert [r["kind"] for r in readmodel.rows("changes")] == ["life", "other", "life"]
         last, counts = log_counts(mine)
     assert applied_counts(home / "readmodel.sqlite") == (last, counts)
 
 
 @pytest.mark.sqlite_only
-def test_recorded_events_another_process_applied_first_are_not_applied_again(
+def test_events_another_process_applied_first_are_not_applied_again(
     tmp_path: Path,
 ) -> None:
     """The position is re-checked under the lock: nothing is applied twice."""
     home = tmp_path / "h"
     with open_application(home, today=lambda: TODAY) as mine:
         readmodel, source = _started(mine)
-        readmodel.catch_up(source, recorded=_write(mine, "RC", "first"))
-        recorded = _write(mine, "RC", "mine")
+        _write(mine, "RC", "first")
+        readmodel.catch_up(source)
+        _write(mine, "RC", "mine")
         with open_application(home, today=lambda: TODAY) as other:
             assert other.refresh_readmodel() == 1  # a query elsewhere applies it first
-        assert readmodel.catch_up(source, recorded=recorded) == 0
+        assert readmodel.catch_up(source) == 0
         assert len(readmodel.rows("changes")) == 2
-        recorded = _write(mine, "RC", "again")  # and the next write still applies once
-        assert readmodel.catch_up(source, recorded=recorded) == 1
+        _write(mine, "RC", "again")  # and the next write still applies once
+        assert readmodel.catch_up(source) == 1
         last, counts = log_counts(mine)
     assert applied_counts(home / "readmodel.sqlite") == (last, counts)
 
 
 @pytest.mark.sqlite_only
-def test_recorded_events_after_the_file_was_deleted_rebuild_it(tmp_path: Path) -> None:
+def test_events_after_the_file_was_deleted_rebuild_it(tmp_path: Path) -> None:
     """A replaced file is not trusted: the whole log is projected into the new one."""
     home = tmp_path / "h"
     with open_application(home, today=lambda: TODAY) as app:
         readmodel, source = _started(app)
-        readmodel.catch_up(source, recorded=_write(app, "RC", "first"))
+        _write(app, "RC", "first")
+        readmodel.catch_up(source)
         (home / "readmodel.sqlite").unlink()
-        recorded = _write(app, "RC", "after")
-        assert readmodel.catch_up(source, recorded=recorded) == 4
+        _write(app, "RC", "after")
+        assert readmodel.catch_up(source) == 4
         last, counts = log_counts(app)
     assert applied_counts(home / "readmodel.sqlite") == (last, counts)
 
 
 def fresh_state(app: HwApplication, client: str) -> dict[str, Any]:
-    """The case as a load from the event store alone gives it (no read-model copy)."""
-    case = app.repository.get(case_id_for(client))
+    """The case as a load from the event store alone gives it (no kept copy)."""
+    case_id = case_id_for(client)
+    (last,) = app.recorder.select_events(case_id, desc=True, limit=1)
+    case = app.repository.get(case_id, version=last.originator_version)  # never the kept copy
     return dict(case.__dict__)
 
 
-def test_a_long_lived_process_loads_its_read_models_copy_and_sees_other_writers(
+def test_a_long_lived_process_loads_its_kept_case_and_sees_other_writers(
     app: HwApplication, store_settings: Settings
 ) -> None:
-    """Cases come from the read model's copy, brought up to date with others' events."""
+    """Cases come from the repository's kept copy, brought up to date with others' events."""
     app.register_client("LC")
     app.hold_session("LC", 1, "2026-01-05")
-    assert app.readmodel is not None
-    assert app.readmodel.cached_case(case_id_for("LC")) is not None
+    assert app.repository.kept_version(case_id_for("LC")) == 2
     with open_application(settings=store_settings, today=lambda: TODAY) as other:
         other.assign(
             "LC",

@@ -85,8 +85,8 @@ def _every_result(app: HwApplication, home: Path, tmp_path: Path) -> list[Any]:
         app.client("AB"),
         app.caseload(),
         app.audit("AB"),
-        app.planned_occasions("AB", "latest", at="18:30"),
-        app.config_list(),
+        app.printing.planned_occasions("AB", "latest", at="18:30"),
+        app.printing.config_list(),
         app.import_csv_text(
             "client,session,date,assignment,format,size,framing,outcome\n"
             "CC,1,2026-01-05,Walk,behavioral,small,experiment,completed\n"
@@ -129,7 +129,7 @@ def test_to_dict_turns_every_public_result_type_into_json(home: Path, tmp_path: 
 def test_planned_occasions_and_settings_as_json(home: Path) -> None:
     with open_application(home, today=lambda: TODAY) as app:
         record_history(app, "AB")
-        occasions = app.planned_occasions("AB", "latest", at="18:30")
+        occasions = app.printing.planned_occasions("AB", "latest", at="18:30")
     settings = resolve_settings(
         home, "postgresql://hw:s3cret@db.example:5433/hw?password=other&sslmode=require"
     )

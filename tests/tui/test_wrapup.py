@@ -333,7 +333,7 @@ class TestCaseloadAndStartUp:
             screen = tui.screen
             assert isinstance(screen, WrapUpScreen)
             assert screen.written is not None
-            printing = hasattr(seeded, "print_handout") or hasattr(seeded, "handout")
+            printing = hasattr(seeded.printing, "print_handout")
             assert (screen.check_action("handout", ()) is True) == printing
             assert ("Handout" in str(tui.screen.active_bindings)) == printing
             if printing:

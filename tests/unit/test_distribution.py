@@ -29,7 +29,7 @@ TELEMETRY_PACKAGES = {
 }
 """Packages that send or queue telemetry: none may be installed with hw (spec section 6).
 
-The list is short and documented in docs/adr/0004-licences-and-extras.md; add a
+The list is short and documented in docs/adr/0005-licences-and-extras.md; add a
 package here when a dependency is found to bring one in.
 """
 

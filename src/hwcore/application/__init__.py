@@ -38,9 +38,6 @@ if TYPE_CHECKING:
         ReviewChoice,
         design_fields,
     )
-    from hwcore.application.csvfile import (
-        ImportFileError,
-    )
     from hwcore.application.dto import (
         AssignmentInfo,
         AssignResult,
@@ -66,6 +63,9 @@ if TYPE_CHECKING:
         purge_client,
         restore_store,
         store_audit,
+    )
+    from hwcore.application.exchange.errors import (
+        ImportFileError,
     )
     from hwcore.application.printing import (
         CONFIG_KEYS,
@@ -180,7 +180,7 @@ _LAZY: dict[str, str] = {
     "Shared": "hwcore.planner",
     "System": "hwcore.planner",
     "to_dict": "hwcore.planner",
-    "ImportFileError": "hwcore.application.csvfile",
+    "ImportFileError": "hwcore.application.exchange.errors",
     "BackupReport": "hwcore.application.eventstore.admin",
     "PurgeReport": "hwcore.application.eventstore.admin",
     "RestoreReport": "hwcore.application.eventstore.admin",

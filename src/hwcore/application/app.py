@@ -8,28 +8,18 @@ plain strings and ints; the application builds the domain values.
 from __future__ import annotations
 
 import datetime as dt
-import json
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+import functools
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, TypeVar, cast
-from uuid import UUID
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
-from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import (
     IntegrityError,
-    JSONTranscoder,
-    Notification,
-    Transcoder,
 )
-from eventsourcing.utils import Environment, EnvType, get_topic, resolve_topic
+from eventsourcing.utils import EnvType
 
-from hwcore.application.caseload import (
-    CaseloadEntry,
-    caseload_from,
-    caseload_sql,
-)
 from hwcore.application.commands import OutcomeEntry, ReviewChoice
 from hwcore.application.dto import (
     AssignmentInfo,
@@ -44,15 +34,10 @@ from hwcore.application.dto import (
     SessionInfo,
     WrapUpResult,
 )
-from hwcore.application.eventstore.checks import preflight, verify_store
-from hwcore.application.eventstore.errors import STORE_ERRORS, store_error, store_errors
-from hwcore.application.eventstore.persistence import RECORDER_TOPICS
-from hwcore.application.eventstore.retries import MAX_ATTEMPTS, backoff, open_retrying
-from hwcore.application.eventstore.transcodings import register_hw_transcodings
-from hwcore.application.printing import PrintingMixin
+from hwcore.application.eventstore.application import StoreApplication
+from hwcore.application.eventstore.errors import STORE_ERRORS, store_error
+from hwcore.application.eventstore.retries import MAX_ATTEMPTS, backoff
 from hwcore.domain import (
-    MAX_DOSES,
-    MAX_SESSION,
     Assignment,
     AssignmentSpec,
     Case,
@@ -63,13 +48,11 @@ from hwcore.domain import (
     FollowupProtocol,
     Format,
     Frequency,
-    HwError,
     InvalidValueError,
     Outcome,
     ReviewTrigger,
     Size,
     SystemChoice,
-    case_id_for,
     check_spec,
     validate_client,
 )
@@ -88,6 +71,14 @@ from hwcore.readmodel import (
     ReadModel,
     summarize,
 )
+from hwcore.readmodel.caseload import (
+    CaseloadEntry,
+    caseload_from,
+    caseload_sql,
+)
+
+if TYPE_CHECKING:
+    from hwcore.application.printing import Printing
 
 T = TypeVar("T")
 
@@ -98,11 +89,6 @@ def _warn(message: str) -> None:
 
     logging.getLogger(__name__).warning(message)
 
-
-SNAPSHOT_INTERVAL = 200
-"""A snapshot of a case is taken every this many events (fast loads)."""
-EXPORT_FORMAT = "hw-export"
-EXPORT_VERSION = 1
 
 DateLike = dt.date | str | None
 StageProgress = Callable[[str], Progress]
@@ -121,19 +107,7 @@ def parse_date(value: DateLike, field: str = "date") -> dt.date | None:
         raise InvalidValueError(field, value, "an ISO date YYYY-MM-DD") from None
 
 
-def project_case(case: Any, events: Iterable[Any]) -> Any:
-    """Replay events onto a case (or onto None, from its creation or a snapshot).
-
-    eventsourcing's default projector asserts ``isinstance(event,
-    CanMutateProtocol)`` on every event; a runtime Protocol check costs about
-    as much as applying the event, so loads use this plain loop instead.
-    """
-    for event in events:
-        case = event.mutate(case)
-    return case
-
-
-class HwApplication(PrintingMixin, Application[UUID]):
+class HwApplication(StoreApplication):
     """The hw application: record homework events and read the planner.
 
     Build one with :func:`hwcore.bootstrap.open_application` (which resolves the
@@ -149,7 +123,8 @@ class HwApplication(PrintingMixin, Application[UUID]):
     """
 
     name = "hw"
-    snapshotting_intervals = {Case: SNAPSHOT_INTERVAL}  # noqa: RUF012 (eventsourcing API)
+    """Names the PostgreSQL tables (``hw_events``...): eventsourcing gives each subclass
+    its class name unless it sets one, so this stays here, frozen."""
 
     def __init__(
         self,
@@ -165,105 +140,18 @@ class HwApplication(PrintingMixin, Application[UUID]):
         self.confidence_threshold = confidence_threshold
         self.readmodel: ReadModel | None = None
         """The read model answering caseload queries (see :meth:`attach_readmodel`)."""
-        preflight(dict(env or {}))
-        open_retrying(lambda: super(HwApplication, self).__init__(env), self._abandon_open)
-        try:
-            verify_store(self)
-            # The store's purge and restore history when this process last looked.
-            self._generation = self._store_generation()
-        except BaseException as e:
-            self.close()
-            if isinstance(e, STORE_ERRORS):
-                raise store_error(e) from None
-            raise
-
-    def _abandon_open(self) -> None:
-        """Close what a failed attempt to open the store left open."""
-        factory = getattr(self, "factory", None)
-        if factory is not None:
-            factory.close()
-
-    # ------------------------------------------------------------ construction
-
-    def construct_env(self, name: str, env: EnvType | None = None) -> Environment:
-        """Use only the given settings: hw's config decides, not os.environ.
-
-        On SQLite and PostgreSQL the recorder is hw's (it adds purge, backup
-        and restore to eventsourcing's; see ``eventstore.persistence``).
-        """
-        settings = dict(env or {})
-        settings.setdefault("IS_SNAPSHOTTING_ENABLED", "y")
-        recorder = RECORDER_TOPICS.get(settings.get("PERSISTENCE_MODULE", ""))
-        if recorder is not None:
-            settings.setdefault("APPLICATION_RECORDER_TOPIC", recorder)
-        return Environment(name, settings)
-
-    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
-        """Register dates, the vocabulary enums and the attrs values."""
-        super().register_transcodings(transcoder)
-        register_hw_transcodings(transcoder)
-
-    @property
-    def transcoder(self) -> Transcoder:
-        """The JSON transcoder (without cipher or compression)."""
-        return self.mapper.transcoder
+        super().__init__(env)
 
     # ----------------------------------------------------------------- helpers
 
-    def _load(self, client: str) -> Case:
-        name = validate_client(client)
-        case_id = case_id_for(name)
-        try:
-            case = self._load_cached(case_id)
-            if case is not None:
-                return case
-            return cast("Case", self.repository.get(case_id, projector_func=project_case))
-        except AggregateNotFoundError:
-            raise ClientNotFoundError(name) from None
-        except STORE_ERRORS as e:
-            raise store_error(e) from None
-
-    def _load_cached(self, case_id: UUID) -> Case | None:
-        """The case from the read model's copy, brought up to date; None without one.
-
-        The read model keeps the cases it projected (a long-lived process, such
-        as the TUI, writes the same clients again and again). The copy is used
-        only while no purge or restore happened since this process opened the
-        store or last looked (either may change stored events: a purged client
-        re-imported from an edited export ends with the same last event), and
-        while the store still holds its last event, byte for byte, at its
-        version; later events, from another writer, are applied to it as a
-        load would.
-        """
-        readmodel = self.readmodel
-        if readmodel is None:
-            return None
-        cached = readmodel.cached_case(case_id)
-        if cached is None or not self._store_unchanged(readmodel):
-            return None
-        case, version, state = cached
-        stored = self.recorder.select_events(case_id, gt=version - 1)
-        if not stored or stored[0].originator_version != version or stored[0].state != state:
-            return None
-        events = (self.mapper.to_domain_event(s) for s in stored[1:])
-        return cast("Case", project_case(case, events))
-
-    def _save(self, *cases: Case, progress: StageProgress | None = None) -> None:
+    def _save(self, *items: Case | Aggregate.Event, progress: StageProgress | None = None) -> None:
         writing = None if progress is None else progress("Writing events")
         if writing is not None:
             writing(0, 1)
-        try:
-            recordings = self.save(*cases)
-        except IntegrityError:
-            raise
-        except STORE_ERRORS as e:
-            raise store_error(e) from None
+        self._store(*items)
         if writing is not None:
             writing(1, 1)
-        self._refresh_after_write(
-            [r.notification for r in recordings],
-            None if progress is None else progress("Updating the read model"),
-        )
+        self._refresh_after_write(None if progress is None else progress("Updating the read model"))
 
     def _change(self, client: str, command: Callable[[Case], T]) -> T:
         """Load, run a domain command, save; retry if another writer got there first."""
@@ -353,6 +241,30 @@ class HwApplication(PrintingMixin, Application[UUID]):
             return SessionInfo(
                 case.client, number, case.sessions[number].held_on.isoformat(), created
             )
+
+        return self._change(client, command)
+
+    def correct_session_date(
+        self, client: str, number: int, date: DateLike, reason: str
+    ) -> SessionInfo:
+        """Correct the recorded date of a held session (a new event, with why).
+
+        Args:
+            client: the client identifier.
+            number: the session number.
+            date: the right date (ISO string or date).
+            reason: why the recorded date was wrong.
+
+        Returns:
+            The session with its corrected date (``created`` False).
+        """
+        when = parse_date(date)
+        if when is None:
+            raise InvalidValueError("date", "none", "the session's right date (YYYY-MM-DD)")
+
+        def command(case: Case) -> SessionInfo:
+            case.correct_session_date(number, when, reason)
+            return SessionInfo(case.client, number, when.isoformat(), False)
 
         return self._change(client, command)
 
@@ -733,6 +645,13 @@ class HwApplication(PrintingMixin, Application[UUID]):
         """Today by the application's clock (fixed in tests)."""
         return self._today()
 
+    @functools.cached_property
+    def printing(self) -> Printing:
+        """Printing and branding (planner PDF, handouts, calendar files), for this home."""
+        from hwcore.application.printing import Printing
+
+        return Printing(self, self.home)
+
     # ----------------------------------------------------------------- queries
 
     def plan(
@@ -783,16 +702,6 @@ class HwApplication(PrintingMixin, Application[UUID]):
             as_of_session = max(eligible)
         case = Case.replay(events, until_session=as_of_session)
         return build_planner(case, as_of_session=as_of_session)
-
-    def _events(self, client: str) -> list[Aggregate.Event]:
-        name = validate_client(client)
-        try:
-            events = list(self.events.get(case_id_for(name)))
-        except STORE_ERRORS as e:
-            raise store_error(e) from None
-        if not events:
-            raise ClientNotFoundError(name)
-        return cast("list[Aggregate.Event]", events)
 
     def assignment(self, client: str, assignment_id: int | str) -> AssignmentInfo:
         """One assignment ('latest' = the most recent one) with its outcome."""
@@ -938,14 +847,9 @@ class HwApplication(PrintingMixin, Application[UUID]):
             self.readmodel = ReadModel(None)
         return self.readmodel
 
-    def _catch_up(
-        self,
-        readmodel: ReadModel,
-        progress: Progress | None = None,
-        recorded: Sequence[Notification] = (),
-    ) -> int:
+    def _catch_up(self, readmodel: ReadModel, progress: Progress | None = None) -> int:
         try:
-            return readmodel.catch_up(self.event_source, progress, recorded=recorded)
+            return readmodel.catch_up(self.event_source, progress)
         except STORE_ERRORS as e:
             raise store_error(e) from None
 
@@ -955,52 +859,17 @@ class HwApplication(PrintingMixin, Application[UUID]):
         self._catch_up(readmodel)
         return readmodel
 
-    def _refresh_after_write(
-        self, recorded: Sequence[Notification] = (), progress: Progress | None = None
-    ) -> None:
+    def _refresh_after_write(self, progress: Progress | None = None) -> None:
         """Catch the read model up after a write; a failure here loses nothing.
 
         The events are already stored: the next command or query catches up.
-        ``recorded`` are the write's notifications: when they directly follow
-        the position this process committed, the read model applies them
-        without reading the log back. Not with PostgreSQL, whose log other
-        machines can purge under this read model: there the log is always
-        read, so its fingerprint check notices.
         """
         if self.readmodel is None:
             return
         try:
-            if self._shared_log() or not self._store_unchanged(self.readmodel):
-                recorded = ()
-            self._catch_up(self.readmodel, progress, recorded=recorded)
+            self._catch_up(self.readmodel, progress)
         except Exception:  # the write succeeded: never report it as failed
             _warn("read model not updated after a write; the next command catches up")
-
-    def _store_generation(self) -> tuple[int, str | None]:
-        if getattr(self.recorder, "datastore", None) is None:
-            return (0, None)  # an in-memory store: nothing outside this process changes it
-        from hwcore.application.eventstore.audit import store_generation
-
-        return store_generation(self)
-
-    def _store_unchanged(self, readmodel: ReadModel) -> bool:
-        """True when no purge or restore happened since this process last looked.
-
-        After one, the read model forgets its kept cases and its own position,
-        so its next catch-up reads the log and checks it against its tracking
-        (a purge at the end of the log lets new events take the purged ids:
-        a read model in memory would not notice otherwise).
-        """
-        generation = self._store_generation()
-        if generation == self._generation:
-            return True
-        readmodel.distrust()
-        self._generation = generation
-        return False
-
-    def _shared_log(self) -> bool:
-        """True when the event store is a server other machines write to (PostgreSQL)."""
-        return type(self.recorder).__module__.startswith("eventsourcing.postgres")
 
     def client(self, client: str) -> ClientInfo:
         """One client's summary."""
@@ -1017,16 +886,6 @@ class HwApplication(PrintingMixin, Application[UUID]):
             pending=len(case.pending()),
         )
 
-    def _notifications(self, topics: Sequence[str] = (), batch: int = 1000) -> Iterator[Any]:
-        start = 1
-        while True:
-            with store_errors():
-                items = self.recorder.select_notifications(start, batch, topics=topics)
-            if not items:
-                return
-            yield from items
-            start = items[-1].id + 1
-
     # ------------------------------------------------------- import and export
 
     def import_file(self, path: str | Path, progress: StageProgress | None = None) -> ImportReport:
@@ -1034,9 +893,10 @@ class HwApplication(PrintingMixin, Application[UUID]):
 
         All or nothing: the first bad row stops the import with its row number
         and nothing from the file is written. Idempotent: importing the same
-        file again changes nothing.
+        file again changes nothing. Every row or event passes the same domain
+        guards as a command.
         """
-        from hwcore.application.csvfile import read_text
+        from hwcore.application.exchange.csvfile import read_text
 
         file = Path(path)
         text = read_text(file)
@@ -1067,8 +927,8 @@ class HwApplication(PrintingMixin, Application[UUID]):
         self, text: str, source: str = "csv", progress: StageProgress | None = None
     ) -> ImportReport:
         """Import history CSV text (see :meth:`import_file` and :meth:`import_text`)."""
-        from hwcore.application.csvfile import parse_csv
-        from hwcore.application.importing import plan_csv_import
+        from hwcore.application.exchange.csvfile import parse_csv
+        from hwcore.application.exchange.csvimport import plan_csv_import
 
         rows = parse_csv(text, source)
         for attempt in range(MAX_ATTEMPTS):
@@ -1083,12 +943,27 @@ class HwApplication(PrintingMixin, Application[UUID]):
         msg = "the store was changed by another writer during the import: try again"
         raise ConcurrencyError(msg)
 
-    def load_or_new(self, client: str) -> tuple[Case, bool]:
-        """The client's case, or a new unsaved one (True when new)."""
-        try:
-            return self._load(client), False
-        except ClientNotFoundError:
-            return Case(client=validate_client(client)), True
+    def import_export(
+        self, text: str, source: str = "export", progress: StageProgress | None = None
+    ) -> ImportReport:
+        """Import an hw JSON export: new clients are written, identical ones skipped.
+
+        A client already in the store is extended when its stored events are
+        the start of the exported ones, left as it is when the store is ahead
+        of the file, and refused when they differ. Each new event must be what
+        its domain command records (see :mod:`hwcore.application.exchange.jsonfile`).
+        ``progress`` as for :meth:`import_text`.
+        """
+        from hwcore.application.exchange.jsonfile import plan_json_import
+
+        events, report = plan_json_import(self, text, source)
+        if events:
+            try:
+                self._save(*events, progress=progress)
+            except IntegrityError:
+                msg = "the store was changed by another writer during the import: try again"
+                raise ConcurrencyError(msg) from None
+        return report
 
     def export_data(
         self, client: str | None = None, progress: Progress | None = None
@@ -1099,126 +974,27 @@ class HwApplication(PrintingMixin, Application[UUID]):
             client: one client, or None for every client.
             progress: called after each client with (clients done, all clients).
         """
-        names = [validate_client(client)] if client else self.client_names()
-        clients = []
-        for done, name in enumerate(names, start=1):
-            clients.append(
-                {"client": name, "events": [self._event_data(e) for e in self._events(name)]}
-            )
-            if progress is not None:
-                progress(done, len(names))
-        return {"format": EXPORT_FORMAT, "version": EXPORT_VERSION, "clients": clients}
+        from hwcore.application.exchange.jsonfile import export_document
 
-    def _event_data(self, event: Aggregate.Event) -> dict[str, Any]:
-        state = {
-            k: v
-            for k, v in event.__dict__.items()
-            if k not in ("originator_id", "originator_version", "timestamp")
-        }
-        return {
-            "topic": get_topic(type(event)),
-            "version": event.originator_version,
-            "timestamp": event.timestamp.isoformat(),
-            "state": json.loads(self.transcoder.encode(state)),
-        }
+        return export_document(self, client, progress)
 
-    def import_export(
-        self, text: str, source: str = "export", progress: StageProgress | None = None
-    ) -> ImportReport:
-        """Import an hw JSON export: new clients are written, identical ones skipped.
+    def load_or_new(self, client: str) -> tuple[Case, bool]:
+        """The client's case, or a new unsaved one (True when new)."""
+        try:
+            return self._load(client), False
+        except ClientNotFoundError:
+            return Case(client=validate_client(client)), True
 
-        A client already in the store is extended when its stored events are
-        the start of the exported ones, and refused when they differ.
-        ``progress`` as for :meth:`import_text` (the first stage is "Checking clients").
+    def stored_events(self, client: str) -> list[Aggregate.Event]:
+        """The client's stored events in order ([] for a client not in the store).
+
+        For the exchange (the JSON export and its import); other queries
+        return DTOs.
         """
-        from hwcore.application.csvfile import ImportFileError
-
         try:
-            data = json.loads(text)
-        except json.JSONDecodeError as e:
-            msg = f"{source}: not valid JSON (line {e.lineno}): expected an hw export"
-            raise ImportFileError(msg) from None
-        if not isinstance(data, dict) or data.get("format") != EXPORT_FORMAT:
-            msg = f'{source}: not an hw export (expected "format": "{EXPORT_FORMAT}")'
-            raise ImportFileError(msg)
-        if data.get("version") != EXPORT_VERSION:
-            msg = (
-                f"{source}: export version {data.get('version')!r}:"
-                f" this hw reads version {EXPORT_VERSION}"
-            )
-            raise ImportFileError(msg)
-        new_events: list[Aggregate.Event] = []
-        clients = new_clients = unchanged = 0
-        entries = data.get("clients", [])
-        checking = None if progress is None else progress("Checking clients")
-        for entry in entries:
-            clients += 1
-            if checking is not None:
-                checking(clients, len(entries))
-            name = validate_client(str(entry.get("client", "")))
-            incoming = [self._event_from_data(name, e, source) for e in entry.get("events", [])]
-            existing = self._stored_events(name)
-            if not existing:
-                new_clients += 1
-            prefix = [self._event_data(e) for e in existing]
-            mine = [self._event_data(e) for e in incoming[: len(existing)]]
-            if prefix != mine:
-                msg = f"{source}: client {name!r} already has a different history in this store"
-                raise ImportFileError(msg)
-            rest = incoming[len(existing) :]
-            if rest:
-                check_replayable(name, [*existing, *rest], source)
-            if not rest:
-                unchanged += 1
-            new_events.extend(rest)
-        if new_events:
-            try:
-                self._save(*new_events, progress=progress)  # type: ignore[arg-type]
-            except IntegrityError:
-                msg = "the store was changed by another writer during the import: try again"
-                raise ConcurrencyError(msg) from None
-        return ImportReport(
-            source=source,
-            rows=sum(len(c.get("events", [])) for c in data.get("clients", [])),
-            clients=clients,
-            new_clients=new_clients,
-            events_written=len(new_events),
-            assignments_added=sum(isinstance(e, Case.HomeworkAssigned) for e in new_events),
-            outcomes_added=sum(
-                isinstance(e, Case.HomeworkCompleted | Case.HomeworkMissed) for e in new_events
-            ),
-            unchanged_rows=unchanged,
-        )
-
-    def _stored_events(self, name: str) -> list[Aggregate.Event]:
-        try:
-            return self._events(name)
+            return self._events(client)
         except ClientNotFoundError:
             return []
-
-    def _event_from_data(self, client: str, item: Any, source: str) -> Aggregate.Event:
-        try:
-            topic = str(item["topic"])
-            if not topic.startswith("hwcore.domain.case:Case."):
-                raise ValueError(topic)
-            cls = resolve_topic(topic)
-            state = self.transcoder.decode(json.dumps(item["state"]).encode())
-            return cast(
-                "Aggregate.Event",
-                cls(
-                    originator_id=case_id_for(client),
-                    originator_version=int(item["version"]),
-                    timestamp=dt.datetime.fromisoformat(item["timestamp"]),
-                    **state,
-                ),
-            )
-        except HwError:
-            raise
-        except Exception:
-            from hwcore.application.csvfile import ImportFileError
-
-            msg = f"{source}: a malformed event for client {client!r}: expected an hw export"
-            raise ImportFileError(msg) from None
 
 
 def apply_outcome(case: Case, session: int, entry: OutcomeEntry) -> OutcomeResult:
@@ -1259,43 +1035,6 @@ def _caseload_entry(s: ClientSummary) -> CaseloadEntry:
         due=s.due,
         triggers=s.triggers,
     )
-
-
-_NUMBER_LIMITS = {
-    "session": MAX_SESSION,
-    "number": MAX_SESSION,
-    "next_review_session": MAX_SESSION,
-    "assignment_id": 1_000_000,
-    "done": MAX_DOSES,
-    "planned": MAX_DOSES,
-}
-
-
-def check_replayable(client: str, events: Sequence[Aggregate.Event], source: str) -> None:
-    """Refuse imported events that would not replay into a sound case.
-
-    An export is produced by hw, but a file can be edited or damaged: every
-    event must apply in order, and its numbers must be in range, or nothing is
-    written.
-    """
-    from hwcore.application.csvfile import ImportFileError
-
-    for event in events:
-        for name, limit in _NUMBER_LIMITS.items():
-            value = getattr(event, name, None)
-            if value is not None and not (isinstance(value, int) and 0 <= value <= limit):
-                msg = f"{source}: client {client!r}: an event has {name} {value!r} out of range"
-                raise ImportFileError(msg)
-    try:
-        case = Case.replay(events)
-    except Exception:  # any failure to apply gets the same clear error
-        msg = f"{source}: client {client!r}: the events do not apply to its history in order"
-        raise ImportFileError(msg) from None
-    if case.version != len(events) or [e.originator_version for e in events] != list(
-        range(1, len(events) + 1)
-    ):
-        msg = f"{source}: client {client!r}: the event versions are not 1, 2, 3..."
-        raise ImportFileError(msg)
 
 
 def resolve_assignment_id(case: Case, assignment_id: int | str, *, pending_only: bool) -> int:

@@ -6,9 +6,10 @@ from typing import Any
 
 import attrs
 
-# CaseloadEntry lives in the light caseload module (the quick path uses it); re-exported.
-from hwcore.application.caseload import CaseloadEntry as CaseloadEntry
 from hwcore.planner import Fit, Planner
+
+# CaseloadEntry lives in the light caseload module (the quick path uses it); re-exported.
+from hwcore.readmodel.caseload import CaseloadEntry as CaseloadEntry
 
 
 @attrs.frozen
@@ -116,6 +117,8 @@ class ImportReport:
     assignments_added: int
     outcomes_added: int
     unchanged_rows: int
+    store_ahead: int = 0
+    """Clients whose stored history goes on past the file's (left as they are)."""
 
 
 @attrs.frozen

@@ -54,6 +54,11 @@ def summarize(event: Aggregate.Event) -> str:
     if isinstance(event, Case.SessionHeld):
         inferred = " (date inferred)" if event.inferred else ""
         return f"session {event.number} held on {event.held_on.isoformat()}{inferred}"
+    if isinstance(event, Case.SessionDateCorrected):
+        return (
+            f"session {event.number}'s date corrected to {event.held_on.isoformat()}"
+            f" (reason: {event.reason})"
+        )
     if isinstance(event, Case.HomeworkAssigned):
         s = event.spec
         extra = f"; {s.planned_doses} doses" if s.planned_doses else ""

@@ -1,19 +1,18 @@
-"""Printing and branding commands of the application (a mixin of HwApplication).
+"""Printing and branding: a service the application holds (``hw.printing``).
 
 Thin: each method loads plain data through the application's queries, hands it
 to :mod:`hwcore.printing`, and writes the result owner-only (0600). Plain
 arguments in, the written path out, so every frontend calls them the same way::
 
-    hw.config_set("clinic.name", "Harbour Street Practice")
-    hw.print_plan("AB", "ab-planner.pdf")
-    hw.print_handout("AB", "latest", "ab-handout.pdf", ics="ab.ics")
+    hw.printing.config_set("clinic.name", "Harbour Street Practice")
+    hw.printing.print_plan("AB", "ab-planner.pdf")
+    hw.printing.print_handout("AB", "latest", "ab-handout.pdf", ics="ab.ics")
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -26,7 +25,7 @@ if TYPE_CHECKING:
     from hwcore.planner import Planner
     from hwcore.printing.handout_pdf import Handout
 
-__all__ = ["CONFIG_KEYS", "ConfigError", "OutputError", "PrintingMixin", "handout_of"]
+__all__ = ["CONFIG_KEYS", "ConfigError", "OutputError", "Printing", "handout_of"]
 
 CONFIG_KEYS: dict[str, str] = dict(KEYS)
 """Every branding/configuration key and what it holds."""
@@ -34,10 +33,11 @@ CONFIG_KEYS: dict[str, str] = dict(KEYS)
 PathLike = str | os.PathLike[str]
 
 
-class _Host(Protocol):
-    """What the mixin needs from the application it is mixed into."""
+class Queries(Protocol):
+    """What printing reads through the application (its queries and its clock)."""
 
-    _today: Callable[[], dt.date]
+    def today(self) -> dt.date:
+        """Today by the application's clock."""
 
     def plan(
         self,
@@ -47,12 +47,12 @@ class _Host(Protocol):
         as_of_date: dt.date | str | None = None,
     ) -> Planner: ...
 
-    def assignment(self, client: str, assignment_id: int | str) -> AssignmentInfo: ...
+    def assignment(self, client: str, assignment_id: int | str) -> AssignmentInfo:
+        """One assignment with its outcome."""
 
 
 def _home(app: object) -> Path:
-    settings = getattr(app, "settings", None)
-    home = getattr(settings, "home", None)
+    home = getattr(app, "home", None)
     if home is None:
         msg = "no hw home: open the application with hwcore.bootstrap.open_application"
         raise ConfigError(msg)
@@ -100,8 +100,35 @@ def handout_of(info: AssignmentInfo) -> Handout:
     )
 
 
-class PrintingMixin:
-    """Branding configuration, the planner PDF, handouts and calendar files."""
+class Printing:
+    """Branding configuration, the planner PDF, handouts and calendar files.
+
+    Args:
+        queries: the application (its ``plan``, ``assignment`` and ``today``).
+        home: the hw home holding config.json and the logo (None: no branding,
+            and configuration is refused).
+    """
+
+    def __init__(self, queries: Queries, home: Path | None) -> None:
+        self._queries = queries
+        self.home = home
+
+    def plan(
+        self,
+        client: str,
+        *,
+        as_of_session: int | None = None,
+        as_of_date: dt.date | str | None = None,
+    ) -> Planner:
+        """The client's planner, read through the application."""
+        return self._queries.plan(client, as_of_session=as_of_session, as_of_date=as_of_date)
+
+    def assignment(self, client: str, assignment_id: int | str) -> AssignmentInfo:
+        """One assignment, read through the application."""
+        return self._queries.assignment(client, assignment_id)
+
+    def _today(self) -> dt.date:
+        return self._queries.today()
 
     # ------------------------------------------------------------ configuration
 
@@ -162,7 +189,7 @@ class PrintingMixin:
     # ----------------------------------------------------------------- printing
 
     def print_plan(
-        self: _Host,
+        self,
         client: str,
         out: PathLike | None = None,
         *,
@@ -193,7 +220,7 @@ class PrintingMixin:
         return write_private(target, data)
 
     def print_handout(
-        self: _Host,
+        self,
         client: str,
         assignment: int | str = "latest",
         out: PathLike | None = None,
@@ -241,7 +268,7 @@ class PrintingMixin:
         return written
 
     def write_calendar(
-        self: _Host,
+        self,
         client: str,
         assignment: int | str = "latest",
         out: PathLike | None = None,
@@ -272,7 +299,7 @@ class PrintingMixin:
         return write_private(target, data)
 
     def planned_occasions(
-        self: _Host, client: str, assignment: int | str = "latest", *, at: str | None = None
+        self, client: str, assignment: int | str = "latest", *, at: str | None = None
     ) -> list[dt.datetime]:
         """The dated occasions a handout's calendar file would hold (nothing is written).
 
@@ -297,7 +324,7 @@ def _minutes(value: int) -> int:
 
 
 def _moments(
-    app: _Host, info: AssignmentInfo, handout: Handout, at: str | None
+    app: Printing, info: AssignmentInfo, handout: Handout, at: str | None
 ) -> list[dt.datetime]:
     """Occasions from the day after the session (never before today), on the agreed days.
 

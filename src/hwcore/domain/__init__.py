@@ -3,18 +3,8 @@
 No I/O and no clock here: timestamps and dates are passed in.
 """
 
-from hwcore.domain.case import (
-    CLIENT_RULE,
-    CORRECTABLE_FIELDS,
-    MAX_DOSES,
-    MAX_LABEL,
-    MAX_SESSION,
-    Case,
-    case_id_for,
-    check_dose,
-    check_spec,
-    validate_client,
-)
+from hwcore.domain.case import Case
+from hwcore.domain.corrections import CORRECTABLE_FIELDS
 from hwcore.domain.errors import (
     AlreadyResolvedError,
     AssignmentNotFoundError,
@@ -25,6 +15,18 @@ from hwcore.domain.errors import (
     InvalidValueError,
     SessionOrderError,
     StoreError,
+)
+from hwcore.domain.guards import (
+    CLIENT_RULE,
+    MAX_DOSES,
+    MAX_LABEL,
+    MAX_SESSION,
+    MAX_TEXT,
+    case_id_for,
+    check_dose,
+    check_spec,
+    check_text,
+    validate_client,
 )
 from hwcore.domain.values import (
     Assignment,
@@ -60,6 +62,7 @@ __all__ = [
     "MAX_DOSES",
     "MAX_LABEL",
     "MAX_SESSION",
+    "MAX_TEXT",
     "SIZE_DESCRIPTIONS",
     "AlreadyResolvedError",
     "Assignment",
@@ -93,6 +96,7 @@ __all__ = [
     "case_id_for",
     "check_dose",
     "check_spec",
+    "check_text",
     "normalize_framing",
     "validate_client",
 ]

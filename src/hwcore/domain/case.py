@@ -15,9 +15,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import enum
-import functools
-import re
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, cast
@@ -26,12 +23,23 @@ import attrs
 from eventsourcing.domain import Aggregate
 from eventsourcing.domain import Snapshot as _BaseSnapshot
 
+from hwcore.domain.corrections import apply_correction, normalize_changes
 from hwcore.domain.errors import (
     AlreadyResolvedError,
     AssignmentNotFoundError,
     InvalidValueError,
     SessionOrderError,
 )
+from hwcore.domain.guards import (
+    case_id_for,
+    check_dose,
+    check_label,
+    check_outcome_session,
+    check_session_number,
+    check_spec,
+    check_text,
+)
+from hwcore.domain.snapshot import pack_state, unpack_maps
 from hwcore.domain.values import (
     Assignment,
     AssignmentSpec,
@@ -44,119 +52,7 @@ from hwcore.domain.values import (
     SessionRecord,
     SystemChoice,
 )
-from hwcore.domain.vocabulary import (
-    ChangeKind,
-    Format,
-    Frequency,
-    MissReason,
-    Outcome,
-    ReviewTrigger,
-    Size,
-)
-
-CASE_NAMESPACE = uuid.UUID("6f1c1a52-4a54-4b8e-9a7e-2f3e0c1d9b11")
-"""Namespace of the deterministic case ids (uuid5 of the client identifier)."""
-
-_CLIENT_RE = re.compile(r"^[^\W][\w.\-]{0,39}$", re.UNICODE)
-CLIENT_RULE = "1-40 letters, digits, '.', '-' or '_' starting with a letter or digit"
-
-MAX_TEXT = 4000
-"""Longest free text accepted in one field."""
-MAX_SESSION = 10_000
-"""Highest session number accepted (keeps every number storable everywhere)."""
-MAX_DOSES = 1_000
-"""Most doses accepted for one assignment."""
-MAX_LABEL = 60
-"""Longest framing label."""
-
-CORRECTABLE_FIELDS: tuple[str, ...] = (
-    "title",
-    "task",
-    "format",
-    "size",
-    "framing",
-    "frequency",
-    "planned_doses",
-    "outcome",
-    "done",
-    "planned",
-    "explanation",
-    "reasons",
-    "experience",
-)
-
-
-def validate_client(client: str) -> str:
-    """Return the trimmed client identifier, or raise ``InvalidValueError``."""
-    text = str(client).strip()
-    if not _CLIENT_RE.match(text):
-        raise InvalidValueError("client", client, CLIENT_RULE)
-    return text
-
-
-def case_id_for(client: str) -> uuid.UUID:
-    """The deterministic aggregate id of a client's case."""
-    return _case_id(validate_client(client))
-
-
-@functools.lru_cache(maxsize=4096)
-def _case_id(name: str) -> uuid.UUID:
-    """uuid5 of a valid identifier, remembered: every command needs it (a SHA-1 each)."""
-    return uuid.uuid5(CASE_NAMESPACE, name)
-
-
-def _check_text(field: str, value: str) -> None:
-    if len(value) > MAX_TEXT:
-        raise InvalidValueError(field, f"<{len(value)} characters>", f"at most {MAX_TEXT}")
-
-
-def check_spec(spec: AssignmentSpec) -> None:
-    """Guard an assignment's fields (title, framing, confidence, doses)."""
-    if not spec.title.strip():
-        raise InvalidValueError("title", spec.title, "a non-empty short title")
-    if not spec.framing.strip():
-        raise InvalidValueError("framing", spec.framing, "a non-empty label")
-    check_label(spec.framing)
-    if spec.confidence is not None and not 0 <= spec.confidence <= 10:
-        raise InvalidValueError("confidence", spec.confidence, "a whole number 0-10")
-    if spec.planned_doses is not None and not 1 <= spec.planned_doses <= MAX_DOSES:
-        raise InvalidValueError(
-            "planned doses", spec.planned_doses, f"a whole number from 1 to {MAX_DOSES}"
-        )
-    for field in attrs.fields(AssignmentSpec):
-        value = getattr(spec, field.name)
-        if isinstance(value, str):
-            _check_text(field.name, value)
-
-
-def check_label(label: str) -> None:
-    """Guard a framing label: non-empty, short (the value is not echoed if long)."""
-    if not label.strip():
-        raise InvalidValueError("framing", label, "a non-empty label")
-    if len(label.strip()) > MAX_LABEL:
-        raise InvalidValueError(
-            "framing", f"<{len(label.strip())} characters>", f"a label of at most {MAX_LABEL}"
-        )
-
-
-def check_session_number(number: int, field: str = "session") -> None:
-    """Guard a session number: 1 to MAX_SESSION."""
-    if not 1 <= number <= MAX_SESSION:
-        raise InvalidValueError(field, number, f"a whole number from 1 to {MAX_SESSION}")
-
-
-def check_dose(done: int | None, planned: int | None) -> None:
-    """Guard a partial dose: both non-negative, done <= planned, planned >= 1."""
-    if done is not None and not 0 <= done <= MAX_DOSES:
-        raise InvalidValueError("done", done, f"a whole number from 0 to {MAX_DOSES}")
-    if planned is not None and not 1 <= planned <= MAX_DOSES:
-        raise InvalidValueError("planned", planned, f"a whole number from 1 to {MAX_DOSES}")
-    if (done is None) != (planned is None):
-        raise InvalidValueError(
-            "doses", f"done={done} planned={planned}", "both done and planned, or neither"
-        )
-    if done is not None and planned is not None and done > planned:
-        raise InvalidValueError("done", done, f"at most planned ({planned})")
+from hwcore.domain.vocabulary import ChangeKind, MissReason, Outcome, ReviewTrigger
 
 
 class Case(Aggregate):
@@ -178,6 +74,20 @@ class Case(Aggregate):
         def apply(self, aggregate: Any) -> None:
             case = cast("Case", aggregate)
             case.sessions[self.number] = SessionRecord(self.number, self.held_on, self.inferred)
+
+    class SessionDateCorrected(Aggregate.Event):
+        """A session's recorded date was wrong: the right date and the reason."""
+
+        number: int
+        held_on: dt.date
+        reason: str
+
+        def apply(self, aggregate: Any) -> None:
+            case = cast("Case", aggregate)
+            case.sessions[self.number] = SessionRecord(self.number, self.held_on, False)
+            for ident, a in case.assignments.items():
+                if a.session == self.number:
+                    case.assignments[ident] = attrs.evolve(a, assigned_on=self.held_on)
 
     class HomeworkAssigned(Aggregate.Event):
         """Homework was assigned at a session."""
@@ -318,31 +228,18 @@ class Case(Aggregate):
             )
 
     class Snapshot(_BaseSnapshot):
-        """A snapshot of a case; int-keyed maps are stored as lists (JSON keys are
-        strings) and rebuilt on load.
-
-        Sessions and assignments are stored packed as plain JSON (enums as their
-        values, dates as ISO text, default fields left out) rather than as
-        transcoded values: a case with 1,000 assignments then loads several
-        times faster. Snapshots in the earlier (transcoded) form still load.
-        """
+        """A snapshot of a case; its wire format is :mod:`hwcore.domain.snapshot`."""
 
         @classmethod
         def take(cls, aggregate: Any) -> Case.Snapshot:
-            """Snapshot the case's state."""
+            """Snapshot the case's state (packed: see :mod:`hwcore.domain.snapshot`)."""
             snapshot = super().take(aggregate)
-            state = dict(snapshot.state)
-            state["sessions"] = [_pack_session(s) for s in state["sessions"].values()]
-            state["assignments"] = [_pack_assignment(a) for a in state["assignments"].values()]
-            return dataclasses.replace(snapshot, state=state)
+            return dataclasses.replace(snapshot, state=pack_state(snapshot.state))
 
         def mutate(self, _: None) -> Any:
             """Rebuild the case from the snapshot."""
             case = cast("Case", super().mutate(None))
-            sessions = cast("list[Any]", case.sessions)
-            assignments = cast("list[Any]", case.assignments)
-            case.sessions = {s.number: s for s in map(_unpack_session, sessions)}
-            case.assignments = {a.id: a for a in map(_unpack_assignment, assignments)}
+            case.sessions, case.assignments = unpack_maps(case.sessions, case.assignments)
             return case
 
     @staticmethod
@@ -431,6 +328,27 @@ class Case(Aggregate):
         self.trigger_event(self.SessionHeld, number=number, held_on=held_on, inferred=inferred)
         return True
 
+    def correct_session_date(self, number: int, held_on: dt.date, reason: str) -> None:
+        """Correct a held session's date (a new event, never an edit), saying why.
+
+        Raises:
+            InvalidValueError: the session is not held, the date is the one
+                recorded, or the reason is empty.
+            SessionOrderError: the date would put the session out of order.
+        """
+        self._check_session_held(number)
+        if self.sessions[number].held_on == held_on:
+            raise InvalidValueError(
+                "date",
+                held_on.isoformat(),
+                f"a date other than the recorded one for session {number}",
+            )
+        if not reason.strip():
+            raise InvalidValueError("reason", reason, "a non-empty reason for the correction")
+        check_text("reason", reason)
+        self._check_date_order(number, held_on)
+        self.trigger_event(self.SessionDateCorrected, number=number, held_on=held_on, reason=reason)
+
     def assign(self, session: int, spec: AssignmentSpec) -> int:
         """Assign homework at a held session; returns the new assignment id.
 
@@ -475,7 +393,7 @@ class Case(Aggregate):
             raise InvalidValueError(
                 "done", done, f"fewer than planned ({planned}) for a partial outcome"
             )
-        _check_text("experience", experience)
+        check_text("experience", experience)
         self.trigger_event(
             self.HomeworkCompleted,
             assignment_id=assignment_id,
@@ -496,7 +414,7 @@ class Case(Aggregate):
     ) -> None:
         """Record that an assignment was missed, with the client's explanation."""
         self._check_resolvable(assignment_id, session)
-        _check_text("explanation", explanation)
+        check_text("explanation", explanation)
         unique: list[MissReason] = []
         for reason in reasons:
             if reason not in unique:
@@ -514,7 +432,7 @@ class Case(Aggregate):
         self._check_session_held(session)
         check_label(label)
         for name, value in (("wording", wording), ("reason", reason)):
-            _check_text(name, value)
+            check_text(name, value)
         self.trigger_event(
             self.FramingChanged,
             session=session,
@@ -528,7 +446,7 @@ class Case(Aggregate):
         self._check_session_held(session)
         if not note.strip():
             raise InvalidValueError("note", note, "a short description of what changed")
-        _check_text("note", note)
+        check_text("note", note)
         self.trigger_event(self.ChangeNoted, session=session, kind=kind, note=note)
 
     def review(
@@ -555,10 +473,10 @@ class Case(Aggregate):
         check_session_number(next_review_session, "next review session")
         if system.framing is not None:
             check_label(system.framing)
-        _check_text("notes", notes)
-        _check_text("framing wording", system.framing_wording)
+        check_text("notes", notes)
+        check_text("framing wording", system.framing_wording)
         for field in attrs.fields(FollowupProtocol):
-            _check_text(field.name.replace("_", " "), getattr(followup, field.name))
+            check_text(field.name.replace("_", " "), getattr(followup, field.name))
         self.trigger_event(
             self.SystemReviewed,
             session=session,
@@ -585,7 +503,7 @@ class Case(Aggregate):
             raise InvalidValueError("correction", "nothing", "at least one field to change")
         if not reason.strip():
             raise InvalidValueError("reason", reason, "a non-empty reason for the correction")
-        _check_text("reason", reason)
+        check_text("reason", reason)
         plain = normalize_changes(changes)
         # Validate by applying to a copy: the event is only triggered when valid.
         corrected = apply_correction(current, plain, session)
@@ -599,6 +517,8 @@ class Case(Aggregate):
                     f"outcome session {r.session} is before assignment session {corrected.session}"
                 )
                 raise SessionOrderError(msg)
+            if current.resolution is None:  # an outcome recorded by this correction
+                check_outcome_session(corrected, r.session)
         self.trigger_event(
             self.EntryCorrected,
             assignment_id=assignment_id,
@@ -633,12 +553,7 @@ class Case(Aggregate):
         if assignment.resolution is not None:
             raise AlreadyResolvedError(assignment_id, assignment.outcome.value)
         self._check_session_held(session)
-        if session < assignment.session:
-            msg = (
-                f"outcome session {session} is before assignment #{assignment_id}'s "
-                f"session {assignment.session}"
-            )
-            raise SessionOrderError(msg)
+        check_outcome_session(assignment, session)
         return assignment
 
     def _resolve(self, assignment_id: int, resolution: Resolution) -> None:
@@ -670,152 +585,3 @@ class Case(Aggregate):
             msg = "no events to replay"
             raise ValueError(msg)
         return case
-
-
-def normalize_changes(changes: Mapping[str, Any]) -> dict[str, Any]:
-    """Validate correction fields and turn their values into plain JSON values."""
-    plain: dict[str, Any] = {}
-    for name, value in changes.items():
-        if name not in CORRECTABLE_FIELDS:
-            raise InvalidValueError("field", name, list(CORRECTABLE_FIELDS))
-        if name == "format":
-            plain[name] = Format.parse(value).value
-        elif name == "size":
-            plain[name] = Size.parse(value).value
-        elif name == "frequency":
-            plain[name] = Frequency.parse(value).value
-        elif name == "outcome":
-            plain[name] = Outcome.parse(value).value
-        elif name == "reasons":
-            items = value if isinstance(value, list | tuple) else str(value).split(";")
-            plain[name] = [MissReason.parse(v).value for v in items if str(v).strip()]
-        elif name in ("done", "planned", "planned_doses"):
-            plain[name] = None if value in (None, "") else _as_int(name, value)
-        else:
-            plain[name] = str(value)
-    return plain
-
-
-def _as_int(field: str, value: Any) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise InvalidValueError(field, value, "a whole number") from None
-
-
-def apply_correction(current: Assignment, changes: Mapping[str, Any], session: int) -> Assignment:
-    """Return the assignment with the corrected fields (no validation)."""
-    spec_changes: dict[str, Any] = {}
-    for name in ("title", "task", "framing"):
-        if name in changes:
-            spec_changes[name] = changes[name]
-    if "format" in changes:
-        spec_changes["format"] = Format(changes["format"])
-    if "size" in changes:
-        spec_changes["size"] = Size(changes["size"])
-    if "frequency" in changes:
-        spec_changes["frequency"] = Frequency(changes["frequency"])
-    if "planned_doses" in changes:
-        spec_changes["planned_doses"] = changes["planned_doses"]
-    spec = attrs.evolve(current.spec, **spec_changes) if spec_changes else current.spec
-
-    resolution = current.resolution
-    outcome_fields = {"outcome", "done", "planned", "explanation", "reasons", "experience"}
-    if outcome_fields & set(changes):
-        outcome = Outcome(changes.get("outcome", current.outcome.value))
-        if outcome is Outcome.PENDING:
-            resolution = None
-        else:
-            base = resolution or Resolution(outcome=outcome, session=session)
-            updates: dict[str, Any] = {"outcome": outcome}
-            for name in ("done", "planned", "explanation", "experience"):
-                if name in changes:
-                    updates[name] = changes[name]
-            if "reasons" in changes:
-                updates["reasons"] = tuple(MissReason(r) for r in changes["reasons"])
-            if outcome is not Outcome.PARTIAL and "done" not in changes:
-                updates["done"] = None
-                updates["planned"] = None
-            resolution = attrs.evolve(base, **updates)
-    return attrs.evolve(current, spec=spec, resolution=resolution)
-
-
-# ------------------------------------------------------------ packed snapshots
-
-_SPEC_DEFAULTS: dict[str, Any] = {
-    f.name: f.default for f in attrs.fields(AssignmentSpec) if f.default is not attrs.NOTHING
-}
-_RESOLUTION_DEFAULTS: dict[str, Any] = {
-    f.name: f.default for f in attrs.fields(Resolution) if f.default is not attrs.NOTHING
-}
-_FORMATS = {m.value: m for m in Format}
-_SIZES = {m.value: m for m in Size}
-_FREQUENCIES = {m.value: m for m in Frequency}
-_OUTCOMES = {m.value: m for m in Outcome}
-_REASONS = {m.value: m for m in MissReason}
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, enum.Enum):
-        return value.value
-    if isinstance(value, tuple):
-        return [_plain(v) for v in value]
-    return value
-
-
-def _pack_fields(value: Any, defaults: Mapping[str, Any]) -> dict[str, Any]:
-    packed = {}
-    for field in attrs.fields(type(value)):
-        item = getattr(value, field.name)
-        if field.name in defaults and item == defaults[field.name]:
-            continue
-        packed[field.name] = _plain(item)
-    return packed
-
-
-def _pack_session(record: SessionRecord) -> list[Any]:
-    return [record.number, record.held_on.isoformat(), record.inferred]
-
-
-def _unpack_session(item: Any) -> SessionRecord:
-    if isinstance(item, SessionRecord):  # a snapshot taken before packing
-        return item
-    number, held_on, inferred = item
-    return SessionRecord(number, dt.date.fromisoformat(held_on), inferred)
-
-
-def _pack_assignment(a: Assignment) -> dict[str, Any]:
-    packed: dict[str, Any] = {
-        "id": a.id,
-        "session": a.session,
-        "assigned_on": a.assigned_on.isoformat(),
-        "spec": _pack_fields(a.spec, _SPEC_DEFAULTS),
-    }
-    if a.resolution is not None:
-        packed["resolution"] = _pack_fields(a.resolution, _RESOLUTION_DEFAULTS)
-    return packed
-
-
-def _unpack_assignment(item: Any) -> Assignment:
-    if isinstance(item, Assignment):  # a snapshot taken before packing
-        return item
-    spec = dict(item["spec"])
-    spec["format"] = _FORMATS[spec["format"]]
-    spec["size"] = _SIZES[spec["size"]]
-    if "frequency" in spec:
-        spec["frequency"] = _FREQUENCIES[spec["frequency"]]
-    resolution = None
-    packed = item.get("resolution")
-    if packed is not None:
-        fields = dict(packed)
-        fields["outcome"] = _OUTCOMES[fields["outcome"]]
-        if "reasons" in fields:
-            fields["reasons"] = tuple(_REASONS[r] for r in fields["reasons"])
-        resolution = Resolution(**fields)
-    return Assignment(
-        id=item["id"],
-        session=item["session"],
-        spec=AssignmentSpec(**spec),
-        assigned_on=dt.date.fromisoformat(item["assigned_on"]),
-        resolution=resolution,
-    )

@@ -20,10 +20,9 @@ if TYPE_CHECKING:
         summarize,
     )
     from hwcore.readmodel.schema import ALL_TABLES, MIGRATION_NAMES, MIGRATION_SET, VIEW_TABLES
+    from hwcore.readmodel.source import EventSource, EventStoreSource
     from hwcore.readmodel.store import (
         BATCH_SIZE,
-        EventSource,
-        EventStoreSource,
         Progress,
         ReadModel,
         readmodel_error_message,
@@ -39,10 +38,12 @@ _LAZY: dict[str, str] = {
         "hwcore.readmodel.schema",
     ),
     **dict.fromkeys(
+        ("EventSource", "EventStoreSource"),
+        "hwcore.readmodel.source",
+    ),
+    **dict.fromkeys(
         (
             "BATCH_SIZE",
-            "EventSource",
-            "EventStoreSource",
             "Progress",
             "ReadModel",
             "readmodel_error_message",

@@ -15,25 +15,23 @@ when a migration is pending (start-up time).
 from __future__ import annotations
 
 import contextlib
-import functools
 import os
 import sqlite3
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, Protocol, cast
+from typing import Any, cast
 from uuid import UUID
 
-from eventsourcing.domain import Aggregate, DomainEventProtocol
-from eventsourcing.persistence import ApplicationRecorder, Mapper, Notification
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import Notification
 
 from hwcore.domain import Case, StoreError
 from hwcore.planner import Planner, build_planner
 from hwcore.readmodel.projection import (
     ClientSummary,
     Row,
-    case_rows,
     plan_row,
     summary_from_row,
 )
@@ -46,6 +44,8 @@ from hwcore.readmodel.schema import (
     TRACKING_NAME,
     VIEW_TABLES,
 )
+from hwcore.readmodel.source import EventSource
+from hwcore.readmodel.writes import insert, write_case
 
 
 def _warn(message: str) -> None:
@@ -75,60 +75,6 @@ Progress = Callable[[int, int], None]
 """Called after each batch with (position reached, last position in the log)."""
 
 
-class EventSource(Protocol):
-    """Where the read model pulls events from (the application's event store)."""
-
-    def select_notifications(self, start: int, limit: int) -> Sequence[Notification]:
-        """Notifications with ids from ``start`` (inclusive), at most ``limit``."""
-
-    def max_notification_id(self) -> int:
-        """The id of the last notification (0 for an empty log)."""
-
-    def to_event(self, notification: Notification) -> DomainEventProtocol[UUID]:
-        """The domain event stored in a notification (decrypted, decoded)."""
-
-    def load_case(self, case_id: UUID, version: int) -> Case:
-        """The case as it was at ``version`` (from snapshots and events)."""
-
-
-class Repository(Protocol):
-    """The part of eventsourcing's repository the read model uses."""
-
-    def get(self, aggregate_id: UUID, *, version: int | None = None) -> Any:
-        """The aggregate, optionally at a version."""
-
-
-class EventStoreSource:
-    """An :class:`EventSource` over an eventsourcing application's store.
-
-    Args:
-        recorder: the application recorder (its notification log).
-        mapper: the mapper that decodes (and decrypts) stored events.
-        repository: loads a case at a version when it is not cached.
-    """
-
-    def __init__(self, recorder: ApplicationRecorder, mapper: Mapper[UUID], repository: Any):
-        self.recorder = recorder
-        self.mapper = mapper
-        self.repository = cast("Repository", repository)
-
-    def select_notifications(self, start: int, limit: int) -> Sequence[Notification]:
-        """Notifications with ids from ``start`` (inclusive), at most ``limit``."""
-        return self.recorder.select_notifications(start, limit)
-
-    def max_notification_id(self) -> int:
-        """The id of the last notification (0 for an empty log)."""
-        return self.recorder.max_notification_id() or 0
-
-    def to_event(self, notification: Notification) -> DomainEventProtocol[UUID]:
-        """The domain event stored in a notification."""
-        return self.mapper.to_domain_event(notification)
-
-    def load_case(self, case_id: UUID, version: int) -> Case:
-        """The case as it was at ``version``."""
-        return cast("Case", self.repository.get(case_id, version=version))
-
-
 class ReadModel:
     """The disposable SQLite read model (caseload, assignments, reviews, changes).
 
@@ -154,17 +100,10 @@ class ReadModel:
         self._conn: sqlite3.Connection | None = None
         self._file_id: tuple[int, int] | None = None
         self._lock = threading.RLock()
-        self._cache: dict[UUID, Case] = {}
-        # The stored state (bytes) of the last event applied to each cached case:
-        # :meth:`cached_case`'s callers compare it with the store's.
-        self._states: dict[UUID, bytes] = {}
         # Rows this process last committed per client, trusted only while the
         # tracked position is the one it committed (no other writer since).
         self._rows: dict[str, dict[str, list[Row]]] = {}
         self._rows_position = -1
-        # The source whose notifications this process last committed (see
-        # :meth:`catch_up`'s ``recorded``).
-        self._rows_source: EventSource | None = None
 
     # ------------------------------------------------------------- connection
 
@@ -181,7 +120,6 @@ class ReadModel:
         if self._conn is not None and (self.path is None or self._file_id == _file_id(self.path)):
             return self._conn
         self.close()
-        self._forget_cases()
         self._forget_rows()
         try:
             conn = self._open()
@@ -249,13 +187,7 @@ class ReadModel:
 
     # --------------------------------------------------------------- catch-up
 
-    def catch_up(
-        self,
-        source: EventSource,
-        progress: Progress | None = None,
-        *,
-        recorded: Sequence[Notification] = (),
-    ) -> int:
+    def catch_up(self, source: EventSource, progress: Progress | None = None) -> int:
         """Apply every event stored since the tracked position; returns how many.
 
         Each batch's rows and the new position are committed together. Safe to
@@ -264,21 +196,14 @@ class ReadModel:
         Args:
             source: the event store.
             progress: called after each batch with (position, last position).
-            recorded: the notifications the caller has just written to ``source``
-                (a command's events). When this process committed the tracked
-                position itself and they directly follow it, they are the whole
-                unapplied log and are applied without reading it back; otherwise
-                (another writer came in between, the file was replaced) the log
-                is read as usual.
         """
         with self._lock, self._errors():
             conn = self._connection()
-            if recorded and progress is None:
-                applied = self._apply_recorded(conn, source, recorded)
-                if applied is not None:
-                    return applied
             total = source.max_notification_id() if progress is not None else 0
             applied = 0
+            # The cases projected in this catch-up (a rebuild applies thousands of
+            # events per case); between catch-ups the repository keeps them.
+            working: dict[UUID, Case] = {}
             while True:
                 position, fingerprint = _tracking(conn)
                 items = list(source.select_notifications(max(position, 1), self.batch_size + 1))
@@ -287,6 +212,7 @@ class ReadModel:
                     # (replaced, emptied or purged at its end): project it anew.
                     _warn("read model does not match the event store; rebuilding it")
                     self._reset(conn, position)
+                    working.clear()
                     continue
                 new = [n for n in items if n.id > position]
                 if not new:
@@ -297,13 +223,15 @@ class ReadModel:
                 try:
                     with _transaction(conn):
                         if _tracking(conn)[0] != position:
+                            working.clear()
                             continue  # another process applied these meanwhile
-                        self._apply(conn, source, new, written)
+                        self._apply(conn, source, new, written, working)
                         _write_tracking(conn, new[-1])
                 except BaseException:
                     self._forget_rows()
                     raise
-                self._committed(source, written, new[-1].id)
+                self._rows.update(written)
+                self._rows_position = new[-1].id
                 applied += len(new)
                 if progress is not None:
                     progress(new[-1].id, max(total, new[-1].id))
@@ -312,81 +240,10 @@ class ReadModel:
                     # again (saves a query per write when catching up after it).
                     return applied
 
-    def _apply_recorded(
-        self, conn: sqlite3.Connection, source: EventSource, recorded: Sequence[Notification]
-    ) -> int | None:
-        """Apply notifications just written, when they directly follow our own position.
-
-        Returns:
-            How many were applied, or None when the log must be read instead:
-            this process did not commit the tracked position through this
-            source, or the ids leave a gap (another writer's events).
-        """
-        position = self._rows_position
-        if (
-            position < 0
-            or source is not self._rows_source
-            or len(recorded) > self.batch_size
-            or any(n.id != position + i for i, n in enumerate(recorded, start=1))
-        ):
-            return None
-        written: dict[str, dict[str, list[Row]]] = {}
-        try:
-            with _transaction(conn):
-                if _tracking(conn)[0] != position:
-                    raise _PositionMovedError  # another process applied events: roll back
-                self._apply(conn, source, recorded, written)
-                _write_tracking(conn, recorded[-1])
-        except _PositionMovedError:
-            self._forget_rows()
-            return None
-        except BaseException:
-            self._forget_rows()
-            raise
-        self._committed(source, written, recorded[-1].id)
-        return len(recorded)
-
-    def _committed(
-        self, source: EventSource, written: dict[str, dict[str, list[Row]]], position: int
-    ) -> None:
-        """Remember the rows just committed and the position they are valid at."""
-        self._rows.update(written)
-        self._rows_position = position
-        self._rows_source = source
-
-    def _forget_cases(self) -> None:
-        """Drop the cases kept between catch-ups (a new file, a rebuild, a reset)."""
-        self._cache.clear()
-        self._states.clear()
-
-    def distrust(self) -> None:
-        """Forget the kept cases and this process's own position (the store was purged
-        or restored meanwhile): the next catch-up reads the log and checks it."""
-        with self._lock:
-            self._forget_cases()
-            self._forget_rows()
-
-    def cached_case(self, case_id: UUID) -> tuple[Case, int, bytes] | None:
-        """A copy of the case as this read model last projected it, if it kept one.
-
-        Returns:
-            The copy, its version and the stored state of its last event, or
-            None. The caller checks that the event store still holds that event
-            at that version (a purge or a restore changes it) before using the
-            copy, and applies any later events itself.
-        """
-        with self._lock:
-            case = self._cache.get(case_id)
-            state = self._states.get(case_id)
-            if case is None or state is None:
-                return None
-            return case.clone(), case.version, state
-
     def _forget_rows(self) -> None:
         """Stop trusting the remembered rows (another writer, a reset, a new file)."""
         self._rows.clear()
         self._rows_position = -1
-        self._rows_source = None
 
     def rebuild(self, source: EventSource, progress: Progress | None = None) -> int:
         """Drop every table, re-create the schema and re-project the whole log.
@@ -397,7 +254,6 @@ class ReadModel:
         with self._lock, self._errors():
             conn = self._connection()
             self._migrate(conn, drop_first=True)
-            self._forget_cases()
             self._forget_rows()
             return self.catch_up(source, progress)
 
@@ -408,7 +264,6 @@ class ReadModel:
             for table in (*VIEW_TABLES, *CACHE_TABLES):
                 conn.execute(f"DELETE FROM {table}")  # noqa: S608 (constant names)
             _write_tracking(conn, None)
-        self._forget_cases()
         self._forget_rows()
 
     def _apply(
@@ -417,35 +272,39 @@ class ReadModel:
         source: EventSource,
         notifications: Sequence[Notification],
         written: dict[str, dict[str, list[Row]]],
+        working: dict[UUID, Case],
     ) -> None:
         touched: dict[UUID, Case] = {}
         counts: Counter[UUID] = Counter()
         registrations: dict[UUID, int] = {}
+        items: list[tuple[UUID, Notification]] = []
         for n in notifications:
-            if not n.topic.startswith(CASE_TOPIC_PREFIX):
-                continue
-            raw_id = n.originator_id
-            # The recorder already hands out UUIDs: re-parsing 100,000 of them
-            # was a tenth of a rebuild.
-            case_id = raw_id if type(raw_id) is UUID else UUID(str(raw_id))
+            if n.topic.startswith(CASE_TOPIC_PREFIX):
+                raw_id = n.originator_id
+                # The recorder already hands out UUIDs: re-parsing 100,000 of them
+                # was a tenth of a rebuild.
+                items.append((raw_id if type(raw_id) is UUID else UUID(str(raw_id)), n))
+        last = dict(items)  # each case's last notification in this batch
+        for case_id, n in items:
             version = n.originator_version
-            case: Case | None = None
-            if version > 1:
-                case = self._cache.get(case_id)
-                if case is None or case.version != version - 1:
-                    case = source.load_case(case_id, version - 1)
-            else:
+            case = working.get(case_id)
+            if version == 1:
                 registrations[case_id] = n.id
-            event = cast("Aggregate.Event", source.to_event(n))
-            case = cast("Case", event.mutate(case))
-            self._cache[case_id] = case
-            self._states[case_id] = n.state
+                case = _applied(source, n, None)
+            elif case is not None and case.version == version - 1:
+                case = _applied(source, n, case)
+            elif case is None or case.version < version:
+                # Not projected yet: the case as of its last event in this batch
+                # (the one a command of this process just saved, if kept).
+                final = last[case_id]
+                case = source.load_case(case_id, final.originator_version, final.state)
+            working[case_id] = case
             touched[case_id] = case
             counts[case_id] += 1
         refresh = len(notifications) <= REFRESH_PLANS_UP_TO
         for case_id, case in touched.items():
             planner = build_planner(case)
-            written[case.client] = _write_case(
+            written[case.client] = write_case(
                 conn,
                 case,
                 counts[case_id],
@@ -455,7 +314,7 @@ class ReadModel:
             )
             cached = conn.execute(f"DELETE FROM {PLANS_TABLE} WHERE client = ?", (case.client,))  # noqa: S608
             if refresh and cached.rowcount:
-                _insert(conn, PLANS_TABLE, [plan_row(case, planner)])
+                insert(conn, PLANS_TABLE, [plan_row(case, planner)])
 
     # ----------------------------------------------------------------- queries
 
@@ -543,8 +402,10 @@ class ReadModel:
 # ------------------------------------------------------------------- helpers
 
 
-class _PositionMovedError(Exception):
-    """The tracked position changed under a catch-up of recorded notifications."""
+def _applied(source: EventSource, notification: Notification, case: Case | None) -> Case:
+    """The case with the notification's event applied (a new case for a registration)."""
+    event = cast("Aggregate.Event", source.to_event(notification))
+    return cast("Case", event.mutate(case))
 
 
 @contextlib.contextmanager
@@ -616,86 +477,6 @@ def _matches(
         return True
     first = items[0]
     return str(first.originator_id) == originator_id and first.originator_version == version
-
-
-def _insert(
-    conn: sqlite3.Connection, table: str, rows: Sequence[Row], verb: str = "INSERT"
-) -> None:
-    if not rows:
-        return
-    sql = _insert_sql(verb, table, tuple(rows[0]))
-    if len(rows) == 1:
-        conn.execute(sql, rows[0])  # a command's one new row: no executemany set-up
-    else:
-        conn.executemany(sql, rows)
-
-
-@functools.cache
-def _insert_sql(verb: str, table: str, columns: tuple[str, ...]) -> str:
-    """The INSERT statement for these columns (built once: the same few every time)."""
-    names = ", ".join(columns)
-    marks = ", ".join(f":{c}" for c in columns)
-    return f"{verb} INTO {table} ({names}) VALUES ({marks})"
-
-
-@functools.cache
-def _upsert_summary_sql(columns: tuple[str, ...]) -> str:
-    """The ``client_summary`` upsert: the row replaced column by column, in place."""
-    updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c != "client")
-    return (
-        f"INSERT INTO client_summary ({', '.join(columns)})"  # noqa: S608 (constant names)
-        f" VALUES ({', '.join(':' + c for c in columns)})"
-        f" ON CONFLICT(client) DO UPDATE SET {updates}"
-    )
-
-
-@functools.cache
-def _upsert_client_sql(columns: tuple[str, ...]) -> str:
-    """The ``clients`` upsert: counters added, the registration kept once known."""
-    updates = ", ".join(
-        f"{c} = excluded.{c}" for c in columns if c not in ("client", "registration", "events")
-    )
-    # Column names come from case_rows (constants); every value is bound.
-    return (
-        f"INSERT INTO clients ({', '.join(columns)})"  # noqa: S608
-        f" VALUES ({', '.join(':' + c for c in columns)})"
-        f" ON CONFLICT(client) DO UPDATE SET {updates},"
-        " registration = COALESCE(excluded.registration, clients.registration),"
-        " events = clients.events + excluded.events"
-    )
-
-
-def _write_case(
-    conn: sqlite3.Connection,
-    case: Case,
-    events: int,
-    registration: int | None,
-    previous: dict[str, list[Row]] | None,
-    planner: Planner | None = None,
-) -> dict[str, list[Row]]:
-    """Replace one client's rows with its case's current projection.
-
-    ``previous`` are the rows this process committed last for the client (when
-    still trusted): unchanged tables are left alone and rows added at the end
-    are inserted alone, so a one-event command does not rewrite the client.
-    """
-    rows = case_rows(case, planner)
-    client = case.client
-    for table in ("assignments", "reviews", "changes"):
-        new, old = rows[table], (previous or {}).get(table)
-        if old is not None and new[: len(old)] == old:
-            _insert(conn, table, new[len(old) :])  # nothing, or only rows added at the end
-            continue
-        conn.execute(f"DELETE FROM {table} WHERE client = ?", (client,))  # noqa: S608
-        _insert(conn, table, new)
-    summary = rows["client_summary"]
-    if previous is None or previous.get("client_summary") != summary:
-        # Updated in place (not INSERT OR REPLACE: a delete and an insert, every
-        # index touched); most commands leave a client's summary as it was.
-        conn.execute(_upsert_summary_sql(tuple(summary[0])), summary[0])
-    row = {**rows["clients"][0], "registration": registration, "events": events}
-    conn.execute(_upsert_client_sql(tuple(row)), row)
-    return rows
 
 
 def _file_id(path: Path) -> tuple[int, int] | None:

@@ -73,11 +73,3 @@ def store_audit(app: Application[Any]) -> list[StoreAuditEntry]:
     with store_errors():
         rows = recorder.audit_rows()
     return [StoreAuditEntry(*row) for row in rows]
-
-
-def store_generation(app: Application[Any]) -> tuple[int, str | None]:
-    """Which purges and restores the store has seen: its audit trail's size and latest time."""
-    if not isinstance(app.recorder, AdminRecorder):
-        return (0, None)
-    entries = store_audit(app)
-    return (len(entries), max((e.at for e in entries), default=None))

@@ -103,6 +103,23 @@ class AdminRecorder(ABC):
         cursor.execute(f"SELECT {_AUDIT_COLUMNS} FROM {self.qualified(AUDIT_TABLE)} ORDER BY at")
         return [(str(a), str(b), int(c), int(d), str(e)) for a, b, c, d, e in _fetchall(cursor)]
 
+    def generation(self) -> tuple[int, str | None]:
+        """Which purges and restores the store has seen: its audit trail's size and latest time.
+
+        Events are only ever appended, except by a purge or a restore, and both
+        add an audit entry: while this value stays the same, no stored event
+        changed. ``(0, None)`` before the first purge or restore.
+        """
+        with self.admin_transaction(commit=False) as cursor:
+            if not self.audit_exists(cursor):
+                return (0, None)
+            return self._generation(cursor)
+
+    def _generation(self, cursor: Any) -> tuple[int, str | None]:
+        cursor.execute(f"SELECT count(*), max(at) FROM {self.qualified(AUDIT_TABLE)}")
+        count, latest = _fetchall(cursor)[0]
+        return (int(count), None if latest is None else str(latest))
+
     def _audit(self, cursor: Any, rows: Sequence[AuditRow]) -> None:
         cursor.execute(
             f"CREATE TABLE IF NOT EXISTS {self.qualified(AUDIT_TABLE)} ("

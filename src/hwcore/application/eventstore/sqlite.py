@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -45,6 +46,16 @@ class SQLiteAdminRecorder(AdminRecorder, SQLiteApplicationRecorder):
         """Whether ``hw_audit`` is in the schema."""
         cursor.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (AUDIT_TABLE,))
         return bool(cursor.fetchall())
+
+    def generation(self) -> tuple[int, str | None]:
+        """The audit trail's size and latest time, in one statement (the table is rarely there)."""
+        with self.admin_transaction(commit=False) as cursor:
+            try:
+                return self._generation(cursor)
+            except sqlite3.OperationalError:
+                if self.audit_exists(cursor):
+                    raise
+                return (0, None)
 
     def scrub(self, snapshots_table: str | None) -> None:
         """Truncate the write-ahead log, which may still hold deleted pages."""

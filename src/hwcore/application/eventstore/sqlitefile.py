@@ -1,7 +1,15 @@
-"""The SQLite file header check shared by the store check and the quick path (stdlib only)."""
+"""The SQLite store file itself: its header, and its last event (stdlib only).
+
+Shared by the store checks on open and the fast read, which must not import
+eventsourcing (start-up time).
+"""
 
 from __future__ import annotations
 
+import json
+import os
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -38,3 +46,42 @@ def header_problem(path: Path) -> str | None:
     if change_counter == valid_for and pages and size < pages * page_size:
         return f"the event store {path.name!r} is truncated ({size} of {pages * page_size} bytes)"
     return None
+
+
+LogHead = tuple[int, str | None, int | None]
+"""The event log's last notification: (id, originator id as 32 hex digits, version).
+
+``(0, None, None)`` is an empty log.
+"""
+
+
+def log_head(path: Path) -> LogHead | None:
+    """The last event of the SQLite store at ``path``, if it is plainly readable; else None.
+
+    Read with the stdlib driver only (no eventsourcing). None whenever hw could
+    not read that event without a cipher key: the file is damaged, or the
+    event's state is not a JSON object (an encrypted store: its ciphertext
+    never parses). The whole state is parsed, not guessed from its first byte.
+    """
+    if header_problem(path) is not None:
+        return None
+    try:
+        # A plain connection (it only reads): a read-only one would leave the
+        # WAL's -wal and -shm files behind, which the last connection removes.
+        with closing(sqlite3.connect(os.fspath(path), timeout=5.0)) as conn:
+            last = conn.execute(
+                "SELECT rowid, originator_id, originator_version, state"
+                " FROM stored_events ORDER BY rowid DESC LIMIT 1"
+            ).fetchone()
+    except sqlite3.Error:
+        return None
+    if last is None:
+        return (0, None, None)
+    position, originator_id, version, state = last
+    try:
+        plain = isinstance(json.loads(state), dict)
+    except (ValueError, TypeError):
+        plain = False
+    if not plain:
+        return None
+    return (int(position), str(originator_id).replace("-", "").lower(), int(version))

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import attrs
 
+from hwcore.application.exchange.errors import ImportFileError
 from hwcore.domain import (
     Format,
     Frequency,
@@ -37,10 +38,6 @@ OPTIONAL = (
     "confidence",
     "experience",
 )
-
-
-class ImportFileError(HwError):
-    """The import file cannot be read or a row is invalid (nothing is imported)."""
 
 
 @attrs.frozen

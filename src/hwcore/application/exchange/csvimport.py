@@ -11,8 +11,9 @@ from collections.abc import Callable, Sequence
 from functools import partial
 from typing import Protocol, TypeVar
 
-from hwcore.application.csvfile import CsvRow, ImportFileError
 from hwcore.application.dto import ImportReport
+from hwcore.application.exchange.csvfile import CsvRow
+from hwcore.application.exchange.errors import ImportFileError
 from hwcore.domain import (
     Assignment,
     AssignmentSpec,

@@ -1,0 +1,162 @@
+"""eventsourcing's application as hw opens and uses its store.
+
+:class:`StoreApplication` is everything the use cases stand on and none of
+them: the settings (hw's, never ``os.environ``), the checks before and after
+opening, the retries while another process creates the schema, hw's recorder
+and repository, the transcodings, and loading and saving with every storage
+failure turned into one clear :class:`~hwcore.domain.StoreError`.
+:class:`~hwcore.application.HwApplication` adds the use cases.
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import IntegrityError, JSONTranscoder, Recording, Transcoder
+from eventsourcing.utils import Environment, EnvType
+
+from hwcore.application.eventstore.checks import preflight, verify_store
+from hwcore.application.eventstore.errors import STORE_ERRORS, store_error
+from hwcore.application.eventstore.persistence import RECORDER_TOPICS, AdminRecorder
+from hwcore.application.eventstore.repository import DEFAULT_CACHE_MAXSIZE, CaseRepository
+from hwcore.application.eventstore.retries import open_retrying
+from hwcore.application.eventstore.transcodings import register_hw_transcodings
+from hwcore.domain import Case, ClientNotFoundError, case_id_for, validate_client
+
+SNAPSHOT_INTERVAL = 200
+"""A snapshot of a case is taken every this many events (fast loads)."""
+
+
+class StoreApplication(Application[UUID]):
+    """An eventsourcing application on hw's store: opened, checked, loaded and saved safely.
+
+    Args:
+        env: eventsourcing settings (PERSISTENCE_MODULE, SQLITE_DBNAME, ...);
+            the process environment is deliberately *not* read.
+
+    Raises:
+        InvalidValueError: a malformed cipher key.
+        StoreError: the store cannot be opened or is not a readable hw store.
+    """
+
+    name = "hw"
+    snapshotting_intervals = {Case: SNAPSHOT_INTERVAL}  # noqa: RUF012 (eventsourcing API)
+
+    def __init__(self, env: EnvType | None = None) -> None:
+        preflight(dict(env or {}))
+        open_retrying(lambda: super(StoreApplication, self).__init__(env), self._abandon_open)
+        try:
+            verify_store(self)
+        except BaseException as e:
+            self.close()
+            if isinstance(e, STORE_ERRORS):
+                raise store_error(e) from None
+            raise
+
+    def _abandon_open(self) -> None:
+        """Close what a failed attempt to open the store left open."""
+        factory = getattr(self, "factory", None)
+        if factory is not None:
+            factory.close()
+
+    # ------------------------------------------------------------ construction
+
+    def construct_env(self, name: str, env: EnvType | None = None) -> Environment:
+        """Use only the given settings: hw's config decides, not os.environ.
+
+        On SQLite and PostgreSQL the recorder is hw's (it adds purge, backup
+        and restore to eventsourcing's; see ``eventstore.persistence``).
+        """
+        settings = dict(env or {})
+        settings.setdefault("IS_SNAPSHOTTING_ENABLED", "y")
+        recorder = RECORDER_TOPICS.get(settings.get("PERSISTENCE_MODULE", ""))
+        if recorder is not None:
+            settings.setdefault("APPLICATION_RECORDER_TOPIC", recorder)
+        return Environment(name, settings)
+
+    def construct_repository(self) -> CaseRepository:
+        """hw's repository: eventsourcing's, with a cache checked against the store.
+
+        ``AGGREGATE_CACHE_MAXSIZE`` sets how many cases a process keeps (see
+        :mod:`hwcore.application.eventstore.repository`).
+        """
+        value = self.env.get(self.AGGREGATE_CACHE_MAXSIZE)
+        recorder = self.recorder
+        return CaseRepository(
+            self.events,
+            snapshot_store=self.snapshots,
+            cache_maxsize=int(value) if value else DEFAULT_CACHE_MAXSIZE,
+            # An in-memory store has no purge or restore: its generation never changes.
+            generation=recorder.generation if isinstance(recorder, AdminRecorder) else tuple,
+        )
+
+    @property
+    def repository(self) -> CaseRepository:
+        """The repository (see :meth:`construct_repository`)."""
+        return cast("CaseRepository", super().repository)
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        """Register dates, the vocabulary enums and the attrs values."""
+        super().register_transcodings(transcoder)
+        register_hw_transcodings(transcoder)
+
+    @property
+    def transcoder(self) -> Transcoder:
+        """The JSON transcoder (without cipher or compression)."""
+        return self.mapper.transcoder
+
+    # ------------------------------------------------------- loading, saving
+
+    def save(self, *objs: Any, **kwargs: Any) -> list[Recording[UUID]]:
+        """Record the pending events of cases (or events); keep the saved cases."""
+        recordings = super().save(*objs, **kwargs)
+        self.repository.keep([o for o in objs if isinstance(o, Case)], recordings)
+        return recordings
+
+    def _load(self, client: str) -> Case:
+        """The client's case.
+
+        Raises:
+            ClientNotFoundError: no such client.
+            StoreError: the store failed.
+        """
+        name = validate_client(client)
+        try:
+            return cast("Case", self.repository.get(case_id_for(name)))
+        except AggregateNotFoundError:
+            raise ClientNotFoundError(name) from None
+        except STORE_ERRORS as e:
+            raise store_error(e) from None
+
+    def _store(self, *items: Case | Aggregate.Event) -> None:
+        """Save cases (or events) in one transaction.
+
+        Raises:
+            IntegrityError: another writer changed one of them first (retry).
+            StoreError: the store failed (nothing was written).
+        """
+        try:
+            self.save(*items)
+        except IntegrityError:
+            raise
+        except STORE_ERRORS as e:
+            raise store_error(e) from None
+
+    def _events(self, client: str) -> list[Aggregate.Event]:
+        """Every stored event of the client's case, in order.
+
+        Raises:
+            ClientNotFoundError: no such client.
+            StoreError: the store failed.
+        """
+        name = validate_client(client)
+        try:
+            events = list(self.events.get(case_id_for(name)))
+        except STORE_ERRORS as e:
+            raise store_error(e) from None
+        if not events:
+            raise ClientNotFoundError(name)
+        return cast("list[Aggregate.Event]", events)

@@ -1,0 +1,102 @@
+"""Corrections of an assignment: the fields a correction may change, and its effect.
+
+A correction is a new event (``Case.EntryCorrected``), never an edit; its
+``changes`` are plain JSON values, validated by :func:`normalize_changes` and
+applied to the assignment's state by :func:`apply_correction`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+
+from hwcore.domain.errors import InvalidValueError
+from hwcore.domain.values import Assignment, Resolution
+from hwcore.domain.vocabulary import Format, Frequency, MissReason, Outcome, Size
+
+CORRECTABLE_FIELDS: tuple[str, ...] = (
+    "title",
+    "task",
+    "format",
+    "size",
+    "framing",
+    "frequency",
+    "planned_doses",
+    "outcome",
+    "done",
+    "planned",
+    "explanation",
+    "reasons",
+    "experience",
+)
+"""The assignment fields ``hw correct`` may change."""
+
+
+def normalize_changes(changes: Mapping[str, Any]) -> dict[str, Any]:
+    """Validate correction fields and turn their values into plain JSON values."""
+    plain: dict[str, Any] = {}
+    for name, value in changes.items():
+        if name not in CORRECTABLE_FIELDS:
+            raise InvalidValueError("field", name, list(CORRECTABLE_FIELDS))
+        if name == "format":
+            plain[name] = Format.parse(value).value
+        elif name == "size":
+            plain[name] = Size.parse(value).value
+        elif name == "frequency":
+            plain[name] = Frequency.parse(value).value
+        elif name == "outcome":
+            plain[name] = Outcome.parse(value).value
+        elif name == "reasons":
+            items = value if isinstance(value, list | tuple) else str(value).split(";")
+            plain[name] = [MissReason.parse(v).value for v in items if str(v).strip()]
+        elif name in ("done", "planned", "planned_doses"):
+            plain[name] = None if value in (None, "") else _as_int(name, value)
+        else:
+            plain[name] = str(value)
+    return plain
+
+
+def _as_int(field: str, value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise InvalidValueError(field, value, "a whole number") from None
+
+
+def apply_correction(current: Assignment, changes: Mapping[str, Any], session: int) -> Assignment:
+    """Return the assignment with the corrected fields (no validation)."""
+    spec_changes: dict[str, Any] = {}
+    for name in ("title", "task", "framing"):
+        if name in changes:
+            spec_changes[name] = changes[name]
+    if "format" in changes:
+        spec_changes["format"] = Format(changes["format"])
+    if "size" in changes:
+        spec_changes["size"] = Size(changes["size"])
+    if "frequency" in changes:
+        spec_changes["frequency"] = Frequency(changes["frequency"])
+    if "planned_doses" in changes:
+        spec_changes["planned_doses"] = changes["planned_doses"]
+    spec = attrs.evolve(current.spec, **spec_changes) if spec_changes else current.spec
+
+    resolution = current.resolution
+    outcome_fields = {"outcome", "done", "planned", "explanation", "reasons", "experience"}
+    if outcome_fields & set(changes):
+        outcome = Outcome(changes.get("outcome", current.outcome.value))
+        if outcome is Outcome.PENDING:
+            resolution = None
+        else:
+            base = resolution or Resolution(outcome=outcome, session=session)
+            updates: dict[str, Any] = {"outcome": outcome}
+            for name in ("done", "planned", "explanation", "experience"):
+                if name in changes:
+                    updates[name] = changes[name]
+            if "reasons" in changes:
+                updates["reasons"] = tuple(MissReason(r) for r in changes["reasons"])
+            if outcome is not Outcome.PARTIAL and "done" not in changes:
+                updates["done"] = None
+                updates["planned"] = None
+            resolution = attrs.evolve(base, **updates)
+    return attrs.evolve(current, spec=spec, resolution=resolution)

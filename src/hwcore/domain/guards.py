@@ -1,0 +1,136 @@
+"""The domain's guards: the rules every recorded value must meet, whoever records it.
+
+The ``Case`` commands call them before triggering an event (``apply`` never
+validates, so old events always replay); an import's commands go through the
+same ones.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import uuid
+
+import attrs
+
+from hwcore.domain.errors import InvalidValueError, SessionOrderError
+from hwcore.domain.values import Assignment, AssignmentSpec
+
+CASE_NAMESPACE = uuid.UUID("6f1c1a52-4a54-4b8e-9a7e-2f3e0c1d9b11")
+"""Namespace of the deterministic case ids (uuid5 of the client identifier)."""
+
+_CLIENT_RE = re.compile(r"^[^\W][\w.\-]{0,39}$", re.UNICODE)
+CLIENT_RULE = "1-40 letters, digits, '.', '-' or '_' starting with a letter or digit"
+
+MAX_TEXT = 4000
+"""Longest free text accepted in one field."""
+MAX_SESSION = 10_000
+"""Highest session number accepted (keeps every number storable everywhere)."""
+MAX_DOSES = 1_000
+"""Most doses accepted for one assignment."""
+MAX_LABEL = 60
+"""Longest framing label."""
+
+
+def validate_client(client: str) -> str:
+    """Return the trimmed client identifier, or raise ``InvalidValueError``."""
+    text = str(client).strip()
+    if not _CLIENT_RE.match(text):
+        raise InvalidValueError("client", client, CLIENT_RULE)
+    return text
+
+
+def case_id_for(client: str) -> uuid.UUID:
+    """The deterministic aggregate id of a client's case."""
+    return _case_id(validate_client(client))
+
+
+@functools.lru_cache(maxsize=4096)
+def _case_id(name: str) -> uuid.UUID:
+    """uuid5 of a valid identifier, remembered: every command needs it (a SHA-1 each)."""
+    return uuid.uuid5(CASE_NAMESPACE, name)
+
+
+def check_text(field: str, value: str) -> None:
+    """Guard one free-text field: text of at most ``MAX_TEXT`` characters (never echoed)."""
+    if not isinstance(value, str):
+        raise InvalidValueError(field, f"<{type(value).__name__}>", "text")
+    if len(value) > MAX_TEXT:
+        raise InvalidValueError(field, f"<{len(value)} characters>", f"at most {MAX_TEXT}")
+
+
+def _check_whole(field: str, value: object) -> None:
+    """A whole number (or None): never a bool, a float or a string (an edited file)."""
+    if value is not None and type(value) is not int:
+        raise InvalidValueError(field, f"<{type(value).__name__}>", "a whole number")
+
+
+_NOT_TEXT = frozenset(
+    {"format", "size", "frequency", "days", "started_in_session", "confidence", "planned_doses"}
+)
+
+
+def check_spec(spec: AssignmentSpec) -> None:
+    """Guard an assignment's fields (text, title, framing, confidence, doses)."""
+    for field in attrs.fields(AssignmentSpec):
+        if field.name not in _NOT_TEXT:
+            check_text(field.name, getattr(spec, field.name))
+    if type(spec.started_in_session) is not bool:
+        raise InvalidValueError("started in session", "<not true or false>", "true or false")
+    _check_whole("confidence", spec.confidence)
+    _check_whole("planned doses", spec.planned_doses)
+    if not spec.title.strip():
+        raise InvalidValueError("title", spec.title, "a non-empty short title")
+    if not spec.framing.strip():
+        raise InvalidValueError("framing", spec.framing, "a non-empty label")
+    check_label(spec.framing)
+    if spec.confidence is not None and not 0 <= spec.confidence <= 10:
+        raise InvalidValueError("confidence", spec.confidence, "a whole number 0-10")
+    if spec.planned_doses is not None and not 1 <= spec.planned_doses <= MAX_DOSES:
+        raise InvalidValueError(
+            "planned doses", spec.planned_doses, f"a whole number from 1 to {MAX_DOSES}"
+        )
+
+
+def check_label(label: str) -> None:
+    """Guard a framing label: non-empty, short (the value is not echoed if long)."""
+    if not label.strip():
+        raise InvalidValueError("framing", label, "a non-empty label")
+    if len(label.strip()) > MAX_LABEL:
+        raise InvalidValueError(
+            "framing", f"<{len(label.strip())} characters>", f"a label of at most {MAX_LABEL}"
+        )
+
+
+def check_session_number(number: int, field: str = "session") -> None:
+    """Guard a session number: 1 to MAX_SESSION."""
+    _check_whole(field, number)
+    if not 1 <= number <= MAX_SESSION:
+        raise InvalidValueError(field, number, f"a whole number from 1 to {MAX_SESSION}")
+
+
+def check_dose(done: int | None, planned: int | None) -> None:
+    """Guard a partial dose: both non-negative, done <= planned, planned >= 1."""
+    _check_whole("done", done)
+    _check_whole("planned", planned)
+    if done is not None and not 0 <= done <= MAX_DOSES:
+        raise InvalidValueError("done", done, f"a whole number from 0 to {MAX_DOSES}")
+    if planned is not None and not 1 <= planned <= MAX_DOSES:
+        raise InvalidValueError("planned", planned, f"a whole number from 1 to {MAX_DOSES}")
+    if (done is None) != (planned is None):
+        raise InvalidValueError(
+            "doses", f"done={done} planned={planned}", "both done and planned, or neither"
+        )
+    if done is not None and planned is not None and done > planned:
+        raise InvalidValueError("done", done, f"at most planned ({planned})")
+
+
+def check_outcome_session(assignment: Assignment, session: int) -> None:
+    """Guard an outcome's session: a session after the one the homework was assigned at."""
+    if session <= assignment.session:
+        where = "is before" if session < assignment.session else "is"
+        msg = (
+            f"outcome session {session} {where} assignment #{assignment.id}'s session"
+            f" {assignment.session}: an outcome belongs to a later session"
+        )
+        raise SessionOrderError(msg)

@@ -1,0 +1,95 @@
+"""How the read model writes one client's rows: only what changed, in place.
+
+A one-event command should not rewrite a client: unchanged tables are left
+alone, rows added at the end are inserted alone, and the summary and client
+rows are upserted column by column.
+"""
+
+from __future__ import annotations
+
+import functools
+import sqlite3
+from collections.abc import Sequence
+
+from hwcore.domain import Case
+from hwcore.planner import Planner
+from hwcore.readmodel.projection import Row, case_rows
+
+
+def insert(conn: sqlite3.Connection, table: str, rows: Sequence[Row], verb: str = "INSERT") -> None:
+    """Insert rows into one of the read model's tables (one statement, prepared once)."""
+    if not rows:
+        return
+    sql = _insert_sql(verb, table, tuple(rows[0]))
+    if len(rows) == 1:
+        conn.execute(sql, rows[0])  # a command's one new row: no executemany set-up
+    else:
+        conn.executemany(sql, rows)
+
+
+@functools.cache
+def _insert_sql(verb: str, table: str, columns: tuple[str, ...]) -> str:
+    """The INSERT statement for these columns (built once: the same few every time)."""
+    names = ", ".join(columns)
+    marks = ", ".join(f":{c}" for c in columns)
+    return f"{verb} INTO {table} ({names}) VALUES ({marks})"
+
+
+@functools.cache
+def _upsert_summary_sql(columns: tuple[str, ...]) -> str:
+    """The ``client_summary`` upsert: the row replaced column by column, in place."""
+    updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c != "client")
+    return (
+        f"INSERT INTO client_summary ({', '.join(columns)})"  # noqa: S608 (constant names)
+        f" VALUES ({', '.join(':' + c for c in columns)})"
+        f" ON CONFLICT(client) DO UPDATE SET {updates}"
+    )
+
+
+@functools.cache
+def _upsert_client_sql(columns: tuple[str, ...]) -> str:
+    """The ``clients`` upsert: counters added, the registration kept once known."""
+    updates = ", ".join(
+        f"{c} = excluded.{c}" for c in columns if c not in ("client", "registration", "events")
+    )
+    # Column names come from case_rows (constants); every value is bound.
+    return (
+        f"INSERT INTO clients ({', '.join(columns)})"  # noqa: S608
+        f" VALUES ({', '.join(':' + c for c in columns)})"
+        f" ON CONFLICT(client) DO UPDATE SET {updates},"
+        " registration = COALESCE(excluded.registration, clients.registration),"
+        " events = clients.events + excluded.events"
+    )
+
+
+def write_case(
+    conn: sqlite3.Connection,
+    case: Case,
+    events: int,
+    registration: int | None,
+    previous: dict[str, list[Row]] | None,
+    planner: Planner | None = None,
+) -> dict[str, list[Row]]:
+    """Replace one client's rows with its case's current projection.
+
+    ``previous`` are the rows this process committed last for the client (when
+    still trusted): unchanged tables are left alone and rows added at the end
+    are inserted alone, so a one-event command does not rewrite the client.
+    """
+    rows = case_rows(case, planner)
+    client = case.client
+    for table in ("assignments", "reviews", "changes"):
+        new, old = rows[table], (previous or {}).get(table)
+        if old is not None and new[: len(old)] == old:
+            insert(conn, table, new[len(old) :])  # nothing, or only rows added at the end
+            continue
+        conn.execute(f"DELETE FROM {table} WHERE client = ?", (client,))  # noqa: S608
+        insert(conn, table, new)
+    summary = rows["client_summary"]
+    if previous is None or previous.get("client_summary") != summary:
+        # Updated in place (not INSERT OR REPLACE: a delete and an insert, every
+        # index touched); most commands leave a client's summary as it was.
+        conn.execute(_upsert_summary_sql(tuple(summary[0])), summary[0])
+    row = {**rows["clients"][0], "registration": registration, "events": events}
+    conn.execute(_upsert_client_sql(tuple(row)), row)
+    return rows
