@@ -187,3 +187,42 @@ def test_a_csv_row_with_a_huge_title_is_refused(home: Path, tmp_path: Path) -> N
     result = invoke(home, "import", str(path))
     assert result.exit_code == 1
     assert "row 2: invalid title '<5000 characters>'" in result.stderr
+
+
+def test_a_csv_row_carries_every_design_field(home: Path, tmp_path: Path) -> None:
+    path = tmp_path / "history.csv"
+    path.write_text(
+        "client,session,date,assignment,format,size,framing,outcome,client_why,days,time,"
+        "started_in_session,followup_plan\n"
+        "AB,1,2026-01-05,Walk,behavioral,small,experiment,pending,It clears my head,"
+        "thu;mon,17:30,yes,ask first\n",
+        encoding="utf-8",
+    )
+    ok(invoke(home, "import", str(path)))
+    (a,) = json.loads(ok(invoke(home, "history", "AB", "--json")).stdout)[-1:]
+    spec = a["data"]["spec"]
+    assert (spec["client_why"], spec["days"], spec["time"]) == (
+        "It clears my head",
+        ["mon", "thu"],
+        "17:30",
+    )
+    assert (spec["started_in_session"], spec["followup_plan"]) == (True, "ask first")
+    path.write_text(
+        "client,session,date,assignment,format,size,framing,outcome,days\n"
+        "CD,1,2026-01-05,Walk,behavioral,small,experiment,pending,someday\n",
+        encoding="utf-8",
+    )
+    result = invoke(home, "import", str(path))
+    assert result.exit_code == 1
+    assert "row 2: invalid day 'someday'" in result.stderr
+
+
+def test_an_export_with_a_corrected_session_date_round_trips(home: Path, tmp_path: Path) -> None:
+    _record(home)
+    ok(invoke(home, "session", "AB", "1", "--date", "2026-01-04", "--correct", "typo"))
+    ok(invoke(home, "correct", "AB", "1", "--set", "done=4", "--reason", "miscounted"))
+    path = tmp_path / "export.json"
+    ok(invoke(home, "export", "-o", str(path)))
+    other = tmp_path / "fresh"
+    ok(invoke(other, "import", str(path)))
+    assert export_text(other) == export_text(home)

@@ -39,3 +39,14 @@ def test_a_session_date_is_corrected_by_a_new_event(home: Path) -> None:
     assert assignment["assignment"]["date"] == "2026-01-06"
     usage = invoke(home, "session", "AB", "1", "--correct", "typo")
     assert usage.exit_code == 2
+
+
+def test_next_review_0_is_refused_not_taken_for_the_default(home: Path) -> None:
+    """Issue 14 item 15: `--next-review 0` silently meant the default."""
+    ok(invoke(home, "client", "add", "AB"))
+    ok(invoke(home, "session", "AB", "1", "--date", "2026-01-05"))
+    result = invoke(home, "review", "AB", "--next-review", "0")
+    assert result.exit_code == 1
+    assert "invalid next review session 0" in result.stderr
+    out = json.loads(ok(invoke(home, "review", "AB", "--json")).stdout)
+    assert out["next_review_session"] == 9

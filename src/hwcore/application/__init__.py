@@ -27,7 +27,6 @@ from hwcore.lazy import lazy_attributes
 if TYPE_CHECKING:
     from hwcore.application.app import (
         HwApplication,
-        parse_date,
     )
     from hwcore.application.caseload import (
         CaseloadEntry,
@@ -37,6 +36,7 @@ if TYPE_CHECKING:
         OutcomeEntry,
         ReviewChoice,
         design_fields,
+        parse_date,
     )
     from hwcore.application.dto import (
         AssignmentInfo,
@@ -120,7 +120,7 @@ if TYPE_CHECKING:
 
 _LAZY: dict[str, str] = {
     "HwApplication": "hwcore.application.app",
-    "parse_date": "hwcore.application.app",
+    "parse_date": "hwcore.application.commands",
     "AssignmentInfo": "hwcore.application.dto",
     "AssignResult": "hwcore.application.dto",
     "AuditEntry": "hwcore.application.dto",

@@ -20,7 +20,16 @@ from eventsourcing.persistence import (
 )
 from eventsourcing.utils import EnvType
 
-from hwcore.application.commands import OutcomeEntry, ReviewChoice
+from hwcore.application.commands import (
+    DateLike,
+    OutcomeEntry,
+    ReviewChoice,
+    apply_outcome,
+    outcome_session_for,
+    parse_date,
+    resolve_assignment_id,
+    session_for,
+)
 from hwcore.application.dto import (
     AssignmentInfo,
     AssignResult,
@@ -45,20 +54,13 @@ from hwcore.domain import (
     ClientExistsError,
     ClientNotFoundError,
     ConcurrencyError,
-    FollowupProtocol,
-    Format,
-    Frequency,
     InvalidValueError,
     Outcome,
-    ReviewTrigger,
-    Size,
-    SystemChoice,
     check_spec,
     validate_client,
 )
 from hwcore.planner import (
     CONFIDENCE_THRESHOLD,
-    REVIEW_INTERVAL,
     Fit,
     Planner,
     assess_fit,
@@ -90,21 +92,8 @@ def _warn(message: str) -> None:
     logging.getLogger(__name__).warning(message)
 
 
-DateLike = dt.date | str | None
 StageProgress = Callable[[str], Progress]
 """Given a stage's label ("Checking rows"...), that stage's (done, total) callback."""
-
-
-def parse_date(value: DateLike, field: str = "date") -> dt.date | None:
-    """A date from a ``date`` or an ISO 'YYYY-MM-DD' string (None passes)."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise InvalidValueError(field, value, "an ISO date YYYY-MM-DD") from None
 
 
 class HwApplication(StoreApplication):
@@ -166,39 +155,6 @@ class HwApplication(StoreApplication):
             return result
         msg = f"client {client!r} is being changed by another writer: try again"
         raise ConcurrencyError(msg)
-
-    def _session(self, case: Case, session: int | None, date: DateLike) -> int:
-        """The session a command applies to, holding it if it is new."""
-        when = parse_date(date)
-        if session is None:
-            current = case.current_session
-            if when is not None:
-                for record in case.sessions.values():
-                    if record.held_on == when:
-                        return record.number
-                number = (current or 0) + 1
-                case.hold_session(number, when)
-                return number
-            if current is None:
-                raise InvalidValueError(
-                    "session", "none", "a session number (--session N): no session held yet"
-                )
-            return current
-        if session < 1:
-            raise InvalidValueError("session", session, "a whole number >= 1")
-        latest = case.current_session or 0
-        if session not in case.sessions and session > latest + 1 and when is None:
-            # Most likely a typo: a session far ahead would be dated today and
-            # become the client's latest session. A deliberate one gives its date.
-            raise InvalidValueError(
-                "session",
-                session,
-                f"a held session or the next one ({latest + 1}); give --date to record"
-                f" session {session} itself",
-            )
-        if session not in case.sessions or when is not None:
-            case.hold_session(session, when or self._today())
-        return session
 
     # ---------------------------------------------------------------- commands
 
@@ -311,7 +267,7 @@ class HwApplication(StoreApplication):
             fit = assess_fit(
                 case, design, build_planner(case), confidence_threshold=self.confidence_threshold
             )
-            number = self._session(case, session, date)
+            number = session_for(case, session, date, self._today())
             assignment_id = case.assign(number, design)
             return AssignResult(assignment_info(case, case.assignments[assignment_id]), fit)
 
@@ -404,27 +360,10 @@ class HwApplication(StoreApplication):
     ) -> OutcomeResult:
         def command(case: Case) -> OutcomeResult:
             ident = resolve_assignment_id(case, entry.assignment_id, pending_only=True)
-            number = self._outcome_session(case, ident, session, date)
+            number = outcome_session_for(case, ident, session, date, self._today())
             return apply_outcome(case, number, attrs.evolve(entry, assignment_id=ident))
 
         return self._change(client, command)
-
-    def _outcome_session(
-        self, case: Case, assignment_id: int, session: int | None, date: DateLike
-    ) -> int:
-        """The session an outcome is recorded at.
-
-        Homework is reviewed at a later session than it was given: without a
-        session or date, an outcome for homework given at the latest session,
-        on an earlier day, is recorded at a new session today.
-        """
-        latest = case.current_session
-        if session is None and date is None and latest is not None:
-            given_at = case.get_assignment(assignment_id).session
-            today = self._today()
-            if given_at == latest and case.sessions[latest].held_on < today:
-                return self._session(case, latest + 1, today)
-        return self._session(case, session, date)
 
     def change_framing(
         self,
@@ -443,7 +382,7 @@ class HwApplication(StoreApplication):
         """
 
         def command(case: Case) -> NotedChange:
-            number = self._session(case, session, date)
+            number = session_for(case, session, date, self._today())
             case.change_framing(number, label, wording, reason)
             return NotedChange(session=number, kind="framing", label=label.strip(), text=reason)
 
@@ -473,7 +412,7 @@ class HwApplication(StoreApplication):
         parsed = ChangeKind.parse(kind)
 
         def command(case: Case) -> NotedChange:
-            number = self._session(case, session, date)
+            number = session_for(case, session, date, self._today())
             case.note_change(number, parsed, note)
             return NotedChange(session=number, kind=parsed.value, label=None, text=note)
 
@@ -498,47 +437,14 @@ class HwApplication(StoreApplication):
             date: that session's date when it is new.
         """
         c = choice or ReviewChoice()
-        accept = c.accept
-        chosen_format = Format.parse(c.format) if c.format else None
-        chosen_size = Size.parse(c.size) if c.size else None
-        chosen_frequency = Frequency.parse(c.frequency) if c.frequency else None
-        chosen_trigger = ReviewTrigger.parse(c.trigger) if c.trigger else None
-        framing = c.framing
-        if framing is not None and not framing.strip():
-            raise InvalidValueError("framing", framing, "a non-empty label")
 
         def command(case: Case) -> ReviewResult:
-            number = self._session(case, session, date)
+            number = session_for(case, session, date, self._today())
             planner = build_planner(case)
-            rec = planner.system
-            system = SystemChoice(
-                format=chosen_format
-                or (Format(rec.format.value) if accept and rec.format.value else None),
-                size=chosen_size or (Size(rec.size.value) if accept and rec.size.value else None),
-                frequency=chosen_frequency
-                or (Frequency(rec.frequency.value) if accept and rec.frequency.value else None),
-                framing=framing.strip() if framing else (rec.framing.value if accept else None),
-                framing_wording=c.framing_wording,
-            )
-            the_trigger = chosen_trigger or (
-                ReviewTrigger.parse(planner.review.triggers[0])
-                if planner.review.triggers
-                else ReviewTrigger.CADENCE
-            )
-            next_review = c.next_review_session or number + REVIEW_INTERVAL
-            case.review(
-                number,
-                system,
-                FollowupProtocol(
-                    c.completed_opening,
-                    c.completed_listen_for,
-                    c.missed_opening,
-                    c.missed_diagnostic,
-                ),
-                next_review,
-                the_trigger,
-                c.notes,
-            )
+            system = c.system(planner)
+            trigger = c.review_trigger(planner)
+            next_review = c.next_review(number)
+            case.review(number, system, c.followup(), next_review, trigger, c.notes)
             return ReviewResult(
                 client=case.client,
                 session=number,
@@ -547,7 +453,7 @@ class HwApplication(StoreApplication):
                 frequency=system.frequency.value if system.frequency else None,
                 framing=system.framing,
                 next_review_session=next_review,
-                trigger=the_trigger.value,
+                trigger=trigger.value,
             )
 
         return self._change(client, command)
@@ -577,7 +483,7 @@ class HwApplication(StoreApplication):
 
         def command(case: Case) -> AssignmentInfo:
             ident = resolve_assignment_id(case, assignment_id, pending_only=False)
-            number = self._session(case, session, date)
+            number = session_for(case, session, date, self._today())
             case.correct(ident, number, changes, reason)
             return assignment_info(case, case.assignments[ident])
 
@@ -617,7 +523,7 @@ class HwApplication(StoreApplication):
         when = parse_date(date) or (self._today() if session is None else None)
 
         def command(case: Case) -> WrapUpResult:
-            number = self._session(case, session, when)
+            number = session_for(case, session, when, self._today())
             results = tuple(apply_outcome(case, number, item) for item in outcomes)
             planner = build_planner(case)
             assigned: AssignResult | None = None
@@ -997,23 +903,6 @@ class HwApplication(StoreApplication):
             return []
 
 
-def apply_outcome(case: Case, session: int, entry: OutcomeEntry) -> OutcomeResult:
-    """Record one outcome on a case (the domain's guards decide); its result."""
-    ident = resolve_assignment_id(case, entry.assignment_id, pending_only=True)
-    if entry.outcome is Outcome.MISSED:
-        case.miss(ident, session, explanation=entry.explanation, reasons=entry.reasons)
-    else:
-        case.complete(
-            ident,
-            session,
-            partial=entry.outcome is Outcome.PARTIAL,
-            done=entry.done,
-            planned=entry.planned,
-            experience=entry.experience,
-        )
-    return OutcomeResult(case.client, ident, case.assignments[ident].outcome.value, session)
-
-
 def caseload_entry(case: Case) -> CaseloadEntry:
     """The caseload line of one case (the read model's summary, computed directly)."""
     return _caseload_entry(summarize(case))
@@ -1035,27 +924,6 @@ def _caseload_entry(s: ClientSummary) -> CaseloadEntry:
         due=s.due,
         triggers=s.triggers,
     )
-
-
-def resolve_assignment_id(case: Case, assignment_id: int | str, *, pending_only: bool) -> int:
-    """An assignment number from an int, '#3', '3' or 'latest'."""
-    text = str(assignment_id).strip().lstrip("#")
-    if text.lower() == "latest":
-        candidates = case.pending() if pending_only else list(case.assignments.values())
-        if not candidates:
-            what = "pending assignment" if pending_only else "assignment"
-            raise InvalidValueError(
-                "assignment", "latest", f"an existing {what}: {case.client} has none"
-            )
-        return max(a.id for a in candidates)
-    try:
-        ident = int(text)
-    except ValueError:
-        raise InvalidValueError(
-            "assignment", assignment_id, "an assignment number or 'latest'"
-        ) from None
-    case.get_assignment(ident)
-    return ident
 
 
 def assignment_info(case: Case, a: Assignment) -> AssignmentInfo:

@@ -9,14 +9,29 @@ the TUI, an embedder or an import.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import types
 import typing
 
 import attrs
 
-from hwcore.domain import AssignmentSpec, MissReason, Outcome
+from hwcore.application.dto import OutcomeResult
+from hwcore.domain import (
+    AssignmentSpec,
+    Case,
+    FollowupProtocol,
+    Format,
+    Frequency,
+    InvalidValueError,
+    MissReason,
+    Outcome,
+    ReviewTrigger,
+    Size,
+    SystemChoice,
+)
 from hwcore.domain.values import parse_reasons
+from hwcore.planner import REVIEW_INTERVAL, Planner
 
 
 @attrs.frozen
@@ -61,8 +76,6 @@ def design_fields() -> tuple[DesignField, ...]:
 def _outcome(value: Outcome | str) -> Outcome:
     outcome = value if type(value) is Outcome else Outcome.parse(value)
     if outcome is Outcome.PENDING:
-        from hwcore.domain import InvalidValueError
-
         raise InvalidValueError("outcome", "pending", "completed, partial or missed")
     return outcome
 
@@ -92,19 +105,42 @@ class OutcomeEntry:
     """Miss reasons: their names (a sequence, or one string separated by ';')."""
 
 
+def _opt_format(value: Format | str | None) -> Format | None:
+    return None if value is None or value == "" else Format.parse(value)
+
+
+def _opt_size(value: Size | str | None) -> Size | None:
+    return None if value is None or value == "" else Size.parse(value)
+
+
+def _opt_frequency(value: Frequency | str | None) -> Frequency | None:
+    return None if value is None or value == "" else Frequency.parse(value)
+
+
+def _opt_trigger(value: ReviewTrigger | str | None) -> ReviewTrigger | None:
+    return None if value is None or value == "" else ReviewTrigger.parse(value)
+
+
+def _opt_label(value: str | None) -> str | None:
+    if value is not None and not value.strip():
+        raise InvalidValueError("framing", value, "a non-empty label")
+    return value.strip() if value is not None else None
+
+
 @attrs.frozen(kw_only=True)
 class ReviewChoice:
     """A review of a client's system: what the therapist chose, and the follow-up wording.
 
     With ``accept`` the review starts from the planner's recommendation (values
     it cannot recommend stay open) and any value given here overrides it.
+    Vocabulary values may be given as strings (``size="tiny"``).
     """
 
     accept: bool = True
-    format: str | None = None
-    size: str | None = None
-    frequency: str | None = None
-    framing: str | None = None
+    format: Format | None = attrs.field(default=None, converter=_opt_format)
+    size: Size | None = attrs.field(default=None, converter=_opt_size)
+    frequency: Frequency | None = attrs.field(default=None, converter=_opt_frequency)
+    framing: str | None = attrs.field(default=None, converter=_opt_label)
     framing_wording: str = ""
     """The language and positioning this client responds to."""
     completed_opening: str = ""
@@ -113,15 +149,161 @@ class ReviewChoice:
     missed_diagnostic: str = ""
     next_review_session: int | None = None
     """Defaults to the review's session + 8."""
-    trigger: str | None = None
+    trigger: ReviewTrigger | None = attrs.field(default=None, converter=_opt_trigger)
     """Defaults to the first active trigger, else cadence."""
     notes: str = ""
+
+    def system(self, planner: Planner) -> SystemChoice:
+        """The system chosen: the values given, else (with ``accept``) the planner's."""
+        rec = planner.system
+        accept = self.accept
+        return SystemChoice(
+            format=self.format
+            or (Format(rec.format.value) if accept and rec.format.value else None),
+            size=self.size or (Size(rec.size.value) if accept and rec.size.value else None),
+            frequency=self.frequency
+            or (Frequency(rec.frequency.value) if accept and rec.frequency.value else None),
+            framing=self.framing or (rec.framing.value if accept else None),
+            framing_wording=self.framing_wording,
+        )
+
+    def followup(self) -> FollowupProtocol:
+        """The follow-up protocol's wording (empty keeps the planner's default)."""
+        return FollowupProtocol(
+            self.completed_opening,
+            self.completed_listen_for,
+            self.missed_opening,
+            self.missed_diagnostic,
+        )
+
+    def review_trigger(self, planner: Planner) -> ReviewTrigger:
+        """The trigger given, else the planner's first active one, else cadence."""
+        if self.trigger is not None:
+            return self.trigger
+        triggers = planner.review.triggers
+        return ReviewTrigger.parse(triggers[0]) if triggers else ReviewTrigger.CADENCE
+
+    def next_review(self, session: int) -> int:
+        """The next review's session: as given (checked by the domain), else session + 8."""
+        if self.next_review_session is None:
+            return session + REVIEW_INTERVAL
+        return self.next_review_session
+
+
+DateLike = dt.date | str | None
+
+
+def parse_date(value: DateLike, field: str = "date") -> dt.date | None:
+    """A date from a ``date`` or an ISO 'YYYY-MM-DD' string (None passes)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise InvalidValueError(field, value, "an ISO date YYYY-MM-DD") from None
+
+
+def session_for(case: Case, session: int | None, date: DateLike, today: dt.date) -> int:
+    """The session a command applies to, holding it if it is new."""
+    when = parse_date(date)
+    if session is None:
+        current = case.current_session
+        if when is not None:
+            for record in case.sessions.values():
+                if record.held_on == when:
+                    return record.number
+            number = (current or 0) + 1
+            case.hold_session(number, when)
+            return number
+        if current is None:
+            raise InvalidValueError(
+                "session", "none", "a session number (--session N): no session held yet"
+            )
+        return current
+    if session < 1:
+        raise InvalidValueError("session", session, "a whole number >= 1")
+    latest = case.current_session or 0
+    if session not in case.sessions and session > latest + 1 and when is None:
+        # Most likely a typo: a session far ahead would be dated today and
+        # become the client's latest session. A deliberate one gives its date.
+        raise InvalidValueError(
+            "session",
+            session,
+            f"a held session or the next one ({latest + 1}); give --date to record"
+            f" session {session} itself",
+        )
+    if session not in case.sessions or when is not None:
+        case.hold_session(session, when or today)
+    return session
+
+
+def outcome_session_for(
+    case: Case, assignment_id: int, session: int | None, date: DateLike, today: dt.date
+) -> int:
+    """The session an outcome is recorded at.
+
+    Homework is reviewed at a later session than it was given: without a
+    session or date, an outcome for homework given at the latest session,
+    on an earlier day, is recorded at a new session today.
+    """
+    latest = case.current_session
+    if session is None and date is None and latest is not None:
+        given_at = case.get_assignment(assignment_id).session
+        if given_at == latest and case.sessions[latest].held_on < today:
+            return session_for(case, latest + 1, today, today)
+    return session_for(case, session, date, today)
+
+
+def resolve_assignment_id(case: Case, assignment_id: int | str, *, pending_only: bool) -> int:
+    """An assignment number from an int, '#3', '3' or 'latest'."""
+    text = str(assignment_id).strip().lstrip("#")
+    if text.lower() == "latest":
+        candidates = case.pending() if pending_only else list(case.assignments.values())
+        if not candidates:
+            what = "pending assignment" if pending_only else "assignment"
+            raise InvalidValueError(
+                "assignment", "latest", f"an existing {what}: {case.client} has none"
+            )
+        return max(a.id for a in candidates)
+    try:
+        ident = int(text)
+    except ValueError:
+        raise InvalidValueError(
+            "assignment", assignment_id, "an assignment number or 'latest'"
+        ) from None
+    case.get_assignment(ident)
+    return ident
+
+
+def apply_outcome(case: Case, session: int, entry: OutcomeEntry) -> OutcomeResult:
+    """Record one outcome on a case (the domain's guards decide); its result."""
+    ident = resolve_assignment_id(case, entry.assignment_id, pending_only=True)
+    if entry.outcome is Outcome.MISSED:
+        case.miss(ident, session, explanation=entry.explanation, reasons=entry.reasons)
+    else:
+        case.complete(
+            ident,
+            session,
+            partial=entry.outcome is Outcome.PARTIAL,
+            done=entry.done,
+            planned=entry.planned,
+            experience=entry.experience,
+        )
+    return OutcomeResult(case.client, ident, case.assignments[ident].outcome.value, session)
 
 
 __all__ = [
     "AssignmentSpec",
+    "DateLike",
     "DesignField",
     "OutcomeEntry",
     "ReviewChoice",
+    "apply_outcome",
     "design_fields",
+    "outcome_session_for",
+    "parse_date",
+    "resolve_assignment_id",
+    "session_for",
 ]

@@ -58,8 +58,8 @@ def _frequency(value: Frequency | str) -> Frequency:
 
 
 def _days(value: Iterable[Weekday | str] | str) -> tuple[Weekday, ...]:
-    """Agreed days from 'mon,thu' or a sequence; each once, Monday first."""
-    items = value.split(",") if isinstance(value, str) else value
+    """Agreed days from 'mon,thu' (or 'mon;thu') or a sequence; each once, Monday first."""
+    items = value.replace(";", ",").split(",") if isinstance(value, str) else value
     days = {Weekday.parse(v) for v in items if isinstance(v, Weekday) or str(v).strip()}
     return tuple(sorted(days, key=lambda d: d.index))
 

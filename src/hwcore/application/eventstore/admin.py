@@ -21,7 +21,7 @@ import os
 import sqlite3
 import tempfile
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import closing, suppress
 from pathlib import Path
 from typing import Any
@@ -208,20 +208,91 @@ class _Digest:
         return self._h.hexdigest()
 
 
-def _store_files(home: Path, exclude: set[Path]) -> Iterator[tuple[str, int, bytes]]:
-    """The home's own files (configuration, logos...): not the store, not the cache."""
+def is_home_file(rel: str) -> bool:
+    """Whether a path (relative, '/'-separated) names one of the files hw backs up and restores.
+
+    The home's own files (configuration, logo, branding): never the store or
+    the read model (nor their ``-wal``/``-shm``/``-journal``), and nothing
+    hidden (a dot-file such as ``.bashrc``, a temp file, anything in a
+    dot-folder). Restore writes only these, so a crafted backup cannot plant
+    a file hw would not have backed up.
+    """
     from hwcore.config import EVENTS_FILE, READMODEL_FILE
 
     skipped = {f"{n}{s}" for n in (EVENTS_FILE, READMODEL_FILE) for s in _STORE_SUFFIXES}
+    parts = rel.split("/")
+    return (
+        bool(rel)
+        and rel not in skipped
+        and all(p not in ("", ".", "..") and not p.startswith(".") for p in parts)
+    )
+
+
+def _store_files(home: Path, exclude: set[Path]) -> Iterator[tuple[str, int, bytes]]:
+    """The home's own files (see :func:`is_home_file`), in path order."""
     if not home.is_dir():
         return
     for path in sorted(home.rglob("*")):
         if path.is_symlink() or not path.is_file() or path.resolve() in exclude:
             continue
         rel = path.relative_to(home).as_posix()
-        if rel in skipped or path.name.startswith(".hw-backup-"):
-            continue
-        yield rel, path.stat().st_mode & 0o777, path.read_bytes()
+        if is_home_file(rel):
+            yield rel, path.stat().st_mode & 0o777, path.read_bytes()
+
+
+def _files_digest(files: Iterable[tuple[str, int, bytes]]) -> str:
+    """SHA-256 over the home files of a backup (path, mode, content), in path order."""
+    digest = hashlib.sha256()
+    for rel, mode, content in sorted(files):
+        for part in (rel.encode(), str(int(mode)).encode(), bytes(content)):
+            digest.update(len(part).to_bytes(8, "big"))
+            digest.update(part)
+    return digest.hexdigest()
+
+
+TEMP_PREFIX = ".hw-backup-"
+TEMP_SUFFIX = ".tmp"
+"""A backup is written as ``.hw-backup-<pid>-<random>.tmp`` beside its target, then renamed."""
+ABANDONED_AFTER = 3600.0
+"""Seconds after which a temp file without a process id (an older hw's) counts as abandoned."""
+
+
+def remove_abandoned_temp_files(folder: Path) -> int:
+    """Delete the temp files of backups that were killed before they finished.
+
+    A killed backup cannot remove its own temp file, which holds a full copy
+    of the store. The next backup into the same folder removes every one whose
+    process is gone (its id is in the name), so none stays readable for long.
+
+    Returns:
+        How many were removed.
+    """
+    import time
+
+    removed = 0
+    for candidate in folder.glob(f"{TEMP_PREFIX}*{TEMP_SUFFIX}"):
+        pid_text = candidate.name[len(TEMP_PREFIX) :].split("-", 1)[0]
+        try:
+            if pid_text.isdigit():
+                if _process_alive(int(pid_text)):
+                    continue
+            elif time.time() - candidate.stat().st_mtime < ABANDONED_AFTER:
+                continue
+            candidate.unlink()
+            removed += 1
+        except OSError:
+            continue  # another backup removed it first, or it is not ours to remove
+    return removed
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process: alive, and not ours to judge
+    return True
 
 
 def _home_of(app: Application[Any], home: str | os.PathLike[str] | None) -> Path | None:
@@ -269,7 +340,10 @@ def backup_store(
         raise InvalidValueError("backup file", str(path), "a file in an existing folder")
     home_path = _home_of(app, home)
     key = _key_of(app)
-    fd, tmp_name = tempfile.mkstemp(prefix=".hw-backup-", suffix=".tmp", dir=path.parent)
+    remove_abandoned_temp_files(path.parent)
+    fd, tmp_name = tempfile.mkstemp(
+        prefix=f"{TEMP_PREFIX}{os.getpid()}-", suffix=TEMP_SUFFIX, dir=path.parent
+    )
     os.close(fd)
     tmp = Path(tmp_name)
     try:
@@ -303,10 +377,11 @@ def backup_store(
             with store_errors():
                 audit = recorder.copy_out(snapshots_table(app), event, snapshot)
             out.executemany("INSERT INTO audit VALUES (?, ?, ?, ?, ?)", audit)
-            if home_path is not None:
-                for rel, mode, content in _store_files(home_path, {path.resolve()}):
-                    files += 1
-                    out.execute("INSERT INTO files VALUES (?, ?, ?)", (rel, mode, content))
+            home_files = (
+                list(_store_files(home_path, {path.resolve()})) if home_path is not None else []
+            )
+            files = len(home_files)
+            out.executemany("INSERT INTO files VALUES (?, ?, ?)", home_files)
             meta = {
                 "format": BACKUP_FORMAT,
                 "version": str(BACKUP_VERSION),
@@ -318,6 +393,7 @@ def backup_store(
                 "snapshots": str(snapshots),
                 "files": str(files),
                 "digest": digest.hexdigest(),
+                "files_digest": _files_digest(home_files),
             }
             out.executemany("INSERT INTO meta VALUES (?, ?)", sorted(meta.items()))
             out.commit()
@@ -434,7 +510,7 @@ def restore_store(
                 "SELECT at, action, events, snapshots, reference FROM audit"
             )
         ]
-        files = conn.execute("SELECT path, mode, content FROM files ORDER BY path").fetchall()
+        files = _backup_files(conn, meta, path)
     if events:
         _check_decodes(app, events[0])
     _write_restore(app, events, snapshots, audit, replace=replace)
@@ -486,6 +562,31 @@ def _write_restore(
         admin_recorder(app).copy_in(
             snapshots_table(app), events, snapshots, [*audit, entry.row()], replace=replace
         )
+
+
+def _backup_files(
+    conn: sqlite3.Connection, meta: Mapping[str, str], path: Path
+) -> list[tuple[str, int, bytes]]:
+    """The backup's home files that restore may write, checked against its digest.
+
+    Backups made since the files digest (``files_digest``) must match it;
+    older ones carry none. Either way only :func:`is_home_file` names are kept.
+    """
+    try:
+        rows = [
+            (str(rel), int(mode), bytes(content))
+            for rel, mode, content in conn.execute(
+                "SELECT path, mode, content FROM files ORDER BY path"
+            )
+        ]
+    except (sqlite3.Error, ValueError, TypeError):
+        raise InvalidValueError("backup file", str(path), "an intact hw backup") from None
+    expected = meta.get("files_digest")
+    if expected is not None and _files_digest(rows) != expected:
+        raise InvalidValueError(
+            "backup file", str(path), "an intact hw backup (its files digest does not match)"
+        )
+    return [row for row in rows if is_home_file(row[0])]
 
 
 def _restore_files(home: Path | None, files: list[tuple[str, int, bytes]], *, replace: bool) -> int:

@@ -44,8 +44,32 @@ def header_problem(path: Path) -> str | None:
     change_counter = header[24:28]
     valid_for = header[92:96]
     if change_counter == valid_for and pages and size < pages * page_size:
+        if _wal_has_frames(path, page_size):
+            # A checkpoint that could not extend the file (a full disk) leaves the
+            # header ahead of the file while the pages are still committed in the
+            # write-ahead log: SQLite reads them from there and finishes the
+            # checkpoint once there is space. Not a truncated store.
+            return None
         return f"the event store {path.name!r} is truncated ({size} of {pages * page_size} bytes)"
     return None
+
+
+WAL_MAGIC = (0x377F0682, 0x377F0683)
+"""The first four bytes of an SQLite write-ahead log (either byte order of its checksums)."""
+
+
+def _wal_has_frames(path: Path, page_size: int) -> bool:
+    """True when a write-ahead log beside ``path`` holds at least one frame for its pages."""
+    wal = path.with_name(path.name + "-wal")
+    try:
+        with wal.open("rb") as f:
+            header = f.read(32)
+        size = wal.stat().st_size
+    except OSError:
+        return False
+    if len(header) < 32 or int.from_bytes(header[:4], "big") not in WAL_MAGIC:
+        return False
+    return int.from_bytes(header[8:12], "big") == page_size and size >= 32 + 24 + page_size
 
 
 LogHead = tuple[int, str | None, int | None]

@@ -9,63 +9,47 @@ from pathlib import Path
 
 import attrs
 
+from hwcore.application.commands import design_fields
 from hwcore.application.exchange.errors import ImportFileError
 from hwcore.domain import (
-    Format,
-    Frequency,
+    AssignmentSpec,
     HwError,
     InvalidValueError,
     MissReason,
     Outcome,
-    Size,
     check_dose,
     validate_client,
 )
 
 REQUIRED = ("client", "session", "date", "assignment", "format", "size", "framing", "outcome")
-OPTIONAL = (
-    "frequency",
-    "done",
-    "planned",
-    "explanation",
-    "reasons",
-    "notes",
-    "task",
-    "rationale",
-    "method",
-    "barriers",
-    "when_where",
-    "confidence",
-    "experience",
-)
+COLUMN_OF = {"title": "assignment", "planned_doses": "planned"}
+"""The CSV column of a design field whose column is not named as the field."""
+DESIGN_COLUMNS = tuple(COLUMN_OF.get(f.name, f.name) for f in design_fields())
+"""One column per field of an assignment's design (the fields' one list)."""
+OUTCOME_COLUMNS = ("done", "planned", "explanation", "reasons", "experience")
+OPTIONAL = tuple(dict.fromkeys(c for c in (*DESIGN_COLUMNS, *OUTCOME_COLUMNS) if c not in REQUIRED))
 
 
 @attrs.frozen
 class CsvRow:
-    """One validated row of a history CSV."""
+    """One validated row of a history CSV: where, the design, and the outcome."""
 
     line: int
     client: str
     session: int
     date: dt.date
-    title: str
-    format: Format
-    size: Size
-    framing: str
-    frequency: Frequency
+    design: AssignmentSpec
     outcome: Outcome
     done: int | None
     planned: int | None
     explanation: str
     reasons: tuple[MissReason, ...]
-    notes: str
-    task: str
-    rationale: str
-    method: str
-    barriers: str
-    when_where: str
-    confidence: int | None
     experience: str
+
+    @property
+    def title(self) -> str:
+        """The assignment's title as the row gives it."""
+        return self.design.title
 
 
 def read_text(path: Path) -> str:
@@ -131,33 +115,44 @@ def parse_row(line: int, raw: dict[str, str]) -> CsvRow:
     reasons = tuple(MissReason.parse(r) for r in reasons_text.split(";") if r.strip())
     if reasons and outcome is not Outcome.MISSED:
         raise InvalidValueError("reasons", reasons_text, "only on a missed outcome")
-    confidence = _optional_int("confidence", get("confidence", ""), 0)
-    if confidence is not None and confidence > 10:
-        raise InvalidValueError("confidence", confidence, "a whole number 0-10")
+    design = _design(raw)
+    # The design is checked by the same guards as a command when it is assigned.
     return CsvRow(
         line=line,
         client=validate_client(raw["client"]),
         session=_int("session", raw["session"], 1),
         date=_date(raw["date"]),
-        title=raw["assignment"],
-        format=Format.parse(raw["format"]),
-        size=Size.parse(raw["size"]),
-        framing=raw["framing"],
-        frequency=Frequency.parse(get("frequency") or "weekly"),
+        design=design,
         outcome=outcome,
         done=done if outcome is Outcome.PARTIAL else None,
         planned=planned,
         explanation=get("explanation", ""),
         reasons=reasons,
-        notes=get("notes", ""),
-        task=get("task", ""),
-        rationale=get("rationale", ""),
-        method=get("method", ""),
-        barriers=get("barriers", ""),
-        when_where=get("when_where", ""),
-        confidence=confidence,
         experience=get("experience", ""),
     )
+
+
+_YES = frozenset({"yes", "y", "true", "1", "x"})
+_NO = frozenset({"no", "n", "false", "0"})
+
+
+def _design(raw: dict[str, str]) -> AssignmentSpec:
+    """The row's design: every design column given (empty ones keep the defaults)."""
+    values: dict[str, object] = {}
+    for field in design_fields():
+        column = COLUMN_OF.get(field.name, field.name)
+        text = raw.get(column, "")
+        if not text:
+            continue
+        if field.kind is int:
+            values[field.name] = _int(column, text, 1 if field.name == "planned_doses" else 0)
+        elif field.kind is bool:
+            if text.lower() not in _YES | _NO:
+                raise InvalidValueError(column, text[:20], "yes or no")
+            values[field.name] = text.lower() in _YES
+        else:
+            values[field.name] = text
+    return AssignmentSpec(**values)  # type: ignore[arg-type]
 
 
 def parse_csv(text: str, source: str = "file") -> list[CsvRow]:

@@ -11,12 +11,12 @@ from collections.abc import Callable, Sequence
 from functools import partial
 from typing import Protocol, TypeVar
 
+from hwcore.application.commands import OutcomeEntry, apply_outcome
 from hwcore.application.dto import ImportReport
 from hwcore.application.exchange.csvfile import CsvRow
 from hwcore.application.exchange.errors import ImportFileError
 from hwcore.domain import (
     Assignment,
-    AssignmentSpec,
     Case,
     HwError,
     Outcome,
@@ -37,31 +37,13 @@ INFERRED_GAP = dt.timedelta(days=7)
 """Gap used to date an outcome session the file does not give (weekly sessions)."""
 
 
-def _spec(row: CsvRow) -> AssignmentSpec:
-    return AssignmentSpec(
-        title=row.title,
-        format=row.format,
-        size=row.size,
-        framing=row.framing,
-        frequency=row.frequency,
-        task=row.task,
-        rationale=row.rationale,
-        method=row.method,
-        barriers=row.barriers,
-        when_where=row.when_where,
-        confidence=row.confidence,
-        planned_doses=row.planned if row.planned is not None else None,
-        notes=row.notes,
-    )
-
-
 def _same_assignment(a: Assignment, row: CsvRow) -> bool:
-    s = a.spec
+    s, d = a.spec, row.design
     return (
-        s.format is row.format
-        and s.size is row.size
-        and s.frequency is row.frequency
-        and normalize_framing(s.framing) == normalize_framing(row.framing)
+        s.format is d.format
+        and s.size is d.size
+        and s.frequency is d.frequency
+        and normalize_framing(s.framing) == normalize_framing(d.framing)
     )
 
 
@@ -126,7 +108,7 @@ def plan_csv_import(
             )
             changed = False
             if existing is None:
-                ident = _guard(source, row.line, partial(case.assign, row.session, _spec(row)))
+                ident = _guard(source, row.line, partial(case.assign, row.session, row.design))
                 existing = case.assignments[ident]
                 assignments_added += 1
                 changed = True
@@ -173,17 +155,17 @@ def plan_csv_import(
 
 
 def _resolve(case: Case, a: Assignment, row: CsvRow, session: int) -> None:
-    if row.outcome is Outcome.MISSED:
-        case.miss(a.id, session, explanation=row.explanation, reasons=row.reasons)
-    else:
-        case.complete(
-            a.id,
-            session,
-            partial=row.outcome is Outcome.PARTIAL,
-            done=row.done,
-            planned=row.planned if row.outcome is Outcome.PARTIAL else None,
-            experience=row.experience,
-        )
+    """The row's outcome, recorded as the CLI records one (the same command)."""
+    entry = OutcomeEntry(
+        assignment_id=a.id,
+        outcome=row.outcome,
+        done=row.done,
+        planned=row.planned if row.outcome is Outcome.PARTIAL else None,
+        experience=row.experience,
+        explanation=row.explanation,
+        reasons=row.reasons,
+    )
+    apply_outcome(case, session, entry)
 
 
 def _guard(source: str, line: int, action: Callable[[], R]) -> R:

@@ -13,6 +13,7 @@ written are the file's own (their timestamps included).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from collections.abc import Callable, Sequence
 from typing import Any, cast
@@ -203,6 +204,7 @@ def _entry(entry: Any, index: int, source: str) -> tuple[str, list[Any]]:
     return name, items
 
 
+@functools.cache
 def _event_classes() -> dict[str, type[Aggregate.Event]]:
     return {
         _TOPIC_PREFIX + name: value
