@@ -3,6 +3,7 @@ or with --quiet; stdout stays the command's output either way."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import pty
 import subprocess
@@ -106,3 +107,57 @@ def test_export_and_rebuild_draw_bars_on_a_terminal_only(
         assert code == 0, stderr
         assert "Exporting" not in stderr
         assert "Rebuilding" not in stderr
+
+
+@pytest.mark.slow
+def test_backup_and_restore_draw_bars_with_counts_on_a_terminal_only(
+    home: Path, csv_file: Path, tmp_path: Path
+) -> None:
+    assert run_on_terminal(home, "import", str(csv_file), "-q")[0] == 0
+    backup = tmp_path / "hw.backup"
+
+    code, stdout, stderr = run_on_terminal(home, "backup", str(backup))
+    assert code == 0, stderr
+    events = int(stdout.split(": ")[1].split()[0])
+    assert "Backing up events" in stderr
+    assert f"{events}/{events}" in stderr
+    code, stdout, stderr = run_on_terminal(tmp_path / "new", "restore", str(backup))
+    assert code == 0, stderr
+    assert stdout.startswith("restored")
+    assert "Restoring events" in stderr
+    assert f"{events}/{events}" in stderr
+    quiet = run_on_terminal(tmp_path / "other", "restore", str(backup), "--quiet")
+    piped = run_on_terminal(home, "backup", str(tmp_path / "b2.backup"), terminal=False)
+    assert (quiet[0], quiet[2]) == (0, "")
+    assert (piped[0], piped[2]) == (0, "")
+
+
+def test_backup_and_restore_report_progress_as_they_go(tmp_path: Path) -> None:
+    from hwcore.application import backup_store, restore_store
+    from hwcore.bootstrap import open_application
+
+    rows = ["client,session,date,assignment,format,size,framing,outcome"]
+    start = dt.date(2020, 1, 6)
+    rows += [
+        f"P1,{n},{start + dt.timedelta(weeks=n)},Step {n},behavioral,small,experiment,completed"
+        for n in range(1, 301)
+    ]
+    seen: list[tuple[int, int]] = []
+    back: list[tuple[int, int]] = []
+    with open_application(tmp_path / "home") as app:
+        app.import_csv_text("\n".join(rows) + "\n")
+        report = backup_store(app, tmp_path / "b.backup", progress=lambda d, t: seen.append((d, t)))
+    with open_application(tmp_path / "again") as app:
+        restored = restore_store(
+            app, tmp_path / "b.backup", progress=lambda d, t: back.append((d, t))
+        )
+
+    n = report.events
+    assert n > 500
+    for calls in (seen, back):
+        assert calls[0] == (500, calls[0][1])  # a call on the way, not only at the end
+        assert calls[0][1] >= n
+        assert calls[-1] == (n, n)
+        assert [d for d, _ in calls] == sorted(d for d, _ in calls)
+    assert back[0][1] > 500  # the total is known before the end
+    assert restored.events == n
