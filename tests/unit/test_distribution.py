@@ -9,6 +9,8 @@ import tomllib
 from importlib import metadata
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 
@@ -104,3 +106,15 @@ def test_every_directly_imported_package_is_declared() -> None:
     )
     assert not undeclared, f"imported but not declared in pyproject.toml: {undeclared}"
     assert "pymupdf" in third_party  # the check sees imports inside functions too
+
+
+def test_the_install_command_fits_how_hw_was_installed(monkeypatch: pytest.MonkeyPatch) -> None:
+    from hwcore.extras import MissingExtraError, install_command
+
+    monkeypatch.setattr(sys, "prefix", "/home/t/.local/share/pipx/venvs/hw-planner")
+    assert install_command("print") == "pipx install --force 'hw-planner[print]'"
+    monkeypatch.setattr(sys, "prefix", "/home/t/project/.venv")
+    assert install_command("postgres") == "pip install 'hw-planner[postgres]'"
+    assert str(MissingExtraError("crypto")) == (
+        "encryption at rest needs cryptography: install it with pip install 'hw-planner[crypto]'"
+    )
