@@ -7,8 +7,10 @@ import os
 from collections.abc import Callable
 
 from hwcore.application import HwApplication
+from hwcore.application.eventstore.checks import check_not_emptied
 from hwcore.config import Settings, ensure_private_home, resolve_settings
 from hwcore.extras import missing_extra, needs
+from hwcore.readmodel.fastread import tracked_position
 
 __all__ = ["Settings", "open_application", "resolve_settings"]
 
@@ -40,6 +42,8 @@ def open_application(
     """
     resolved = settings or resolve_settings(home, database_url)
     require_extras(resolved)
+    if resolved.database_url is None:
+        check_not_emptied(resolved.events_path, lambda: tracked_position(resolved.readmodel_path))
     ensure_private_home(resolved)
     try:
         app = HwApplication(resolved.event_store_env(), today=today, home=resolved.home)

@@ -226,3 +226,33 @@ def test_an_export_with_a_corrected_session_date_round_trips(home: Path, tmp_pat
     other = tmp_path / "fresh"
     ok(invoke(other, "import", str(path)))
     assert export_text(other) == export_text(home)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('{"format": "hw-export", "version": "1", "clients": []}', 'version the text "1"'),
+        ('{"format": "hw-export", "version": 7, "clients": []}', "export version 7: this hw"),
+        ('{"format": "hw-export", "version": 1, "clients": ' + "[" * 100_000, "nested too deeply"),
+    ],
+)
+def test_a_bad_export_document_is_one_clear_line(
+    home: Path, tmp_path: Path, text: str, expected: str
+) -> None:
+    path = tmp_path / "bad.json"
+    path.write_text(text, encoding="utf-8")
+    result = invoke(home, "import", str(path))
+    assert result.exit_code == 1
+    (line,) = result.stderr.strip().splitlines()
+    assert expected in line
+
+
+def test_a_client_listed_twice_is_refused(home: Path, tmp_path: Path) -> None:
+    _record(home)
+    data = json.loads(export_text(home))
+    data["clients"].append(data["clients"][0])
+    path = tmp_path / "twice.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    result = invoke(tmp_path / "fresh", "import", str(path))
+    assert result.exit_code == 1
+    assert "client 'AB' is listed twice" in result.stderr

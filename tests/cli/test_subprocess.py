@@ -156,6 +156,7 @@ def test_plan_and_caseload_import_only_what_they_use(imported: Path) -> None:
         "hwcore.printing.ics",
         "hwcore.printing.render",
         "hwcore.application.eventstore.admin",
+        "hwcore.application.eventstore.backup",
         "hwcore.application.exchange.csvfile",
         "hwcore.application.exchange.csvimport",
         "hwcore.application.exchange.jsonfile",

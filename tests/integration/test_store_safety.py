@@ -10,6 +10,7 @@ nothing readable behind (item 11); restore writes only the files hw backs up
 from __future__ import annotations
 
 import os
+import random
 import shutil
 import signal
 import sqlite3
@@ -21,8 +22,15 @@ from pathlib import Path
 
 import pytest
 
-from hwcore.application import ChangeKind, InvalidValueError, backup_store, restore_store
+from hwcore.application import (
+    ChangeKind,
+    InvalidValueError,
+    StoreError,
+    backup_store,
+    restore_store,
+)
 from hwcore.bootstrap import open_application
+from hwcore.domain import case_id_for
 from tests.conftest import TODAY
 from tests.integration.test_durability import digest, filled, hw, one_clear_line
 
@@ -178,3 +186,77 @@ def test_a_backup_whose_files_were_changed_is_refused_whole(home: Path, tmp_path
             restore_store(app, backup)
         assert app.client_names() == []
     assert not (target / "config.json").exists()
+
+
+def test_an_emptied_store_is_not_taken_for_a_new_one(home: Path, plain_env: dict[str, str]) -> None:
+    settings = filled(home)
+    settings.events_path.write_bytes(b"")
+    for extra in ("-wal", "-shm"):
+        Path(str(settings.events_path) + extra).unlink(missing_ok=True)
+    before = digest(home)
+    line = one_clear_line(hw(plain_env, "client", "add", "NEW"))
+    assert "is empty but this home's read model has applied" in line
+    assert digest(home) == before  # the read model is not wiped
+
+
+def test_a_new_home_still_starts_from_an_empty_file(tmp_path: Path) -> None:
+    home = tmp_path / "fresh"
+    with open_application(home, today=lambda: TODAY) as app:
+        app.register_client("N1")
+    with open_application(home, today=lambda: TODAY) as app:
+        assert app.client_names() == ["N1"]
+
+
+def _garbled(settings_home: Path) -> None:
+    """8 KB of garbage in the middle of the store file (page-aligned, past the schema)."""
+    path = settings_home / "events.sqlite"
+    data = bytearray(path.read_bytes())
+    page = int.from_bytes(data[16:18], "big")
+    middle = (len(data) // 2) // page * page
+    data[middle : middle + 8192] = random.Random(14).randbytes(8192)
+    path.write_bytes(bytes(data))
+
+
+def test_bulk_writes_to_a_store_with_garbage_inside_are_refused(
+    home: Path, tmp_path: Path, plain_env: dict[str, str]
+) -> None:
+    """Import, purge and restore check every page first: nothing is written."""
+    settings = filled(home)
+    backup = _backup(home, tmp_path / "hw.backup")
+    for extra in ("-wal", "-shm"):
+        Path(str(settings.events_path) + extra).unlink(missing_ok=True)
+    _garbled(home)
+    csv = tmp_path / "history.csv"
+    csv.write_text(
+        "client,session,date,assignment,format,size,framing,frequency,outcome\n"
+        "G1,1,2026-01-05,Walk,behavioral,small,experiment,weekly,completed\n",
+        encoding="utf-8",
+    )
+    before = digest(home)
+    for args in (
+        ("import", str(csv)),
+        ("client", "purge", "F01", "--yes"),
+        ("restore", str(backup), "--force"),
+    ):
+        line = one_clear_line(hw(plain_env, *args))
+        assert "damaged" in line, (args, line)
+        assert digest(home) == before, args
+
+
+def test_a_process_whose_log_was_deleted_refuses_to_go_on_writing(
+    home: Path, plain_env: dict[str, str]
+) -> None:
+    """The TUI (or an embedder) holds the store; its -wal and -shm are deleted under it."""
+    filled(home)
+    with open_application(home, today=lambda: TODAY) as held:
+        held.note_change("F01", "life", "before", session=1)
+        for extra in ("-wal", "-shm"):
+            (home / f"events.sqlite{extra}").unlink()
+        # Another process starts a new log and writes (its write is acknowledged).
+        result = hw(plain_env, "change", "F02", "--kind", "life", "--note", "elsewhere")
+        assert result.returncode == 0, result.stderr
+        with pytest.raises(StoreError, match=r"write-ahead log \(events.sqlite-wal\) was deleted"):
+            held.note_change("F01", "life", "after", session=1)
+        with pytest.raises(StoreError, match="was deleted"):
+            held.register_client("NEW")
+        assert held.repository.kept_version(case_id_for("NEW")) is None

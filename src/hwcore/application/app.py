@@ -44,8 +44,8 @@ from hwcore.application.dto import (
     WrapUpResult,
 )
 from hwcore.application.eventstore.application import StoreApplication
-from hwcore.application.eventstore.errors import STORE_ERRORS, store_error
 from hwcore.application.eventstore.retries import MAX_ATTEMPTS, backoff
+from hwcore.application.readside import ReadSide
 from hwcore.domain import (
     Assignment,
     AssignmentSpec,
@@ -83,15 +83,6 @@ if TYPE_CHECKING:
     from hwcore.application.printing import Printing
 
 T = TypeVar("T")
-
-
-def _warn(message: str) -> None:
-    """Log a warning (logging is imported only when there is one: start-up time)."""
-    import logging
-
-    logging.getLogger(__name__).warning(message)
-
-
 StageProgress = Callable[[str], Progress]
 """Given a stage's label ("Checking rows"...), that stage's (done, total) callback."""
 
@@ -124,12 +115,19 @@ class HwApplication(StoreApplication):
         home: Path | None = None,
     ) -> None:
         self._today = today
-        self.home = home
-        """The hw home (configuration, logos) that backups include, when there is one."""
         self.confidence_threshold = confidence_threshold
-        self.readmodel: ReadModel | None = None
-        """The read model answering caseload queries (see :meth:`attach_readmodel`)."""
-        super().__init__(env)
+        self.reads = ReadSide(lambda: self.event_source)
+        """The read side: the read model answering caseload queries, kept current."""
+        super().__init__(env, home=home)
+
+    @property
+    def readmodel(self) -> ReadModel | None:
+        """The attached read model (see :meth:`attach_readmodel`), or None."""
+        return self.reads.readmodel
+
+    @readmodel.setter
+    def readmodel(self, value: ReadModel | None) -> None:
+        self.reads.readmodel = value
 
     # ----------------------------------------------------------------- helpers
 
@@ -140,7 +138,7 @@ class HwApplication(StoreApplication):
         self._store(*items)
         if writing is not None:
             writing(1, 1)
-        self._refresh_after_write(None if progress is None else progress("Updating the read model"))
+        self.reads.after_write(None if progress is None else progress("Updating the read model"))
 
     def _change(self, client: str, command: Callable[[Case], T]) -> T:
         """Load, run a domain command, save; retry if another writer got there first."""
@@ -629,7 +627,7 @@ class HwApplication(StoreApplication):
 
     def client_names(self) -> list[str]:
         """Identifiers of every registered client, in registration order (read model)."""
-        return self._view().client_names()
+        return self.reads.current().client_names()
 
     def clients(self) -> list[ClientInfo]:
         """Every registered client with a short summary, in registration order (read model)."""
@@ -642,7 +640,7 @@ class HwApplication(StoreApplication):
                 assignments=s.assignments,
                 pending=s.pending,
             )
-            for s in self._view().summaries()
+            for s in self.reads.current().summaries()
         ]
 
     def caseload(self, *, due_only: bool = False) -> list[CaseloadEntry]:
@@ -657,7 +655,7 @@ class HwApplication(StoreApplication):
         Returns:
             One entry per client, attention first.
         """
-        return caseload_from(self._view().query(caseload_sql(due_only=due_only)))
+        return caseload_from(self.reads.current().query(caseload_sql(due_only=due_only)))
 
     def audit(self, client: str) -> list[AuditEntry]:
         """The evolution of the client's system, from the event log: one entry per review.
@@ -688,10 +686,7 @@ class HwApplication(StoreApplication):
         Returns:
             The attached read model.
         """
-        if self.readmodel is not None:
-            self.readmodel.close()
-        self.readmodel = ReadModel(path, plan_cache=plan_cache)
-        return self.readmodel
+        return self.reads.attach(path, plan_cache=plan_cache)
 
     @property
     def event_source(self) -> EventStoreSource:
@@ -711,7 +706,7 @@ class HwApplication(StoreApplication):
         Returns:
             How many events were applied.
         """
-        return self._catch_up(self._readmodel(), progress)
+        return self.reads.catch_up(progress)
 
     def rebuild_readmodel(self, progress: Progress | None = None) -> int:
         """Drop the read model's tables and re-project the whole event log.
@@ -722,15 +717,11 @@ class HwApplication(StoreApplication):
         Returns:
             How many events were applied.
         """
-        readmodel = self._readmodel()
-        try:
-            return readmodel.rebuild(self.event_source, progress)
-        except STORE_ERRORS as e:
-            raise store_error(e) from None
+        return self.reads.rebuild(progress)
 
     def readmodel_position(self) -> int:
         """The last event (notification id) the read model has applied."""
-        return self._readmodel().position()
+        return self.reads.model().position()
 
     def close(self) -> None:
         """Close the event store and the read model; closing again does nothing.
@@ -739,43 +730,13 @@ class HwApplication(StoreApplication):
         deleted (the next command that reads it, or ``hw readmodel rebuild``,
         builds it again).
         """
-        if getattr(self, "_closed", False):
+        if self.__dict__.get("_closed"):
             return
         self._closed = True
-        readmodel = getattr(self, "readmodel", None)
-        if readmodel is not None:
-            readmodel.close()
+        reads: ReadSide | None = self.__dict__.get("reads")
+        if reads is not None:
+            reads.close()
         super().close()
-
-    def _readmodel(self) -> ReadModel:
-        if self.readmodel is None:
-            # Embedded without a file: an in-memory read model, built on first use.
-            self.readmodel = ReadModel(None)
-        return self.readmodel
-
-    def _catch_up(self, readmodel: ReadModel, progress: Progress | None = None) -> int:
-        try:
-            return readmodel.catch_up(self.event_source, progress)
-        except STORE_ERRORS as e:
-            raise store_error(e) from None
-
-    def _view(self) -> ReadModel:
-        """The read model, caught up with the event log."""
-        readmodel = self._readmodel()
-        self._catch_up(readmodel)
-        return readmodel
-
-    def _refresh_after_write(self, progress: Progress | None = None) -> None:
-        """Catch the read model up after a write; a failure here loses nothing.
-
-        The events are already stored: the next command or query catches up.
-        """
-        if self.readmodel is None:
-            return
-        try:
-            self._catch_up(self.readmodel, progress)
-        except Exception:  # the write succeeded: never report it as failed
-            _warn("read model not updated after a write; the next command catches up")
 
     def client(self, client: str) -> ClientInfo:
         """One client's summary."""
@@ -807,6 +768,7 @@ class HwApplication(StoreApplication):
         file = Path(path)
         text = read_text(file)
         if file.suffix.lower() == ".json":
+            self.check_integrity()
             return self.import_export(text, source=file.name, progress=progress)
         return self.import_text(text, source=file.name, progress=progress)
 
@@ -825,6 +787,7 @@ class HwApplication(StoreApplication):
         Returns:
             What was imported (all or nothing, idempotent: see :meth:`import_file`).
         """
+        self.check_integrity()
         if text.lstrip().startswith("{"):
             return self.import_export(text, source=source, progress=progress)
         return self.import_csv_text(text, source=source, progress=progress)

@@ -63,6 +63,20 @@ def answer_if_current(path: str | os.PathLike[str], head: LogHead, query: Query[
         return None
 
 
+def tracked_position(path: str | os.PathLike[str]) -> int:
+    """The last event a read model file has applied (0: none, no file, or unreadable)."""
+    if not os.path.isfile(path):
+        return 0
+    try:
+        # A plain connection (it only reads): a read-only one would leave the
+        # WAL's -wal and -shm files behind, which the last connection removes.
+        with closing(sqlite3.connect(os.fspath(path), timeout=5.0)) as conn:
+            tracked = _tracked(conn)
+    except (sqlite3.Error, OSError, ValueError):
+        return 0
+    return 0 if tracked is None else tracked[0]
+
+
 def caseload_query(*, due_only: bool = False) -> Query[list[CaseloadEntry]]:
     """The caseload (every client, attention first), as :meth:`HwApplication.caseload` gives it."""
     return lambda conn: caseload_from(conn.execute(caseload_sql(due_only=due_only)))

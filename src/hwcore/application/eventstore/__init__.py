@@ -9,8 +9,9 @@ One room for the persistence side of the application, so the use cases in
 - :mod:`~hwcore.application.eventstore.transcodings`: the stored value types;
 - :mod:`~hwcore.application.eventstore.repository`: the one aggregate cache;
 - :mod:`~hwcore.application.eventstore.audit`: the content-free audit trail;
-- :mod:`~hwcore.application.eventstore.admin`: erasure, backup, restore, keys,
-  over the backend rooms :mod:`~hwcore.application.eventstore.persistence`
+- :mod:`~hwcore.application.eventstore.admin`: erasure and keys, and
+  :mod:`~hwcore.application.eventstore.backup`: backup and restore, both over
+  the backend rooms :mod:`~hwcore.application.eventstore.persistence`
   (what every backend does), :mod:`~hwcore.application.eventstore.sqlite` and
   :mod:`~hwcore.application.eventstore.postgres` (how each does it);
 - :mod:`~hwcore.application.eventstore.sqlitefile`: the SQLite file itself

@@ -1,4 +1,4 @@
-"""Store administration: erasure, backup and restore, cipher keys.
+"""Store administration: erasure, cipher keys, and the backup API (see ``backup``).
 
 The same on both backends: the SQL lives in the store's recorder
 (:class:`~hwcore.application.eventstore.persistence.AdminRecorder`, one
@@ -10,25 +10,14 @@ See docs/security.md for what is encrypted, what a purge removes and what the
 audit trail keeps.
 """
 
-# The backup file's own tables are constants; every value is a bound parameter.
-# ruff: noqa: S608
-
 from __future__ import annotations
 
-import hashlib
 import json
-import os
-import sqlite3
-import tempfile
-import uuid
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import closing, suppress
-from pathlib import Path
 from typing import Any
 
 import attrs
-from eventsourcing.application import Application
 
+from hwcore.application.eventstore.application import StoreApplication
 from hwcore.application.eventstore.audit import (
     StoreAuditEntry,
     admin_recorder,
@@ -36,17 +25,17 @@ from hwcore.application.eventstore.audit import (
     snapshots_table,
     store_audit,
 )
-from hwcore.application.eventstore.checks import TOPIC_PREFIX
-from hwcore.application.eventstore.errors import store_errors
-from hwcore.application.eventstore.persistence import AuditRow, StoredRow
-from hwcore.application.eventstore.sqlitefile import SQLITE_HEADER
-from hwcore.domain import (
-    ClientNotFoundError,
-    InvalidValueError,
-    StoreError,
-    case_id_for,
-    validate_client,
+from hwcore.application.eventstore.backup import (
+    BackupReport,
+    RestoreReport,
+    backup_info,
+    backup_store,
+    clear_readmodel,
+    key_id,
+    restore_store,
 )
+from hwcore.application.eventstore.errors import store_errors
+from hwcore.domain import ClientNotFoundError, InvalidValueError, case_id_for, validate_client
 
 __all__ = [
     "BackupReport",
@@ -67,13 +56,6 @@ __all__ = [
 
 KEY_BYTES = 32
 """Size of a generated cipher key (AES-256)."""
-BACKUP_FORMAT = "hw-backup"
-BACKUP_VERSION = 1
-PROGRESS_EVERY = 500
-"""A backup or restore reports its progress every this many events."""
-# Files of the home that are the store itself or derived from it (never copied
-# into a backup as plain files).
-_STORE_SUFFIXES = ("", "-wal", "-shm", "-journal")
 
 
 # ----------------------------------------------------------------- cipher keys
@@ -84,13 +66,6 @@ def generate_key() -> str:
     from eventsourcing.cryptography import AESCipher
 
     return AESCipher.create_key(KEY_BYTES)
-
-
-def key_id(key: str | None) -> str:
-    """A short public fingerprint of a key ('' without one): tells keys apart safely."""
-    if not key:
-        return ""
-    return hashlib.sha256(b"hw-key-id:" + key.strip().encode()).hexdigest()[:12]
 
 
 # -------------------------------------------------------------------- purge
@@ -117,7 +92,7 @@ def check_reference(reference: str) -> str:
     return text
 
 
-def purge_client(app: Application[Any], client: str, *, reference: str = "") -> PurgeReport:
+def purge_client(app: StoreApplication, client: str, *, reference: str = "") -> PurgeReport:
     """Erase one client: delete its events and snapshots and the read model's rows.
 
     One transaction deletes the rows and appends the audit entry (a timestamp,
@@ -140,6 +115,7 @@ def purge_client(app: Application[Any], client: str, *, reference: str = "") -> 
     name = validate_client(client)
     ref = check_reference(reference)
     recorder = admin_recorder(app)
+    app.check_integrity()
     table = snapshots_table(app)
     entry = StoreAuditEntry(now(), "purged", 0, 0, ref)
     with store_errors():
@@ -151,501 +127,6 @@ def purge_client(app: Application[Any], client: str, *, reference: str = "") -> 
     return PurgeReport(
         name, events, snapshots, cleared, attrs.evolve(entry, events=events, snapshots=snapshots)
     )
-
-
-def clear_readmodel(app: Application[Any]) -> bool:
-    """Delete the application's read model file (a disposable cache, rebuilt on next use)."""
-    readmodel = getattr(app, "readmodel", None)
-    path = getattr(readmodel, "path", None)
-    if not isinstance(path, Path):
-        return False
-    removed = False
-    for suffix in _STORE_SUFFIXES:
-        candidate = path.with_name(path.name + suffix)
-        with suppress(FileNotFoundError):
-            candidate.unlink()
-            removed = True
-    return removed
-
-
-# ------------------------------------------------------------------- backup
-
-
-@attrs.frozen
-class BackupReport:
-    """What a backup holds."""
-
-    path: str
-    events: int
-    snapshots: int
-    files: int
-    encrypted: bool
-    digest: str
-
-
-@attrs.frozen
-class RestoreReport:
-    """What a restore wrote."""
-
-    path: str
-    events: int
-    snapshots: int
-    files: int
-    replaced: bool
-    reencrypted: bool
-
-
-class _Digest:
-    """A running SHA-256 over event rows (order, ids, versions, topics, bytes)."""
-
-    def __init__(self) -> None:
-        self._h = hashlib.sha256()
-
-    def add(self, originator_id: str, version: int, topic: str, state: bytes) -> None:
-        for part in (originator_id.encode(), str(version).encode(), topic.encode(), state):
-            self._h.update(len(part).to_bytes(8, "big"))
-            self._h.update(part)
-
-    def hexdigest(self) -> str:
-        return self._h.hexdigest()
-
-
-def is_home_file(rel: str) -> bool:
-    """Whether a path (relative, '/'-separated) names one of the files hw backs up and restores.
-
-    The home's own files (configuration, logo, branding): never the store or
-    the read model (nor their ``-wal``/``-shm``/``-journal``), and nothing
-    hidden (a dot-file such as ``.bashrc``, a temp file, anything in a
-    dot-folder). Restore writes only these, so a crafted backup cannot plant
-    a file hw would not have backed up.
-    """
-    from hwcore.config import EVENTS_FILE, READMODEL_FILE
-
-    skipped = {f"{n}{s}" for n in (EVENTS_FILE, READMODEL_FILE) for s in _STORE_SUFFIXES}
-    parts = rel.split("/")
-    return (
-        bool(rel)
-        and rel not in skipped
-        and all(p not in ("", ".", "..") and not p.startswith(".") for p in parts)
-    )
-
-
-def _store_files(home: Path, exclude: set[Path]) -> Iterator[tuple[str, int, bytes]]:
-    """The home's own files (see :func:`is_home_file`), in path order."""
-    if not home.is_dir():
-        return
-    for path in sorted(home.rglob("*")):
-        if path.is_symlink() or not path.is_file() or path.resolve() in exclude:
-            continue
-        rel = path.relative_to(home).as_posix()
-        if is_home_file(rel):
-            yield rel, path.stat().st_mode & 0o777, path.read_bytes()
-
-
-def _files_digest(files: Iterable[tuple[str, int, bytes]]) -> str:
-    """SHA-256 over the home files of a backup (path, mode, content), in path order."""
-    digest = hashlib.sha256()
-    for rel, mode, content in sorted(files):
-        for part in (rel.encode(), str(int(mode)).encode(), bytes(content)):
-            digest.update(len(part).to_bytes(8, "big"))
-            digest.update(part)
-    return digest.hexdigest()
-
-
-TEMP_PREFIX = ".hw-backup-"
-TEMP_SUFFIX = ".tmp"
-"""A backup is written as ``.hw-backup-<pid>-<random>.tmp`` beside its target, then renamed."""
-ABANDONED_AFTER = 3600.0
-"""Seconds after which a temp file without a process id (an older hw's) counts as abandoned."""
-
-
-def remove_abandoned_temp_files(folder: Path) -> int:
-    """Delete the temp files of backups that were killed before they finished.
-
-    A killed backup cannot remove its own temp file, which holds a full copy
-    of the store. The next backup into the same folder removes every one whose
-    process is gone (its id is in the name), so none stays readable for long.
-
-    Returns:
-        How many were removed.
-    """
-    import time
-
-    removed = 0
-    for candidate in folder.glob(f"{TEMP_PREFIX}*{TEMP_SUFFIX}"):
-        pid_text = candidate.name[len(TEMP_PREFIX) :].split("-", 1)[0]
-        try:
-            if pid_text.isdigit():
-                if _process_alive(int(pid_text)):
-                    continue
-            elif time.time() - candidate.stat().st_mtime < ABANDONED_AFTER:
-                continue
-            candidate.unlink()
-            removed += 1
-        except OSError:
-            continue  # another backup removed it first, or it is not ours to remove
-    return removed
-
-
-def _process_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # another user's process: alive, and not ours to judge
-    return True
-
-
-def _home_of(app: Application[Any], home: str | os.PathLike[str] | None) -> Path | None:
-    """The given home, else the application's (``HwApplication.home``), else None."""
-    if home is not None:
-        return Path(home)
-    value = getattr(app, "home", None)
-    return value if isinstance(value, Path) else None
-
-
-def _key_of(app: Application[Any]) -> str | None:
-    return app.env.get("CIPHER_KEY") or None
-
-
-def backup_store(
-    app: Application[Any],
-    target: str | os.PathLike[str],
-    *,
-    home: str | os.PathLike[str] | None = None,
-    overwrite: bool = False,
-    progress: Callable[[int, int], None] | None = None,
-) -> BackupReport:
-    """Write the whole store (and the home's own files) into one SQLite backup file.
-
-    The events are copied byte for byte in log order (an encrypted store stays
-    encrypted in its backup), with the snapshots, the audit trail, the home's
-    other files (configuration, logo) and a digest that restore checks. The
-    read model is not copied: it is rebuilt from the log. The file is written
-    beside the target and renamed into place, so it is never half there.
-
-    Args:
-        app: the open application.
-        target: the backup file to write.
-        home: the home whose files to include (default: the application's).
-        overwrite: replace an existing target file.
-        progress: called now and then with (events copied, events in the log).
-
-    Returns:
-        Counts, whether the events are encrypted, and the digest.
-    """
-    path = Path(target).absolute()
-    if path.exists() and not overwrite:
-        raise InvalidValueError(
-            "backup file", str(path), "a new file (it exists: pass --force to replace it)"
-        )
-    if not path.parent.is_dir():
-        raise InvalidValueError("backup file", str(path), "a file in an existing folder")
-    home_path = _home_of(app, home)
-    key = _key_of(app)
-    remove_abandoned_temp_files(path.parent)
-    fd, tmp_name = tempfile.mkstemp(
-        prefix=f"{TEMP_PREFIX}{os.getpid()}-", suffix=TEMP_SUFFIX, dir=path.parent
-    )
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        digest = _Digest()
-        events = snapshots = files = 0
-        with closing(sqlite3.connect(tmp)) as out:
-            out.executescript(
-                "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
-                "CREATE TABLE events (seq INTEGER PRIMARY KEY, originator_id TEXT NOT NULL,"
-                " originator_version INTEGER NOT NULL, topic TEXT NOT NULL, state BLOB NOT NULL);"
-                "CREATE TABLE snapshots (originator_id TEXT NOT NULL,"
-                " originator_version INTEGER NOT NULL, topic TEXT NOT NULL, state BLOB NOT NULL);"
-                "CREATE TABLE audit (at TEXT, action TEXT, events INTEGER, snapshots INTEGER,"
-                " reference TEXT);"
-                "CREATE TABLE files (path TEXT PRIMARY KEY, mode INTEGER NOT NULL,"
-                " content BLOB NOT NULL);"
-            )
-            recorder = admin_recorder(app)
-            total = _log_length(app) if progress is not None else 0
-
-            def event(row: StoredRow) -> None:
-                nonlocal events
-                events += 1
-                digest.add(*row)
-                out.execute("INSERT INTO events VALUES (?, ?, ?, ?, ?)", (events, *row))
-                if progress is not None and events % PROGRESS_EVERY == 0:
-                    progress(events, max(total, events))
-
-            def snapshot(row: StoredRow) -> None:
-                nonlocal snapshots
-                snapshots += 1
-                out.execute("INSERT INTO snapshots VALUES (?, ?, ?, ?)", row)
-
-            with store_errors():
-                audit = recorder.copy_out(snapshots_table(app), event, snapshot)
-            if progress is not None:
-                progress(events, events)
-            out.executemany("INSERT INTO audit VALUES (?, ?, ?, ?, ?)", audit)
-            home_files = (
-                list(_store_files(home_path, {path.resolve()})) if home_path is not None else []
-            )
-            files = len(home_files)
-            out.executemany("INSERT INTO files VALUES (?, ?, ?)", home_files)
-            meta = {
-                "format": BACKUP_FORMAT,
-                "version": str(BACKUP_VERSION),
-                "created": now(),
-                "backend": recorder.backend,
-                "encrypted": "yes" if key else "no",
-                "key_id": key_id(key),
-                "events": str(events),
-                "snapshots": str(snapshots),
-                "files": str(files),
-                "digest": digest.hexdigest(),
-                "files_digest": _files_digest(home_files),
-            }
-            out.executemany("INSERT INTO meta VALUES (?, ?)", sorted(meta.items()))
-            out.commit()
-        tmp.chmod(0o600)
-        with tmp.open("rb") as f:
-            os.fsync(f.fileno())
-        tmp.replace(path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return BackupReport(str(path), events, snapshots, files, bool(key), meta["digest"])
-
-
-def _read_backup(path: Path) -> tuple[sqlite3.Connection, dict[str, str]]:
-    if not path.is_file():
-        raise InvalidValueError("backup file", str(path), "an existing hw backup file")
-    try:
-        with path.open("rb") as f:
-            if f.read(16) != SQLITE_HEADER:
-                raise InvalidValueError("backup file", str(path), "an hw backup (hw backup FILE)")
-        conn = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True)
-        meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
-    except sqlite3.Error:
-        raise InvalidValueError(
-            "backup file", str(path), "an hw backup (this file is corrupt or of another kind)"
-        ) from None
-    if meta.get("format") != BACKUP_FORMAT:
-        conn.close()
-        raise InvalidValueError("backup file", str(path), "an hw backup (hw backup FILE)")
-    if meta.get("version") != str(BACKUP_VERSION):
-        conn.close()
-        raise InvalidValueError(
-            "backup version", meta.get("version"), f"{BACKUP_VERSION} (made by this hw)"
-        )
-    return conn, meta
-
-
-def _check_backup(conn: sqlite3.Connection, meta: Mapping[str, str], path: Path) -> None:
-    digest = _Digest()
-    count = 0
-    try:
-        for row in conn.execute(
-            "SELECT originator_id, originator_version, topic, state FROM events ORDER BY seq"
-        ):
-            count += 1
-            digest.add(str(row[0]), int(row[1]), str(row[2]), bytes(row[3]))
-            if not str(row[2]).startswith(TOPIC_PREFIX):
-                raise ValueError(row[2])
-    except (sqlite3.Error, ValueError, TypeError):
-        raise InvalidValueError("backup file", str(path), "an intact hw backup") from None
-    if count != int(meta.get("events", "-1")) or digest.hexdigest() != meta.get("digest"):
-        raise InvalidValueError(
-            "backup file", str(path), "an intact hw backup (its digest does not match)"
-        )
-
-
-def _store_is_empty(app: Application[Any]) -> bool:
-    with store_errors():
-        return not app.recorder.select_notifications(start=1, limit=1)
-
-
-def restore_store(
-    app: Application[Any],
-    source: str | os.PathLike[str],
-    *,
-    home: str | os.PathLike[str] | None = None,
-    replace: bool = False,
-    progress: Callable[[int, int], None] | None = None,
-) -> RestoreReport:
-    """Restore a backup made by :func:`backup_store` into this (empty) store.
-
-    The backup is checked first (format, digest, key): a damaged backup, or
-    one encrypted with another key, is refused and nothing is written. Events
-    go in, in their original order, in one transaction. A plain backup restored
-    with ``HW_CIPHER_KEY`` set is encrypted on the way in. The home's files come
-    back (existing ones are kept unless ``replace``) and the read model is cleared.
-
-    Args:
-        app: the open application.
-        source: the backup file.
-        home: the home to restore files into (default: the application's).
-        replace: replace a non-empty store (its events are deleted first, in
-            the same transaction) and existing files.
-        progress: called now and then with (events read, events in the backup);
-            the last call, (n, n), comes once they are written.
-
-    Returns:
-        What was written.
-    """
-    path = Path(source)
-    conn, meta = _read_backup(path)
-    with closing(conn):
-        _check_backup(conn, meta, path)
-        key = _key_of(app)
-        encrypted = meta.get("encrypted") == "yes"
-        if encrypted and not key:
-            msg = "the backup is encrypted: set HW_CIPHER_KEY to its key (nothing was restored)"
-            raise StoreError(msg)
-        if encrypted and meta.get("key_id") != key_id(key):
-            msg = (
-                f"the backup was encrypted with another key (key id {meta.get('key_id')}):"
-                " set HW_CIPHER_KEY to that key (nothing was restored)"
-            )
-            raise StoreError(msg)
-        reencrypt = bool(key) and not encrypted
-        if not _store_is_empty(app) and not replace:
-            msg = (
-                "the store is not empty: restore into a new home, or pass --force to replace"
-                " its events with the backup's (nothing was restored)"
-            )
-            raise StoreError(msg)
-        total = int(meta.get("events") or 0)
-        events = _rows(conn, "events", reencrypt, app, progress, total)
-        snapshots = _rows(conn, "snapshots", reencrypt, app) if app.snapshots is not None else []
-        audit = [
-            (str(at), str(action), int(n), int(m), str(reference))
-            for at, action, n, m, reference in conn.execute(
-                "SELECT at, action, events, snapshots, reference FROM audit"
-            )
-        ]
-        files = _backup_files(conn, meta, path)
-    if events:
-        _check_decodes(app, events[0])
-    _write_restore(app, events, snapshots, audit, replace=replace)
-    if progress is not None:
-        progress(len(events), len(events))
-    written = _restore_files(_home_of(app, home), files, replace=replace)
-    clear_readmodel(app)
-    return RestoreReport(str(path), len(events), len(snapshots), written, replace, reencrypt)
-
-
-def _rows(
-    conn: sqlite3.Connection,
-    table: str,
-    reencrypt: bool,
-    app: Application[Any],
-    progress: Callable[[int, int], None] | None = None,
-    total: int = 0,
-) -> list[StoredRow]:
-    order = "seq" if table == "events" else "originator_id, originator_version"
-    rows: list[StoredRow] = []
-    for ident, version, topic, state in conn.execute(
-        f"SELECT originator_id, originator_version, topic, state FROM {table} ORDER BY {order}"
-    ):
-        data = bytes(state)
-        if reencrypt:
-            if app.mapper.compressor is not None:
-                data = app.mapper.compressor.compress(data)
-            if app.mapper.cipher is not None:
-                data = app.mapper.cipher.encrypt(data)
-        rows.append((str(ident), int(version), str(topic), data))
-        if progress is not None and len(rows) % PROGRESS_EVERY == 0:
-            # Never reaching the total before the rows are written.
-            progress(len(rows), max(total, len(rows) + 1))
-    return rows
-
-
-def _log_length(app: Application[Any]) -> int:
-    """The last notification id of the log (the events a backup copies, at most)."""
-    with store_errors():
-        return int(app.recorder.max_notification_id() or 0)
-
-
-def _check_decodes(app: Application[Any], row: StoredRow) -> None:
-    from eventsourcing.persistence import StoredEvent
-
-    stored = StoredEvent(uuid.UUID(row[0]), row[1], row[2], row[3])
-    try:
-        app.mapper.to_domain_event(stored)
-    except Exception:
-        raise StoreError(
-            "the backup's events cannot be read with this store's settings: " + "nothing restored"
-        ) from None
-
-
-def _write_restore(
-    app: Application[Any],
-    events: list[StoredRow],
-    snapshots: list[StoredRow],
-    audit: list[AuditRow],
-    *,
-    replace: bool,
-) -> None:
-    entry = StoreAuditEntry(now(), "restored", len(events), len(snapshots))
-    with store_errors():
-        admin_recorder(app).copy_in(
-            snapshots_table(app), events, snapshots, [*audit, entry.row()], replace=replace
-        )
-
-
-def _backup_files(
-    conn: sqlite3.Connection, meta: Mapping[str, str], path: Path
-) -> list[tuple[str, int, bytes]]:
-    """The backup's home files that restore may write, checked against its digest.
-
-    Backups made since the files digest (``files_digest``) must match it;
-    older ones carry none. Either way only :func:`is_home_file` names are kept.
-    """
-    try:
-        rows = [
-            (str(rel), int(mode), bytes(content))
-            for rel, mode, content in conn.execute(
-                "SELECT path, mode, content FROM files ORDER BY path"
-            )
-        ]
-    except (sqlite3.Error, ValueError, TypeError):
-        raise InvalidValueError("backup file", str(path), "an intact hw backup") from None
-    expected = meta.get("files_digest")
-    if expected is not None and _files_digest(rows) != expected:
-        raise InvalidValueError(
-            "backup file", str(path), "an intact hw backup (its files digest does not match)"
-        )
-    return [row for row in rows if is_home_file(row[0])]
-
-
-def _restore_files(home: Path | None, files: list[tuple[str, int, bytes]], *, replace: bool) -> int:
-    if home is None:
-        return 0
-    written = 0
-    root = home.resolve()
-    for rel, mode, content in files:
-        target = (home / rel).resolve()
-        if root not in target.parents:
-            continue  # never write outside the home
-        if target.exists() and not replace:
-            continue
-        target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd, tmp = tempfile.mkstemp(prefix=".hw-restore-", dir=target.parent)
-        with os.fdopen(fd, "wb") as f:
-            f.write(bytes(content))
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, int(mode) & 0o700 or 0o600)
-        os.replace(tmp, target)
-        written += 1
-    return written
-
-
-def backup_info(source: str | os.PathLike[str]) -> dict[str, str]:
-    """A backup's description (format, counts, encryption, key id, digest)."""
-    conn, meta = _read_backup(Path(source))
-    conn.close()
-    return dict(meta)
 
 
 def describe_json(report: Any) -> str:

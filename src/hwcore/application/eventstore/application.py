@@ -10,6 +10,7 @@ failure turned into one clear :class:`~hwcore.domain.StoreError`.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, cast
 from uuid import UUID
 
@@ -24,7 +25,7 @@ from hwcore.application.eventstore.persistence import RECORDER_TOPICS, AdminReco
 from hwcore.application.eventstore.repository import DEFAULT_CACHE_MAXSIZE, CaseRepository
 from hwcore.application.eventstore.retries import open_retrying
 from hwcore.application.eventstore.transcodings import register_hw_transcodings
-from hwcore.domain import Case, ClientNotFoundError, case_id_for, validate_client
+from hwcore.domain import Case, ClientNotFoundError, StoreError, case_id_for, validate_client
 
 SNAPSHOT_INTERVAL = 200
 """A snapshot of a case is taken every this many events (fast loads)."""
@@ -36,6 +37,7 @@ class StoreApplication(Application[UUID]):
     Args:
         env: eventsourcing settings (PERSISTENCE_MODULE, SQLITE_DBNAME, ...);
             the process environment is deliberately *not* read.
+        home: the hw home the store belongs to (its own files go into backups).
 
     Raises:
         InvalidValueError: a malformed cipher key.
@@ -45,11 +47,15 @@ class StoreApplication(Application[UUID]):
     name = "hw"
     snapshotting_intervals = {Case: SNAPSHOT_INTERVAL}  # noqa: RUF012 (eventsourcing API)
 
-    def __init__(self, env: EnvType | None = None) -> None:
+    def __init__(self, env: EnvType | None = None, *, home: Path | None = None) -> None:
+        self.home = home
+        """The hw home (configuration, logos) that backups include, when there is one."""
         preflight(dict(env or {}))
         open_retrying(lambda: super(StoreApplication, self).__init__(env), self._abandon_open)
         try:
             verify_store(self)
+            if isinstance(self.recorder, AdminRecorder):
+                self.recorder.remember_log()
         except BaseException as e:
             self.close()
             if isinstance(e, STORE_ERRORS):
@@ -108,10 +114,42 @@ class StoreApplication(Application[UUID]):
         """The JSON transcoder (without cipher or compression)."""
         return self.mapper.transcoder
 
+    def check_integrity(self) -> None:
+        """Refuse a damaged store before a bulk write (an import, a purge, a restore).
+
+        Reads every page once (SQLite's ``quick_check``): too slow for every
+        command, cheap next to a write that touches the whole store.
+
+        Raises:
+            StoreError: the store's pages are damaged (nothing was written).
+        """
+        recorder = self.recorder
+        if not isinstance(recorder, AdminRecorder):
+            return
+        try:
+            problem = recorder.damage()
+        except STORE_ERRORS as e:
+            raise store_error(e) from None
+        if problem is not None:
+            msg = (
+                f"the event store is damaged ({problem}): nothing was written;"
+                " restore it from a backup (hw restore)"
+            )
+            raise StoreError(msg)
+
     # ------------------------------------------------------- loading, saving
 
     def save(self, *objs: Any, **kwargs: Any) -> list[Recording[UUID]]:
-        """Record the pending events of cases (or events); keep the saved cases."""
+        """Record the pending events of cases (or events); keep the saved cases.
+
+        Raises:
+            StoreError: the store's write-ahead log was deleted under this
+                process (the write would be lost): nothing is written.
+        """
+        recorder = self.recorder
+        problem = recorder.log_problem() if isinstance(recorder, AdminRecorder) else None
+        if problem is not None:
+            raise StoreError(problem)
         recordings = super().save(*objs, **kwargs)
         self.repository.keep([o for o in objs if isinstance(o, Case)], recordings)
         return recordings

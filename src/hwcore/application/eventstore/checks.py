@@ -8,7 +8,7 @@ The rest of store administration (erasure, backup, restore, audit) is in
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from contextlib import closing
 from pathlib import Path
 from typing import Any
@@ -84,6 +84,33 @@ def probe_postgres(env: Mapping[str, str]) -> None:
     except psycopg.Error as e:
         raise store_error(e) from None
     conn.close()
+
+
+def check_not_emptied(path: Path, applied: Callable[[], int]) -> None:
+    """Refuse an empty store file in a home whose read model has applied events.
+
+    hw creates a new store as an empty file, so an empty file alone is a new
+    store; but when the home's read model has applied events (``applied()``,
+    asked only for an empty file), the store was emptied (or replaced):
+    opening it as new would wipe the read model and start a second history.
+
+    Raises:
+        StoreError: the store file is empty although events were recorded.
+    """
+    try:
+        empty = path.is_file() and path.stat().st_size == 0
+    except OSError:
+        return  # the open reports it
+    if not empty:
+        return
+    events = applied()
+    if events > 0:
+        msg = (
+            f"the event store {path.name!r} is empty but this home's read model has applied"
+            f" {events} events: the store was emptied or replaced; restore it from a backup"
+            " (nothing was changed)"
+        )
+        raise StoreError(msg)
 
 
 def check_sqlite_file(path: Path) -> None:

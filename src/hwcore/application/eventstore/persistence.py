@@ -87,8 +87,20 @@ class AdminRecorder(ABC):
         """Whether the audit table exists (the first purge or restore creates it)."""
 
     @abstractmethod
+    def damage(self) -> str | None:
+        """What is wrong with the database's pages, checked through; None when sound."""
+
+    @abstractmethod
     def scrub(self, snapshots_table: str | None) -> None:
         """Leave no deleted content in free pages or logs the store controls (best effort)."""
+
+    @abstractmethod
+    def remember_log(self) -> None:
+        """Note which write-ahead log this process opened (where the backend has one)."""
+
+    @abstractmethod
+    def log_problem(self) -> str | None:
+        """Why writing now would be lost (the log this process writes to is gone); else None."""
 
     # ------------------------------------------------------------- the audit
 

@@ -50,6 +50,17 @@ class PostgresAdminRecorder(AdminRecorder, PostgresApplicationRecorder):
         row = cursor.fetchone()
         return bool(row["present"] if isinstance(row, dict) else row[0])
 
+    def remember_log(self) -> None:
+        """Nothing to note: the server keeps its own write-ahead log."""
+
+    def log_problem(self) -> str | None:
+        """None: a client cannot lose the server's log."""
+        return None
+
+    def damage(self) -> str | None:
+        """None: the server checks its own pages (and reports damage on every read)."""
+        return None
+
     def scrub(self, snapshots_table: str | None) -> None:
         """Vacuum the tables a purge deleted from (the server's WAL and dumps stay)."""
         tables = [self.events_table_name, *([snapshots_table] if snapshots_table else [])]

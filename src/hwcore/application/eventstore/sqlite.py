@@ -6,6 +6,7 @@ import sqlite3
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
+from pathlib import Path
 from typing import Any
 
 from eventsourcing.sqlite import SQLiteApplicationRecorder
@@ -20,6 +21,54 @@ class SQLiteAdminRecorder(AdminRecorder, SQLiteApplicationRecorder):
     backend = "sqlite"
     placeholder = "?"
     log_order = "rowid"
+
+    _log_identity: tuple[int, int] | None = None
+
+    def _log_path(self) -> Path | None:
+        pool = self.datastore.pool
+        if pool.is_sqlite_memory_mode or not pool.db_name:
+            return None
+        name = pool.db_name
+        if name.startswith("file:"):
+            return None  # a URI: hw opens plain paths; leave others to SQLite
+        return Path(name + "-wal")
+
+    def remember_log(self) -> None:
+        """Note the identity (device, inode) of the write-ahead log this process has open."""
+        path = self._log_path()
+        if path is None:
+            return
+        try:
+            st = path.stat()
+        except OSError:
+            return  # no log yet: nothing to compare later
+        self._log_identity = (st.st_dev, st.st_ino)
+
+    def log_problem(self) -> str | None:
+        """Why a write would be lost: the -wal this process opened was deleted (or replaced).
+
+        SQLite keeps writing into the log it opened; once that file is deleted,
+        those writes never reach ``events.sqlite``, and another process starts
+        a new log the two would then overwrite. So hw refuses to go on.
+        """
+        if self._log_identity is None:
+            return None
+        path = self._log_path()
+        assert path is not None
+        try:
+            st = path.stat()
+        except FileNotFoundError:
+            identity = None
+        except OSError:
+            return None  # cannot tell: SQLite reports real trouble itself
+        else:
+            identity = (st.st_dev, st.st_ino)
+        if identity == self._log_identity:
+            return None
+        return (
+            f"the event store's write-ahead log ({path.name}) was deleted while hw had it open:"
+            " nothing was written; close every hw program (the TUI too) and run the command again"
+        )
 
     @contextmanager
     def admin_transaction(self, *, commit: bool) -> Iterator[Any]:
@@ -56,6 +105,14 @@ class SQLiteAdminRecorder(AdminRecorder, SQLiteApplicationRecorder):
                 if self.audit_exists(cursor):
                     raise
                 return (0, None)
+
+    def damage(self) -> str | None:
+        """SQLite's ``quick_check`` over every page (reads the whole file once)."""
+        with self.datastore.transaction(commit=False) as cursor:
+            cursor.execute("PRAGMA quick_check(1)")
+            row = cursor.fetchone()
+        result = str(row[0]) if row is not None else ""
+        return None if result == "ok" else "SQLite's check of its pages failed"
 
     def scrub(self, snapshots_table: str | None) -> None:
         """Truncate the write-ahead log, which may still hold deleted pages."""
