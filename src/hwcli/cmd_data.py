@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,6 +15,7 @@ from hwcli.common import (
     json_option,
     pass_app,
 )
+from hwcli.progress import bar, quiet_option, stages
 
 if TYPE_CHECKING:
     from hwcore.application import HwApplication
@@ -24,13 +26,32 @@ VOCAB_HELP = "(see 'hw vocab')"
 # --------------------------------------------------------- import / export
 
 
+def _stdin_text() -> str:
+    """Standard input as UTF-8 text (a BOM accepted), or one error line."""
+    data = sys.stdin.buffer.read()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        fail("standard input is not UTF-8 text: save the spreadsheet as CSV UTF-8")
+
+
 @click.command("import")
-@click.argument("file", metavar="FILE")
+@click.argument("file", metavar="FILE|-")
 @json_option
+@quiet_option
 @pass_app
-def import_(app: HwApplication, file: str, as_json: bool) -> None:
-    """Import a history CSV or an hw JSON export (all or nothing; idempotent)."""
-    report = app.import_file(file)
+def import_(app: HwApplication, file: str, as_json: bool, quiet: bool) -> None:
+    """Import a history CSV or an hw JSON export (all or nothing; idempotent).
+
+    FILE '-' reads standard input (CSV, or JSON when it starts with '{'). On a
+    terminal a progress bar with counts shows each stage on stderr.
+    """
+    text = _stdin_text() if file == "-" else None
+    with stages(quiet) as progress:
+        if text is not None:
+            report = app.import_text(text, progress=progress)
+        else:
+            report = app.import_file(file, progress=progress)
     if as_json:
         echo_json(report)
         return
@@ -72,13 +93,22 @@ def write_private(path: Path, text: str) -> None:
 
 @click.command("export")
 @click.argument("client", required=False)
-@click.option("-o", "--output", metavar="FILE", help="Write to FILE (0600) instead of stdout.")
+@click.option("-o", "--output", metavar="FILE|-", help="Write to FILE (0600); '-' or none: stdout.")
+@json_option
+@quiet_option
 @pass_app
-def export(app: HwApplication, client: str | None, output: str | None) -> None:
-    """Export CLIENT's (or every client's) events as lossless JSON for 'hw import'."""
+def export(
+    app: HwApplication, client: str | None, output: str | None, as_json: bool, quiet: bool
+) -> None:
+    """Export CLIENT's (or every client's) events as lossless JSON for 'hw import'.
+
+    With -o FILE, --json prints {"file": ..., "clients": N} instead of the
+    'exported' line; without it the export itself is the JSON on stdout.
+    """
     import json
 
-    data = app.export_data(client)
+    with bar("Exporting clients", quiet) as progress:
+        data = app.export_data(client, progress)
     text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     if output is None or output == "-":
         click.echo(text, nl=False)
@@ -89,4 +119,7 @@ def export(app: HwApplication, client: str | None, output: str | None) -> None:
     except OSError as e:
         fail(f"cannot write {str(path)!r}: {e.strerror or type(e).__name__}")
     n = len(data["clients"])
+    if as_json:
+        echo_json({"file": str(path.absolute()), "clients": n})
+        return
     click.echo(f"exported {n} client{'s' if n != 1 else ''} to {path}", err=True)

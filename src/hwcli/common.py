@@ -135,6 +135,15 @@ def _is_hw_error(error: BaseException) -> bool:
     return isinstance(error, HwError)
 
 
+def _missing_extra(error: BaseException) -> str | None:
+    if "hwcore.extras" not in sys.modules and not isinstance(error, ModuleNotFoundError):
+        return None
+    from hwcore.application import missing_extra
+
+    found = missing_extra(error)
+    return None if found is None else str(found)
+
+
 def _usage_line(error: click.UsageError) -> str:
     hint = ""
     if error.ctx is not None:
@@ -182,6 +191,10 @@ def run(
     except Exception as e:
         if _is_hw_error(e):
             click.echo(error_line(str(e)), file=err)
+            return ExitStatus.ERROR
+        missing = _missing_extra(e)
+        if missing is not None:  # an optional extra (print, postgres, crypto)
+            click.echo(error_line(missing), file=err)
             return ExitStatus.ERROR
         if os.environ.get(DEBUG_ENV):
             raise

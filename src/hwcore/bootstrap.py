@@ -9,6 +9,7 @@ from collections.abc import Callable
 from hwcore.application import HwApplication
 from hwcore.application.eventstore.checks import check_not_emptied
 from hwcore.config import Settings, ensure_private_home, resolve_settings
+from hwcore.extras import missing_extra, needs
 from hwcore.readmodel.fastread import tracked_position
 
 __all__ = ["Settings", "open_application", "resolve_settings"]
@@ -36,12 +37,35 @@ def open_application(
 
     Raises:
         StoreError: the store cannot be opened (clear, content-free message).
+        MissingExtraError: the store needs an extra that is not installed
+            (``postgres`` for a database URL, ``crypto`` for a cipher key).
     """
     resolved = settings or resolve_settings(home, database_url)
+    require_extras(resolved)
     if resolved.database_url is None:
         check_not_emptied(resolved.events_path, lambda: tracked_position(resolved.readmodel_path))
     ensure_private_home(resolved)
-    app = HwApplication(resolved.event_store_env(), today=today, home=resolved.home)
+    try:
+        app = HwApplication(resolved.event_store_env(), today=today, home=resolved.home)
+    except Exception as e:  # psycopg or cryptography missing: an optional extra
+        missing = missing_extra(e)
+        if missing is None:
+            raise
+        raise missing from None
     # The planner cache serves the quick path, which reads only the embedded store.
     app.attach_readmodel(resolved.readmodel_location, plan_cache=resolved.backend == "sqlite")
     return app
+
+
+def require_extras(settings: Settings) -> None:
+    """Refuse, before anything is created, a store whose optional extra is not installed.
+
+    Raises:
+        MissingExtraError: ``postgres`` for a database URL, ``crypto`` for a cipher key.
+    """
+    if settings.backend == "postgres":
+        with needs("postgres"):
+            import psycopg  # noqa: F401
+    if settings.cipher_key:
+        with needs("crypto"):
+            import cryptography  # noqa: F401

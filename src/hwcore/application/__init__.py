@@ -108,6 +108,7 @@ if TYPE_CHECKING:
         FORMAT_DESCRIPTIONS,
         SIZE_DESCRIPTIONS,
     )
+    from hwcore.extras import MissingExtraError, install_command, missing_extra
     from hwcore.planner import (
         CONFIDENCE_THRESHOLD,
         FIELDS,
@@ -163,6 +164,9 @@ _LAZY: dict[str, str] = {
     "ConfigError": "hwcore.application.printing",
     "OutputError": "hwcore.application.printing",
     "VOCABULARY": "hwcore.application.vocabulary",
+    "MissingExtraError": "hwcore.extras",
+    "install_command": "hwcore.extras",
+    "missing_extra": "hwcore.extras",
     "CORRECTABLE_FIELDS": "hwcore.domain",
     "AlreadyResolvedError": "hwcore.domain",
     "AssignmentNotFoundError": "hwcore.domain",
@@ -273,6 +277,7 @@ __all__ = [
     "MeasureResult",
     "MeasureSeries",
     "MissReason",
+    "MissingExtraError",
     "NotedChange",
     "Outcome",
     "OutcomeEntry",
@@ -303,6 +308,8 @@ __all__ = [
     "design_fields",
     "from_dict",
     "generate_key",
+    "install_command",
+    "missing_extra",
     "parse_date",
     "purge_client",
     "restore_store",
