@@ -7,10 +7,15 @@ DEMO_HOME ?= .demo-home
 
 .PHONY: install demo test lint typecheck contracts unit bench clean system-deps
 
+# The dev install includes the `print` extra so the suite tests printing. The
+# uninstall clears, from venvs made before, the distribution's old name (`hw`)
+# and what PyMuPDF 2 brought in before hw pinned it below 2 (onnxruntime queues
+# telemetry: tests/unit/test_distribution.py).
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip uninstall --quiet --yes hw onnxruntime pymupdf4llm pymupdf-layout 2>/dev/null || true
+	$(BIN)/python -m pip install --quiet -e ".[dev,print]"
 	touch $(STAMP)
 
 install: $(STAMP)

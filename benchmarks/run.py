@@ -824,7 +824,7 @@ def environment() -> dict[str, Any]:
         "python": platform.python_version(),
         "sqlite": sqlite3.sqlite_version,
     }
-    for dist in ("eventsourcing", "click", "textual", "sqlite-utils", "psycopg", "hw"):
+    for dist in ("eventsourcing", "click", "textual", "sqlite-utils", "psycopg", "hw-planner"):
         try:
             env[dist] = metadata.version(dist)
         except metadata.PackageNotFoundError:

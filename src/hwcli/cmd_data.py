@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import sys
 from typing import TYPE_CHECKING
 
 import click
 
 from hwcli.common import (
     echo_json,
+    fail,
     json_option,
     pass_app,
 )
+from hwcli.progress import bar, quiet_option, stages
 
 if TYPE_CHECKING:
     from hwcore.application import HwApplication
@@ -21,13 +24,32 @@ VOCAB_HELP = "(see 'hw vocab')"
 # --------------------------------------------------------- import / export
 
 
+def _stdin_text() -> str:
+    """Standard input as UTF-8 text (a BOM accepted), or one error line."""
+    data = sys.stdin.buffer.read()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        fail("standard input is not UTF-8 text: save the spreadsheet as CSV UTF-8")
+
+
 @click.command("import")
-@click.argument("file", metavar="FILE")
+@click.argument("file", metavar="FILE|-")
 @json_option
+@quiet_option
 @pass_app
-def import_(app: HwApplication, file: str, as_json: bool) -> None:
-    """Import a history CSV or an hw JSON export (all or nothing; idempotent)."""
-    report = app.import_file(file)
+def import_(app: HwApplication, file: str, as_json: bool, quiet: bool) -> None:
+    """Import a history CSV or an hw JSON export (all or nothing; idempotent).
+
+    FILE '-' reads standard input (CSV, or JSON when it starts with '{'). On a
+    terminal a progress bar with counts shows each stage on stderr.
+    """
+    text = _stdin_text() if file == "-" else None
+    with stages(quiet) as progress:
+        if text is not None:
+            report = app.import_text(text, progress=progress)
+        else:
+            report = app.import_file(file, progress=progress)
     if as_json:
         echo_json(report)
         return
@@ -53,18 +75,35 @@ def import_(app: HwApplication, file: str, as_json: bool) -> None:
 
 @click.command("export")
 @click.argument("client", required=False)
-@click.option("-o", "--output", metavar="FILE", help="Write to FILE (0600) instead of stdout.")
+@click.option("-o", "--output", metavar="FILE|-", help="Write to FILE (0600); '-' or none: stdout.")
 @click.option("--force", is_flag=True, help="Replace FILE if it exists.")
+@json_option
+@quiet_option
 @pass_app
-def export(app: HwApplication, client: str | None, output: str | None, force: bool) -> None:
-    """Export CLIENT's (or every client's) events as lossless JSON for 'hw import'."""
+def export(
+    app: HwApplication,
+    client: str | None,
+    output: str | None,
+    force: bool,
+    as_json: bool,
+    quiet: bool,
+) -> None:
+    """Export CLIENT's (or every client's) events as lossless JSON for 'hw import'.
+
+    With -o FILE, --json prints {"file": ..., "clients": N} instead of the
+    'exported' line; without it the export itself is the JSON on stdout.
+    """
     from hwcore.application import json_text
 
-    data = app.export_data(client)
+    with bar("Exporting clients", quiet) as progress:
+        data = app.export_data(client, progress)
     text = json_text(data) + "\n"
     if output is None or output == "-":
         click.echo(text, nl=False)
         return
     path = app.printing.write_output(output, text.encode("utf-8"), force=force)
     n = len(data["clients"])
+    if as_json:
+        echo_json({"file": str(path.absolute()), "clients": n})
+        return
     click.echo(f"exported {n} client{'s' if n != 1 else ''} to {path}", err=True)

@@ -40,30 +40,42 @@ def config_group() -> None:
 @config_group.command("set")
 @click.argument("key", metavar="KEY")
 @click.argument("value")
+@json_option
 @pass_app
-def config_set(app: HwApplication, key: str, value: str) -> None:
+def config_set(app: HwApplication, key: str, value: str, as_json: bool) -> None:
     """Set KEY to VALUE (KEY: clinic.name, clinic.logo, clinic.accent, clinic.footer, paper)."""
     stored = app.printing.config_set(key, value)
-    click.echo(f"{key.strip().lower()} = {stored}")
+    name = key.strip().lower()
+    if as_json:
+        echo_json({"key": name, "value": stored})
+        return
+    click.echo(f"{name} = {stored}")
 
 
 @config_group.command("get")
 @click.argument("key", metavar="KEY")
+@json_option
 @pass_app
-def config_get(app: HwApplication, key: str) -> None:
-    """Print KEY's value (nothing, exit 0, when it is unset)."""
+def config_get(app: HwApplication, key: str, as_json: bool) -> None:
+    """Print KEY's value (nothing, exit 0, when it is unset; null with --json)."""
     value = app.printing.config_get(key)
-    if value is not None:
+    if as_json:
+        echo_json({"key": key.strip().lower(), "value": value})
+    elif value is not None:
         click.echo(value)
 
 
 @config_group.command("unset")
 @click.argument("key", metavar="KEY")
+@json_option
 @pass_app
-def config_unset(app: HwApplication, key: str) -> None:
+def config_unset(app: HwApplication, key: str, as_json: bool) -> None:
     """Remove KEY's value (the copied logo file too)."""
     removed = app.printing.config_unset(key)
     name = key.strip().lower()
+    if as_json:
+        echo_json({"key": name, "removed": removed})
+        return
     click.echo(f"{name} removed" if removed else f"{name} was not set")
 
 
@@ -160,7 +172,10 @@ def print_plan(
 @click.option(
     "--at",
     metavar="HH:MM",
-    help="Time of day of the calendar reminders (default: a time in when/where, else 19:00).",
+    help=(
+        "Time of day of the calendar reminders (default: the agreed time, else a time in"
+        " when/where, else 19:00)."
+    ),
 )
 @click.option(
     "--remind",
@@ -185,7 +200,14 @@ def print_handout(
     force: bool,
     as_json: bool,
 ) -> None:
-    """Print CLIENT's one-page handout for ASSIGNMENT (its number, or 'latest')."""
+    """Print CLIENT's one-page handout for ASSIGNMENT (its number, or 'latest').
+
+    The handout goes home with the client: it prints the why agreed with them
+    (--client-why of hw assign) and never the clinical rationale, barriers,
+    notes or confidence. The calendar's reminders fall only on the agreed days
+    (--days); without agreed days they follow the frequency, and the output
+    says so.
+    """
     path = app.printing.print_handout(
         client,
         assignment,
@@ -197,11 +219,20 @@ def print_handout(
         force=force,
     )
     ics_path = None
+    reminders = None
     if ics is not None:
         ics_path = str(Path(ics).expanduser().absolute())
+        days = app.assignment(client, assignment).days
+        reminders = {"on": "agreed days" if days else "frequency", "days": list(days)}
     if as_json:
-        echo_json({"pdf": str(path), "ics": ics_path})
+        echo_json({"pdf": str(path), "ics": ics_path, "reminders": reminders})
         return
     click.echo(f"wrote {path}")
-    if ics_path is not None:
-        click.echo(f"wrote {ics_path}")
+    if ics_path is not None and reminders is not None:
+        if reminders["days"]:
+            click.echo(f"wrote {ics_path} (reminders on the agreed days only)")
+        else:
+            click.echo(
+                f"wrote {ics_path} (no agreed days: reminders follow the frequency;"
+                " agree days with hw assign --days)"
+            )

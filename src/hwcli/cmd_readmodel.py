@@ -7,9 +7,7 @@ the event log itself.
 
 from __future__ import annotations
 
-import contextlib
-import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -25,6 +23,7 @@ from hwcli.common import (
     percent,
     shorten,
 )
+from hwcli.progress import bar, quiet_option
 
 if TYPE_CHECKING:
     from hwcore.application import AuditEntry, CaseloadEntry, HwApplication
@@ -40,7 +39,10 @@ TREND_MARKS = {"up": "up", "down": "down", "flat": "flat", None: "-"}
 @json_option
 @pass_state
 def caseload(state: State, due: bool, as_json: bool) -> None:
-    """Every client, the ones who need attention first (due, triggers, low completion)."""
+    """Every client, the ones who need attention first (due, triggers, low completion).
+
+    --json prints one JSON object: {"clients": [...], "due_only": ...}.
+    """
     # The read policy: a read model already current with the log answers alone
     # (start-up time); otherwise the application catches it up first.
     from hwcore.application.reads import answer, caseload_read
@@ -52,7 +54,7 @@ def caseload(state: State, due: bool, as_json: bool) -> None:
     if as_json:
         from hwcore.application.caseload import caseload_data
 
-        echo_json_data(caseload_data(entries))
+        echo_json_data({"clients": caseload_data(entries), "due_only": due})
         return
     click.echo(render_caseload(entries, due_only=due))
 
@@ -185,34 +187,13 @@ def readmodel_group() -> None:
     """The caseload read model (readmodel.sqlite in the hw home; disposable)."""
 
 
-@contextlib.contextmanager
-def _progress(label: str) -> Iterator[Any]:
-    """A progress callback that draws a bar on a terminal (stderr), else nothing."""
-    if not sys.stderr.isatty():
-        yield None
-        return
-    with contextlib.ExitStack() as stack:
-        bar: Any = None
-        done = 0
-
-        def update(position: int, total: int) -> None:
-            nonlocal bar, done
-            if bar is None:
-                bar = stack.enter_context(
-                    click.progressbar(length=max(total, 1), label=label, file=sys.stderr)
-                )
-            bar.update(position - done)
-            done = position
-
-        yield update
-
-
 @readmodel_group.command("rebuild")
 @json_option
+@quiet_option
 @pass_app
-def readmodel_rebuild(app: HwApplication, as_json: bool) -> None:
+def readmodel_rebuild(app: HwApplication, as_json: bool, quiet: bool) -> None:
     """Drop the read model and rebuild it from the event log (a bar on a terminal)."""
-    with _progress("Rebuilding the read model") as progress:
+    with bar("Rebuilding the read model", quiet) as progress:
         applied = app.rebuild_readmodel(progress)
     status = _status(app)
     if as_json:
@@ -228,7 +209,7 @@ def readmodel_rebuild(app: HwApplication, as_json: bool) -> None:
 @pass_app
 def readmodel_status(app: HwApplication, as_json: bool) -> None:
     """Show where the read model is and how far it has applied the event log."""
-    with _progress("Updating the read model") as progress:
+    with bar("Updating the read model") as progress:
         app.refresh_readmodel(progress)
     status = _status(app)
     if as_json:

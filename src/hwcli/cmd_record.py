@@ -225,6 +225,19 @@ def missed(
 # ---------------------------------------------------------- case events
 
 
+def _echo_noted(client: str, noted: Any) -> None:
+    """One JSON object: the client and what was noted (session, kind, label, text)."""
+    echo_json(
+        {
+            "client": client.strip(),
+            "session": noted.session,
+            "kind": noted.kind,
+            "label": noted.label,
+            "text": noted.text,
+        }
+    )
+
+
 @click.command("framing")
 @click.argument("client")
 @click.argument("label")
@@ -232,6 +245,7 @@ def missed(
 @click.option("--reason", default="", help="Why the framing approach changes.")
 @session_option
 @date_option
+@json_option
 @pass_app
 def framing(
     app: HwApplication,
@@ -241,9 +255,15 @@ def framing(
     reason: str,
     session: int | None,
     date: str | None,
+    as_json: bool,
 ) -> None:
     """Change CLIENT's framing approach to LABEL (e.g. curiosity)."""
-    app.change_framing(client, label, wording=wording, reason=reason, session=session, date=date)
+    noted = app.change_framing(
+        client, label, wording=wording, reason=reason, session=session, date=date
+    )
+    if as_json:
+        _echo_noted(client, noted)
+        return
     click.echo(f"{client.strip()}: framing approach is now '{label.strip()}'")
 
 
@@ -253,6 +273,7 @@ def framing(
 @click.option("--note", required=True, help="What changed, briefly.")
 @session_option
 @date_option
+@json_option
 @pass_app
 def change(
     app: HwApplication,
@@ -261,10 +282,14 @@ def change(
     note: str,
     session: int | None,
     date: str | None,
+    as_json: bool,
 ) -> None:
     """Note a life, relationship or other change (prompts an earlier review)."""
-    app.note_change(client, kind, note, session=session, date=date)
-    click.echo(f"{client.strip()}: {kind.strip().lower()} change noted")
+    noted = app.note_change(client, kind, note, session=session, date=date)
+    if as_json:
+        _echo_noted(client, noted)
+        return
+    click.echo(f"{client.strip()}: {noted.kind} change noted")
 
 
 @click.command("review")

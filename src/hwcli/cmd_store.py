@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import click
 
 from hwcli.common import echo_json, json_option, pass_app, table
+from hwcli.progress import bar, quiet_option
 
 if TYPE_CHECKING:
     from hwcore.application import HwApplication
@@ -23,7 +24,8 @@ def key_group() -> None:
 
 
 @key_group.command("generate")
-def key_generate() -> None:
+@json_option
+def key_generate(as_json: bool) -> None:
     """Print a new random AES-256 key for HW_CIPHER_KEY.
 
     Keep it somewhere safe (a password manager): without it an encrypted store
@@ -31,7 +33,11 @@ def key_generate() -> None:
     """
     from hwcore.application import generate_key
 
-    click.echo(generate_key())
+    key = generate_key()
+    if as_json:
+        echo_json({"key": key})
+    else:
+        click.echo(key)
     click.echo(
         "hw: keep this key safe: set HW_CIPHER_KEY to it before the first write;"
         " without it the data cannot be read",
@@ -76,15 +82,17 @@ def client_purge(app: HwApplication, client: str, yes: bool, reference: str, as_
 @click.argument("file")
 @click.option("--force", is_flag=True, help="Replace FILE if it exists.")
 @json_option
+@quiet_option
 @pass_app
-def backup(app: HwApplication, file: str, force: bool, as_json: bool) -> None:
+def backup(app: HwApplication, file: str, force: bool, as_json: bool, quiet: bool) -> None:
     """Write the whole home (events, snapshots, audit, settings files) to FILE.
 
     An encrypted store stays encrypted in its backup: keep the key too.
     """
     from hwcore.application import backup_store
 
-    report = backup_store(app, file, overwrite=force)
+    with bar("Backing up events", quiet) as progress:
+        report = backup_store(app, file, overwrite=force, progress=progress)
     if as_json:
         echo_json(report)
         return
@@ -98,8 +106,9 @@ def backup(app: HwApplication, file: str, force: bool, as_json: bool) -> None:
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--force", is_flag=True, help="Replace a non-empty store (and existing files).")
 @json_option
+@quiet_option
 @pass_app
-def restore(app: HwApplication, file: str, force: bool, as_json: bool) -> None:
+def restore(app: HwApplication, file: str, force: bool, as_json: bool, quiet: bool) -> None:
     """Restore a backup FILE into this home's (empty) store.
 
     Refuses a damaged backup, a backup encrypted with another key, and a
@@ -107,7 +116,8 @@ def restore(app: HwApplication, file: str, force: bool, as_json: bool) -> None:
     """
     from hwcore.application import restore_store
 
-    report = restore_store(app, file, replace=force)
+    with bar("Restoring events", quiet) as progress:
+        report = restore_store(app, file, replace=force, progress=progress)
     if as_json:
         echo_json(report)
         return

@@ -15,7 +15,7 @@ import functools
 import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
-from typing import IO, TYPE_CHECKING, Any, Concatenate, NoReturn, ParamSpec, TypeVar
+from typing import IO, TYPE_CHECKING, Any, Concatenate, NoReturn, ParamSpec, TextIO, TypeVar, cast
 
 import click
 
@@ -172,6 +172,15 @@ def _is_hw_error(error: BaseException) -> bool:
     return isinstance(error, HwError)
 
 
+def _missing_extra(error: BaseException) -> str | None:
+    if "hwcore.extras" not in sys.modules and not isinstance(error, ModuleNotFoundError):
+        return None
+    from hwcore.application import missing_extra
+
+    found = missing_extra(error)
+    return None if found is None else str(found)
+
+
 def _usage_line(error: click.UsageError) -> str:
     hint = ""
     if error.ctx is not None:
@@ -221,6 +230,21 @@ class TerminalSafeStream:
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._stream, name)
+
+    @property
+    def unsanitised(self) -> TextIO:
+        """The stream underneath, for hw's own control sequences only (a progress bar)."""
+        return cast("TextIO", self._stream)
+
+
+def own_stderr() -> TextIO:
+    """stderr for what hw itself draws (a progress bar's \\r and cursor codes).
+
+    Only hw's own labels and counts may be written here: stored text goes to
+    ``sys.stderr``, through the terminal sanitiser.
+    """
+    err: Any = sys.stderr
+    return cast("TextIO", err.unsanitised if isinstance(err, TerminalSafeStream) else err)
 
 
 def _safe_streams() -> tuple[Any, Any]:
@@ -339,6 +363,10 @@ def _unexpected(e: Exception) -> int:
     err = sys.stderr
     if _is_hw_error(e):
         click.echo(error_line(str(e)), file=err)
+        return ExitStatus.ERROR
+    missing = _missing_extra(e)
+    if missing is not None:  # an optional extra (print, postgres, crypto)
+        click.echo(error_line(missing), file=err)
         return ExitStatus.ERROR
     if os.environ.get(DEBUG_ENV):
         raise e

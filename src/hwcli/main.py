@@ -43,6 +43,7 @@ COMMANDS: dict[str, str] = {
     "backup": "hwcli.cmd_store:backup",
     "restore": "hwcli.cmd_store:restore",
     "admin-log": "hwcli.cmd_store:admin_log",
+    "completion": "hwcli.cmd_completion:completion",
 }
 """Every ``hw`` command and where it lives (``module:attribute``), imported on use.
 
@@ -75,7 +76,7 @@ A new command: define it in an ``hwcli.cmd_*`` module (shared helpers come from
         " option shows in ps."
     ),
 )
-@click.version_option(package_name="hw", prog_name="hw")
+@click.version_option(package_name="hw-planner", prog_name="hw")
 @click.pass_context
 def cli(ctx: click.Context, home: str | None, database_url: str | None) -> None:
     """hw: record clients' homework and read their Between-Session System Planner."""

@@ -14,6 +14,7 @@ from hwcore.config import (
     ensure_private_home,
     resolve_settings,
 )
+from hwcore.extras import missing_extra, needs
 from hwcore.readmodel.fastread import tracked_position
 
 __all__ = ["Settings", "open_application", "resolve_settings"]
@@ -44,8 +45,11 @@ def open_application(
 
     Raises:
         StoreError: the store cannot be opened (clear, content-free message).
+        MissingExtraError: the store needs an extra that is not installed
+            (``postgres`` for a database URL, ``crypto`` for a cipher key).
     """
     resolved = settings or resolve_settings(home, database_url)
+    require_extras(resolved)
     apply_libpq_environment(resolved)  # sslmode & co. reach libpq
     if not create and resolved.backend == "sqlite" and not resolved.home.is_dir():
         msg = (
@@ -67,7 +71,13 @@ def open_application(
         env["SQLITE_DBNAME"] = f"{resolved.events_path.as_uri()}?{flags}"
     else:
         ensure_private_home(resolved)
-    app = HwApplication(env, today=today, home=resolved.home)
+    try:
+        app = HwApplication(env, today=today, home=resolved.home)
+    except Exception as e:  # psycopg or cryptography missing: an optional extra
+        missing = missing_extra(e)
+        if missing is None:
+            raise
+        raise missing from None
     # The planner cache serves the quick path, which reads only the embedded store.
     app.attach_readmodel(
         None if read_only else resolved.readmodel_location,
@@ -82,3 +92,17 @@ def _read_only(settings: Settings) -> bool:
     if not events.is_file():
         return False
     return not (os.access(settings.home, os.W_OK) and os.access(events, os.W_OK))
+
+
+def require_extras(settings: Settings) -> None:
+    """Refuse, before anything is created, a store whose optional extra is not installed.
+
+    Raises:
+        MissingExtraError: ``postgres`` for a database URL, ``crypto`` for a cipher key.
+    """
+    if settings.backend == "postgres":
+        with needs("postgres"):
+            import psycopg  # noqa: F401
+    if settings.cipher_key:
+        with needs("crypto"):
+            import cryptography  # noqa: F401

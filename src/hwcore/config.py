@@ -10,7 +10,8 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
+from urllib.parse import urlsplit
 
 # hwcore.domain.errors is imported where an error is raised: importing the
 # domain package costs start-up time the quick read path does not spend.
@@ -43,6 +44,15 @@ class Settings(NamedTuple):
         key = None if self.cipher_key is None else "'***'"
         url = None if self.database_url is None else repr(_redact(self.database_url))
         return f"Settings(home={str(self.home)!r}, database_url={url}, cipher_key={key})"
+
+    def json_data(self) -> dict[str, Any]:
+        """JSON-ready settings for ``to_dict``: the password and the cipher key never shown."""
+        return {
+            "home": str(self.home),
+            "backend": self.backend,
+            "database": None if self.database_url is None else _server_only(self.database_url),
+            "encrypted": self.cipher_key is not None,
+        }
 
     @property
     def events_path(self) -> Path:
@@ -132,6 +142,18 @@ def apply_libpq_environment(settings: Settings) -> None:
     for var, value in libpq_environment(parse(settings.database_url)).items():
         _EXPORTED[var] = os.environ.get(var)
         os.environ[var] = value
+
+
+def _server_only(url: str) -> str:
+    """scheme://host:port/dbname of a database URL: no user, password or parameters."""
+    try:
+        parts = urlsplit(url)
+        port = f":{parts.port}" if parts.port else ""
+    except ValueError:
+        return "(hidden)"
+    if not parts.scheme or not parts.hostname:
+        return "(hidden)"
+    return f"{parts.scheme}://{parts.hostname}{port}{parts.path}"
 
 
 def _redact(url: str) -> str:

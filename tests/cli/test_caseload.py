@@ -23,7 +23,10 @@ def demo(home: Path) -> Path:
 
 
 def test_caseload_json_shows_the_due_clients_and_their_triggers(demo: Path) -> None:
-    data = json.loads(ok(invoke(demo, "caseload", "--json")).stdout)
+    document = json.loads(ok(invoke(demo, "caseload", "--json")).stdout)
+    assert set(document) == {"clients", "due_only"}  # one JSON object, as its help says
+    assert document["due_only"] is False
+    data = document["clients"]
     assert [e["client"] for e in data] == ["DK", "EM", "FR", "AB", "C-017"]
     assert {e["client"]: e["triggers"] for e in data if e["due"]} == DEMO_DUE
     dk = data[0]
@@ -40,7 +43,8 @@ def test_caseload_json_shows_the_due_clients_and_their_triggers(demo: Path) -> N
         "triggers",
     }
     due = json.loads(ok(invoke(demo, "caseload", "--due", "--json")).stdout)
-    assert [e["client"] for e in due] == ["DK", "EM", "FR"]
+    assert due["due_only"] is True
+    assert [e["client"] for e in due["clients"]] == ["DK", "EM", "FR"]
 
 
 def test_caseload_text_is_one_line_per_client(demo: Path) -> None:
@@ -56,7 +60,10 @@ def test_caseload_text_is_one_line_per_client(demo: Path) -> None:
 
 def test_caseload_of_an_empty_home(home: Path) -> None:
     assert ok(invoke(home, "caseload")).stdout.strip() == "no clients yet"
-    assert json.loads(ok(invoke(home, "caseload", "--json")).stdout) == []
+    assert json.loads(ok(invoke(home, "caseload", "--json")).stdout) == {
+        "clients": [],
+        "due_only": False,
+    }
     assert "no client is due" in ok(invoke(home, "caseload", "--due")).stdout
 
 
@@ -105,11 +112,14 @@ def test_rebuild_and_a_deleted_file_give_identical_tables(demo: Path) -> None:
     path.unlink()
     result = hw_subprocess(demo, "caseload", "--json")
     assert result.returncode == 0, result.stderr
-    assert [e["client"] for e in json.loads(result.stdout)][:3] == ["DK", "EM", "FR"]
+    assert [e["client"] for e in json.loads(result.stdout)["clients"]][:3] == ["DK", "EM", "FR"]
     assert dump(path) == before
 
     path.unlink()
-    result = hw_subprocess(demo, "plan", "AB", "--json")  # a read-only command restores it too
+    result = hw_subprocess(demo, "plan", "AB", "--json")  # closing never re-creates it
+    assert result.returncode == 0, result.stderr
+    assert not path.exists()
+    result = hw_subprocess(demo, "caseload")  # the next command that reads it builds it
     assert result.returncode == 0, result.stderr
     assert dump(path) == before
 
@@ -119,5 +129,5 @@ def test_rebuild_and_a_deleted_file_give_identical_tables(demo: Path) -> None:
 
 def test_a_recording_command_updates_the_caseload(demo: Path) -> None:
     ok(invoke(demo, "change", "AB", "--kind", "life", "--note", "Moved house"))
-    data = json.loads(ok(invoke(demo, "caseload", "--due", "--json")).stdout)
+    data = json.loads(ok(invoke(demo, "caseload", "--due", "--json")).stdout)["clients"]
     assert {e["client"]: e["triggers"] for e in data}["AB"] == ["life_change"]

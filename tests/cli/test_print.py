@@ -127,7 +127,11 @@ def test_print_handout_with_calendar_as_json(imported: Path, tmp_path: Path) -> 
         )
     )
 
-    assert json.loads(result.stdout) == {"pdf": str(pdf), "ics": str(ics)}
+    assert json.loads(result.stdout) == {
+        "pdf": str(pdf),
+        "ics": str(ics),
+        "reminders": {"on": "frequency", "days": []},
+    }
     text = pdf_text(pdf)
     assert "Notice tension" in text
     assert "You don't have to show this to me." in text
@@ -167,7 +171,11 @@ def test_handout_in_a_real_subprocess(imported: Path, tmp_path: Path) -> None:
     )
 
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines() == [f"wrote {out}", f"wrote {tmp_path / 's.ics'}"]
+    assert result.stdout.splitlines() == [
+        f"wrote {out}",
+        f"wrote {tmp_path / 's.ics'} (no agreed days: reminders follow the frequency;"
+        " agree days with hw assign --days)",
+    ]
     assert "Notice tension" in pdf_text(out)
 
 
@@ -183,3 +191,59 @@ def test_cli_start_up_does_not_import_the_pdf_or_calendar_libraries() -> None:
     )
 
     assert result.stdout.strip() == "[]"
+
+
+def test_handout_with_agreed_days_says_so_and_keeps_to_them(imported: Path, tmp_path: Path) -> None:
+    ok(
+        invoke(
+            imported,
+            "assign",
+            "A1",
+            "--title",
+            "Walk home the long way",
+            "--format",
+            "behavioral",
+            "--size",
+            "small",
+            "--framing",
+            "experiment",
+            "--frequency",
+            "daily",
+            "--days",
+            "tue,thu",
+            "--at",
+            "17:30",
+            "--client-why",
+            "It helps me leave work at work.",
+        )
+    )
+    pdf, ics = tmp_path / "w.pdf", tmp_path / "w.ics"
+
+    text_run = ok(invoke(imported, "print", "handout", "A1", "-o", str(pdf), "--ics", str(ics)))
+    as_json = json.loads(
+        ok(
+            invoke(
+                imported,
+                "print",
+                "handout",
+                "A1",
+                "-o",
+                str(tmp_path / "again.pdf"),
+                "--ics",
+                str(tmp_path / "again.ics"),
+                "--json",
+            )
+        ).stdout
+    )
+
+    assert text_run.stdout.splitlines()[1] == f"wrote {ics} (reminders on the agreed days only)"
+    assert as_json["reminders"] == {"on": "agreed days", "days": ["tue", "thu"]}
+    events = list(icalendar.Calendar.from_ical(ics.read_bytes()).walk("VEVENT"))
+    assert len(events) == 2  # daily, no doses given: one per agreed day
+    assert {e.decoded("dtstart").strftime("%a %H:%M") for e in events} == {
+        "Tue 17:30",
+        "Thu 17:30",
+    }
+    text = pdf_text(pdf)
+    assert "It helps me leave work at work." in text
+    assert "The days we agreed: Tuesday and Thursday, at 17:30." in text

@@ -412,3 +412,20 @@ def test_csv_errors_name_the_spreadsheet_row(app: HwApplication, tmp_path: Path)
     )
     with pytest.raises(ImportFileError, match="row 3: invalid outcome"):
         app.import_file(path)
+
+
+def test_close_is_idempotent_and_never_re_creates_a_deleted_read_model(home: Path) -> None:
+    app = open_application(home, today=lambda: TODAY)
+    record_history(app)
+    readmodel = home / "readmodel.sqlite"
+    app.caseload()
+    assert readmodel.exists()
+    readmodel.unlink()
+
+    app.close()
+    app.close()
+
+    assert not readmodel.exists()
+    with open_application(home, today=lambda: TODAY) as again:
+        assert [e.client for e in again.caseload()] == ["AB"]  # built again when read
+    assert readmodel.exists()

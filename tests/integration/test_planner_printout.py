@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hwcore.application import HwApplication
+from hwcore.application import AssignmentSpec, HwApplication, ReviewChoice
 from tests.integration.test_printing import flat, pdf_text
 
 
@@ -22,18 +22,15 @@ def test_printout_shows_confounded_pairs_and_the_current_system(
     for session, (fmt, size, framing, outcome) in enumerate(history, start=1):
         app.assign(
             "DK",
+            AssignmentSpec(title=f"Task {session}", format=fmt, size=size, framing=framing),
             session=session,
             date=f"2026-02-{session:02d}",
-            title=f"Task {session}",
-            format=fmt,
-            size=size,
-            framing=framing,
         )
         resolve = app.complete if outcome == "completed" else app.miss
         resolve("DK", "latest", session=session + 1, date=f"2026-02-{session + 1:02d}")
-    app.review("DK", session=6, size="small", framing="curiosity")
+    app.review("DK", ReviewChoice(size="small", framing="curiosity"), session=6)
     out = tmp_path / "dk.pdf"
-    app.print_plan("DK", out)
+    app.printing.print_plan("DK", out)
     text = flat(" ".join(pdf_text(out)))
     missed_side = text[text.index("What missed assignments had in common") :]
     assert "Cannot tell apart: written is confounded with challenge" in missed_side

@@ -22,6 +22,10 @@ from tests.conftest import TODAY
 
 CLINIC = "Clinique Sainte-Émilie"
 DAILY_TASK = "While the kettle boils each evening, take three slow breaths."
+CLIENT_WHY = "A tiny calm moment each evening makes the nights easier."
+RATIONALE = "Tying a tiny practice to a daily habit makes it easy to remember."
+BARRIERS = "Ruminates at night; partner's shifts disrupt routine"
+NOTES = "Consider behavioural activation if mood drops"
 
 
 def pdf_text(path: Path) -> list[str]:
@@ -95,7 +99,11 @@ def record_history(app: HwApplication, client: str = "K7") -> None:
             framing="experiment",
             frequency="daily",
             planned_doses=7,
-            rationale="Tying a tiny practice to a daily habit makes it easy to remember.",
+            rationale=RATIONALE,
+            barriers=BARRIERS,
+            notes=NOTES,
+            confidence=9,
+            client_why=CLIENT_WHY,
             when_where="In the kitchen, around 8pm",
             method="Just you and the kettle",
         ),
@@ -277,7 +285,7 @@ def test_text_in_any_script_renders_and_reads_back(app: HwApplication, tmp_path:
         AssignmentSpec(
             title="Ημερολόγιο",
             task="Γράψε μία πρόταση κάθε βράδυ · 每晚写一句话",
-            rationale="Маленькие шаги помогают.",
+            client_why="Маленькие шаги помогают.",
             format="written",
             size="tiny",
             framing="expérience",
@@ -331,7 +339,7 @@ def test_handout_is_one_warm_page_with_a_box_per_dose(
         "For K7",
         DAILY_TASK,
         "Why it can help",
-        "Tying a tiny practice to a daily habit makes it easy to remember.",
+        CLIENT_WHY,
         "When and where",
         "In the kitchen, around 8pm: every day this week (7 times).",
         "How: Just you and the kettle",
@@ -347,6 +355,34 @@ def test_handout_is_one_warm_page_with_a_box_per_dose(
     widths = {round(e.width) for e in edges}
     assert len(widths) == 1
     assert widths.pop() >= 20  # big enough to tick
+
+
+def test_handout_prints_client_why_and_never_the_clinical_rationale_or_notes(
+    branded: HwApplication, tmp_path: Path
+) -> None:
+    out = branded.printing.print_handout("K7", "latest", tmp_path / "handout.pdf")
+
+    with pymupdf.open(out) as doc:
+        text = flat(" ".join(page.get_text() for page in doc))
+        metadata = doc.metadata
+        xmp = doc.get_xml_metadata()
+    raw = pymupdf.open(out).tobytes(garbage=0, expand=255)  # every stream uncompressed
+
+    assert CLIENT_WHY in text
+    # Clinical text of this assignment and of the history (explanations, reasons).
+    for clinical in (RATIONALE, BARRIERS, NOTES, "It felt like a test", "framing-pressure"):
+        assert clinical not in text, clinical
+        assert clinical.encode() not in raw, clinical
+    assert "confidence" not in text.lower()
+    assert " 9/10" not in text
+    assert "9 of 10" not in text
+    assert metadata["title"] == "Homework handout"
+    assert metadata["subject"] == "Homework handout"
+    assert metadata["keywords"] == "Homework handout"
+    assert metadata["author"] == CLINIC
+    for value in (*metadata.values(), xmp):
+        for clinical in ("Kettle", DAILY_TASK, CLIENT_WHY, RATIONALE, "K7"):
+            assert clinical not in (value or ""), (clinical, value)
 
 
 def test_handout_without_doses_uses_the_frequency_and_falls_back_gently(
@@ -373,6 +409,8 @@ def test_handout_without_doses_uses_the_frequency_and_falls_back_gently(
     assert "1 2 3" in text
     assert "1 2 3 4" not in text
     assert "Why it can help" in text  # a default reason when none was recorded
+    assert "Small steps between our sessions help what we talk about carry" in text
+    assert "The days we agreed" not in text
 
 
 def test_large_print_handout_is_bigger_and_still_one_page(
@@ -387,9 +425,9 @@ def test_large_print_handout_is_bigger_and_still_one_page(
             for block in doc[0].get_text("dict")["blocks"]:
                 for line in block.get("lines", []):
                     for span in line["spans"]:
-                        if span["text"].startswith("Tying a tiny practice"):
+                        if span["text"].startswith("A tiny calm moment"):
                             return float(span["size"])
-        raise AssertionError("rationale not found")
+        raise AssertionError("client_why not found")
 
     assert body_size(large) >= 14
     assert body_size(large) > body_size(normal) * 1.3
@@ -403,7 +441,7 @@ def test_long_texts_still_fit_the_handout_on_one_page(app: HwApplication, tmp_pa
         AssignmentSpec(
             title="Daily check-in",
             task=long[:300],
-            rationale=long,
+            client_why=long,
             when_where=long[:400],
             format="written",
             size="small",
@@ -587,3 +625,43 @@ def test_reminders_of_a_handout_given_today_start_tomorrow(
     assert moments == [
         dt.datetime.combine(tomorrow + dt.timedelta(days=d), dt.time(19, 30)) for d in (0, 2, 4)
     ]
+
+
+def test_handout_and_calendar_follow_the_agreed_days_and_time(
+    app: HwApplication, tmp_path: Path
+) -> None:
+    # Issue 13's case: "Tue/Thu straight after work, 17:30" gave Wednesday and
+    # Saturday events. The session is on a Tuesday; TODAY (2026-03-02) is a Monday.
+    app.register_client("W3")
+    app.assign(
+        "W3",
+        AssignmentSpec(
+            title="Walk home the long way",
+            format="behavioral",
+            size="small",
+            framing="experiment",
+            frequency="several-weekly",
+            when_where="Straight after work",
+            days=("tue", "thu"),
+            time="17:30",
+            client_why="Moving a bit after work helps me unwind.",
+        ),
+        session=1,
+        date="2026-03-03",
+    )
+
+    pdf = app.printing.print_handout("W3", "latest", tmp_path / "w3.pdf", ics=tmp_path / "w3.ics")
+
+    text = flat(pdf_text(pdf)[0])
+    assert "Straight after work: a few times this week (twice)." in text
+    assert "The days we agreed: Tuesday and Thursday, at 17:30." in text
+    assert "Moving a bit after work helps me unwind." in text
+    assert "1 2" in text  # one box per agreed day
+    assert "1 2 3" not in text
+    events = list(icalendar.Calendar.from_ical((tmp_path / "w3.ics").read_bytes()).walk("VEVENT"))
+    starts = [e.decoded("dtstart") for e in events]
+    assert starts == [dt.datetime(2026, 3, 5, 17, 30), dt.datetime(2026, 3, 10, 17, 30)]
+    assert app.printing.planned_occasions("W3") == starts
+    # An explicit --at still wins over the agreed time; the days stay.
+    assert {m.time() for m in app.printing.planned_occasions("W3", at="08:00")} == {dt.time(8)}
+    assert {m.weekday() for m in app.printing.planned_occasions("W3", at="08:00")} == {1, 3}

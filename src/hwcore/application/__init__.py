@@ -108,6 +108,7 @@ if TYPE_CHECKING:
         FORMAT_DESCRIPTIONS,
         SIZE_DESCRIPTIONS,
     )
+    from hwcore.extras import MissingExtraError, install_command, missing_extra
     from hwcore.outputs import check_output_path
     from hwcore.planner import (
         CONFIDENCE_THRESHOLD,
@@ -165,6 +166,9 @@ _LAZY: dict[str, str] = {
     "ConfigError": "hwcore.application.printing",
     "OutputError": "hwcore.application.printing",
     "VOCABULARY": "hwcore.application.vocabulary",
+    "MissingExtraError": "hwcore.extras",
+    "install_command": "hwcore.extras",
+    "missing_extra": "hwcore.extras",
     "CORRECTABLE_FIELDS": "hwcore.domain",
     "AlreadyResolvedError": "hwcore.domain",
     "AssignmentNotFoundError": "hwcore.domain",
@@ -280,6 +284,7 @@ __all__ = [
     "MeasureResult",
     "MeasureSeries",
     "MissReason",
+    "MissingExtraError",
     "NotedChange",
     "Outcome",
     "OutcomeEntry",
@@ -312,8 +317,10 @@ __all__ = [
     "design_fields",
     "from_dict",
     "generate_key",
+    "install_command",
     "is_terminal_safe",
     "json_text",
+    "missing_extra",
     "parse_date",
     "purge_client",
     "restore_store",

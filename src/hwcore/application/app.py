@@ -41,6 +41,7 @@ from hwcore.application.dto import (
     HistoryEntry,
     ImportReport,
     MeasureResult,
+    NotedChange,
     OutcomeResult,
     ReviewResult,
     SessionInfo,
@@ -88,6 +89,8 @@ if TYPE_CHECKING:
     from hwcore.application.printing import Printing
 
 T = TypeVar("T")
+StageProgress = Callable[[str], Progress]
+"""Given a stage's label ("Checking rows"...), that stage's (done, total) callback."""
 
 
 class HwApplication(StoreApplication):
@@ -135,9 +138,14 @@ class HwApplication(StoreApplication):
 
     # ----------------------------------------------------------------- helpers
 
-    def _save(self, *items: Case | Aggregate.Event) -> None:
+    def _save(self, *items: Case | Aggregate.Event, progress: StageProgress | None = None) -> None:
+        writing = None if progress is None else progress("Writing events")
+        if writing is not None:
+            writing(0, 1)
         self._store(*items)
-        self.reads.after_write()
+        if writing is not None:
+            writing(1, 1)
+        self.reads.after_write(None if progress is None else progress("Updating the read model"))
 
     def _change(self, client: str, command: Callable[[Case], T]) -> T:
         """Load, run a domain command, save; retry if another writer got there first."""
@@ -369,14 +377,19 @@ class HwApplication(StoreApplication):
         reason: str = "",
         session: int | None = None,
         date: DateLike = None,
-    ) -> None:
-        """Change the client-level framing approach (e.g. 'curiosity'), with why."""
+    ) -> NotedChange:
+        """Change the client-level framing approach (e.g. 'curiosity'), with why.
 
-        def command(case: Case) -> None:
+        Returns:
+            What was recorded: the session, kind 'framing', the label, the reason.
+        """
+
+        def command(case: Case) -> NotedChange:
             number = session_for(case, session, date, self._today())
             case.change_framing(number, label, wording, reason)
+            return NotedChange(session=number, kind="framing", label=label.strip(), text=reason)
 
-        self._change(client, command)
+        return self._change(client, command)
 
     def note_change(
         self,
@@ -386,7 +399,7 @@ class HwApplication(StoreApplication):
         *,
         session: int | None = None,
         date: DateLike = None,
-    ) -> None:
+    ) -> NotedChange:
         """Note a life, relationship or other change (prompts an earlier review).
 
         Args:
@@ -395,14 +408,18 @@ class HwApplication(StoreApplication):
             note: what changed.
             session: the session it was noted at (latest when omitted).
             date: that session's date when it is new.
+
+        Returns:
+            What was recorded: the session, the kind, the note.
         """
         parsed = ChangeKind.parse(kind)
 
-        def command(case: Case) -> None:
+        def command(case: Case) -> NotedChange:
             number = session_for(case, session, date, self._today())
             case.note_change(number, parsed, note)
+            return NotedChange(session=number, kind=parsed.value, label=None, text=note)
 
-        self._change(client, command)
+        return self._change(client, command)
 
     # ------------------------------------------------ the clinical record (r2)
 
@@ -864,11 +881,15 @@ class HwApplication(StoreApplication):
         return self.reads.model().position()
 
     def close(self) -> None:
-        """Close the event store and the read model.
+        """Close the event store and the read model; closing again does nothing.
 
-        A read model file that went missing (deleted by the user) is restored
-        first, so any command puts it back, read-only ones included.
+        Closing writes nothing: a read model file deleted meanwhile stays
+        deleted (the next command that reads it, or ``hw readmodel rebuild``,
+        builds it again).
         """
+        if self.__dict__.get("_closed"):
+            return
+        self._closed = True
         reads: ReadSide | None = self.__dict__.get("reads")
         if reads is not None:
             reads.close()
@@ -891,7 +912,7 @@ class HwApplication(StoreApplication):
 
     # ------------------------------------------------------- import and export
 
-    def import_file(self, path: str | Path) -> ImportReport:
+    def import_file(self, path: str | Path, progress: StageProgress | None = None) -> ImportReport:
         """Import a history CSV (spec section 5) or an hw JSON export.
 
         All or nothing: the first bad row stops the import with its row number
@@ -903,21 +924,44 @@ class HwApplication(StoreApplication):
 
         file = Path(path)
         text = read_text(file)
-        self.check_integrity()
-        if file.suffix.lower() == ".json" or text.lstrip().startswith("{"):
-            return self.import_export(text, source=file.name)
-        return self.import_csv_text(text, source=file.name)
+        if file.suffix.lower() == ".json":
+            self.check_integrity()
+            return self.import_export(text, source=file.name, progress=progress)
+        return self.import_text(text, source=file.name, progress=progress)
 
-    def import_csv_text(self, text: str, source: str = "csv") -> ImportReport:
-        """Import history CSV text (see :meth:`import_file`)."""
+    def import_text(
+        self, text: str, source: str = "stdin", progress: StageProgress | None = None
+    ) -> ImportReport:
+        """Import history CSV or an hw JSON export given as text (``hw import -``).
+
+        Args:
+            text: the document; JSON when it starts with ``{``, else CSV.
+            source: the name errors and the report use for it.
+            progress: given a stage's label, returns that stage's (done, total)
+                callback ("Checking rows", "Writing events", "Updating the read
+                model"); None for none.
+
+        Returns:
+            What was imported (all or nothing, idempotent: see :meth:`import_file`).
+        """
+        self.check_integrity()
+        if text.lstrip().startswith("{"):
+            return self.import_export(text, source=source, progress=progress)
+        return self.import_csv_text(text, source=source, progress=progress)
+
+    def import_csv_text(
+        self, text: str, source: str = "csv", progress: StageProgress | None = None
+    ) -> ImportReport:
+        """Import history CSV text (see :meth:`import_file` and :meth:`import_text`)."""
         from hwcore.application.exchange.csvfile import parse_csv
         from hwcore.application.exchange.csvimport import plan_csv_import
 
         rows = parse_csv(text, source)
         for attempt in range(MAX_ATTEMPTS):
-            cases, report = plan_csv_import(self, rows, source)
+            checking = None if progress is None else progress("Checking rows")
+            cases, report = plan_csv_import(self, rows, source, checking)
             try:
-                self._save(*cases)
+                self._save(*cases, progress=progress)
             except IntegrityError:
                 backoff(attempt)
                 continue
@@ -925,30 +969,40 @@ class HwApplication(StoreApplication):
         msg = "the store was changed by another writer during the import: try again"
         raise ConcurrencyError(msg)
 
-    def import_export(self, text: str, source: str = "export") -> ImportReport:
+    def import_export(
+        self, text: str, source: str = "export", progress: StageProgress | None = None
+    ) -> ImportReport:
         """Import an hw JSON export: new clients are written, identical ones skipped.
 
         A client already in the store is extended when its stored events are
         the start of the exported ones, left as it is when the store is ahead
         of the file, and refused when they differ. Each new event must be what
         its domain command records (see :mod:`hwcore.application.exchange.jsonfile`).
+        ``progress`` as for :meth:`import_text`.
         """
         from hwcore.application.exchange.jsonfile import plan_json_import
 
         events, report = plan_json_import(self, text, source)
         if events:
             try:
-                self._save(*events)
+                self._save(*events, progress=progress)
             except IntegrityError:
                 msg = "the store was changed by another writer during the import: try again"
                 raise ConcurrencyError(msg) from None
         return report
 
-    def export_data(self, client: str | None = None) -> dict[str, Any]:
-        """A lossless JSON-ready dump of one client's or every client's events."""
+    def export_data(
+        self, client: str | None = None, progress: Progress | None = None
+    ) -> dict[str, Any]:
+        """A lossless JSON-ready dump of one client's or every client's events.
+
+        Args:
+            client: one client, or None for every client.
+            progress: called after each client with (clients done, all clients).
+        """
         from hwcore.application.exchange.jsonfile import export_document
 
-        return export_document(self, client)
+        return export_document(self, client, progress)
 
     def load_or_new(self, client: str) -> tuple[Case, bool]:
         """The client's case, or a new unsaved one (True when new)."""

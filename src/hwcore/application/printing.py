@@ -86,13 +86,15 @@ def handout_of(info: AssignmentInfo) -> Handout:
         session_date=info.date,
         title=info.title,
         task=info.task,
-        rationale=info.rationale,
+        client_why=info.client_why,
         when_where=info.when_where,
         method=info.method,
         frequency=info.frequency,
         planned_doses=info.planned_doses,
         framing_wording=info.framing_wording,
         size=info.size,
+        days=tuple(info.days),
+        time=info.time,
     )
 
 
@@ -361,14 +363,23 @@ def _minutes(value: int) -> int:
 def _moments(
     app: Printing, info: AssignmentInfo, handout: Handout, at: str | None
 ) -> list[dt.datetime]:
-    """Occasions from the day after the session (never before today)."""
+    """Occasions from the day after the session (never before today), on the agreed days.
+
+    The time of day: ``at`` when given, else the agreed time, else a clock time
+    in when/where, else 19:00.
+    """
     from hwcore.printing.schedule import DEFAULT_TIME, clock_in, occasions, parse_time
 
-    time = parse_time(at) if at else clock_in(info.when_where) or DEFAULT_TIME
+    if at:
+        time = parse_time(at)
+    elif info.time:
+        time = parse_time(info.time)
+    else:
+        time = clock_in(info.when_where) or DEFAULT_TIME
     session_day = dt.date.fromisoformat(info.date)
     try:
         start = max(session_day + dt.timedelta(days=1), app._today())
-        return occasions(start, handout.frequency, handout.planned_doses, time)
+        return occasions(start, handout.frequency, handout.planned_doses, time, days=handout.days)
     except OverflowError:  # a session dated near 9999-12-31 (a typo)
         msg = (
             f"no calendar for assignment #{info.assignment_id}: its session date"

@@ -65,23 +65,19 @@ class ReadSide:
         self.catch_up()
         return self.model()
 
-    def after_write(self) -> None:
+    def after_write(self, progress: Progress | None = None) -> None:
         """Catch up after a write; a failure loses nothing (the next command catches up)."""
         if self.readmodel is None:
             return
         try:
-            self.catch_up()
+            self.catch_up(progress)
         except Exception:  # the write succeeded: never report it as failed
             _warn("read model not updated after a write; the next command catches up")
 
     def close(self) -> None:
-        """Close the read model; a file deleted by the user meanwhile is restored first."""
+        """Close the read model. Closing writes nothing: a file deleted by the user
+        meanwhile stays deleted until the next command that reads it."""
         readmodel = self.readmodel
         if readmodel is None:
             return
-        if readmodel.path is not None and not readmodel.path.exists():
-            try:
-                self.catch_up()
-            except Exception:  # closing must not fail: the next command retries
-                _warn("read model not restored; the next command catches up")
         readmodel.close()

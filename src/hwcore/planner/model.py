@@ -7,9 +7,12 @@ turns a planner's document back into the same typed value.
 
 from __future__ import annotations
 
+import datetime as dt
+import enum
 import types
 import typing
 from collections.abc import Callable, Mapping
+from pathlib import PurePath
 from typing import Any
 
 import attrs
@@ -347,6 +350,9 @@ def to_dict(value: Any, *, digits: int | None = FLOAT_DIGITS) -> Any:
     """
     if isinstance(value, System):
         return value.json_data(digits=digits)
+    json_data = getattr(type(value), "json_data", None)
+    if callable(json_data):  # a value that chooses its own JSON shape (Settings: redacted)
+        return to_dict(json_data(value), digits=digits)
     if attrs.has(type(value)):
         return {
             f.name: to_dict(getattr(value, f.name), digits=digits)
@@ -360,6 +366,14 @@ def to_dict(value: Any, *, digits: int | None = FLOAT_DIGITS) -> Any:
         return {str(k): to_dict(v, digits=digits) for k, v in value.items()}
     if isinstance(value, float) and digits is not None:
         return round(value, digits)
+    if isinstance(value, dt.date | dt.time):  # a datetime is a date
+        return value.isoformat()
+    if isinstance(value, PurePath):
+        return str(value)
+    if isinstance(value, enum.Enum):  # vocabulary values
+        return value.value
+    if isinstance(value, type):  # a field's kind (DesignField): its name
+        return value.__name__
     return value
 
 

@@ -1,8 +1,16 @@
 """The client's one-page handout for one assignment, in plain, warm language.
 
-The task in one sentence, why it helps, when and where, what done looks like,
-a tick grid with one box per planned dose, a low-pressure permission line and
-the clinic's branding. A large-print variant doubles as an accessible copy.
+The task in one sentence, why it helps (in the words agreed with the client:
+``client_why``), when and where (the agreed days and time), what done looks
+like, a tick grid with one box per planned dose, a low-pressure permission
+line and the clinic's branding. A large-print variant doubles as an accessible
+copy.
+
+The handout goes home with the client, so it is built from client-facing
+fields only: never the clinical rationale, barriers, notes, miss reasons or
+explanations, or the confidence rating (:class:`Handout` has no field for
+them). The PDF's metadata holds no clinical text either: its title, subject
+and keywords are :data:`METADATA_TITLE`.
 """
 
 from __future__ import annotations
@@ -13,7 +21,7 @@ from hwcore.domain import Size
 from hwcore.printing.branding import Branding
 from hwcore.printing.colours import readable_ink, tint
 from hwcore.printing.render import Page, esc, header, render_pdf, stylesheet
-from hwcore.printing.schedule import describe_frequency, planned_doses
+from hwcore.printing.schedule import describe_days, describe_frequency, planned_doses
 
 PERMISSION = (
     "You don't have to show this to me. It's yours: use it however it helps."
@@ -25,6 +33,10 @@ DEFAULT_WHY = (
     "Small steps between our sessions help what we talk about carry into your"
     " everyday life, and show us both what works for you."
 )
+"""The gentle generic 'why' printed when no ``client_why`` was agreed."""
+
+METADATA_TITLE = "Homework handout"
+"""The PDF's title, subject and keywords (no assignment title: it may be clinical)."""
 
 MINUTES: dict[str, str] = {
     Size.TINY.value: "It only takes a few minutes.",
@@ -40,20 +52,29 @@ the optional notes lines go first, then the text shrinks."""
 
 @attrs.frozen
 class Handout:
-    """What the handout of one assignment says (plain values, no domain objects)."""
+    """What the handout of one assignment says: client-facing values only.
+
+    There is deliberately no field for the clinical rationale, barriers, notes,
+    reasons, explanations or confidence: the handout cannot print them.
+    """
 
     client: str
     assignment_id: int
     session_date: str
     title: str
     task: str = ""
-    rationale: str = ""
+    client_why: str = ""
+    """Why it can help, in the words agreed with the client."""
     when_where: str = ""
     method: str = ""
     frequency: str = "weekly"
     planned_doses: int | None = None
     framing_wording: str = ""
     size: str = "small"
+    days: tuple[str, ...] = ()
+    """Agreed days ('mon' ... 'sun'), or none."""
+    time: str = ""
+    """Agreed time 'HH:MM', or ''."""
 
     @property
     def sentence(self) -> str:
@@ -63,7 +84,7 @@ class Handout:
     @property
     def doses(self) -> int:
         """Boxes in the tick grid: one per planned dose."""
-        return planned_doses(self.frequency, self.planned_doses)
+        return planned_doses(self.frequency, self.planned_doses, self.days)
 
 
 def _grid(doses: int, box_px: int, per_row: int, accent: str) -> str:
@@ -134,10 +155,14 @@ def handout_html(
     if handout.framing_wording.strip():
         parts.append(f'<p class="quote">\u201c{esc(handout.framing_wording)}\u201d</p>')
     parts.append("<h2>Why it can help</h2>")
-    parts.append(f"<p>{esc(handout.rationale) if handout.rationale.strip() else DEFAULT_WHY}</p>")
+    why = esc(handout.client_why) if handout.client_why.strip() else DEFAULT_WHY
+    parts.append(f"<p>{why}</p>")
     parts.append("<h2>When and where</h2>")
     when = esc(handout.when_where) if handout.when_where.strip() else "At a time that suits you"
     parts.append(f"<p>{when}: {esc(how_often)}.</p>")
+    agreed = agreed_when(handout.days, handout.time)
+    if agreed:
+        parts.append(f"<p>{esc(agreed)}</p>")
     if handout.method.strip():
         parts.append(f"<p>How: {esc(handout.method)}</p>")
     parts.append("<h2>What done looks like</h2>")
@@ -156,6 +181,17 @@ def handout_html(
         parts.append(_lines(3, round((40 if large_print else 30) * scale)))
     parts.append(f'<p class="permission">{PERMISSION}</p>')
     return "".join(parts)
+
+
+def agreed_when(days: tuple[str, ...], time: str) -> str:
+    """'The days we agreed: Tuesday and Thursday, at 17:30.' (or '' when nothing was agreed)."""
+    if days and time:
+        return f"The days we agreed: {describe_days(days)}, at {time}."
+    if days:
+        return f"The days we agreed: {describe_days(days)}."
+    if time:
+        return f"The time we agreed: {time}."
+    return ""
 
 
 def render_handout(
@@ -179,7 +215,9 @@ def render_handout(
             handout_css(branding, scale, large_print=large_print),
             page,
             files=files,
-            title=f"Handout: {handout.title}",
+            title=METADATA_TITLE,
+            subject=METADATA_TITLE,
+            keywords=METADATA_TITLE,
             author=branding.clinic_name,
         )
         if result[1] <= 1:

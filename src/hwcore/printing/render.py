@@ -3,7 +3,8 @@
 The documents are written as HTML blocks inside the markdown that markdown-pdf
 renders (raw HTML passes through markdown-it untouched), so user text is only
 ever HTML-escaped, never interpreted as markdown. markdown-pdf and PyMuPDF are
-imported inside :func:`render_pdf` only: they are slow to import.
+imported inside :func:`render_pdf` only: they are slow to import, and optional
+(the `print` extra: without it printing raises ``MissingExtraError``).
 
 Fonts: MuPDF's built-in fonts (Nimbus Sans for Latin, Greek and Cyrillic) with
 its built-in Noto / Droid fallbacks for CJK, Arabic, Hebrew, Devanagari, Thai...
@@ -155,6 +156,8 @@ def render_pdf(
     files: Mapping[str, bytes] | None = None,
     title: str = "",
     author: str = "",
+    subject: str = "",
+    keywords: str = "",
     toc_level: int = 0,
 ) -> tuple[bytes, int]:
     """Render HTML (inside markdown) to PDF bytes with markdown-pdf, then add footers.
@@ -166,13 +169,18 @@ def render_pdf(
         files: images the HTML refers to by name (logo, chart).
         title: the PDF's title metadata.
         author: the PDF's author metadata.
+        subject: the PDF's subject metadata.
+        keywords: the PDF's keywords metadata.
         toc_level: heading levels kept as PDF bookmarks (0: none).
 
     Returns:
         The PDF bytes and its page count.
     """
-    import pymupdf as _pymupdf
-    from markdown_pdf import MarkdownPdf, Section
+    from hwcore.extras import needs
+
+    with needs("print"):  # the optional AGPL PDF stack (the `print` extra)
+        import pymupdf as _pymupdf
+        from markdown_pdf import MarkdownPdf, Section
 
     pymupdf: Any = _pymupdf  # PyMuPDF's annotations are partial: treat it as untyped
 
@@ -189,6 +197,8 @@ def render_pdf(
         "producer": "markdown-pdf / PyMuPDF",
         "title": title or None,
         "author": author or None,
+        "subject": subject or None,
+        "keywords": keywords or None,
     }
     borders = (MARGIN, MARGIN - 6, -MARGIN, -(MARGIN + FOOTER_SPACE - 10))
     section = Section(

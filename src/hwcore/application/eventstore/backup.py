@@ -17,7 +17,7 @@ import os
 import sqlite3
 import tempfile
 import uuid
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import closing, suppress
 from pathlib import Path
 
@@ -39,6 +39,8 @@ from hwcore.outputs import OutputError, check_output_path, place
 
 BACKUP_FORMAT = "hw-backup"
 BACKUP_VERSION = 1
+PROGRESS_EVERY = 500
+"""A backup or restore reports its progress every this many events."""
 STORE_SUFFIXES = ("", "-wal", "-shm", "-journal")
 """The store file and the files SQLite keeps beside it."""
 
@@ -209,6 +211,7 @@ def backup_store(
     *,
     home: str | os.PathLike[str] | None = None,
     overwrite: bool = False,
+    progress: Callable[[int, int], None] | None = None,
 ) -> BackupReport:
     """Write the whole store (and the home's own files) into one SQLite backup file.
 
@@ -223,6 +226,7 @@ def backup_store(
         target: the backup file to write.
         home: the home whose files to include (default: the application's).
         overwrite: replace an existing target file.
+        progress: called now and then with (events copied, events in the log).
 
     Returns:
         Counts, whether the events are encrypted, and the digest.
@@ -256,12 +260,15 @@ def backup_store(
                 " content BLOB NOT NULL);"
             )
             recorder = admin_recorder(app)
+            total = _log_length(app) if progress is not None else 0
 
             def event(row: StoredRow) -> None:
                 nonlocal events
                 events += 1
                 digest.add(*row)
                 out.execute("INSERT INTO events VALUES (?, ?, ?, ?, ?)", (events, *row))
+                if progress is not None and events % PROGRESS_EVERY == 0:
+                    progress(events, max(total, events))
 
             def snapshot(row: StoredRow) -> None:
                 nonlocal snapshots
@@ -270,6 +277,8 @@ def backup_store(
 
             with store_errors():
                 audit = recorder.copy_out(snapshots_table(app), event, snapshot)
+            if progress is not None:
+                progress(events, events)
             out.executemany("INSERT INTO audit VALUES (?, ?, ?, ?, ?)", audit)
             home_files = (
                 list(_store_files(home_path, {path.resolve()})) if home_path is not None else []
@@ -361,6 +370,7 @@ def restore_store(
     *,
     home: str | os.PathLike[str] | None = None,
     replace: bool = False,
+    progress: Callable[[int, int], None] | None = None,
 ) -> RestoreReport:
     """Restore a backup made by :func:`backup_store` into this (empty) store.
 
@@ -376,6 +386,8 @@ def restore_store(
         home: the home to restore files into (default: the application's).
         replace: replace a non-empty store (its events are deleted first, in
             the same transaction) and existing files.
+        progress: called now and then with (events read, events in the backup);
+            the last call, (n, n), comes once they are written.
 
     Returns:
         What was written.
@@ -402,7 +414,8 @@ def restore_store(
                 " its events with the backup's (nothing was restored)"
             )
             raise StoreError(msg)
-        events = _rows(conn, "events", reencrypt, app)
+        total = int(meta.get("events") or 0)
+        events = _rows(conn, "events", reencrypt, app, progress, total)
         snapshots = _rows(conn, "snapshots", reencrypt, app) if app.snapshots is not None else []
         audit = [
             (str(at), str(action), int(n), int(m), str(reference))
@@ -415,6 +428,8 @@ def restore_store(
         _check_decodes(app, events[0])
     app.check_integrity()
     _write_restore(app, events, snapshots, audit, replace=replace)
+    if progress is not None:
+        progress(len(events), len(events))
     written = _restore_files(_home_of(app, home), files, replace=replace)
     app.committed_events += max(len(events), 1)  # the restore is committed: it stands
     clear_readmodel(app)
@@ -422,7 +437,12 @@ def restore_store(
 
 
 def _rows(
-    conn: sqlite3.Connection, table: str, reencrypt: bool, app: StoreApplication
+    conn: sqlite3.Connection,
+    table: str,
+    reencrypt: bool,
+    app: StoreApplication,
+    progress: Callable[[int, int], None] | None = None,
+    total: int = 0,
 ) -> list[StoredRow]:
     order = "seq" if table == "events" else "originator_id, originator_version"
     rows: list[StoredRow] = []
@@ -436,7 +456,16 @@ def _rows(
             if app.mapper.cipher is not None:
                 data = app.mapper.cipher.encrypt(data)
         rows.append((str(ident), int(version), str(topic), data))
+        if progress is not None and len(rows) % PROGRESS_EVERY == 0:
+            # Never reaching the total before the rows are written.
+            progress(len(rows), max(total, len(rows) + 1))
     return rows
+
+
+def _log_length(app: StoreApplication) -> int:
+    """The last notification id of the log (the events a backup copies, at most)."""
+    with store_errors():
+        return int(app.recorder.max_notification_id() or 0)
 
 
 def _check_decodes(app: StoreApplication, row: StoredRow) -> None:

@@ -60,9 +60,14 @@ def _same_outcome(a: Assignment, row: CsvRow) -> bool:
 
 
 def plan_csv_import(
-    app: CaseLoader, rows: Sequence[CsvRow], source: str
+    app: CaseLoader,
+    rows: Sequence[CsvRow],
+    source: str,
+    progress: Callable[[int, int], None] | None = None,
 ) -> tuple[list[Case], ImportReport]:
     """Apply the rows to the clients' cases in memory and report what changed.
+
+    ``progress`` is called after each client with (rows checked, all rows).
 
     Raises:
         ImportFileError: naming the row, when a row conflicts with the store
@@ -75,7 +80,11 @@ def plan_csv_import(
         by_client.setdefault(row.client, []).append(row)
     cases: list[Case] = []
     new_clients = assignments_added = outcomes_added = unchanged = 0
+    checked = 0
     for client, client_rows in by_client.items():
+        checked += len(client_rows)
+        if progress is not None:
+            progress(checked, len(rows))
         case, is_new = app.load_or_new(client)
         new_clients += is_new
         ordered = sorted(client_rows, key=lambda r: (r.session, r.line))

@@ -47,17 +47,24 @@ _NOT_STATE = ("originator_id", "originator_version", "timestamp")
 _TOPIC_PREFIX = "hwcore.domain.case:Case."
 
 
-def export_document(store: ExchangeStore, client: str | None = None) -> dict[str, Any]:
-    """A lossless JSON-ready dump of one client's or every client's events."""
+def export_document(
+    store: ExchangeStore,
+    client: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict[str, Any]:
+    """A lossless JSON-ready dump of one client's or every client's events.
+
+    ``progress`` is called after each client with (clients done, all clients).
+    """
     names = [validate_client(client)] if client else store.client_names()
-    return {
-        "format": EXPORT_FORMAT,
-        "version": EXPORT_VERSION,
-        "clients": [
+    clients = []
+    for done, name in enumerate(names, start=1):
+        clients.append(
             {"client": name, "events": [event_data(store, e) for e in _events(store, name)]}
-            for name in names
-        ],
-    }
+        )
+        if progress is not None:
+            progress(done, len(names))
+    return {"format": EXPORT_FORMAT, "version": EXPORT_VERSION, "clients": clients}
 
 
 def _events(store: ExchangeStore, name: str) -> list[Aggregate.Event]:
