@@ -375,3 +375,18 @@ class TestReviewQuestion:
             assert detail.region.right <= tui.screen.query_one("#confirm-box").region.right
         # Revision 2: only the size is recommended for CD (nothing tried has worked yet).
         assert shown == "— · medium · — · —; next review at session 14"
+
+
+class TestTypingAhead:
+    async def test_words_typed_right_after_m_go_to_the_explanation(
+        self, seeded: HwApplication
+    ) -> None:
+        """No pause after `m`: the words land in the explanation, not in the outcome picker."""
+        tui = HwTui(seeded, client="AB")
+        async with tui.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            await pilot.press("m", *"I felt silly")  # no settling in between
+            await settle(pilot)
+            why = tui.screen.query_one("#a7-why", Input)
+            assert why.value == "I felt silly"
+            assert tui.screen.query_one("#a7-outcome").value == "missed"  # type: ignore[attr-defined]
