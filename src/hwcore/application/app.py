@@ -62,7 +62,8 @@ from hwcore.domain import (
     check_spec,
     validate_client,
 )
-from hwcore.domain.measures import Instrument
+from hwcore.domain.clinical import ConsentRecord
+from hwcore.domain.measures import Instrument, RiskAlert
 from hwcore.planner import (
     CONFIDENCE_THRESHOLD,
     Fit,
@@ -508,7 +509,7 @@ class HwApplication(StoreApplication):
         note: str = "",
         session: int | None = None,
         date: DateLike = None,
-    ) -> None:
+    ) -> ConsentRecord:
         """Record a consent for reminders or a digital channel (refused when incomplete).
 
         Args:
@@ -523,7 +524,7 @@ class HwApplication(StoreApplication):
         """
         agreed = days.split(",") if isinstance(days, str) else list(days)
 
-        def command(case: Case) -> None:
+        def command(case: Case) -> ConsentRecord:
             number = session_for(case, session, date, self._today())
             case.record_consent(
                 number,
@@ -533,8 +534,9 @@ class HwApplication(StoreApplication):
                 days=[d for d in agreed if d.strip()],
                 note=note,
             )
+            return case.consents[-1]
 
-        self._change(client, command)
+        return self._change(client, command)
 
     def acknowledge_alert(
         self,
@@ -545,7 +547,7 @@ class HwApplication(StoreApplication):
         kind: str = "phq9_item9",
         session: int | None = None,
         date: DateLike = None,
-    ) -> None:
+    ) -> RiskAlert:
         """Acknowledge an open risk alert, saying what was done (a recorded event).
 
         Args:
@@ -557,11 +559,12 @@ class HwApplication(StoreApplication):
             date: that session's date when it is new.
         """
 
-        def command(case: Case) -> None:
+        def command(case: Case) -> RiskAlert:
             number = session_for(case, session, date, self._today())
             case.acknowledge_alert(number, kind, alert_session, note)
+            return next(a for a in case.alerts() if (a.kind, a.session) == (kind, alert_session))
 
-        self._change(client, command)
+        return self._change(client, command)
 
     def clinical_record(self, client: str) -> ClinicalRecordInfo:
         """A client's measures with their change, risk alerts and consents."""
