@@ -336,6 +336,9 @@ class MeasureTrend:
     """Raw completion rate of the homework resolved over the same sessions (None: none)."""
     completion_n: int = 0
     """Resolved assignments that rate is computed from."""
+    minimum: int = 0
+    maximum: int | None = None
+    """The measure's range (a chart draws every measure on the scale of its own range)."""
 
 
 @attrs.frozen

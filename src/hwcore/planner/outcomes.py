@@ -28,7 +28,12 @@ def completion_over(resolved: Sequence[Row], first: int, last: int) -> tuple[flo
 def measure_trends(case: Case, resolved: Sequence[Row]) -> tuple[MeasureTrend, ...]:
     """Each measure of the case, PHQ-9 and GAD-7 first, with the completion rate beside it."""
     trends = []
+    ranges = {}
+    for record in case.measures:
+        instrument = record.instrument_definition()
+        ranges[record.instrument] = (instrument.minimum, instrument.maximum)
     for s in case.measure_series():
+        low, high = ranges[s.instrument]
         first, last = s.points[0].session, s.points[-1].session
         rate, n = completion_over(resolved, first, last) if last > first else (None, 0)
         trends.append(
@@ -43,6 +48,8 @@ def measure_trends(case: Case, resolved: Sequence[Row]) -> tuple[MeasureTrend, .
                 reliable_change_threshold=s.reliable_change_threshold,
                 completion_rate=rate,
                 completion_n=n,
+                minimum=low,
+                maximum=high if high > low else None,
             )
         )
     return tuple(trends)
