@@ -36,6 +36,11 @@ def _share(m: MeasureTrend, total: int) -> float:
     return 0.5 if span <= 0 else max(0.0, min(1.0, (total - m.minimum) / span))
 
 
+def label_y(index: int, y: float) -> float:
+    """Where a point's label goes: above it for the 1st, 3rd... measure, below for the others."""
+    return max(TOP - 4, y - 12) if index % 2 == 0 else y + 28
+
+
 def outcome_svg(
     completion: Sequence[tuple[int, float, int]],
     measures: Sequence[MeasureTrend],
@@ -111,7 +116,8 @@ def outcome_svg(
         for x, y, total in xy:
             parts.append(f'<circle cx="{_fmt(x)}" cy="{_fmt(y)}" r="6" fill="{colour}"/>')
             parts.append(
-                f'<text {FONT} x="{_fmt(x)}" y="{_fmt(max(TOP - 4, y - 12))}" font-size="19"'
+                # Alternate measures are labelled above and below their points.
+                f'<text {FONT} x="{_fmt(x)}" y="{_fmt(label_y(index, y))}" font-size="19"'
                 f' text-anchor="middle" fill="{colour}">{total}</text>'
             )
         label = escape(m.name)
