@@ -77,7 +77,7 @@ def measure_add(
     as_json: bool,
 ) -> None:
     """Record a measure for CLIENT (item by item for PHQ-9 and GAD-7)."""
-    result = app.take_measure(
+    result = app.clinical.take_measure(
         client, instrument, items=_items(items), score=score, session=session, date=date
     )
     if as_json:
@@ -115,7 +115,7 @@ def measure_define(
     as_json: bool,
 ) -> None:
     """Define the practice's own measure NAME (e.g. mood 0-10, higher is better)."""
-    instrument = app.define_measure(name, minimum, maximum, better, reliable_change)
+    instrument = app.clinical.define_measure(name, minimum, maximum, better, reliable_change)
     if as_json:
         echo_json(instrument)
         return
@@ -132,7 +132,7 @@ def measure_define(
 def measure_list(app: HwApplication, client: str | None, as_json: bool) -> None:
     """CLIENT's measures and their change; without CLIENT, the measures hw knows."""
     if client is None:
-        instruments = app.instruments()
+        instruments = app.clinical.instruments()
         if as_json:
             echo_json({"instruments": instruments})
             return
@@ -140,7 +140,7 @@ def measure_list(app: HwApplication, client: str | None, as_json: bool) -> None:
             kind = f"{i.items} items" if i.items else "one score"
             click.echo(f"{i.key}: {i.name}, {kind}, {i.minimum}-{i.maximum}, {i.better.value}")
         return
-    record = app.clinical_record(client)
+    record = app.clinical.clinical_record(client)
     if as_json:
         echo_json(record)
         return
@@ -181,7 +181,7 @@ def consent(
     as_json: bool,
 ) -> None:
     """Record CLIENT's consent for reminders or a digital channel."""
-    recorded = app.record_consent(
+    recorded = app.clinical.record_consent(
         client,
         channel,
         boundaries=boundaries,
@@ -208,7 +208,7 @@ def alert_group() -> None:
 @pass_app
 def alert_list(app: HwApplication, client: str, as_json: bool) -> None:
     """CLIENT's risk alerts, open and acknowledged."""
-    record = app.clinical_record(client)
+    record = app.clinical.clinical_record(client)
     if as_json:
         echo_json({"client": record.client, "alerts": record.alerts})
         return
@@ -236,7 +236,7 @@ def alert_ack(
     as_json: bool,
 ) -> None:
     """Acknowledge CLIENT's risk alert raised at SESSION, saying what was done."""
-    alert = app.acknowledge_alert(client, alert_session, note, session=session, date=date)
+    alert = app.clinical.acknowledge_alert(client, alert_session, note, session=session, date=date)
     if as_json:
         echo_json({"client": client.strip(), "alert": alert})
         return

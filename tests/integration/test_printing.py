@@ -670,8 +670,8 @@ def test_handout_and_calendar_follow_the_agreed_days_and_time(
 def test_planner_pdf_prints_the_open_alert_first_and_the_measures_beside_completion(
     branded: HwApplication, tmp_path: Path
 ) -> None:
-    branded.take_measure("K7", "phq9", items=[2, 2, 1, 2, 1, 2, 2, 2, 1], session=1)
-    branded.take_measure("K7", "phq9", items=[2, 2, 1, 2, 1, 1, 1, 1, 0], session=5)
+    branded.clinical.take_measure("K7", "phq9", items=[2, 2, 1, 2, 1, 2, 2, 2, 1], session=1)
+    branded.clinical.take_measure("K7", "phq9", items=[2, 2, 1, 2, 1, 1, 1, 1, 0], session=5)
     out = branded.printing.print_plan("K7", tmp_path / "planner.pdf")
 
     first = flat(pdf_text(out)[0])
@@ -689,7 +689,7 @@ def test_planner_pdf_prints_the_open_alert_first_and_the_measures_beside_complet
     assert meta is not None
     assert "PHQ" not in " ".join(str(v) for v in meta.values())  # no clinical text in metadata
 
-    branded.acknowledge_alert("K7", 1, "safety plan reviewed")
+    branded.clinical.acknowledge_alert("K7", 1, "safety plan reviewed")
     out = branded.printing.print_plan("K7", tmp_path / "after.pdf")
     text = flat(" ".join(pdf_text(out)))
     assert "RISK ALERT" not in text

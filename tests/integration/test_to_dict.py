@@ -92,9 +92,9 @@ def _every_result(app: HwApplication, home: Path, tmp_path: Path) -> list[Any]:
             "CC,1,2026-01-05,Walk,behavioral,small,experiment,completed\n"
         ),
         app.export_data("AB"),
-        app.take_measure("AB", "phq9", items=[1, 1, 1, 1, 1, 1, 1, 1, 1]),
-        app.define_measure("mood", 0, 10, "high", reliable_change=3),
-        app.clinical_record("AB"),
+        app.clinical.take_measure("AB", "phq9", items=[1, 1, 1, 1, 1, 1, 1, 1, 1]),
+        app.clinical.define_measure("mood", 0, 10, "high", reliable_change=3),
+        app.clinical.clinical_record("AB"),
         app.plan("AB"),  # with its measures and the alert (item 9 = 1)
         resolve_settings(home, "postgresql://hw:secret@db.example:5433/hw?sslmode=require"),
         resolve_settings(home),

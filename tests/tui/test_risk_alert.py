@@ -28,7 +28,7 @@ async def open_wrapup(pilot: object, tui: HwTui, client: str) -> None:
 
 
 async def test_the_caseload_puts_an_open_alert_first_and_flags_it(seeded: HwApplication) -> None:
-    seeded.take_measure("EF", "phq9", items=PHQ9_ITEM9_2)
+    seeded.clinical.take_measure("EF", "phq9", items=PHQ9_ITEM9_2)
     tui = HwTui(seeded)
     async with tui.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
@@ -42,7 +42,7 @@ async def test_the_caseload_puts_an_open_alert_first_and_flags_it(seeded: HwAppl
 async def test_the_banner_stays_until_an_acknowledgement_is_recorded(
     seeded: HwApplication,
 ) -> None:
-    seeded.take_measure("EF", "phq9", items=PHQ9_ITEM9_2)
+    seeded.clinical.take_measure("EF", "phq9", items=PHQ9_ITEM9_2)
     tui = HwTui(seeded)
     async with tui.run_test(size=(100, 30)) as pilot:
         await open_wrapup(pilot, tui, "EF")
@@ -62,7 +62,7 @@ async def test_the_banner_stays_until_an_acknowledgement_is_recorded(
         await settle(pilot)
         assert isinstance(tui.screen, WrapUpScreen)
         assert banner(tui) == ""
-    [alert] = seeded.clinical_record("EF").alerts
+    [alert] = seeded.clinical.clinical_record("EF").alerts
     assert alert.acknowledged
     tui = HwTui(seeded)
     async with tui.run_test(size=(100, 30)) as pilot:
@@ -71,7 +71,7 @@ async def test_the_banner_stays_until_an_acknowledgement_is_recorded(
 
 
 async def test_no_banner_without_an_alert(seeded: HwApplication) -> None:
-    seeded.take_measure("EF", "phq9", items=[1] * 8 + [0])
+    seeded.clinical.take_measure("EF", "phq9", items=[1] * 8 + [0])
     tui = HwTui(seeded)
     async with tui.run_test(size=(100, 30)) as pilot:
         await open_wrapup(pilot, tui, "EF")

@@ -122,7 +122,7 @@ class AlertScreen(Screen[ResultT]):
         """Record the acknowledgement (worker thread)."""
         try:
             call(
-                self.application.acknowledge_alert,
+                self.application.clinical.acknowledge_alert,
                 self.client,
                 alert.session,
                 note,
