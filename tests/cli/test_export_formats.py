@@ -87,6 +87,39 @@ def test_csv_export_keeps_a_partial_dose_and_a_miss_explanation(recorded: Path) 
     assert missed["reasons"] == "too-complex;wrong-timing"
 
 
+# The required value sets of R4 for the coded fields hw fills (the models check
+# cardinality and types, not these codes).
+R4_CODES = {
+    ("Task", "status"): {
+        "draft", "requested", "received", "accepted", "rejected", "ready", "cancelled",
+        "in-progress", "on-hold", "failed", "completed", "entered-in-error",
+    },
+    ("Task", "intent"): {
+        "unknown", "proposal", "plan", "order", "original-order", "reflex-order",
+        "filler-order", "instance-order", "option",
+    },
+    ("CarePlan", "status"): {
+        "draft", "active", "on-hold", "revoked", "completed", "entered-in-error", "unknown",
+    },
+    ("CarePlan", "intent"): {"proposal", "plan", "order", "option"},
+    ("Observation", "status"): {
+        "registered", "preliminary", "final", "amended", "corrected", "cancelled",
+        "entered-in-error", "unknown",
+    },
+    ("QuestionnaireResponse", "status"): {
+        "in-progress", "completed", "amended", "entered-in-error", "stopped",
+    },
+}  # fmt: skip
+
+
+def _check_r4_codes(bundle: dict[str, Any]) -> None:
+    for entry in bundle["entry"]:
+        resource = entry["resource"]
+        for (kind, field), allowed in R4_CODES.items():
+            if resource["resourceType"] == kind:
+                assert resource[field] in allowed, (kind, field, resource[field])
+
+
 def _resources(bundle: dict[str, Any], kind: str) -> list[dict[str, Any]]:
     return [e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == kind]
 
@@ -95,6 +128,7 @@ def test_fhir_export_is_an_r4_collection_bundle_the_fhir_models_accept(recorded:
     data = json.loads(export(recorded, "fhir"))
 
     Bundle.model_validate(data)  # raises on anything R4(B) does not allow
+    _check_r4_codes(data)
     assert (data["resourceType"], data["type"]) == ("Bundle", "collection")
     patients = _resources(data, "Patient")
     assert [p["identifier"] for p in patients] == [
