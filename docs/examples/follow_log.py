@@ -14,7 +14,7 @@ import json
 import sys
 from pathlib import Path
 
-from hwcore.application.follow import LogFollower
+from hwcore.application import LogFollower
 from hwcore.bootstrap import open_application
 
 

@@ -35,7 +35,7 @@ def follow(app: HwApplication, position: int, limit: int | None, as_json: bool) 
     export' writes it (docs/events.md). Store the last position and pass it
     as --after next time to resume.
     """
-    from hwcore.application.follow import LogFollower
+    from hwcore.application import LogFollower
 
     follower = LogFollower(app, position=position)
     for item in follower.read(limit=limit):

@@ -8,7 +8,7 @@ import, no settings prefix to set, no second database), and keeps its own
 position: the notification id of the last event it handled. See
 docs/events.md ("Following the log")::
 
-    from hwcore.application.follow import LogFollower
+    from hwcore.application import LogFollower
     from hwcore.bootstrap import open_application
 
     with open_application(home) as hw:
@@ -108,13 +108,11 @@ class LogFollower:
         :attr:`position` advances as each item is yielded; the read ends at
         the end of the log (call again later for what was recorded since).
         """
-        count = 0
-        for notification in self.reader.read(start=self.position + 1):
+        for count, notification in enumerate(self.reader.read(start=self.position + 1)):
             if limit is not None and count >= limit:
                 return
             item = tombstone(notification) or self._item(notification)
             self.position = notification.id
-            count += 1
             yield item
 
     def _item(self, notification: Notification) -> FollowedEvent:
