@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from fhir.resources.R4B.bundle import Bundle
 
+from hwcore.application.exchange.csvexport import COLUMNS
 from tests.cli.conftest import HISTORY_CSV, invoke, ok, plan_json
 
 CLIENTS = ("A1", "B2", "C3")
@@ -35,6 +36,21 @@ def recorded(home: Path, tmp_path: Path) -> Path:
     ok(invoke(home, "measure", "add", "A1", "phq9", "--items", "1,0,2,1,0,1,2,0,1"))
     ok(invoke(home, "measure", "add", "A1", "phq9", "--items", "0,0,1,1,0,0,1,0,0"))
     ok(invoke(home, "measure", "add", "A1", "gad7", "--items", "1,1,0,0,1,0,0"))
+    ok(
+        invoke(
+            home,
+            "measure",
+            "define",
+            "sleep-diary",
+            "--min",
+            "0",
+            "--max",
+            "10",
+            "--better",
+            "high",
+        )
+    )
+    ok(invoke(home, "measure", "add", "B2", "sleep-diary", "--score", "6"))
     return home
 
 
@@ -223,3 +239,23 @@ def test_export_refuses_an_unknown_format(recorded: Path) -> None:
 
     assert result.exit_code == 2
     assert "'xml'" in result.stderr
+
+
+def test_fhir_export_of_an_empty_home_is_a_valid_empty_bundle(home: Path) -> None:
+    data = json.loads(export(home, "fhir"))
+
+    Bundle.model_validate(data)
+    assert "entry" not in data  # FHIR JSON never holds an empty array
+    assert export(home, "csv").splitlines() == [",".join(COLUMNS)]
+
+
+def test_fhir_a_practice_measure_is_coded_by_hw_with_its_total(recorded: Path) -> None:
+    data = json.loads(export(recorded, "fhir", "B2"))
+    Bundle.model_validate(data)
+
+    [observation] = _resources(data, "Observation")
+    [response] = _resources(data, "QuestionnaireResponse")
+    assert observation["code"]["coding"] == [{"system": "urn:hw:measure", "code": "sleep-diary"}]
+    assert observation["valueInteger"] == 6
+    assert response["item"] == [{"linkId": "total", "answer": [{"valueInteger": 6}]}]
+    assert "questionnaire" not in response

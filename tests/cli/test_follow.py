@@ -9,21 +9,20 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from hwcore.application import HwApplication
 from tests.cli.conftest import HISTORY_CSV, hw_subprocess, invoke, ok
 
 ROOT = Path(__file__).resolve().parents[2]
 FOLLOWER = ROOT / "docs/examples/follow_log.py"
 
 
-def run_follower(home: Path, position: Path, env: dict[str, str] | None = None) -> list[Any]:
+def run_follower(home: Path, position: Path, env: dict[str, str]) -> list[Any]:
     """The documented follower in its own process: the JSON lines it printed."""
-    environ = {**os.environ, **(env or {})}
-    environ.pop("HW_DATABASE_URL", None)
     done = subprocess.run(
         [sys.executable, str(FOLLOWER), str(home), str(position)],
         capture_output=True,
         text=True,
-        env=environ,
+        env=env,
         timeout=60,
         check=False,
     )
@@ -32,9 +31,9 @@ def run_follower(home: Path, position: Path, env: dict[str, str] | None = None) 
     return [json.loads(line) for line in done.stdout.splitlines()]
 
 
-def exported_events(home: Path) -> list[tuple[str, str, int, Any]]:
-    """(client, topic, version, state) of every stored event, from ``hw export``."""
-    data = json.loads(ok(invoke(home, "export")).stdout)
+def exported_events(app: HwApplication) -> list[tuple[str, str, int, Any]]:
+    """(client, topic, version, state) of every stored event, as the export has them."""
+    data = app.export_data()
     return [
         (c["client"], e["topic"], e["version"], e["state"])
         for c in data["clients"]
@@ -43,37 +42,37 @@ def exported_events(home: Path) -> list[tuple[str, str, int, Any]]:
 
 
 def seeded(home: Path, tmp_path: Path) -> None:
-    """The multi-client history imported."""
+    """The multi-client history imported (SQLite, through the CLI)."""
     source = tmp_path / "history.csv"
     source.write_text(HISTORY_CSV, encoding="utf-8")
     ok(invoke(home, "import", str(source)))
 
 
 def test_the_follower_reads_every_event_decoded_then_resumes_after_its_position(
-    home: Path, tmp_path: Path
+    app: HwApplication, store_env: dict[str, str], home: Path, tmp_path: Path
 ) -> None:
-    seeded(home, tmp_path)
+    app.import_text(HISTORY_CSV)
     position = tmp_path / "position"
 
-    first = run_follower(home, position)
+    first = run_follower(home, position, store_env)
 
     got = sorted((i["client"], i["topic"], i["version"], i["state"]) for i in first)
-    assert got == sorted(exported_events(home))
+    assert got == sorted(exported_events(app))
     assert [i["position"] for i in first] == sorted(i["position"] for i in first)
     assert int(position.read_text()) == first[-1]["position"]
     assert {i["kind"] for i in first} == {"event"}
 
-    ok(invoke(home, "change", "B2", "--kind", "life", "--note", "new job"))
-    ok(invoke(home, "measure", "add", "A1", "gad7", "--items", "1,1,0,0,1,0,0"))
-    second = run_follower(home, position)
+    app.note_change("B2", "life", "new job")
+    app.take_measure("A1", "gad7", items=[1, 1, 0, 0, 1, 0, 0])
+    second = run_follower(home, position, store_env)
 
     assert [(i["client"], i["topic"].rpartition(".")[2]) for i in second] == [
         ("B2", "ChangeNoted"),
         ("A1", "MeasureTaken"),
     ]
     assert second[0]["state"]["kind"] == {"_type_": "hw_change_kind", "_data_": "life"}
-    assert second[0]["position"] == first[-1]["position"] + 1
-    assert run_follower(home, position) == []
+    assert second[0]["position"] > first[-1]["position"]
+    assert run_follower(home, position, store_env) == []
 
 
 def test_the_follower_decodes_an_encrypted_store(home: Path, tmp_path: Path) -> None:
@@ -90,7 +89,7 @@ def test_the_follower_decodes_an_encrypted_store(home: Path, tmp_path: Path) -> 
         == 0
     )
 
-    items = run_follower(home, tmp_path / "position", env={"HW_CIPHER_KEY": key})
+    items = run_follower(home, tmp_path / "position", env)
 
     assert [(i["client"], i["topic"]) for i in items] == [
         ("QX", "hwcore.domain.case:Case.Registered")

@@ -91,7 +91,10 @@ def bundle(
         if progress is not None:
             progress(done, total)
     stamp = (now or dt.datetime.now(dt.UTC)).isoformat(timespec="seconds")
-    return {"resourceType": "Bundle", "type": "collection", "timestamp": stamp, "entry": entries}
+    document: dict[str, Any] = {"resourceType": "Bundle", "type": "collection", "timestamp": stamp}
+    if entries:  # FHIR JSON has no empty arrays
+        document["entry"] = entries
+    return document
 
 
 def case_resources(case: Case) -> list[dict[str, Any]]:
@@ -189,7 +192,7 @@ def _measure(
         "status": "completed",
         "subject": _ref(patient_id),
     }
-    if instrument is not None and instrument.loinc_panel:
+    if instrument is not None and instrument.loinc_panel and point.items:
         response["questionnaire"] = f"{LOINC}/q/{instrument.loinc_panel}"
         codes = instrument.loinc_items
         response["item"] = [
