@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import click
 import pytest
 from fhir.resources.R4B.bundle import Bundle
 
@@ -19,7 +20,7 @@ CLIENTS = ("A1", "B2", "C3")
 
 @pytest.fixture
 def recorded(home: Path, tmp_path: Path) -> Path:
-    """The multi-client history, a design with every field, a review and two PHQ-9s."""
+    """The history, a design with every field, a correction, a review and measures."""
     source = tmp_path / "history.csv"
     source.write_text(HISTORY_CSV, encoding="utf-8")
     ok(invoke(home, "import", str(source)))
@@ -32,6 +33,7 @@ def recorded(home: Path, tmp_path: Path) -> Path:
             "--days", "mon,thu", "--at", "18:30", "--task", "Walk ten minutes\nthen rate it",
         )
     )  # fmt: skip
+    ok(invoke(home, "correct", "A1", "2", "--set", "size=small", "--reason", "typed wrong"))
     ok(invoke(home, "review", "A1", "--session", "6", "--next-review", "12"))
     ok(invoke(home, "measure", "add", "A1", "phq9", "--items", "1,0,2,1,0,1,2,0,1"))
     ok(invoke(home, "measure", "add", "A1", "phq9", "--items", "0,0,1,1,0,0,1,0,0"))
@@ -101,6 +103,7 @@ def test_csv_export_keeps_a_partial_dose_and_a_miss_explanation(recorded: Path) 
     assert (partial["outcome"], partial["done"], partial["planned"]) == ("partial", "2", "7")
     assert missed["explanation"] == "Too tired after work, honestly"
     assert missed["reasons"] == "too-complex;wrong-timing"
+    assert missed["size"] == "small"  # as corrected
 
 
 # The required value sets of R4 for the coded fields hw fills (the models check
@@ -259,3 +262,14 @@ def test_fhir_a_practice_measure_is_coded_by_hw_with_its_total(recorded: Path) -
     assert observation["valueInteger"] == 6
     assert response["item"] == [{"linkId": "total", "answer": [{"valueInteger": 6}]}]
     assert "questionnaire" not in response
+
+
+def test_the_cli_offers_exactly_the_applications_export_formats() -> None:
+    from hwcli.main import cli
+    from hwcore.application import EXPORT_FORMATS
+
+    command = cli.get_command(click.Context(cli), "export")
+    assert command is not None
+    [option] = [p for p in command.params if p.name == "fmt"]
+    assert isinstance(option.type, click.Choice)
+    assert tuple(option.type.choices) == EXPORT_FORMATS
