@@ -12,6 +12,7 @@ import hwcore.application as api
 from hwcore.application import (
     AssignmentSpec,
     HwApplication,
+    LogFollower,
     OutcomeEntry,
     ReviewChoice,
     backup_store,
@@ -92,6 +93,8 @@ def _every_result(app: HwApplication, home: Path, tmp_path: Path) -> list[Any]:
             "CC,1,2026-01-05,Walk,behavioral,small,experiment,completed\n"
         ),
         app.export_data("AB"),
+        app.export_text("AB", "fhir"),
+        list(LogFollower(app).read(limit=3)),
         resolve_settings(home, "postgresql://hw:secret@db.example:5433/hw?sslmode=require"),
         resolve_settings(home),
     ]
