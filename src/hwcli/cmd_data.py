@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
@@ -75,22 +73,6 @@ def import_(app: HwApplication, file: str, as_json: bool, quiet: bool) -> None:
     )
 
 
-def write_private(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` atomically, readable by the owner only (0600)."""
-    import tempfile
-
-    folder = path.parent if str(path.parent) else Path()
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 @click.command("export")
 @click.argument("client", required=False)
 @click.option(
@@ -103,6 +85,7 @@ def write_private(path: Path, text: str) -> None:
     " fhir: a FHIR R4 Bundle.",
 )
 @click.option("-o", "--output", metavar="FILE|-", help="Write to FILE (0600); '-' or none: stdout.")
+@click.option("--force", is_flag=True, help="Replace FILE if it exists.")
 @json_option
 @quiet_option
 @pass_app
@@ -111,6 +94,7 @@ def export(
     client: str | None,
     fmt: str,
     output: str | None,
+    force: bool,
     as_json: bool,
     quiet: bool,
 ) -> None:
@@ -128,13 +112,14 @@ def export(
     with bar("Exporting clients", quiet) as progress:
         export = app.export_text(client, fmt, progress)
     if output is None or output == "-":
-        click.echo(export.text, nl=False)
+        text = export.text
+        if fmt == "csv" and sys.stdout.isatty():  # JSON escapes controls itself; a pipe gets
+            from hwcore.application import terminal_text  # the exact text
+
+            text = terminal_text(text)
+        click.echo(text, nl=False)
         return
-    path = Path(output).expanduser()
-    try:
-        write_private(path, export.text)
-    except OSError as e:
-        fail(f"cannot write {str(path)!r}: {e.strerror or type(e).__name__}")
+    path = app.printing.write_output(output, export.text.encode("utf-8"), force=force)
     n = export.clients
     if as_json:
         echo_json({"file": str(path.absolute()), "format": fmt, "clients": n})

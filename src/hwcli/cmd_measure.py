@@ -166,6 +166,7 @@ def measure_list(app: HwApplication, client: str | None, as_json: bool) -> None:
 @click.option("--note", default="", help="Anything else.")
 @session_option
 @date_option
+@json_option
 @pass_app
 def consent(
     app: HwApplication,
@@ -177,9 +178,10 @@ def consent(
     note: str,
     session: int | None,
     date: str | None,
+    as_json: bool,
 ) -> None:
     """Record CLIENT's consent for reminders or a digital channel."""
-    app.record_consent(
+    recorded = app.record_consent(
         client,
         channel,
         boundaries=boundaries,
@@ -189,7 +191,10 @@ def consent(
         session=session,
         date=date,
     )
-    click.echo(f"{client.strip()}: consent for {channel.strip().lower()} recorded")
+    if as_json:
+        echo_json({"client": client.strip(), "consent": recorded})
+        return
+    click.echo(f"{client.strip()}: consent for {recorded.channel} recorded")
 
 
 @click.group("alert")
@@ -219,6 +224,7 @@ def alert_list(app: HwApplication, client: str, as_json: bool) -> None:
 @click.option("--note", required=True, help='What was done, e.g. "safety plan reviewed".')
 @session_option
 @date_option
+@json_option
 @pass_app
 def alert_ack(
     app: HwApplication,
@@ -227,7 +233,11 @@ def alert_ack(
     note: str,
     session: int | None,
     date: str | None,
+    as_json: bool,
 ) -> None:
     """Acknowledge CLIENT's risk alert raised at SESSION, saying what was done."""
-    app.acknowledge_alert(client, alert_session, note, session=session, date=date)
+    alert = app.acknowledge_alert(client, alert_session, note, session=session, date=date)
+    if as_json:
+        echo_json({"client": client.strip(), "alert": alert})
+        return
     click.echo(f"{client.strip()}: risk alert of session {alert_session} acknowledged")

@@ -131,14 +131,22 @@ def _as_of(text: str | None) -> tuple[int | None, str | None]:
     metavar="SESSION|DATE",
     help="The planner as it stood at a past session number or date (YYYY-MM-DD).",
 )
+@click.option("--force", is_flag=True, help="Replace FILE.pdf if it exists.")
 @json_option
 @pass_app
 def print_plan(
-    app: HwApplication, client: str, output: str | None, as_of: str | None, as_json: bool
+    app: HwApplication,
+    client: str,
+    output: str | None,
+    as_of: str | None,
+    force: bool,
+    as_json: bool,
 ) -> None:
     """Print CLIENT's Between-Session System Planner to a branded PDF."""
     session, date = _as_of(as_of)
-    path = app.printing.print_plan(client, output, as_of_session=session, as_of_date=date)
+    path = app.printing.print_plan(
+        client, output, as_of_session=session, as_of_date=date, force=force
+    )
     if as_json:
         echo_json({"pdf": str(path)})
     else:
@@ -177,6 +185,7 @@ def print_plan(
     metavar="MINUTES",
     help="Minutes before each occasion the calendar reminder fires.",
 )
+@click.option("--force", is_flag=True, help="Replace FILE.pdf (and FILE.ics) if they exist.")
 @json_option
 @pass_app
 def print_handout(
@@ -188,6 +197,7 @@ def print_handout(
     large_print: bool,
     at: str | None,
     remind: int,
+    force: bool,
     as_json: bool,
 ) -> None:
     """Print CLIENT's one-page handout for ASSIGNMENT (its number, or 'latest').
@@ -206,6 +216,7 @@ def print_handout(
         large_print=large_print,
         at=at,
         reminder_minutes=remind,
+        force=force,
     )
     ics_path = None
     reminders = None

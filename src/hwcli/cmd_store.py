@@ -79,7 +79,7 @@ def client_purge(app: HwApplication, client: str, yes: bool, reference: str, as_
 
 
 @click.command("backup")
-@click.argument("file", type=click.Path(dir_okay=False))
+@click.argument("file")
 @click.option("--force", is_flag=True, help="Replace FILE if it exists.")
 @json_option
 @quiet_option

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sys
+from typing import IO, Any
+
 import click
 
 from hwcli.common import current_state
@@ -19,6 +22,11 @@ def tui(client: str | None) -> None:
     Set HW_TUI_EXIT_AFTER_PAINT=1 to exit right after the caseload is first
     drawn (prints a timing line; used by the start-up benchmark).
     """
+    if not (_is_terminal(sys.__stdin__) and _is_terminal(sys.__stderr__)):
+        # Textual reads keys from stdin and draws on stderr: without a terminal
+        # it would wait for keys that never come, until killed.
+        msg = "hw tui needs a terminal (stdin and stderr on a TTY); for scripts use the commands"
+        raise click.UsageError(msg)
     state = current_state()
     application = None
     if client is not None:
@@ -38,3 +46,10 @@ def tui(client: str | None) -> None:
         click.echo(f"{PAINT_MARKER} {ui.first_paint:.3f}s")
     if ui.return_code:
         raise SystemExit(ui.return_code)
+
+
+def _is_terminal(stream: IO[Any] | None) -> bool:
+    try:
+        return stream is not None and stream.isatty()
+    except (OSError, ValueError):  # closed
+        return False

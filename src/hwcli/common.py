@@ -9,13 +9,13 @@ actually needs the application.
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import functools
-import json
 import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
-from typing import IO, TYPE_CHECKING, Any, Concatenate, NoReturn, ParamSpec, TypeVar
+from typing import IO, TYPE_CHECKING, Any, Concatenate, NoReturn, ParamSpec, TextIO, TypeVar, cast
 
 import click
 
@@ -50,6 +50,14 @@ class State:
         self.home = home
         self.database_url = database_url
         self._app: HwApplication | None = None
+        self._committed = 0
+        _STATES.append(self)
+
+    @property
+    def committed(self) -> bool:
+        """True once this command committed a change to the store (it then stands)."""
+        app = self._app
+        return self._committed > 0 or (app is not None and app.committed_events > 0)
 
     @property
     def app(self) -> HwApplication:
@@ -57,7 +65,9 @@ class State:
         if self._app is None:
             from hwcore.bootstrap import open_application
 
-            self._app = open_application(self.home, database_url=self.database_url)
+            self._app = open_application(
+                self.home, database_url=self.database_url, create=not _reading()
+            )
         return self._app
 
     @property
@@ -69,7 +79,34 @@ class State:
         """Close the application if it was opened."""
         if self._app is not None:
             app, self._app = self._app, None
+            self._committed += app.committed_events
             app.close()
+
+
+READ_COMMANDS = frozenset(
+    {
+        "plan", "history", "vocab", "export", "caseload", "audit", "clients", "client show",
+        "config get", "config list", "admin-log", "readmodel status", "print plan",
+        "print handout", "measure list", "alert list",
+    }
+)  # fmt: skip
+"""Commands that only read: on a home that does not exist they fail, creating nothing."""
+
+
+def _reading() -> bool:
+    ctx = click.get_current_context(silent=True)
+    if ctx is None:
+        return False
+    path = ctx.command_path.split(" ", 1)
+    return len(path) == 2 and path[1] in READ_COMMANDS
+
+
+_STATES: list[State] = []
+"""The states of the command ``run`` is running (to know whether a write committed)."""
+
+
+def _committed() -> bool:
+    return any(state.committed for state in _STATES)
 
 
 pass_state = click.make_pass_decorator(State, ensure=True)
@@ -151,6 +188,75 @@ def _usage_line(error: click.UsageError) -> str:
     return error_line(error.format_message()) + hint
 
 
+class TerminalSafeStream:
+    """A text stream that passes everything written through hwcore's terminal sanitiser.
+
+    ``run`` puts one over stdout and stderr, so no control character or escape
+    sequence from stored text (a title, an explanation, the clinic's name)
+    reaches the terminal, whatever command printed it. JSON output is escaped
+    before it gets here (``json_text``), so it passes unchanged.
+    """
+
+    def __init__(self, stream: IO[str]) -> None:
+        from hwcore.application import terminal_text
+
+        self._stream = stream
+        self._clean = terminal_text
+
+    failed: OSError | None = None
+    """The error writing to the underlying stream raised (EPIPE, ENOSPC), if any."""
+
+    def write(self, text: str) -> int:
+        """Write ``text`` with its control characters made visible (tab, newline kept)."""
+        try:
+            self._stream.write(self._clean(text))
+        except OSError as e:
+            self.failed = e
+            raise
+        return len(text)
+
+    def flush(self) -> None:
+        """Flush the underlying stream (remembering a failure)."""
+        try:
+            self._stream.flush()
+        except OSError as e:
+            self.failed = e
+            raise
+
+    def writelines(self, lines: Iterable[str]) -> None:
+        """Write each line."""
+        for line in lines:
+            self.write(line)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+    @property
+    def unsanitised(self) -> TextIO:
+        """The stream underneath, for hw's own control sequences only (a progress bar)."""
+        return cast("TextIO", self._stream)
+
+
+def own_stderr() -> TextIO:
+    """stderr for what hw itself draws (a progress bar's \\r and cursor codes).
+
+    Only hw's own labels and counts may be written here: stored text goes to
+    ``sys.stderr``, through the terminal sanitiser.
+    """
+    err: Any = sys.stderr
+    return cast("TextIO", err.unsanitised if isinstance(err, TerminalSafeStream) else err)
+
+
+def _safe_streams() -> tuple[Any, Any]:
+    """Put :class:`TerminalSafeStream` over stdout and stderr; return the originals."""
+    saved = sys.stdout, sys.stderr
+    if sys.stdout is not None and not isinstance(sys.stdout, TerminalSafeStream):
+        sys.stdout = TerminalSafeStream(sys.stdout)
+    if sys.stderr is not None and not isinstance(sys.stderr, TerminalSafeStream):
+        sys.stderr = TerminalSafeStream(sys.stderr)
+    return saved
+
+
 def run(
     command: click.Command,
     args: Sequence[str] | None = None,
@@ -162,7 +268,60 @@ def run(
     hw errors (``HwError``) exit 1; usage errors exit 2; Ctrl-C exits 130; any
     other exception prints one line that names only its type (tracebacks may
     hold client data) and exits 1. Set ``HW_DEBUG=1`` to see the traceback.
+    Everything printed passes the terminal sanitiser (:class:`TerminalSafeStream`).
     """
+    saved = _safe_streams()
+    _STATES.clear()
+    try:
+        code = _run(command, args, prog_name, **extra)
+        try:
+            sys.stdout.flush()  # here, not at exit: a failure must be reported
+        except OSError as e:
+            code = _output_failed(e, code)
+        except KeyboardInterrupt:
+            code = _interrupted()
+        return code
+    finally:
+        sys.stdout, sys.stderr = saved
+        _STATES.clear()
+
+
+def _stands(why: str) -> None:
+    with contextlib.suppress(OSError):
+        click.echo(
+            f"{PROG}: {why}, but the change was recorded and stands: do not run it again",
+            file=sys.stderr,
+        )
+
+
+def _output_failed(error: OSError, code: int) -> int:
+    """stdout failed (EPIPE, a full disk): 0 when the command's write committed."""
+    _silence_stdout()
+    if _committed():
+        _stands(f"the output could not be written ({error.strerror or type(error).__name__})")
+        return ExitStatus.SUCCESS
+    if isinstance(error, BrokenPipeError):
+        return ExitStatus.ERROR  # the reader went away (`hw history X | head`): quietly
+    reason = error.strerror or type(error).__name__
+    click.echo(error_line(f"cannot write the output: {reason}"), file=sys.stderr)
+    return ExitStatus.ERROR if code == 0 else code
+
+
+def _interrupted() -> int:
+    if _committed():
+        _silence_stdout()  # unwritten output would block the exit again
+        _stands("interrupted")
+        return ExitStatus.SUCCESS
+    click.echo(f"{PROG}: interrupted", file=sys.stderr)
+    return ExitStatus.INTERRUPTED
+
+
+def _run(
+    command: click.Command,
+    args: Sequence[str] | None,
+    prog_name: str | None,
+    **extra: Any,
+) -> int:
     err = sys.stderr
     try:
         rv = command.main(args=args, prog_name=prog_name, standalone_mode=False, **extra)
@@ -177,39 +336,49 @@ def run(
         return e.exit_code
     except click.Abort as e:
         if isinstance(e.__cause__, KeyboardInterrupt):
-            click.echo(f"{PROG}: interrupted", file=err)
-            return ExitStatus.INTERRUPTED
+            return _interrupted()
         click.echo(f"{PROG}: aborted", file=err)
         return ExitStatus.ERROR
     except KeyboardInterrupt:
-        click.echo(f"{PROG}: interrupted", file=err)
-        return ExitStatus.INTERRUPTED
-    except BrokenPipeError:
-        # The reader went away (e.g. `hw history X | head`): stop quietly.
-        _silence_stdout()
-        return ExitStatus.ERROR
+        return _interrupted()
+    except OSError as e:
+        if isinstance(e, BrokenPipeError) or getattr(sys.stdout, "failed", None) is e:
+            return _output_failed(e, ExitStatus.ERROR)
+        return _unexpected(e)
+    except SystemExit:
+        # click turns a broken pipe into exit 1 (and quiets the streams).
+        failed = getattr(sys.stdout, "failed", None)
+        if isinstance(failed, OSError):
+            return _output_failed(failed, ExitStatus.ERROR)
+        raise
     except Exception as e:
-        if _is_hw_error(e):
-            click.echo(error_line(str(e)), file=err)
-            return ExitStatus.ERROR
-        missing = _missing_extra(e)
-        if missing is not None:  # an optional extra (print, postgres, crypto)
-            click.echo(error_line(missing), file=err)
-            return ExitStatus.ERROR
-        if os.environ.get(DEBUG_ENV):
-            raise
-        # Never str(e): the message of an unexpected error may carry client text.
-        click.echo(
-            error_line(
-                f"unexpected internal error ({type(e).__name__}); details hidden to"
-                f" protect client data (set {DEBUG_ENV}=1 to see them)"
-            ),
-            file=err,
-        )
-        return ExitStatus.ERROR
+        return _unexpected(e)
     if isinstance(rv, int) and not isinstance(rv, bool):
         return rv
     return ExitStatus.SUCCESS
+
+
+def _unexpected(e: Exception) -> int:
+    """One line for an hw error, or one that names only the type of any other error."""
+    err = sys.stderr
+    if _is_hw_error(e):
+        click.echo(error_line(str(e)), file=err)
+        return ExitStatus.ERROR
+    missing = _missing_extra(e)
+    if missing is not None:  # an optional extra (print, postgres, crypto)
+        click.echo(error_line(missing), file=err)
+        return ExitStatus.ERROR
+    if os.environ.get(DEBUG_ENV):
+        raise e
+    # Never str(e): the message of an unexpected error may carry client text.
+    click.echo(
+        error_line(
+            f"unexpected internal error ({type(e).__name__}); details hidden to"
+            f" protect client data (set {DEBUG_ENV}=1 to see them)"
+        ),
+        file=err,
+    )
+    return ExitStatus.ERROR
 
 
 def _silence_stdout() -> None:
@@ -276,16 +445,17 @@ class HwGroup(LazyGroup):
 
 def echo_json(value: Any) -> None:
     """Print one JSON document (DTOs and planner values go through ``to_dict``)."""
-    from hwcore.application import to_dict
+    from hwcore.application import json_text, to_dict
 
-    click.echo(json.dumps(to_dict(value), ensure_ascii=False, indent=2))
+    click.echo(json_text(to_dict(value)))
 
 
 def echo_json_data(document: Any) -> None:
     """Print JSON-ready data as one JSON document (floats rounded as ``to_dict`` does)."""
+    from hwcore.application import json_text
     from hwcore.application.quick import rounded
 
-    click.echo(json.dumps(rounded(document), ensure_ascii=False, indent=2))
+    click.echo(json_text(rounded(document)))
 
 
 def warn(message: str) -> None:
@@ -294,8 +464,10 @@ def warn(message: str) -> None:
 
 
 def shorten(value: object, width: int = MAX_CELL) -> str:
-    """A one-line table cell of at most ``width`` characters."""
-    text = one_line("" if value is None else str(value))
+    """A one-line table cell of at most ``width`` characters (control characters shown)."""
+    from hwcore.application import terminal_text
+
+    text = terminal_text(one_line("" if value is None else str(value)), keep_layout=False)
     return text if len(text) <= width else text[: width - 1] + "…"
 
 

@@ -70,7 +70,12 @@ A new command: define it in an ``hwcli.cmd_*`` module (shared helpers come from
     metavar="URL",
     envvar="HW_DATABASE_URL",
     show_envvar=True,
-    help="postgresql://user:password@host:port/dbname (default: SQLite in the home).",
+    help=(
+        "PostgreSQL: postgresql://user@host:port/dbname?sslmode=verify-full or libpq"
+        " key=value pairs (default: SQLite in the home). Prefer HW_DATABASE_URL, and keep"
+        " the password in ~/.pgpass (PGPASSFILE) or a service file (?service=NAME): an"
+        " option shows in ps."
+    ),
 )
 @click.version_option(package_name="hw-planner", prog_name="hw")
 @click.pass_context

@@ -13,6 +13,8 @@ from typing import Any, TypeVar
 
 import click
 
+from hwcli.common import own_stderr
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 Update = Callable[[int, int], None]
@@ -59,7 +61,7 @@ def stages(quiet: bool = False) -> Iterator[Callable[[str], Update] | None]:
                             length=max(total, 1),
                             label=label,
                             show_pos=True,
-                            file=sys.stderr,
+                            file=own_stderr(),  # its \r and cursor codes, unescaped
                         )
                     )
                 bar.update(position - done)

@@ -6,9 +6,14 @@ import datetime as dt
 import os
 from collections.abc import Callable
 
-from hwcore.application import HwApplication
+from hwcore.application import HwApplication, StoreError
 from hwcore.application.eventstore.checks import check_not_emptied
-from hwcore.config import Settings, ensure_private_home, resolve_settings
+from hwcore.config import (
+    Settings,
+    apply_libpq_environment,
+    ensure_private_home,
+    resolve_settings,
+)
 from hwcore.extras import missing_extra, needs
 from hwcore.readmodel.fastread import tracked_position
 
@@ -21,6 +26,7 @@ def open_application(
     database_url: str | None = None,
     settings: Settings | None = None,
     today: Callable[[], dt.date] = dt.date.today,
+    create: bool = True,
 ) -> HwApplication:
     """Open the hw application on the configured store.
 
@@ -30,6 +36,8 @@ def open_application(
             SQLite in the home folder).
         settings: already resolved settings (overrides home and database_url).
         today: the clock for default session dates.
+        create: create the home and its store when missing (False for a read:
+            a home that does not exist is then an error, not a new empty store).
 
     Returns:
         An open :class:`~hwcore.application.HwApplication`; close it (or use it
@@ -42,19 +50,48 @@ def open_application(
     """
     resolved = settings or resolve_settings(home, database_url)
     require_extras(resolved)
+    apply_libpq_environment(resolved)  # sslmode & co. reach libpq
+    if not create and resolved.backend == "sqlite" and not resolved.home.is_dir():
+        msg = (
+            f"there is no hw home at {str(resolved.home)!r} (nothing was created):"
+            " check --home or HW_HOME, or record something first"
+        )
+        raise StoreError(msg)
     if resolved.database_url is None:
         check_not_emptied(resolved.events_path, lambda: tracked_position(resolved.readmodel_path))
-    ensure_private_home(resolved)
+    read_only = not create and resolved.backend == "sqlite" and _read_only(resolved)
+    env = resolved.event_store_env()
+    if read_only:
+        # A home on a read-only disk (or without write permission) is read as
+        # it is: the store opened read-only, the read model kept in memory.
+        # No writer can change a store on a read-only disk: without a WAL to
+        # replay it is read as immutable (SQLite then needs no -shm file).
+        wal = resolved.events_path.with_name(resolved.events_path.name + "-wal")
+        flags = "mode=ro" if wal.exists() else "mode=ro&immutable=1"
+        env["SQLITE_DBNAME"] = f"{resolved.events_path.as_uri()}?{flags}"
+    else:
+        ensure_private_home(resolved)
     try:
-        app = HwApplication(resolved.event_store_env(), today=today, home=resolved.home)
+        app = HwApplication(env, today=today, home=resolved.home)
     except Exception as e:  # psycopg or cryptography missing: an optional extra
         missing = missing_extra(e)
         if missing is None:
             raise
         raise missing from None
     # The planner cache serves the quick path, which reads only the embedded store.
-    app.attach_readmodel(resolved.readmodel_location, plan_cache=resolved.backend == "sqlite")
+    app.attach_readmodel(
+        None if read_only else resolved.readmodel_location,
+        plan_cache=resolved.backend == "sqlite" and not read_only,
+    )
     return app
+
+
+def _read_only(settings: Settings) -> bool:
+    """True when the home holds a store that this process may not write."""
+    events = settings.events_path
+    if not events.is_file():
+        return False
+    return not (os.access(settings.home, os.W_OK) and os.access(events, os.W_OK))
 
 
 def require_extras(settings: Settings) -> None:

@@ -11,7 +11,7 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
 # hwcore.domain.errors is imported where an error is raised: importing the
 # domain package costs start-up time the quick read path does not spend.
@@ -95,26 +95,53 @@ class Settings(NamedTuple):
 
 
 def postgres_env(url: str) -> dict[str, str]:
-    """eventsourcing's postgres settings from a postgresql:// URL."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("postgresql", "postgres") or not parts.path.strip("/"):
-        from hwcore.domain.errors import InvalidValueError
+    """eventsourcing's postgres settings from a database URL (see :mod:`hwcore.dburl`).
 
-        raise InvalidValueError(
-            "database URL", _redact(url), "postgresql://user:password@host:port/dbname"
-        )
+    Raises:
+        InvalidValueError: the URL cannot be used (the message never shows it).
+    """
+    from hwcore.dburl import parse
+
+    params = parse(url)
     return {
         "PERSISTENCE_MODULE": "eventsourcing.postgres",
-        "POSTGRES_DBNAME": unquote(parts.path.lstrip("/")),
-        "POSTGRES_HOST": parts.hostname or "localhost",
-        "POSTGRES_PORT": str(parts.port or 5432),
-        "POSTGRES_USER": unquote(parts.username or ""),
-        "POSTGRES_PASSWORD": unquote(parts.password or ""),
+        "POSTGRES_DBNAME": params["dbname"],
+        "POSTGRES_HOST": params["host"],
+        "POSTGRES_PORT": params["port"],
+        "POSTGRES_USER": params["user"],
+        "POSTGRES_PASSWORD": params["password"],
         "POSTGRES_CONN_MAX_AGE": "",
         "POSTGRES_CONNECT_TIMEOUT": "10",
         "POSTGRES_POOL_SIZE": "2",
         "POSTGRES_MAX_OVERFLOW": "2",
     }
+
+
+_EXPORTED: dict[str, str | None] = {}
+"""The libpq variables :func:`apply_libpq_environment` set, with the values they replaced."""
+
+
+def apply_libpq_environment(settings: Settings) -> None:
+    """Hand the database URL's other libpq parameters (``sslmode``...) to libpq.
+
+    libpq reads ``PGSSLMODE`` and friends for every parameter not given
+    explicitly; the event store passes only host, port, database, user and
+    password. The variables a previous call set are put back first, so one
+    process can open stores with different URLs one after the other.
+    """
+    for var, old in _EXPORTED.items():
+        if old is None:
+            os.environ.pop(var, None)
+        else:
+            os.environ[var] = old
+    _EXPORTED.clear()
+    if not settings.database_url:
+        return
+    from hwcore.dburl import libpq_environment, parse
+
+    for var, value in libpq_environment(parse(settings.database_url)).items():
+        _EXPORTED[var] = os.environ.get(var)
+        os.environ[var] = value
 
 
 def _server_only(url: str) -> str:
@@ -130,10 +157,9 @@ def _server_only(url: str) -> str:
 
 
 def _redact(url: str) -> str:
-    parts = urlsplit(url)
-    if parts.password:
-        return url.replace(f":{parts.password}@", ":***@")
-    return url
+    from hwcore.dburl import describe
+
+    return describe(url)
 
 
 def resolve_settings(

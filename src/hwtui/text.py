@@ -2,6 +2,24 @@
 
 from __future__ import annotations
 
+from hwcore.application import terminal_text
+
+
+def shown(text: object) -> str:
+    """Stored (or any outside) text as the TUI shows it: control characters made visible.
+
+    A title, an explanation or an error message naming a value may hold escape
+    sequences (``\\x1b[2J``); every one the TUI puts on screen passes here
+    (see docs/security.md).
+    """
+    return terminal_text("" if text is None else str(text))
+
+
+def cell(text: object) -> str:
+    """:func:`shown` for a one-line cell: tabs and newlines made visible too."""
+    return terminal_text("" if text is None else str(text), keep_layout=False)
+
+
 TRIGGER_LABELS = {
     "cadence": "cadence",
     "three_consecutive_misses": "3 misses in a row",

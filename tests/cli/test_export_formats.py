@@ -273,3 +273,16 @@ def test_the_cli_offers_exactly_the_applications_export_formats() -> None:
     [option] = [p for p in command.params if p.name == "fmt"]
     assert isinstance(option.type, click.Choice)
     assert tuple(option.type.choices) == EXPORT_FORMATS
+
+
+def test_export_never_replaces_a_file_without_force(recorded: Path, tmp_path: Path) -> None:
+    target = tmp_path / "kept.csv"
+    target.write_text("mine\n", encoding="utf-8")
+
+    refused = invoke(recorded, "export", "--format", "csv", "-o", str(target))
+    forced = invoke(recorded, "export", "--format", "csv", "-o", str(target), "--force")
+
+    assert refused.exit_code == 1
+    assert len(refused.stderr.splitlines()) == 1
+    assert forced.exit_code == 0, forced.stderr
+    assert target.read_text(encoding="utf-8").startswith("client,session,date,")

@@ -72,6 +72,9 @@ def test_import_draws_a_bar_with_counts_on_a_terminal(home: Path, csv_file: Path
     assert stdout.startswith("history.csv: imported")
     assert "Checking rows" in stderr
     assert f"{ROWS}/{ROWS}" in stderr  # the count of rows checked
+    # The bar's own control codes reach the terminal (the sanitiser is for stored text).
+    assert "\\x0d" not in stderr, stderr
+    assert "\\x1b" not in stderr, stderr
     assert "Writing events" in stderr
     assert "Updating the read model" in stderr
 

@@ -100,7 +100,7 @@ def test_bad_urls_fail_fast_with_a_clear_reason(pg_server: PgServer, tmp_path: P
         "--home", str(tmp_path), "--database-url", "mysql://x@y/z", "clients", env=_clean_env()
     )
     assert result.returncode == 1
-    assert "postgresql://user:password@host:port/dbname" in result.stderr
+    assert "postgresql://user@host:port/dbname" in result.stderr
 
 
 def test_sqlite_never_imports_psycopg(tmp_path: Path) -> None:

@@ -93,6 +93,9 @@ def _every_result(app: HwApplication, home: Path, tmp_path: Path) -> list[Any]:
             "CC,1,2026-01-05,Walk,behavioral,small,experiment,completed\n"
         ),
         app.export_data("AB"),
+        app.take_measure("AB", "phq9", items=[1, 1, 1, 1, 1, 1, 1, 1, 1]),
+        app.define_measure("mood", 0, 10, "high", reliable_change=3),
+        app.clinical_record("AB"),
         app.export_text("AB", "fhir"),
         list(LogFollower(app).read(limit=3)),
         resolve_settings(home, "postgresql://hw:secret@db.example:5433/hw?sslmode=require"),
@@ -106,6 +109,8 @@ def _every_result(app: HwApplication, home: Path, tmp_path: Path) -> list[Any]:
         OutcomeEntry(outcome="missed", reasons="forgotten;too-complex"),
         ReviewChoice(size="tiny"),
         design_fields(),
+        # Shown only when the history since a review points away from it.
+        api.Elsewhere(field="size", chosen="tiny", points_to="small"),
     ]
     results.append(backup_store(app, tmp_path / "b.hwbackup", home=home))
     results.append(purge_client(app, "CC", reference="REQ-1"))

@@ -371,6 +371,22 @@ class TestReviewQuestion:
             assert isinstance(tui.screen, ConfirmScreen)
             detail = tui.screen.query_one("#confirm-detail", Static)
             shown = " ".join(str(detail.render()).split())
-            assert detail.size.height >= 2  # wrapped, not cut at the box's edge
+            assert detail.size.width <= tui.screen.query_one("#confirm-box").size.width
             assert detail.region.right <= tui.screen.query_one("#confirm-box").region.right
-        assert shown == "behavioral · medium · weekly · challenge; next review at session 14"
+        # Revision 2: only the size is recommended for CD (nothing tried has worked yet).
+        assert shown == "— · medium · — · —; next review at session 14"
+
+
+class TestTypingAhead:
+    async def test_words_typed_right_after_m_go_to_the_explanation(
+        self, seeded: HwApplication
+    ) -> None:
+        """No pause after `m`: the words land in the explanation, not in the outcome picker."""
+        tui = HwTui(seeded, client="AB")
+        async with tui.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            await pilot.press("m", *"I felt silly")  # no settling in between
+            await settle(pilot)
+            why = tui.screen.query_one("#a7-why", Input)
+            assert why.value == "I felt silly"
+            assert tui.screen.query_one("#a7-outcome").value == "missed"  # type: ignore[attr-defined]

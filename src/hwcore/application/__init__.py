@@ -111,6 +111,7 @@ if TYPE_CHECKING:
         SIZE_DESCRIPTIONS,
     )
     from hwcore.extras import MissingExtraError, install_command, missing_extra
+    from hwcore.outputs import check_output_path
     from hwcore.planner import (
         CONFIDENCE_THRESHOLD,
         FIELDS,
@@ -133,6 +134,7 @@ if TYPE_CHECKING:
         from_dict,
         to_dict,
     )
+    from hwcore.textsafe import calendar_text, is_terminal_safe, json_text, terminal_text
 
 _LAZY: dict[str, str] = {
     "HwApplication": "hwcore.application.app",
@@ -224,6 +226,11 @@ _LAZY: dict[str, str] = {
     "purge_client": "hwcore.application.eventstore.admin",
     "restore_store": "hwcore.application.eventstore.admin",
     "store_audit": "hwcore.application.eventstore.admin",
+    "check_output_path": "hwcore.outputs",
+    "calendar_text": "hwcore.textsafe",
+    "is_terminal_safe": "hwcore.textsafe",
+    "json_text": "hwcore.textsafe",
+    "terminal_text": "hwcore.textsafe",
 }
 """Where each public name lives (imported on first use)."""
 
@@ -315,14 +322,19 @@ __all__ = [
     "WrapUpResult",
     "backup_info",
     "backup_store",
+    "calendar_text",
+    "check_output_path",
     "design_fields",
     "from_dict",
     "generate_key",
     "install_command",
+    "is_terminal_safe",
+    "json_text",
     "missing_extra",
     "parse_date",
     "purge_client",
     "restore_store",
     "store_audit",
+    "terminal_text",
     "to_dict",
 ]

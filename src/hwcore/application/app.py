@@ -24,6 +24,7 @@ from hwcore.application.commands import (
     OutcomeEntry,
     ReviewChoice,
     apply_outcome,
+    hold_numbered_session,
     outcome_session_for,
     parse_date,
     resolve_assignment_id,
@@ -60,7 +61,9 @@ from hwcore.domain import (
     check_spec,
     validate_client,
 )
-from hwcore.domain.measures import Instrument
+from hwcore.domain.clinical import ConsentRecord
+from hwcore.domain.identifiers import check_new_client
+from hwcore.domain.measures import Instrument, RiskAlert
 from hwcore.planner import CONFIDENCE_THRESHOLD, Fit, Planner, assess_fit, build_planner
 from hwcore.readmodel import (
     ClientSummary,
@@ -163,7 +166,7 @@ class HwApplication(StoreApplication):
             InvalidValueError: the identifier is not allowed.
             ClientExistsError: the client is already registered.
         """
-        name = validate_client(client)
+        name = check_new_client(validate_client(client))
         case = Case(client=name)
         try:
             self._save(case)
@@ -182,13 +185,11 @@ class HwApplication(StoreApplication):
         Returns:
             The session, with ``created`` False if it was already recorded.
         """
-        when = parse_date(date) or self._today()
 
         def command(case: Case) -> SessionInfo:
-            created = case.hold_session(number, when)
-            return SessionInfo(
-                case.client, number, case.sessions[number].held_on.isoformat(), created
-            )
+            created = hold_numbered_session(case, number, date, self._today())
+            held_on = case.sessions[number].held_on.isoformat()
+            return SessionInfo(case.client, number, held_on, created)
 
         return self._change(client, command)
 
@@ -497,7 +498,7 @@ class HwApplication(StoreApplication):
         note: str = "",
         session: int | None = None,
         date: DateLike = None,
-    ) -> None:
+    ) -> ConsentRecord:
         """Record a consent for reminders or a digital channel (refused when incomplete).
 
         Args:
@@ -512,7 +513,7 @@ class HwApplication(StoreApplication):
         """
         agreed = days.split(",") if isinstance(days, str) else list(days)
 
-        def command(case: Case) -> None:
+        def command(case: Case) -> ConsentRecord:
             number = session_for(case, session, date, self._today())
             case.record_consent(
                 number,
@@ -522,8 +523,9 @@ class HwApplication(StoreApplication):
                 days=[d for d in agreed if d.strip()],
                 note=note,
             )
+            return case.consents[-1]
 
-        self._change(client, command)
+        return self._change(client, command)
 
     def acknowledge_alert(
         self,
@@ -534,7 +536,7 @@ class HwApplication(StoreApplication):
         kind: str = "phq9_item9",
         session: int | None = None,
         date: DateLike = None,
-    ) -> None:
+    ) -> RiskAlert:
         """Acknowledge an open risk alert, saying what was done (a recorded event).
 
         Args:
@@ -546,11 +548,12 @@ class HwApplication(StoreApplication):
             date: that session's date when it is new.
         """
 
-        def command(case: Case) -> None:
+        def command(case: Case) -> RiskAlert:
             number = session_for(case, session, date, self._today())
             case.acknowledge_alert(number, kind, alert_session, note)
+            return next(a for a in case.alerts() if (a.kind, a.session) == (kind, alert_session))
 
-        self._change(client, command)
+        return self._change(client, command)
 
     def clinical_record(self, client: str) -> ClinicalRecordInfo:
         """A client's measures with their change, risk alerts and consents."""
@@ -1004,7 +1007,7 @@ class HwApplication(StoreApplication):
         try:
             return self._load(client), False
         except ClientNotFoundError:
-            return Case(client=validate_client(client)), True
+            return Case(client=check_new_client(validate_client(client))), True
 
     def stored_events(self, client: str) -> list[Aggregate.Event]:
         """The client's stored events in order ([] for a client not in the store).

@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from hwcore.domain import InvalidValueError
+from hwcore.domain import InvalidValueError, VocabularyError
 from hwcore.domain.measures import BUILTIN, Instrument, define_measure
 from hwcore.printing.files import write_private
 
@@ -70,9 +70,8 @@ class MeasureCatalog:
         definition = self._read().get(key)
         if definition is None:
             known = [*BUILTIN, *sorted(self._read())]
-            shown = key if len(key) <= 24 and key.isprintable() else "the given name"
-            raise InvalidValueError(
-                "measure", shown, ", ".join(known) + " (or define it: hw measure define)"
+            raise VocabularyError(
+                "measure", key, ", ".join(known) + " (or define it: hw measure define)"
             )
         return define_measure(
             key,

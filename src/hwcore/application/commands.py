@@ -29,6 +29,7 @@ from hwcore.domain import (
     ReviewTrigger,
     Size,
     SystemChoice,
+    VocabularyError,
 )
 from hwcore.domain.values import parse_reasons
 from hwcore.planner import REVIEW_INTERVAL, Planner
@@ -202,12 +203,53 @@ def parse_date(value: DateLike, field: str = "date") -> dt.date | None:
     try:
         return dt.date.fromisoformat(str(value).strip())
     except ValueError:
-        raise InvalidValueError(field, value, "an ISO date YYYY-MM-DD") from None
+        raise VocabularyError(field, str(value), "an ISO date YYYY-MM-DD") from None
+
+
+MAX_AHEAD = dt.timedelta(days=366)
+"""How far ahead of today a session may be dated (further is a typo: 9999-12-31)."""
+
+
+def session_date(value: DateLike, today: dt.date, field: str = "date") -> dt.date | None:
+    """A session's date, refused when more than a year ahead of ``today`` (None passes)."""
+    when = parse_date(value, field)
+    if when is not None and when - today > MAX_AHEAD:  # no date arithmetic near 9999
+        raise InvalidValueError(
+            field, when.isoformat(), f"a date up to a year from today ({today.isoformat()})"
+        )
+    return when
+
+
+def _far_ahead(case: Case, number: int) -> InvalidValueError | None:
+    """The error for a session number past the next one given without its date."""
+    latest = case.current_session or 0
+    if number in case.sessions or number <= latest + 1:
+        return None
+    # Most likely a typo: a session far ahead would be dated today and
+    # become the client's latest session. A deliberate one gives its date.
+    return InvalidValueError(
+        "session",
+        number,
+        f"a held session or the next one ({latest + 1}); give --date to record"
+        f" session {number} itself",
+    )
+
+
+def hold_numbered_session(case: Case, number: int, date: DateLike, today: dt.date) -> bool:
+    """Hold session ``number`` (``hw session N``); True when it is new.
+
+    As for ``--session N``, a number past the next one needs its date.
+    """
+    given = session_date(date, today)
+    far = _far_ahead(case, number) if given is None else None
+    if far is not None:
+        raise far
+    return case.hold_session(number, given or today)
 
 
 def session_for(case: Case, session: int | None, date: DateLike, today: dt.date) -> int:
     """The session a command applies to, holding it if it is new."""
-    when = parse_date(date)
+    when = session_date(date, today)
     if session is None:
         current = case.current_session
         if when is not None:
@@ -224,16 +266,9 @@ def session_for(case: Case, session: int | None, date: DateLike, today: dt.date)
         return current
     if session < 1:
         raise InvalidValueError("session", session, "a whole number >= 1")
-    latest = case.current_session or 0
-    if session not in case.sessions and session > latest + 1 and when is None:
-        # Most likely a typo: a session far ahead would be dated today and
-        # become the client's latest session. A deliberate one gives its date.
-        raise InvalidValueError(
-            "session",
-            session,
-            f"a held session or the next one ({latest + 1}); give --date to record"
-            f" session {session} itself",
-        )
+    far = _far_ahead(case, session) if when is None else None
+    if far is not None:
+        raise far
     if session not in case.sessions or when is not None:
         case.hold_session(session, when or today)
     return session
@@ -302,8 +337,10 @@ __all__ = [
     "ReviewChoice",
     "apply_outcome",
     "design_fields",
+    "hold_numbered_session",
     "outcome_session_for",
     "parse_date",
     "resolve_assignment_id",
+    "session_date",
     "session_for",
 ]

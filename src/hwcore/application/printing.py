@@ -66,16 +66,14 @@ def _maybe_home(app: object) -> Path | None:
         return None
 
 
-def _output(path: PathLike | None, default: str) -> Path:
-    target = Path(path).expanduser() if path is not None else Path.cwd() / default
-    target = target.absolute()
-    if target.is_dir():
-        msg = f"cannot write {str(target)!r}: it is a folder (give a file name)"
-        raise OutputError(msg)
-    if not target.parent.is_dir():
-        msg = f"cannot write {str(target)!r}: the folder {str(target.parent)!r} does not exist"
-        raise OutputError(msg)
-    return target
+def _output(
+    app: object, path: PathLike | None, default: str, *, force: bool, what: str = "PDF file"
+) -> Path:
+    """The checked output path: never in the home, a folder or a device; no silent replace."""
+    from hwcore.outputs import check_output_path
+
+    target = Path(path) if path is not None else Path.cwd() / default
+    return check_output_path(target, home=_maybe_home(app), force=force, what=what)
 
 
 def handout_of(info: AssignmentInfo) -> Handout:
@@ -195,6 +193,7 @@ class Printing:
         *,
         as_of_session: int | None = None,
         as_of_date: dt.date | str | None = None,
+        force: bool = False,
     ) -> Path:
         """Print the client's Between-Session System Planner to a branded PDF.
 
@@ -203,6 +202,7 @@ class Printing:
             out: the PDF path (default: ``CLIENT-planner.pdf`` in the current folder).
             as_of_session: the planner as it stood at this session.
             as_of_date: the planner as of the last session on or before this date.
+            force: replace an existing file (never one of the hw home, a folder or a device).
 
         Returns:
             The absolute path written (owner-only, 0600).
@@ -213,11 +213,11 @@ class Printing:
 
         planner = self.plan(client, as_of_session=as_of_session, as_of_date=as_of_date)
         suffix = f"-session-{planner.as_of_session}" if planner.as_of_session else ""
-        target = _output(out, f"{planner.client}-planner{suffix}.pdf")
+        target = _output(self, out, f"{planner.client}-planner{suffix}.pdf", force=force)
         data, _ = render_planner(
             planner, load_branding(_maybe_home(self)), printed_on=self._today()
         )
-        return write_private(target, data)
+        return write_private(target, data, force=force, what="PDF file")
 
     def print_handout(
         self,
@@ -229,6 +229,7 @@ class Printing:
         large_print: bool = False,
         at: str | None = None,
         reminder_minutes: int = REMINDER_MINUTES,
+        force: bool = False,
     ) -> Path:
         """Print the client's one-page handout for an assignment (and its calendar file).
 
@@ -241,6 +242,7 @@ class Printing:
             at: the reminders' time of day 'HH:MM' (default: a clock time found in
                 the assignment's when/where, else 19:00).
             reminder_minutes: how long before each occasion the reminder fires.
+            force: replace existing files (never one of the hw home, a folder or a device).
 
         Returns:
             The absolute path of the PDF written (owner-only, 0600).
@@ -252,19 +254,31 @@ class Printing:
 
         info = self.assignment(client, assignment)
         handout = handout_of(info)
-        target = _output(out, f"{info.client}-handout-{info.assignment_id}.pdf")
+        target = _output(self, out, f"{info.client}-handout-{info.assignment_id}.pdf", force=force)
         calendar: tuple[Path, bytes] | None = None
         if ics is not None:
-            ics_target = _output(ics, f"{info.client}-handout-{info.assignment_id}.ics")
+            ics_target = _output(
+                self,
+                ics,
+                f"{info.client}-handout-{info.assignment_id}.ics",
+                force=force,
+                what="calendar file",
+            )
+            if ics_target == target:
+                msg = (
+                    f"cannot write {str(target)!r} twice:"
+                    " give the PDF and the calendar file different names"
+                )
+                raise OutputError(msg)
             moments = _moments(self, info, handout, at)
             calendar = (
                 ics_target,
                 calendar_bytes(handout, moments, reminder_minutes=_minutes(reminder_minutes)),
             )
         data, _ = render_handout(handout, load_branding(_maybe_home(self)), large_print=large_print)
-        written = write_private(target, data)
+        written = write_private(target, data, force=force, what="PDF file")
         if calendar is not None:
-            write_private(*calendar)
+            write_private(*calendar, force=force, what="calendar file")
         return written
 
     def write_calendar(
@@ -275,6 +289,7 @@ class Printing:
         *,
         at: str | None = None,
         reminder_minutes: int = REMINDER_MINUTES,
+        force: bool = False,
     ) -> Path:
         """Write an assignment's planned occasions as an iCalendar (.ics) file.
 
@@ -284,6 +299,7 @@ class Printing:
             out: the .ics path (default: ``CLIENT-handout-N.ics`` in the current folder).
             at: the time of day 'HH:MM' (default: from when/where, else 19:00).
             reminder_minutes: how long before each occasion the reminder fires.
+            force: replace an existing file (never one of the hw home, a folder or a device).
 
         Returns:
             The absolute path written (owner-only, 0600).
@@ -293,10 +309,31 @@ class Printing:
 
         info = self.assignment(client, assignment)
         handout = handout_of(info)
-        target = _output(out, f"{info.client}-handout-{info.assignment_id}.ics")
+        name = f"{info.client}-handout-{info.assignment_id}.ics"
+        target = _output(self, out, name, force=force, what="calendar file")
         moments = _moments(self, info, handout, at)
         data = calendar_bytes(handout, moments, reminder_minutes=_minutes(reminder_minutes))
-        return write_private(target, data)
+        return write_private(target, data, force=force, what="calendar file")
+
+    def write_output(self, out: PathLike, data: bytes, *, force: bool = False) -> Path:
+        """Write a file the user asked for (an export) through the output guard, 0600.
+
+        Args:
+            out: the path.
+            data: the bytes to write.
+            force: replace an existing file (never one of the hw home, a folder or a device).
+
+        Returns:
+            The absolute path written.
+
+        Raises:
+            OutputError: the path is in the hw home, a folder, a device, or exists
+                without force; or it cannot be written.
+        """
+        from hwcore.outputs import write_private
+
+        target = _output(self, out, "", force=force, what="output file")
+        return write_private(target, data, force=force, what="output file")
 
     def planned_occasions(
         self, client: str, assignment: int | str = "latest", *, at: str | None = None
@@ -340,5 +377,12 @@ def _moments(
     else:
         time = clock_in(info.when_where) or DEFAULT_TIME
     session_day = dt.date.fromisoformat(info.date)
-    start = max(session_day + dt.timedelta(days=1), app._today())
-    return occasions(start, handout.frequency, handout.planned_doses, time, days=handout.days)
+    try:
+        start = max(session_day + dt.timedelta(days=1), app._today())
+        return occasions(start, handout.frequency, handout.planned_doses, time, days=handout.days)
+    except OverflowError:  # a session dated near 9999-12-31 (a typo)
+        msg = (
+            f"no calendar for assignment #{info.assignment_id}: its session date"
+            f" {info.date} leaves no room for its occasions (a date typo: print it without --ics)"
+        )
+        raise OutputError(msg) from None

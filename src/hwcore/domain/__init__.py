@@ -15,6 +15,7 @@ from hwcore.domain.errors import (
     InvalidValueError,
     SessionOrderError,
     StoreError,
+    VocabularyError,
 )
 from hwcore.domain.guards import (
     CLIENT_RULE,
@@ -92,6 +93,7 @@ __all__ = [
     "StoreError",
     "SystemChoice",
     "Vocabulary",
+    "VocabularyError",
     "Weekday",
     "case_id_for",
     "check_dose",

@@ -24,7 +24,7 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.domain import Snapshot as _BaseSnapshot
 
 from hwcore.domain.clinical import ClinicalRecord, init_clinical_state
-from hwcore.domain.corrections import apply_correction, normalize_changes
+from hwcore.domain.corrections import apply_correction, check_outcome_fields, normalize_changes
 from hwcore.domain.errors import (
     AlreadyResolvedError,
     AssignmentNotFoundError,
@@ -508,6 +508,7 @@ class Case(Aggregate, ClinicalRecord):
             raise InvalidValueError("reason", reason, "a non-empty reason for the correction")
         check_text("reason", reason)
         plain = normalize_changes(changes)
+        check_outcome_fields(assignment_id, current.outcome, plain)
         # Validate by applying to a copy: the event is only triggered when valid.
         corrected = apply_correction(current, plain, session)
         check_spec(corrected.spec)

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, cast
 import attrs
 from eventsourcing.domain import Aggregate
 
-from hwcore.domain.errors import InvalidValueError
+from hwcore.domain.errors import InvalidValueError, VocabularyError
 from hwcore.domain.guards import check_text
 from hwcore.domain.measures import (
     BUILTIN,
@@ -59,8 +59,7 @@ class Channel(enum.Enum):
         for member in cls:
             if member.value == key:
                 return member
-        shown = key if len(key) <= 16 and key.isprintable() else "the given value"
-        raise InvalidValueError("channel", shown, [m.value for m in cls])
+        raise VocabularyError("channel", key, [m.value for m in cls])
 
 
 def _str_tuple(values: Iterable[str]) -> tuple[str, ...]:

@@ -12,7 +12,7 @@ from typing import Any
 
 import attrs
 
-from hwcore.domain.errors import InvalidValueError
+from hwcore.domain.errors import InvalidValueError, VocabularyError
 from hwcore.domain.values import Assignment, Resolution
 from hwcore.domain.vocabulary import Format, Frequency, MissReason, Outcome, Size
 
@@ -39,7 +39,7 @@ def normalize_changes(changes: Mapping[str, Any]) -> dict[str, Any]:
     plain: dict[str, Any] = {}
     for name, value in changes.items():
         if name not in CORRECTABLE_FIELDS:
-            raise InvalidValueError("field", name, list(CORRECTABLE_FIELDS))
+            raise VocabularyError("field", str(name), list(CORRECTABLE_FIELDS))
         if name == "format":
             plain[name] = Format.parse(value).value
         elif name == "size":
@@ -100,3 +100,47 @@ def apply_correction(current: Assignment, changes: Mapping[str, Any], session: i
                 updates["planned"] = None
             resolution = attrs.evolve(base, **updates)
     return attrs.evolve(current, spec=spec, resolution=resolution)
+
+
+_FITS: dict[str, tuple[Outcome, ...]] = {
+    "done": (Outcome.PARTIAL,),
+    "planned": (Outcome.PARTIAL,),
+    "reasons": (Outcome.MISSED,),
+    "explanation": (Outcome.MISSED, Outcome.PARTIAL, Outcome.COMPLETED),
+    "experience": (Outcome.MISSED, Outcome.PARTIAL, Outcome.COMPLETED),
+}
+"""The outcomes each outcome field fits (issue 14 item 15: no ``done=3`` on a miss)."""
+
+
+def check_outcome_fields(assignment_id: int, current: Outcome, changes: Mapping[str, Any]) -> None:
+    """Refuse a corrected outcome field that does not fit the resulting outcome.
+
+    ``hw correct`` once let through ``done=3`` on a missed assignment ("missed
+    3 of None"), ``done=900`` on a pending one and miss reasons on a partial
+    one: each field now has to fit the outcome the assignment has after the
+    correction.
+
+    Args:
+        assignment_id: the assignment corrected (named in the error).
+        current: its outcome before the correction.
+        changes: the normalised correction (:func:`normalize_changes`).
+
+    Raises:
+        InvalidValueError: e.g. ``done`` on a missed or pending assignment,
+            ``reasons`` on a partial one.
+    """
+    outcome = Outcome(changes.get("outcome", current.value))
+    for name, fits in _FITS.items():
+        if name not in changes:
+            continue
+        value = changes[name]
+        if value in (None, "", []) and outcome not in fits:
+            continue  # clearing a field that does not apply is harmless
+        if outcome not in fits:
+            allowed = " or ".join(o.value for o in fits)
+            raise InvalidValueError(
+                "correction",
+                f"{name} on #{assignment_id}",
+                f"{name} only on a {allowed} outcome (#{assignment_id} would be"
+                f" {outcome.value}: set outcome= too if that is what changed)",
+            )

@@ -24,6 +24,42 @@ class InvalidValueError(HwError, ValueError):
         super().__init__(f"invalid {field} {value!r}: allowed {allowed_text}")
 
 
+class VocabularyError(InvalidValueError):
+    """A value that is not a word of a vocabulary (format, size, reason...).
+
+    The message names the bad value only when it is short and could be a
+    vocabulary word (a typo such as 'writen'); any other text (a sentence
+    typed in the wrong column) may be clinical, so only the field is named.
+    """
+
+    def __init__(self, field: str, value: str, allowed: Sequence[str] | str):
+        if could_be_a_word(value):
+            super().__init__(field, value, allowed)
+            return
+        self.field = field
+        self.value = None
+        self.allowed = allowed
+        allowed_text = allowed if isinstance(allowed, str) else ", ".join(allowed)
+        HwError.__init__(
+            self, f"invalid {field} (the text given is not shown): allowed {allowed_text}"
+        )
+
+
+MAX_WORD = 32
+"""Longest value a vocabulary error repeats."""
+
+
+def could_be_a_word(value: str) -> bool:
+    """True when ``value`` is short and shaped like a vocabulary word (no spaces)."""
+    text = value.strip()
+    return (
+        0 < len(text) <= MAX_WORD
+        and text.isascii()
+        and text[0].isalnum()
+        and all(c.isalnum() or c in "-_." for c in text)
+    )
+
+
 class ClientNotFoundError(HwError, LookupError):
     """No client is registered under that identifier."""
 

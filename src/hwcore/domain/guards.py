@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 import uuid
 
 import attrs
@@ -33,8 +34,8 @@ MAX_LABEL = 60
 
 
 def validate_client(client: str) -> str:
-    """Return the trimmed client identifier, or raise ``InvalidValueError``."""
-    text = str(client).strip()
+    """Return the trimmed client identifier in NFC, or raise ``InvalidValueError``."""
+    text = unicodedata.normalize("NFC", str(client).strip())
     if not _CLIENT_RE.match(text):
         raise InvalidValueError("client", client, CLIENT_RULE)
     return text

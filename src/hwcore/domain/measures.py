@@ -23,7 +23,7 @@ from collections.abc import Iterable, Sequence
 
 import attrs
 
-from hwcore.domain.errors import InvalidValueError
+from hwcore.domain.errors import InvalidValueError, VocabularyError
 
 
 class Better(enum.Enum):
@@ -41,7 +41,7 @@ class Better(enum.Enum):
         for member in cls:
             if member.value == key:
                 return member
-        raise InvalidValueError("better", _short(text), [m.value for m in cls])
+        raise VocabularyError("better", str(text), [m.value for m in cls])
 
 
 class Change(enum.Enum):
@@ -229,16 +229,11 @@ _NAME = re.compile(r"[a-z][a-z0-9-]{0,23}")
 MAX_RANGE = 1000
 
 
-def _short(value: object) -> str:
-    text = str(value)
-    return text if len(text) <= 24 and text.isprintable() else "the given value"
-
-
 def check_measure_name(name: str) -> str:
     """Normalise and check a practice measure's name (``mood``, ``suds``)."""
     key = str(name).strip().lower()
     if not _NAME.fullmatch(key):
-        raise InvalidValueError("measure name", _short(name), MEASURE_NAME_RULE)
+        raise VocabularyError("measure name", str(name), MEASURE_NAME_RULE)
     if key in BUILTIN:
         raise InvalidValueError("measure name", key, "a name other than phq9 and gad7 (built in)")
     return key

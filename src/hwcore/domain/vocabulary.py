@@ -10,7 +10,7 @@ import enum
 import functools
 from typing import Self
 
-from hwcore.domain.errors import InvalidValueError
+from hwcore.domain.errors import VocabularyError
 
 
 class Vocabulary(enum.Enum):
@@ -31,7 +31,7 @@ class Vocabulary(enum.Enum):
         """Parse a user-given value (case-insensitive, surrounding spaces ignored).
 
         Raises:
-            InvalidValueError: naming the value and the allowed ones.
+            VocabularyError: naming the value (when it could be a word) and the allowed ones.
         """
         if isinstance(text, cls):
             return text
@@ -39,7 +39,7 @@ class Vocabulary(enum.Enum):
         for member in cls:
             if str(member.value) == key:
                 return member
-        raise InvalidValueError(cls.field_name(), str(text), cls.allowed())
+        raise VocabularyError(cls.field_name(), str(text), cls.allowed())
 
     def __str__(self) -> str:
         return str(self.value)
@@ -156,7 +156,7 @@ class ReviewTrigger(Vocabulary):
         for member in cls:
             if member.value == key:
                 return member
-        raise InvalidValueError(cls.field_name(), str(text), cls.allowed())
+        raise VocabularyError(cls.field_name(), str(text), cls.allowed())
 
 
 class ChangeKind(Vocabulary):

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from hwcore.domain import Size
 from hwcore.printing.handout_pdf import PERMISSION, Handout
 from hwcore.printing.schedule import REMINDER_MINUTES
+from hwcore.textsafe import calendar_text
 
 PRODID = "-//hw//Between-Session System Planner//EN"
 UID_NAMESPACE = uuid.UUID("0d7c7a1e-52c5-4d0b-9a53-3a3c1a3f6e21")
@@ -61,7 +62,8 @@ def calendar_bytes(
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", handout.title)
+    title = calendar_text(handout.title)  # RFC 5545: no control characters
+    cal.add("x-wr-calname", title)
     when = stamp or dt.datetime.now(dt.UTC)
     length = DURATION.get(handout.size, dt.timedelta(minutes=15))
     total = len(moments)
@@ -71,19 +73,20 @@ def calendar_bytes(
     if handout.method.strip():
         details.append(f"How: {handout.method.strip()}")
     details.append(PERMISSION)
+    details = [calendar_text(d) for d in details]
     for index, moment in enumerate(moments, start=1):
         event = Event()
         event.add("uid", occasion_uid(handout, index))
         event.add("dtstamp", when)
         event.add("dtstart", moment)
         event.add("dtend", moment + length)
-        summary = handout.title if total == 1 else f"{handout.title} ({index} of {total})"
+        summary = title if total == 1 else f"{title} ({index} of {total})"
         event.add("summary", summary)
         event.add("description", "\n\n".join(details))
         event.add("transp", "TRANSPARENT")
         alarm = Alarm()
         alarm.add("action", "DISPLAY")
-        alarm.add("description", f"Reminder: {handout.title}")
+        alarm.add("description", f"Reminder: {title}")
         alarm.add("trigger", dt.timedelta(minutes=-reminder_minutes))
         event.add_component(alarm)
         cal.add_component(event)

@@ -16,6 +16,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
+from textual.content import Content
 from textual.dom import DOMNode
 from textual.message import Message
 from textual.screen import Screen
@@ -23,7 +24,7 @@ from textual.widgets import Input, Label
 
 from hwtui.calls import CallFailed, call
 from hwtui.opener import Closed, Opener
-from hwtui.text import percent
+from hwtui.text import cell, percent, shown
 from hwtui.widgets.caseload_table import CaseloadTable
 
 if TYPE_CHECKING:
@@ -79,7 +80,7 @@ def flags(entry: CaseloadEntry, colours: Mapping[str, str]) -> Text:
     """
     text = Text(end="")
     if entry.triggers:
-        names = ", ".join(SHORT_TRIGGERS.get(t, t) for t in entry.triggers)
+        names = cell(", ".join(SHORT_TRIGGERS.get(t, t) for t in entry.triggers))
         text.append((" " if text else "") + names, style=colours.get("text-error", "red"))
     if not entry.ready and entry.assignments:
         text.append((" " if text else "") + "not ready", style="dim")
@@ -98,7 +99,7 @@ def review_cell(entry: CaseloadEntry, colours: Mapping[str, str]) -> Text:
 
 def cannot_open(app: App[Any], message: str) -> None:
     """The store cannot be opened: leave with one 'hw: error:' line (exit code 1)."""
-    app.exit(return_code=1, message=Text(f"hw: error: {message}"))
+    app.exit(return_code=1, message=Text(f"hw: error: {cell(message)}"))
 
 
 def with_application(node: DOMNode, opener: Opener, then: Callable[[HwApplication], None]) -> None:
@@ -237,8 +238,8 @@ class CaseloadScreen(Screen[None]):
             self._loaded(entries, source)
 
     def _failed(self, message: str) -> None:
-        self.query_one("#caseload-status", Label).update(message)
-        self.notify(message, severity="error")
+        self.query_one("#caseload-status", Label).update(Content(cell(message)))
+        self.notify(shown(message), severity="error", markup=False)
 
     def _loaded(self, entries: list[CaseloadEntry], source: str) -> None:
         self.entries = entries
@@ -339,8 +340,8 @@ class CaseloadScreen(Screen[None]):
             last = f"{e.last_session} · {e.last_session_date}" if e.last_session else "-"
             recent = f"{percent(e.recent_rate)} {TREND.get(e.trend or '', '')}".strip()
             cells = (
-                Text(e.client, style="bold", end=""),
-                Text(last, end=""),
+                Text(cell(e.client), style="bold", end=""),
+                Text(cell(last), end=""),
                 Text(str(e.pending) if e.pending else "", end=""),
                 Text(percent(e.completion_rate), end=""),
                 Text(recent, end=""),
@@ -424,4 +425,4 @@ class CaseloadScreen(Screen[None]):
 
     def status(self, text: str) -> None:
         """Show a line in the status bar."""
-        self.query_one("#caseload-status", Label).update(text)
+        self.query_one("#caseload-status", Label).update(Content(cell(text)))

@@ -5,8 +5,11 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Label, Static
+
+from hwtui.text import shown
 
 
 class ConfirmScreen(ModalScreen[bool]):
@@ -26,9 +29,9 @@ class ConfirmScreen(ModalScreen[bool]):
         """The question and its detail."""
         with Vertical(id="confirm-box"):
             # Static wraps within the box (a Label would be cut at its edge).
-            yield Static(self.question, id="confirm-question")
+            yield Static(Content(shown(self.question)), id="confirm-question")
             if self.detail:
-                yield Static(self.detail, id="confirm-detail")
+                yield Static(Content(shown(self.detail)), id="confirm-detail")
             yield Label("y / Enter: yes    n / Esc: no", id="confirm-keys")
         yield Footer(show_command_palette=False, compact=True)
 

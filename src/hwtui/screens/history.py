@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, Static
 
 from hwcore.application import HistoryEntry, HwApplication
 from hwtui.calls import CallFailed, call
+from hwtui.text import cell, shown
 
 
-class HistoryTable(DataTable[str]):
+class HistoryTable(DataTable[str | Text]):
     """The events table, its arrow keys listed in the footer."""
 
     BINDINGS = [  # noqa: RUF012 (Textual API)
@@ -38,7 +41,7 @@ class HistoryScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         """Title, the events table, the highlighted event in full."""
-        yield Label(f"History · {self.client}", id="history-title")
+        yield Label(Content(shown(f"History · {self.client}")), id="history-title")
         table = HistoryTable(id="history", cursor_type="row")
         table.add_columns("#", "Session", "Event", "What happened")
         yield table
@@ -47,7 +50,7 @@ class HistoryScreen(Screen[None]):
 
     def on_mount(self) -> None:
         """Load the events."""
-        self.query_one(DataTable).focus()
+        self.query_one(HistoryTable).focus()
         self.load()
 
     @work(thread=True, group="history")
@@ -56,20 +59,25 @@ class HistoryScreen(Screen[None]):
         try:
             entries = call(self.application.history, self.client)
         except CallFailed as e:
-            self.app.call_from_thread(self.notify, str(e), severity="error")
+            self.app.call_from_thread(self.notify, shown(e), severity="error", markup=False)
             return
         self.app.call_from_thread(self._loaded, entries)
 
     def _loaded(self, entries: list[HistoryEntry]) -> None:
         self.entries = entries
-        table = self.query_one(DataTable)
+        table = self.query_one(HistoryTable)
         for e in entries:
-            summary = e.summary if len(e.summary) <= 44 else e.summary[:43] + "…"
+            one_line = cell(e.summary)
+            summary = one_line if len(one_line) <= 44 else one_line[:43] + "…"
             table.add_row(
-                str(e.position), str(e.session or ""), e.event, summary, key=str(e.position)
+                str(e.position),
+                str(e.session or ""),
+                Text(cell(e.event)),
+                Text(summary),
+                key=str(e.position),
             )
         self.query_one("#history-title", Label).update(
-            f"History · {self.client} · {len(entries)} events, oldest first"
+            Content(shown(f"History · {self.client} · {len(entries)} events, oldest first"))
         )
         if entries:
             table.move_cursor(row=len(entries) - 1)
@@ -80,5 +88,5 @@ class HistoryScreen(Screen[None]):
         if 0 <= event.cursor_row < len(self.entries):
             e = self.entries[event.cursor_row]
             self.query_one("#history-detail", Static).update(
-                f"#{e.position} {e.event} · session {e.session or '-'}\n{e.summary}"
+                Content(shown(f"#{e.position} {e.event} · session {e.session or '-'}\n{e.summary}"))
             )

@@ -23,7 +23,7 @@ from hwcore.application import (
 )
 from hwtui.calls import CallFailed, call
 from hwtui.screens.confirm import ConfirmScreen
-from hwtui.text import parse_int
+from hwtui.text import cell, parse_int, shown
 from hwtui.widgets.choice import ChoiceField
 from hwtui.widgets.field import FieldRow, field_input, show_field_error
 from hwtui.widgets.outcome import FieldError
@@ -71,7 +71,7 @@ class ReviewScreen(Screen[bool]):
 
     def compose(self) -> ComposeResult:
         """Title, banner, recommendation, the fields, footer."""
-        yield Label(f"Review · {self.client}", id="rv-title")
+        yield Label(Content(shown(f"Review · {self.client}")), id="rv-title")
         yield Static("", id="rv-banner", classes="banner")
         with VerticalScroll(id="rv-body", can_focus=False):
             yield Static("Loading…", id="rv-recommended")
@@ -104,7 +104,7 @@ class ReviewScreen(Screen[bool]):
         try:
             where = call(self.application.wrap_up, self.client, dry_run=True)
         except CallFailed as e:
-            self.app.call_from_thread(self.notify, str(e), severity="error")
+            self.app.call_from_thread(self.notify, shown(e), severity="error", markup=False)
             return
         self.app.call_from_thread(self._loaded, where)
 
@@ -112,10 +112,10 @@ class ReviewScreen(Screen[bool]):
         planner = where.planner
         self.planner = planner
         self.query_one("#rv-title", Label).update(
-            f"Review · {self.client} · session {where.session} ({where.date})"
+            Content(shown(f"Review · {self.client} · session {where.session} ({where.date})"))
         )
         banner = self.query_one("#rv-banner", Static)
-        banner.update(review_banner(planner))
+        banner.update(Content(review_banner(planner)))
         banner.display = bool(review_banner(planner))
         lines = [Content.assemble(("Planner recommends: ", "bold"), system_line(planner))]
         chosen = planner.chosen_system
@@ -123,19 +123,19 @@ class ReviewScreen(Screen[bool]):
             current = " · ".join(
                 v or "—" for v in (chosen.format, chosen.size, chosen.frequency, chosen.framing)
             )
-            lines.append(Content(f"Chosen at session {chosen.session}: {current}"))
+            lines.append(Content(f"Chosen at session {chosen.session}: {shown(current)}"))
         self.query_one("#rv-recommended", Static).update(Content("\n").join(lines))
         self.action_accept()
         followup = planner.followup
         for name, ident, _ in FOLLOWUP_FIELDS:
-            self.query_one(f"#{ident}", Input).value = getattr(followup, name)
+            self.query_one(f"#{ident}", Input).value = cell(getattr(followup, name))
         self.query_one("#rv-next", Input).value = str(where.session + REVIEW_INTERVAL)
         triggers = planner.review.triggers
         self.query_one("#rv-trigger", ChoiceField).choose(triggers[0] if triggers else "cadence")
         self.query_one("#rv-session", Input).value = str(where.session)
         self.query_one("#rv-date", Input).value = where.date
         self.query_one("#rv-wording", Input).value = (
-            chosen.framing_wording if chosen is not None else ""
+            cell(chosen.framing_wording) if chosen is not None else ""
         )
         self.loaded = True
         self.query_one("#rv-format", ChoiceField).focus()
@@ -149,7 +149,7 @@ class ReviewScreen(Screen[bool]):
         self.query_one("#rv-format", ChoiceField).choose(s.format.value if ready else None)
         self.query_one("#rv-size", ChoiceField).choose(s.size.value if ready else None)
         self.query_one("#rv-frequency", ChoiceField).choose(s.frequency.value if ready else None)
-        self.query_one("#rv-framing", Input).value = (s.framing.value or "") if ready else ""
+        self.query_one("#rv-framing", Input).value = cell(s.framing.value or "") if ready else ""
 
     def _fields(self) -> dict[str, Any]:
         assert self.planner is not None
@@ -198,7 +198,7 @@ class ReviewScreen(Screen[bool]):
         except FieldError as e:
             show_field_error(e.widget, str(e))
             e.widget.focus()
-            self.notify(str(e), severity="error")
+            self.notify(shown(e), severity="error", markup=False)
             return
         system = " · ".join(
             str(fields[k] or "—") for k in ("format", "size", "frequency", "framing")
@@ -243,7 +243,7 @@ class ReviewScreen(Screen[bool]):
             target = f"#rv-{field}"
         if target:
             show_field_error(self.query_one(target), str(failure))
-        self.notify(f"Nothing was recorded: {failure}", severity="error")
+        self.notify(shown(f"Nothing was recorded: {failure}"), severity="error", markup=False)
 
     def _saved(self, result: ReviewResult) -> None:
         self.notify(

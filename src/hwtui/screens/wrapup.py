@@ -24,7 +24,7 @@ from hwcore.application import (
 )
 from hwtui.calls import CallFailed, call, handout_printer
 from hwtui.screens.confirm import ConfirmScreen
-from hwtui.text import parse_int
+from hwtui.text import parse_int, shown
 from hwtui.widgets.assignment_form import AssignmentForm
 from hwtui.widgets.choice import ChoiceField
 from hwtui.widgets.field import FieldRow, field_input, show_field_error
@@ -71,7 +71,7 @@ def summary_lines(
     pending: list[AssignmentInfo], outcomes: list[dict[str, Any]], assignment: dict[str, Any]
 ) -> list[Content]:
     """The Record step's summary: every outcome and field that will be written."""
-    titles = {a.assignment_id: a.title for a in pending}
+    titles = {a.assignment_id: shown(a.title) for a in pending}
     lines: list[Content] = [Content.styled("This will be recorded:", "bold")]
     for item in outcomes:
         title = titles.get(item["assignment_id"], "")
@@ -81,9 +81,9 @@ def summary_lines(
         lines.append(Content(f"  #{item['assignment_id']} {title}: {detail}"))
         for key, label in OUTCOME_WORDS:
             if item.get(key):
-                lines.append(Content(f"      {label}: “{item[key]}”"))
+                lines.append(Content(f"      {label}: “{shown(item[key])}”"))
         if item.get("reasons"):
-            lines.append(Content(f"      Reasons: {', '.join(item['reasons'])}"))
+            lines.append(Content(f"      Reasons: {shown(', '.join(item['reasons']))}"))
     left = len(pending) - len(outcomes)
     if left:
         lines.append(Content(f"  {left} assignment(s) left pending"))
@@ -93,14 +93,14 @@ def summary_lines(
     lines.append(
         Content.assemble(
             "  Next: ",
-            (a["title"], "bold"),
-            f" · {a['format']} · {a['size']} · {a['frequency']} · '{a['framing']}'"
-            f"{doses}{confidence}",
+            (shown(a["title"]), "bold"),
+            shown(f" · {a['format']} · {a['size']} · {a['frequency']} · '{a['framing']}'")
+            + f"{doses}{confidence}",
         )
     )
     for key, label in ASSIGNMENT_DETAILS:
         if a.get(key):
-            lines.append(Content(f"      {label}: {a[key]}"))
+            lines.append(Content(f"      {label}: {shown(a[key])}"))
     lines.append(Content.styled("Nothing is written yet: ctrl+s records it, Esc cancels.", "dim"))
     return lines
 
@@ -184,7 +184,7 @@ class WrapUpScreen(Screen[bool]):
             assignments = call(self.application.assignments, self.client)
             preview = call(self.application.wrap_up, self.client, dry_run=True)
         except CallFailed as e:
-            self.app.call_from_thread(self.notify, str(e), severity="error")
+            self.app.call_from_thread(self.notify, shown(e), severity="error", markup=False)
             return
         self.post_message(self.Loaded(assignments, preview))
 
@@ -223,7 +223,7 @@ class WrapUpScreen(Screen[bool]):
 
     def _update_title(self) -> None:
         where = f" · session {self.session} ({self.date})" if self.session else ""
-        self.query_one("#wu-title", Label).update(f"Wrap-up · {self.client}{where}")
+        self.query_one("#wu-title", Label).update(Content(shown(f"Wrap-up · {self.client}{where}")))
 
     # ------------------------------------------------------------------- steps
 
@@ -305,7 +305,9 @@ class WrapUpScreen(Screen[bool]):
         """Fill the form from the last assignment."""
         if self.last is not None:
             self.query_one(AssignmentForm).copy_last(self.last)
-            self.notify(f"Copied #{self.last.assignment_id} '{self.last.title}'")
+            self.notify(
+                shown(f"Copied #{self.last.assignment_id} '{self.last.title}'"), markup=False
+            )
 
     def action_shrink(self) -> None:
         """Use the suggested smaller size."""
@@ -331,7 +333,7 @@ class WrapUpScreen(Screen[bool]):
         self._go(step)
         show_field_error(error.widget, str(error))
         error.widget.focus()
-        self.notify(str(error), severity="error")
+        self.notify(shown(error), severity="error", markup=False)
 
     def _check_outcomes(self) -> bool:
         for card in self.query(OutcomeCard):
@@ -426,7 +428,7 @@ class WrapUpScreen(Screen[bool]):
 
     def _preview_failed(self, token: int, message: str) -> None:
         if self._preview_answered(token):
-            self.query_one("#fit-warnings", Static).update(Content.styled(message, "bold"))
+            self.query_one("#fit-warnings", Static).update(Content.styled(shown(message), "bold"))
 
     def _previewed(self, token: int, result: WrapUpResult) -> None:
         if not self._preview_answered(token):
@@ -450,10 +452,10 @@ class WrapUpScreen(Screen[bool]):
         """
         box = self.query_one("#fit-warnings", Static)
         if warnings:
-            shown = warnings if len(warnings) <= MAX_WARNINGS else warnings[: MAX_WARNINGS - 1]
-            lines = [Content.styled(f"⚠ {w}", "bold") for w in shown]
-            if len(shown) < len(warnings):
-                lines.append(Content.styled(f"⚠ … and {len(warnings) - len(shown)} more", "bold"))
+            first = warnings if len(warnings) <= MAX_WARNINGS else warnings[: MAX_WARNINGS - 1]
+            lines = [Content.styled(f"⚠ {shown(w)}", "bold") for w in first]
+            if len(first) < len(warnings):
+                lines.append(Content.styled(f"⚠ … and {len(warnings) - len(first)} more", "bold"))
             if self.suggested_size:
                 lines.append(Content(f"  ctrl+g: use size '{self.suggested_size}'"))
             box.update(Content("\n").join(lines))
@@ -527,7 +529,7 @@ class WrapUpScreen(Screen[bool]):
             show_field_error(
                 self.query_one("#r-date" if field == "date" else "#r-session"), message
             )
-        self.notify(f"Nothing was recorded: {message}", severity="error")
+        self.notify(shown(f"Nothing was recorded: {message}"), severity="error", markup=False)
 
     def _committed(self, result: WrapUpResult) -> None:
         self.written = result
@@ -537,7 +539,7 @@ class WrapUpScreen(Screen[bool]):
             lines.append(Content(f"  #{outcome.assignment_id} {outcome.outcome}"))
         if result.assignment is not None:
             a = result.assignment.assignment
-            lines.append(Content(f"  #{a.assignment_id} '{a.title}' assigned"))
+            lines.append(Content(f"  #{a.assignment_id} '{shown(a.title)}' assigned"))
         if result.planner.review.due:
             lines.append(Content.styled("⚠ A review is due: ctrl+r opens it.", "bold"))
         self.query_one("#record-summary", Static).update(Content("\n").join(lines))
@@ -547,7 +549,7 @@ class WrapUpScreen(Screen[bool]):
         self.query_one("#record-done", Static).update(keys)
         self.set_focus(None)
         self.refresh_bindings()
-        self.notify(f"Recorded {self.client}'s wrap-up")
+        self.notify(shown(f"Recorded {self.client}'s wrap-up"), markup=False)
 
     # ------------------------------------------------------------ after record
 
@@ -579,10 +581,10 @@ class WrapUpScreen(Screen[bool]):
         try:
             where = call(printer, self.client, assignment_id)
         except CallFailed as e:
-            self.app.call_from_thread(self.notify, str(e), severity="error")
+            self.app.call_from_thread(self.notify, shown(e), severity="error", markup=False)
             return
         done = f"Handout printed: {where}" if where else "Handout printed"
-        self.app.call_from_thread(self.notify, done)
+        self.app.call_from_thread(self.notify, shown(done), markup=False)
 
     # ------------------------------------------------------------------ cancel
 

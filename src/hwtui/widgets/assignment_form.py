@@ -6,11 +6,12 @@ from typing import Any
 
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
+from textual.content import Content
 from textual.message import Message
 from textual.widgets import Input, Label
 
 from hwcore.application import VOCABULARY, AssignmentInfo, Fit, Planner
-from hwtui.text import parse_int
+from hwtui.text import cell, parse_int, shown
 from hwtui.widgets.choice import ChoiceField
 from hwtui.widgets.field import FieldRow, field_input, show_field_error
 from hwtui.widgets.outcome import FieldError
@@ -87,7 +88,7 @@ class AssignmentForm(VerticalScroll):
             self.choice("f-format").choose(values["format"])
             self.choice("f-size").choose(values["size"])
             self.choice("f-frequency").choose(values["frequency"])
-            self.input("f-framing").value = values["framing"] or ""
+            self.input("f-framing").value = cell(values["framing"] or "")
             self._set_auto_doses(values["frequency"])
         finally:
             self._filling = False
@@ -96,17 +97,18 @@ class AssignmentForm(VerticalScroll):
         """Copy the last assignment's words and choices (to repeat or adjust it)."""
         self._filling = True
         try:
-            self.input("f-title").value = last.title
-            self.input("f-task").value = last.task
+            # Stored words, shown as the TUI shows any: control characters made visible.
+            self.input("f-title").value = cell(last.title)
+            self.input("f-task").value = cell(last.task)
             self.choice("f-format").choose(last.format)
             self.choice("f-size").choose(last.size)
             self.choice("f-frequency").choose(last.frequency)
-            self.input("f-framing").value = last.framing
+            self.input("f-framing").value = cell(last.framing)
             self._auto_doses = None  # the last assignment's doses: kept when the frequency changes
             self.input("f-doses").value = str(last.planned_doses or "")
-            self.input("f-rationale").value = last.rationale
-            self.input("f-when").value = last.when_where
-            self.input("f-barriers").value = last.barriers
+            self.input("f-rationale").value = cell(last.rationale)
+            self.input("f-when").value = cell(last.when_where)
+            self.input("f-barriers").value = cell(last.barriers)
             self._doses_typed = True
         finally:
             self._filling = False
@@ -195,12 +197,12 @@ class AssignmentForm(VerticalScroll):
         for name in FIT_FIELDS:
             label = self.query_one(f"#f-{name}-fit", Label)
             f = by_field.get(name)
-            label.update(f.summary if f else "")
+            label.update(Content(shown(f.summary)) if f else "")
             label.set_class(f is not None and f.n >= 2 and (f.rate or 0) < 0.5, "-poor")
         confidence = self.query_one("#f-confidence-fit", Label)
         low = fit is not None and any("confidence" in w for w in fit.warnings)
         confidence.update(
-            f"below 9: consider a smaller task ('{fit.suggested_size}')"
+            shown(f"below 9: consider a smaller task ('{fit.suggested_size}')")
             if low and fit is not None and fit.suggested_size
             else "0-10; below 9 suggests a smaller task"
         )

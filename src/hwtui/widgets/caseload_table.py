@@ -24,8 +24,17 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from hwcore.application import is_terminal_safe, terminal_text
+
 PADDING = 1
 """Blank cells each side of a cell's text."""
+
+
+def _safe(text: Text) -> Text:
+    """The cell itself, or (holding control characters) its text made visible, one style."""
+    if is_terminal_safe(text.plain) and "\t" not in text.plain and "\n" not in text.plain:
+        return text
+    return Text(terminal_text(text.plain, keep_layout=False), style=text.style, end="")
 
 
 class CaseloadTable(ScrollView, can_focus=True):
@@ -113,10 +122,14 @@ class CaseloadTable(ScrollView, can_focus=True):
         return self._keys[self._cursor] if self._rows else None
 
     def add_rows(self, rows: Iterable[tuple[str, Sequence[Text]]]) -> None:
-        """Add rows at the bottom: each a key and one ``Text`` per column."""
+        """Add rows at the bottom: each a key and one ``Text`` per column.
+
+        A cell holding a control character (an escape sequence in stored text)
+        is shown with it made visible (``terminal_text``), never drawn raw.
+        """
         for key, cells in rows:
             self._keys.append(key)
-            self._rows.append(cells)
+            self._rows.append([_safe(c) for c in cells])
         self._resized()
 
     def clear(self) -> None:

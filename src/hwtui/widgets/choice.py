@@ -125,6 +125,10 @@ class ChoiceField(Widget, can_focus=True):
             self.value = matches[(matches.index(self.value) + 1) % len(matches)]
         else:
             self.value = matches[0]
+        self.after_jump()
+
+    def after_jump(self) -> None:
+        """Called right after a letter chose a value, before the next key is handled."""
 
     def _key_of(self, option: str) -> str:
         label = self.labels.get(option, option)

@@ -7,8 +7,11 @@ from typing import Any, ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Input, Label
+
+from hwtui.text import shown
 
 FIELD_KEYS: list[BindingType] = [
     Binding("down", "app.focus_next", "Field", key_display="↑↓"),
@@ -55,7 +58,7 @@ class FieldRow(Vertical):
     def show_error(self, message: str) -> None:
         """Show (or with '' clear) the error under the field."""
         error = self.query_one(".field-error", Label)
-        error.update(message)
+        error.update(Content(shown(message)))
         error.set_class(bool(message), "-shown")
 
 

@@ -11,7 +11,7 @@ from textual.content import Content
 from textual.widgets import Input, Label
 
 from hwcore.application import VOCABULARY, AssignmentInfo
-from hwtui.text import parse_int
+from hwtui.text import parse_int, shown
 from hwtui.widgets.choice import ChoiceField
 from hwtui.widgets.field import FIELD_KEYS, FieldRow, field_input, show_field_error
 from hwtui.widgets.ticks import TickList
@@ -50,9 +50,25 @@ class OutcomePicker(ChoiceField, inherit_bindings=False):
     ]
 
     def action_jump(self, value: str) -> None:
-        """Choose an outcome by its letter (the screen then moves to its first detail)."""
+        """Choose an outcome by its letter; the focus moves to its first detail."""
         self.jumped = True
         self.choose(value)
+        self.after_jump()
+
+    def after_jump(self) -> None:
+        """Show the outcome's details and move to the first one now, while the key is handled.
+
+        Done here, not when the Changed message reaches the screen: the words
+        typed right after ``m`` must go to the explanation, not to this picker
+        (each letter of them would choose another outcome).
+        """
+        card = next((a for a in self.ancestors if isinstance(a, OutcomeCard)), None)
+        if card is None:
+            return
+        card.show_outcome(self.value or "pending")
+        detail = card.first_detail()
+        if detail is not None:
+            card.query_one(detail).focus()
 
 
 class OutcomeCard(Vertical):
@@ -69,9 +85,9 @@ class OutcomeCard(Vertical):
         doses = f", {a.planned_doses} doses" if a.planned_doses else ""
         yield Label(
             Content.assemble(
-                (f"#{a.assignment_id} {a.title}", "bold"),
-                f"  {a.format} · {a.size} · {a.frequency}{doses} · '{a.framing}'"
-                f" · session {a.session}",
+                (shown(f"#{a.assignment_id} {a.title}"), "bold"),
+                shown(f"  {a.format} · {a.size} · {a.frequency}{doses} · '{a.framing}'")
+                + f" · session {a.session}",
             ),
             classes="card-title",
         )
@@ -118,10 +134,13 @@ class OutcomeCard(Vertical):
 
     def on_choice_field_changed(self, event: ChoiceField.Changed) -> None:
         """Show the details the outcome needs."""
-        value = event.value or "pending"
+        self.show_outcome(event.value or "pending")
+        show_field_error(event.choice, "")
+
+    def show_outcome(self, value: str) -> None:
+        """Show the details of this outcome (and hide the others')."""
         for name in OUTCOME_LABELS:
             self.set_class(value == name, f"-{name}")
-        show_field_error(event.choice, "")
 
     def first_detail(self) -> Any:
         """The first detail field of the chosen outcome (None when left pending)."""

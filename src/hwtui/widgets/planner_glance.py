@@ -9,7 +9,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from hwcore.application import InCommon, Planner, Recommendation, Shared
-from hwtui.text import bars, percent, triggers_text
+from hwtui.text import bars, percent, shown, triggers_text
 
 
 def review_banner(planner: Planner) -> str:
@@ -19,15 +19,15 @@ def review_banner(planner: Planner) -> str:
         return ""
     why = "; ".join(review.reasons) or "review due"
     triggers = f" · triggers: {triggers_text(review.triggers)}" if review.triggers else ""
-    return f"⚠ REVIEW DUE: {why}{triggers}"
+    return shown(f"⚠ REVIEW DUE: {why}{triggers}")
 
 
 def system_line(planner: Planner) -> str:
     """'written · tiny · daily · experiment' (or why there is no recommendation)."""
     if not planner.ready:
-        return f"not ready ({planner.ready_reason}): no recommendation yet"
+        return shown(f"not ready ({planner.ready_reason}): no recommendation yet")
     s = planner.system
-    return " · ".join(r.value or "—" for r in (s.format, s.size, s.frequency, s.framing))
+    return shown(" · ".join(r.value or "—" for r in (s.format, s.size, s.frequency, s.framing)))
 
 
 def _short(reason: str) -> str:
@@ -39,8 +39,8 @@ def _short(reason: str) -> str:
 
 def _evidence(rec: Recommendation) -> str:
     if rec.value is None or rec.n is None:
-        return _short(rec.reason)
-    return f"n={rec.n}, {percent(rec.rate)} done · {_short(rec.reason)}"
+        return shown(_short(rec.reason))
+    return shown(f"n={rec.n}, {percent(rec.rate)} done · {_short(rec.reason)}")
 
 
 def _shared(shared: Shared) -> str:
@@ -63,7 +63,7 @@ def in_common_text(group: InCommon) -> str:
         p = group.phase
         parts.append(f"sessions {p.first_session}-{p.last_session} ({percent(p.rate)})")
     text = " · ".join(p for p in parts if p)
-    return text or "nothing yet"
+    return shown(text) or "nothing yet"
 
 
 def chart_text(planner: Planner) -> str:
@@ -90,7 +90,7 @@ class PlannerGlance(Vertical):
         """Show a planner."""
         banner = self.query_one("#glance-banner", Static)
         text = review_banner(planner)
-        banner.update(text)
+        banner.update(Content(text))
         banner.display = bool(text)
         if planner.ready:
             s = planner.system
@@ -104,14 +104,15 @@ class PlannerGlance(Vertical):
                 lines.append(
                     Content.assemble(
                         f"  {name:<10}",
-                        ((rec.value or "—").ljust(15), "bold"),
+                        (shown(rec.value or "—").ljust(15), "bold"),
                         (_evidence(rec), "dim"),
                     )
                 )
             system = Content("\n").join(lines)
         else:
             system = Content.assemble(
-                ("Planner not ready", "bold"), f": {planner.ready_reason}. No recommendation yet."
+                ("Planner not ready", "bold"),
+                shown(f": {planner.ready_reason}. No recommendation yet."),
             )
         self.query_one("#glance-system", Static).update(system)
         common = Content("\n").join(

@@ -36,6 +36,7 @@ from hwcore.application.eventstore.backup import (
 )
 from hwcore.application.eventstore.errors import store_errors
 from hwcore.domain import ClientNotFoundError, InvalidValueError, case_id_for, validate_client
+from hwcore.domain.identifiers import legacy_case_ids
 
 __all__ = [
     "BackupReport",
@@ -118,10 +119,16 @@ def purge_client(app: StoreApplication, client: str, *, reference: str = "") -> 
     app.check_integrity()
     table = snapshots_table(app)
     entry = StoreAuditEntry(now(), "purged", 0, 0, ref)
+    events = snapshots = 0
     with store_errors():
-        events, snapshots = recorder.purge(case_id_for(name), table, entry.row())
+        # An identifier stored before identifiers were NFC is purged too.
+        for case_id in (case_id_for(name), *legacy_case_ids(name)):
+            events, snapshots = recorder.purge(case_id, table, entry.row())
+            if events:
+                break
     if events == 0:
         raise ClientNotFoundError(name)
+    app.committed_events += events  # the purge is committed: it stands
     recorder.scrub(table)
     cleared = clear_readmodel(app)
     return PurgeReport(

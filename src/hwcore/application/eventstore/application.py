@@ -10,6 +10,7 @@ failure turned into one clear :class:`~hwcore.domain.StoreError`.
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Any, cast
 from uuid import UUID
@@ -26,6 +27,7 @@ from hwcore.application.eventstore.repository import DEFAULT_CACHE_MAXSIZE, Case
 from hwcore.application.eventstore.retries import open_retrying
 from hwcore.application.eventstore.transcodings import register_hw_transcodings
 from hwcore.domain import Case, ClientNotFoundError, StoreError, case_id_for, validate_client
+from hwcore.domain.identifiers import legacy_case_ids
 
 SNAPSHOT_INTERVAL = 200
 """A snapshot of a case is taken every this many events (fast loads)."""
@@ -45,6 +47,9 @@ class StoreApplication(Application[UUID]):
     """
 
     name = "hw"
+    committed_events: int = 0
+    """Events this application has committed to the store since it was opened
+    (a purge or a restore counts at least one): a committed write stands."""
     snapshotting_intervals = {Case: SNAPSHOT_INTERVAL}  # noqa: RUF012 (eventsourcing API)
 
     def __init__(self, env: EnvType | None = None, *, home: Path | None = None) -> None:
@@ -163,11 +168,12 @@ class StoreApplication(Application[UUID]):
         """
         name = validate_client(client)
         try:
-            return cast("Case", self.repository.get(case_id_for(name)))
-        except AggregateNotFoundError:
-            raise ClientNotFoundError(name) from None
+            for case_id in (case_id_for(name), *legacy_case_ids(name)):
+                with contextlib.suppress(AggregateNotFoundError):
+                    return cast("Case", self.repository.get(case_id))
         except STORE_ERRORS as e:
             raise store_error(e) from None
+        raise ClientNotFoundError(name)
 
     def _store(self, *items: Case | Aggregate.Event) -> None:
         """Save cases (or events) in one transaction.
@@ -177,11 +183,12 @@ class StoreApplication(Application[UUID]):
             StoreError: the store failed (nothing was written).
         """
         try:
-            self.save(*items)
+            recordings = self.save(*items)
         except IntegrityError:
             raise
         except STORE_ERRORS as e:
             raise store_error(e) from None
+        self.committed_events += len(recordings)  # see hwcli: a committed write stands
 
     def _events(self, client: str) -> list[Aggregate.Event]:
         """Every stored event of the client's case, in order.
@@ -193,6 +200,8 @@ class StoreApplication(Application[UUID]):
         name = validate_client(client)
         try:
             events = list(self.events.get(case_id_for(name)))
+            for legacy in () if events else legacy_case_ids(name):
+                events = events or list(self.events.get(legacy))  # stored before NFC
         except STORE_ERRORS as e:
             raise store_error(e) from None
         if not events:

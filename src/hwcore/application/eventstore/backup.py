@@ -35,6 +35,7 @@ from hwcore.application.eventstore.errors import store_errors
 from hwcore.application.eventstore.persistence import AuditRow, StoredRow
 from hwcore.application.eventstore.sqlitefile import SQLITE_HEADER
 from hwcore.domain import InvalidValueError, StoreError
+from hwcore.outputs import OutputError, check_output_path, place
 
 BACKUP_FORMAT = "hw-backup"
 BACKUP_VERSION = 1
@@ -230,19 +231,17 @@ def backup_store(
     Returns:
         Counts, whether the events are encrypted, and the digest.
     """
-    path = Path(target).absolute()
-    if path.exists() and not overwrite:
-        raise InvalidValueError(
-            "backup file", str(path), "a new file (it exists: pass --force to replace it)"
-        )
-    if not path.parent.is_dir():
-        raise InvalidValueError("backup file", str(path), "a file in an existing folder")
     home_path = _home_of(app, home)
+    path = check_output_path(target, home=home_path, force=overwrite, what="backup file")
     key = _key_of(app)
     remove_abandoned_temp_files(path.parent)
-    fd, tmp_name = tempfile.mkstemp(
-        prefix=f"{TEMP_PREFIX}{os.getpid()}-", suffix=TEMP_SUFFIX, dir=path.parent
-    )
+    try:
+        fd, tmp_name = tempfile.mkstemp(
+            prefix=f"{TEMP_PREFIX}{os.getpid()}-", suffix=TEMP_SUFFIX, dir=path.parent
+        )
+    except OSError as e:
+        msg = f"cannot write backup file {str(path)!r}: {e.strerror or type(e).__name__}"
+        raise OutputError(msg) from None
     os.close(fd)
     tmp = Path(tmp_name)
     try:
@@ -304,10 +303,16 @@ def backup_store(
         tmp.chmod(0o600)
         with tmp.open("rb") as f:
             os.fsync(f.fileno())
-        tmp.replace(path)
-    except BaseException:
+        place(tmp, path, force=overwrite, what="backup file")
+    except sqlite3.OperationalError as e:
+        reason = "the disk is full" if "full" in str(e) else "the file could not be written"
+        msg = f"cannot write backup file {str(path)!r}: {reason}"
+        raise OutputError(msg) from None
+    except OSError as e:
+        msg = f"cannot write backup file {str(path)!r}: {e.strerror or type(e).__name__}"
+        raise OutputError(msg) from None
+    finally:
         tmp.unlink(missing_ok=True)
-        raise
     return BackupReport(str(path), events, snapshots, files, bool(key), meta["digest"])
 
 
@@ -426,6 +431,7 @@ def restore_store(
     if progress is not None:
         progress(len(events), len(events))
     written = _restore_files(_home_of(app, home), files, replace=replace)
+    app.committed_events += max(len(events), 1)  # the restore is committed: it stands
     clear_readmodel(app)
     return RestoreReport(str(path), len(events), len(snapshots), written, replace, reencrypt)
 

@@ -58,6 +58,13 @@ def preflight(env: Mapping[str, str]) -> None:
         check_key(key)
     if env.get("PERSISTENCE_MODULE") == "eventsourcing.sqlite":
         name = env.get("SQLITE_DBNAME", "")
+        if name.startswith("file:") and "mode=ro" in name:  # a read-only home
+            from urllib.parse import unquote, urlsplit
+
+            problem = header_problem(Path(unquote(urlsplit(name).path)))
+            if problem is not None:
+                raise StoreError(problem)
+            return
         if name and ":memory:" not in name and "mode=memory" not in name:
             check_sqlite_file(Path(name))
     elif env.get("PERSISTENCE_MODULE") == "eventsourcing.postgres":

@@ -39,7 +39,8 @@ STORE_ERROR_TABLE: tuple[tuple[tuple[Words, ...], str, str], ...] = (
     (
         (("disk", "full"),),
         "the disk is full: nothing was written",
-        "the disk is full: nothing was written",
+        "cannot use the event store {name}: the disk is full or failing"
+        " (SQLite needs a little space even to read): free some space; nothing was changed",
     ),
     (
         (("unable to open",),),
@@ -48,13 +49,46 @@ STORE_ERROR_TABLE: tuple[tuple[tuple[Words, ...], str, str], ...] = (
     ),
     (
         (("disk i/o error",), ("no space",), ("file too large",)),
-        "the event store could not be written (disk full or I/O error): nothing was written",
-        "the event store could not be written (disk full or I/O error): nothing was written",
+        "the event store could not be read or written (disk full or I/O error):"
+        " free some space; nothing was written",
+        "cannot use the event store {name}: the disk is full or failing"
+        " (SQLite needs a little space even to read): free some space; nothing was changed",
     ),
     (
         (("failed to deserialise",),),
         "an event cannot be read (damaged, or HW_CIPHER_KEY does not fit this store)",
         "an event cannot be read (damaged, or HW_CIPHER_KEY does not fit this store)",
+    ),
+    (
+        (("does not support ssl",),),
+        "the PostgreSQL server offers no TLS but the database URL requires it (sslmode):"
+        " nothing was sent; enable TLS on the server or change sslmode",
+        "the PostgreSQL server offers no TLS but the database URL requires it (sslmode):"
+        " nothing was sent; enable TLS on the server or change sslmode",
+    ),
+    (
+        (("root certificate",), ("certificate verify failed",), ("ssl error",)),
+        "the PostgreSQL server's TLS certificate could not be verified (sslmode, sslrootcert"
+        " in the database URL): nothing was sent",
+        "the PostgreSQL server's TLS certificate could not be verified (sslmode, sslrootcert"
+        " in the database URL): nothing was sent",
+    ),
+    (
+        (("could not translate host name",), ("name or service not known",)),
+        "cannot resolve the PostgreSQL host in the database URL: check its spelling",
+        "cannot resolve the PostgreSQL host in the database URL: check its spelling",
+    ),
+    (
+        (("server closed the connection",), ("terminating connection",)),
+        "the PostgreSQL server closed the connection (restarted or stopped?):"
+        " check with 'hw history' whether the last command was recorded, then try again",
+        "the PostgreSQL server closed the connection (restarted or stopped?):"
+        " check with 'hw history' whether the last command was recorded, then try again",
+    ),
+    (
+        (("no password supplied",),),
+        "PostgreSQL wants a password: put it in ~/.pgpass (or PGPASSFILE) or a service file",
+        "PostgreSQL wants a password: put it in ~/.pgpass (or PGPASSFILE) or a service file",
     ),
     (
         (("password authentication failed",), ("role", "does not exist")),

@@ -17,6 +17,7 @@ from hwcore.domain import (
     InvalidValueError,
     MissReason,
     Outcome,
+    VocabularyError,
     check_dose,
     validate_client,
 )
@@ -74,7 +75,7 @@ def _int(field: str, text: str, minimum: int) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise InvalidValueError(field, text, f"a whole number >= {minimum}") from None
+        raise VocabularyError(field, text, f"a whole number >= {minimum}") from None
     if value < minimum:
         raise InvalidValueError(field, text, f"a whole number >= {minimum}")
     return value
@@ -88,7 +89,7 @@ def _date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise InvalidValueError("date", text, "an ISO date YYYY-MM-DD") from None
+        raise VocabularyError("date", text, "an ISO date YYYY-MM-DD") from None
 
 
 def parse_row(line: int, raw: dict[str, str]) -> CsvRow:
@@ -114,7 +115,7 @@ def parse_row(line: int, raw: dict[str, str]) -> CsvRow:
     reasons_text = get("reasons", "")
     reasons = tuple(MissReason.parse(r) for r in reasons_text.split(";") if r.strip())
     if reasons and outcome is not Outcome.MISSED:
-        raise InvalidValueError("reasons", reasons_text, "only on a missed outcome")
+        raise VocabularyError("reasons", reasons_text, "only on a missed outcome")
     design = _design(raw)
     # The design is checked by the same guards as a command when it is assigned.
     return CsvRow(
@@ -172,6 +173,14 @@ def parse_csv(text: str, source: str = "file") -> list[CsvRow]:
         raise ImportFileError(msg) from None
     columns = [h.strip().lower() for h in header]
     missing = [c for c in REQUIRED if c not in columns]
+    separator = next((sep for sep in ";\t|" if len(header) == 1 and sep in header[0]), None)
+    if missing and separator is not None:
+        name = {";": "semicolons", "\t": "tabs", "|": "'|'"}[separator]
+        msg = (
+            f"{source}: the columns are separated by {name}, not commas: save the file"
+            " as CSV with commas (UTF-8)"
+        )
+        raise ImportFileError(msg)
     if missing:
         msg = (
             f"{source}: missing column(s) {', '.join(missing)}: required are {', '.join(REQUIRED)}"
@@ -196,6 +205,12 @@ def parse_csv(text: str, source: str = "file") -> list[CsvRow]:
             line += 1
             if not any(cell.strip() for cell in record):
                 continue
+            if len(record) < len(columns) and text.count('"') % 2 == 1:
+                msg = (
+                    f'{source}: row {line}: a quote (") opened in this row is never closed:'
+                    ' close it, or double a quote inside a quoted value ("")'
+                )
+                raise ImportFileError(msg)
             if len(record) != len(columns):
                 msg = (
                     f"{source}: row {line}: {len(record)} values for {len(columns)}"

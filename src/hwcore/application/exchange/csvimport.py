@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from functools import partial
 from typing import Protocol, TypeVar
 
-from hwcore.application.commands import OutcomeEntry, apply_outcome
+from hwcore.application.commands import OutcomeEntry, apply_outcome, session_date
 from hwcore.application.dto import ImportReport
 from hwcore.application.exchange.csvfile import CsvRow
 from hwcore.application.exchange.errors import ImportFileError
@@ -29,6 +29,9 @@ class CaseLoader(Protocol):
 
     def load_or_new(self, client: str) -> tuple[Case, bool]:
         """The client's case, or a new unsaved one (True when new)."""
+
+    def today(self) -> dt.date:
+        """Today by the application's clock (a session more than a year ahead is refused)."""
 
 
 R = TypeVar("R")
@@ -71,6 +74,7 @@ def plan_csv_import(
             (e.g. a session already recorded on another date, or an outcome
             already recorded differently).
     """
+    today = app.today()
     by_client: dict[str, list[CsvRow]] = {}
     for row in rows:
         by_client.setdefault(row.client, []).append(row)
@@ -96,6 +100,7 @@ def plan_csv_import(
                 raise ImportFileError(msg)
             dates[row.session] = (row.date, row.line)
         for number, (date, line) in sorted(dates.items()):
+            _guard(source, line, partial(session_date, date, today))
             _guard(source, line, partial(case.hold_session, number, date))
         for row in ordered:
             existing = next(

@@ -8,13 +8,13 @@ the import format: assignments and outcomes) and ``fhir`` a FHIR R4 Bundle
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator
 
 import attrs
 
 from hwcore.application.exchange.port import ExchangeStore
 from hwcore.domain import Case, ClientNotFoundError, InvalidValueError, validate_client
+from hwcore.textsafe import json_text
 
 EXPORT_FORMATS = ("json", "csv", "fhir")
 """The formats of :func:`export_text`, the lossless one first."""
@@ -59,7 +59,7 @@ def export_text(
         from hwcore.application.exchange.jsonfile import export_document
 
         document = export_document(store, client, progress)
-        text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+        text = json_text(document) + "\n"
     elif fmt == "csv":
         from hwcore.application.exchange.csvexport import export_csv
 
@@ -68,5 +68,5 @@ def export_text(
         from hwcore.application.exchange.fhir import bundle
 
         data = bundle(_cases(store, names), len(names), progress)
-        text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+        text = json_text(data) + "\n"
     return ExportText(format=fmt, clients=len(names), text=text)

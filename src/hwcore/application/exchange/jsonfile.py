@@ -35,6 +35,7 @@ from hwcore.domain import (
     case_id_for,
     validate_client,
 )
+from hwcore.domain.identifiers import check_new_client
 
 EXPORT_FORMAT = "hw-export"
 EXPORT_VERSION = 1
@@ -115,8 +116,10 @@ def plan_json_import(
         seen.add(name)
         rows += len(items)
         where = f"{source}: client {name!r}"
-        incoming = [_event_from_item(store, name, item, where) for item in items]
         existing = store.stored_events(name)
+        if not existing:
+            _check_new_client(name, where)
+        incoming = [_event_from_item(store, name, item, where) for item in items]
         new_clients += not existing
         shared = min(len(existing), len(incoming))
         if [event_data(store, e) for e in existing[:shared]] != [
@@ -156,14 +159,21 @@ def _document(text: str, source: str) -> dict[str, Any]:
     except json.JSONDecodeError as e:
         msg = f"{source}: not valid JSON (line {e.lineno}): expected an hw export"
         raise ImportFileError(msg) from None
+    except ValueError:  # e.g. an integer of thousands of digits
+        msg = f"{source}: not valid JSON (a number too long): expected an hw export"
+        raise ImportFileError(msg) from None
     if not isinstance(data, dict) or data.get("format") != EXPORT_FORMAT:
         msg = f'{source}: not an hw export (expected "format": "{EXPORT_FORMAT}")'
         raise ImportFileError(msg)
     version = data.get("version")
     if version != EXPORT_VERSION or isinstance(version, bool):
         if isinstance(version, str) and version.strip() == str(EXPORT_VERSION):
-            what = f'the text "{version.strip()}", not the number {EXPORT_VERSION}'
-        elif isinstance(version, int) and not isinstance(version, bool):
+            msg = (
+                f'{source}: export version the text "{version.strip()}", not the number'
+                f' {EXPORT_VERSION}: write "version": {EXPORT_VERSION}'
+            )
+            raise ImportFileError(msg)
+        if isinstance(version, int) and not isinstance(version, bool):
             what = str(version)
         else:
             what = "missing or not a number"
@@ -176,6 +186,14 @@ def _document(text: str, source: str) -> dict[str, Any]:
         raise ImportFileError(f'{source}: "clients" must be a list')
     data.setdefault("clients", [])
     return data
+
+
+def _check_new_client(name: str, where: str) -> None:
+    """Refuse a new client whose identifier mixes scripts (as ``hw client add`` does)."""
+    try:
+        check_new_client(name)
+    except HwError as e:
+        raise ImportFileError(f"{where}: {e}") from None
 
 
 def _key(name: str) -> str:
