@@ -129,9 +129,9 @@ def _care_plan(
     if current is not None:
         chosen = {f: current.value(f) for f in ("format", "size", "frequency", "framing")}
         plan["description"] = "; ".join(f"{k}: {v}" for k, v in chosen.items() if v is not None)
-        plan["period"] = {"start": _date(case, current.review_session)}
-        if not plan["period"]["start"]:
-            del plan["period"]
+        start = _date(case, current.review_session)
+        if start is not None:
+            plan["period"] = {"start": start}
         if current.framing_wording:
             plan["note"] = [{"text": current.framing_wording}]
     else:
