@@ -60,7 +60,10 @@ def caseload(state: State, due: bool, as_json: bool) -> None:
 
 
 def render_caseload(entries: Sequence[CaseloadEntry], *, due_only: bool = False) -> str:
-    """One line per client: last session, completion, trend, next review, due, triggers."""
+    """One line per client: last session, completion, trend, next review, due, triggers.
+
+    Clients with an open risk alert come first, flagged, under a line naming them.
+    """
     if not entries:
         return "no client is due for review" if due_only else "no clients yet"
     # Written for speed (thousands of rows): every cell is built as a one-line
@@ -85,6 +88,7 @@ def render_caseload(entries: Sequence[CaseloadEntry], *, due_only: bool = False)
     cells = [
         (
             e.client,
+            "RISK ALERT" if e.open_alert else "",
             f"{e.last_session} ({e.last_session_date})" if e.last_session else "-",
             rate(e.completion_rate),
             rate(e.recent_rate),
@@ -97,6 +101,7 @@ def render_caseload(entries: Sequence[CaseloadEntry], *, due_only: bool = False)
     ]
     headers = [
         "client",
+        "alert",
         "last session",
         "completion",
         "last 8",
@@ -105,7 +110,11 @@ def render_caseload(entries: Sequence[CaseloadEntry], *, due_only: bool = False)
         "due",
         "triggers",
     ]
-    return aligned(headers, cells)
+    flagged = [e.client for e in entries if e.open_alert]
+    if not flagged:
+        return aligned(headers, cells)
+    warning = f"RISK ALERT not yet acknowledged: {', '.join(flagged)} (hw alert list CLIENT)"
+    return warning + "\n" + aligned(headers, cells)
 
 
 # --------------------------------------------------------------------- audit

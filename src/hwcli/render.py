@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from hwcli.common import percent, table
+from hwcli.render_clinical import alert_banner, measure_lines
 
 if TYPE_CHECKING:
     from hwcore.application import (
@@ -218,7 +219,8 @@ def render_planner(planner: Planner) -> str:
         when += f", {p.last_session_date}"
     reviewed = ", ".join(str(s) for s in p.sessions_reviewed) or "none"
     past = " (past planner: --as-of)" if p.as_of_session is not None else ""
-    lines = [
+    lines = alert_banner(p.client, p.alerts)
+    lines += [
         RULE,
         f"Between-Session System Planner: {p.client}",
         RULE,
@@ -228,6 +230,9 @@ def render_planner(planner: Planner) -> str:
     ]
     if p.overall_rate is not None:
         lines.append(f"Overall completion: {percent(p.overall_rate)}")
+
+    lines += _heading("Outcome measures")
+    lines += measure_lines(p.measures, p.alerts)
 
     lines += _heading("Compliance history")
     lines.append(f"Completed ({len(p.completed)}):")

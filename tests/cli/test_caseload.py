@@ -41,7 +41,9 @@ def test_caseload_json_shows_the_due_clients_and_their_triggers(demo: Path) -> N
         "next_review_session",
         "due",
         "triggers",
+        "alerts",
     }
+    assert dk["alerts"] == []
     due = json.loads(ok(invoke(demo, "caseload", "--due", "--json")).stdout)
     assert due["due_only"] is True
     assert [e["client"] for e in due["clients"]] == ["DK", "EM", "FR"]
@@ -49,7 +51,7 @@ def test_caseload_json_shows_the_due_clients_and_their_triggers(demo: Path) -> N
 
 def test_caseload_text_is_one_line_per_client(demo: Path) -> None:
     out = ok(invoke(demo, "caseload")).stdout.splitlines()
-    assert out[0].split()[:3] == ["client", "last", "session"]
+    assert out[0].split()[:4] == ["client", "alert", "last", "session"]
     rows = out[2:]
     assert [r.split()[0] for r in rows] == ["DK", "EM", "FR", "AB", "C-017"]
     assert "DUE" in rows[0]

@@ -9,12 +9,13 @@ import json
 from pathlib import Path
 from typing import Any
 
+import attrs
 import jsonschema
 import pytest
 from eventsourcing.domain import Aggregate
 from eventsourcing.utils import get_topic
 
-from hwcore.domain import Case
+from hwcore.domain import AssignmentSpec, Case, FollowupProtocol, SystemChoice
 from tests.cli.conftest import HISTORY_CSV, invoke, ok
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -110,6 +111,23 @@ def test_the_schema_names_every_topic_and_every_field() -> None:
     for topic, cls in classes.items():
         state = defs[topic.rpartition(".")[2]]
         assert sorted(state["properties"]) == sorted(state_fields(cls)), topic
+
+
+@pytest.mark.parametrize(
+    ("name", "cls"),
+    [
+        ("hw_assignment_spec", AssignmentSpec),
+        ("hw_system_choice", SystemChoice),
+        ("hw_followup", FollowupProtocol),
+    ],
+)
+def test_the_schema_names_every_field_of_the_stored_values(name: str, cls: type) -> None:
+    data = SCHEMA["$defs"][name]["properties"]["_data_"]
+    fields = [f.name for f in attrs.fields(cls)]
+
+    assert sorted(data["properties"]) == sorted(fields)
+    for field in fields:
+        assert f"`{field}`" in EVENTS_MD, field
 
 
 def test_docs_events_md_documents_every_topic_and_field() -> None:

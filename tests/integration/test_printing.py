@@ -665,3 +665,33 @@ def test_handout_and_calendar_follow_the_agreed_days_and_time(
     # An explicit --at still wins over the agreed time; the days stay.
     assert {m.time() for m in app.printing.planned_occasions("W3", at="08:00")} == {dt.time(8)}
     assert {m.weekday() for m in app.printing.planned_occasions("W3", at="08:00")} == {1, 3}
+
+
+def test_planner_pdf_prints_the_open_alert_first_and_the_measures_beside_completion(
+    branded: HwApplication, tmp_path: Path
+) -> None:
+    branded.take_measure("K7", "phq9", items=[2, 2, 1, 2, 1, 2, 2, 2, 1], session=1)
+    branded.take_measure("K7", "phq9", items=[2, 2, 1, 2, 1, 1, 1, 1, 0], session=5)
+    out = branded.printing.print_plan("K7", tmp_path / "planner.pdf")
+
+    first = flat(pdf_text(out)[0])
+    alert = first.index("RISK ALERT: PHQ-9 item 9 (thoughts of self-harm) scored 1 at session 1")
+    assert alert < first.index("Compliance history")
+    text = flat(" ".join(pdf_text(out)))
+    assert "Outcome measures and homework" in text
+    assert "s1: 15 (moderately severe), s5: 11 (moderate)" in text
+    # The homework given at sessions 1-4: completed, missed, completed, missed.
+    assert "50% of 4 (given at sessions 1–4)" in text
+    with pymupdf.open(out) as doc:
+        images = [img for page in doc for img in page.get_images()]
+        meta = doc.metadata
+    assert len(images) >= 3  # the logo, the completion chart, the measures chart
+    assert meta is not None
+    assert "PHQ" not in " ".join(str(v) for v in meta.values())  # no clinical text in metadata
+
+    branded.acknowledge_alert("K7", 1, "safety plan reviewed")
+    out = branded.printing.print_plan("K7", tmp_path / "after.pdf")
+    text = flat(" ".join(pdf_text(out)))
+    assert "RISK ALERT" not in text
+    assert "Risk alert acknowledged: PHQ-9 item 9" in text
+    assert "safety plan reviewed" not in text

@@ -503,3 +503,36 @@ def test_a_purge_at_the_end_of_the_log_is_noticed_when_new_events_take_its_ids(
         mine.hold_session("PY", 1, "2026-01-07")
         assert sorted(e.client for e in mine.caseload()) == ["PY", "PZ"]
         assert sorted(mine.client_names()) == ["PY", "PZ"]
+
+
+@pytest.mark.sqlite_only
+def test_a_revision_1_file_is_migrated_its_cache_emptied_and_re_projected(
+    demo_home: Path,
+) -> None:
+    path = demo_home / "readmodel.sqlite"
+    with open_application(demo_home, today=lambda: TODAY) as app:
+        app.plan("AB")  # cache AB's planner
+    before = dump(path)
+    # Make it a file as revision 1 left it: no alert columns, m003 not applied,
+    # summaries computed with other rules and a planner of the old format cached.
+    conn = sqlite3.connect(path)
+    try:
+        conn.execute("ALTER TABLE client_summary DROP COLUMN alerts")
+        conn.execute("ALTER TABLE client_summary DROP COLUMN open_alerts")
+        conn.execute("DELETE FROM _sqlite_migrations WHERE name = 'm003_alerts'")
+        conn.execute("UPDATE client_summary SET due = 1 - due, triggers = '[]'")
+        conn.execute("UPDATE plans SET planner = '{\"revision\": 1}'")
+        conn.commit()
+    finally:
+        conn.close()
+    with open_application(demo_home, today=lambda: TODAY) as app:
+        entries = app.caseload()
+        assert {e.client: list(e.triggers) for e in entries if e.due} == DEMO_DUE
+        assert all(e.alerts == () for e in entries)
+    assert dump(path) == before
+    conn = sqlite3.connect(path)
+    try:
+        cached = conn.execute("SELECT planner FROM plans").fetchall()
+    finally:
+        conn.close()
+    assert all("revision" not in row[0] for row in cached)

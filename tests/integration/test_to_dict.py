@@ -96,6 +96,7 @@ def _every_result(app: HwApplication, home: Path, tmp_path: Path) -> list[Any]:
         app.take_measure("AB", "phq9", items=[1, 1, 1, 1, 1, 1, 1, 1, 1]),
         app.define_measure("mood", 0, 10, "high", reliable_change=3),
         app.clinical_record("AB"),
+        app.plan("AB"),  # with its measures and the alert (item 9 = 1)
         app.export_text("AB", "fhir"),
         list(LogFollower(app).read(limit=3)),
         resolve_settings(home, "postgresql://hw:secret@db.example:5433/hw?sslmode=require"),

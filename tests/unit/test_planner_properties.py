@@ -20,6 +20,7 @@ from hwcore.domain import (
     Size,
     SystemChoice,
 )
+from hwcore.domain.measures import PHQ9
 from hwcore.planner import FIELDS, assess_fit, build_planner, from_dict, to_dict
 from tests.unit.builders import new_case, session_date
 
@@ -48,6 +49,8 @@ step = st.fixed_dictionaries(
         ),
         "framing_change": st.none() | st.sampled_from(FRAMINGS),
         "change": st.booleans(),
+        "phq9": st.none() | st.lists(st.integers(0, 3), min_size=9, max_size=9),
+        "acknowledge": st.booleans(),
     }
 )
 histories = st.lists(step, min_size=0, max_size=16)
@@ -88,6 +91,10 @@ def build(steps: list[dict[str, Any]]) -> Case:
             case.change_framing(session, s["framing_change"], "", "invented reason")
         if s["change"]:
             case.note_change(session, ChangeKind.LIFE, "invented change")
+        if s["phq9"] is not None:
+            case.take_measure(session, PHQ9, items=s["phq9"])
+            if s["acknowledge"] and s["phq9"][8]:
+                case.acknowledge_alert(session, "phq9_item9", session, "invented note")
         ident = case.assign(
             session,
             AssignmentSpec(

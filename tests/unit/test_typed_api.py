@@ -67,7 +67,7 @@ def test_the_design_accepts_strings_and_checks_them() -> None:
 def test_every_design_field_is_offered_once_in_order() -> None:
     names = [f.name for f in design_fields()]
     assert names[:4] == ["title", "format", "size", "framing"]
-    assert names[-3:] == ["client_why", "days", "time"]
+    assert names[-5:] == ["client_why", "days", "time", "understanding", "accommodations"]
     assert [f.name for f in design_fields() if f.required] == names[:4]
     kinds = {f.name: f.kind for f in design_fields()}
     assert (kinds["confidence"], kinds["started_in_session"], kinds["days"]) == (int, bool, tuple)

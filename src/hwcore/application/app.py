@@ -795,9 +795,8 @@ class HwApplication(StoreApplication):
     def caseload(self, *, due_only: bool = False) -> list[CaseloadEntry]:
         """Every client with completion, trend, next review and triggers (read model).
 
-        Sorted so the clients who need attention come first: due, then more
-        triggers, then lower recent completion, then the identifier.
-
+        Attention first: an open risk alert, due, more triggers, lower recent
+        completion, then the identifier.
         Args:
             due_only: only clients whose review is due.
 
@@ -1041,6 +1040,7 @@ def _caseload_entry(s: ClientSummary) -> CaseloadEntry:
         next_review_session=s.next_review_session,
         due=s.due,
         triggers=s.triggers,
+        alerts=s.alerts,
     )
 
 

@@ -65,6 +65,10 @@ class AssignmentInfo:
     """Agreed days, Monday first ('mon' ... 'sun'); empty when none were agreed."""
     time: str
     """Agreed time 'HH:MM', or ''."""
+    understanding: str
+    """The client's understanding and agreement (seed 003's assignment note)."""
+    accommodations: str
+    """Accommodations made (large print, a Spanish handout, family participation...)."""
     outcome: str
     resolved_session: int | None
     done: int | None

@@ -135,6 +135,14 @@ class AssignmentSpec:
     time: str = attrs.field(
         default="", converter=_time, metadata={"help": "Agreed time HH:MM, e.g. 17:30"}
     )
+    understanding: str = attrs.field(
+        default="",
+        metadata={"help": "The client's understanding and agreement, e.g. agreed, restated it"},
+    )
+    accommodations: str = attrs.field(
+        default="",
+        metadata={"help": "Accommodations, e.g. large print, Spanish handout, family joins"},
+    )
 
     @property
     def framing_key(self) -> str:

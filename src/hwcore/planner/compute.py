@@ -51,6 +51,7 @@ from hwcore.planner.model import (
     System,
     design_defaults,
 )
+from hwcore.planner.outcomes import alerts, measure_trends
 
 MIN_EVIDENCE = 2
 """Resolved assignments a value needs before it can be recommended."""
@@ -471,4 +472,6 @@ def build_planner(case: Case, *, as_of_session: int | None = None) -> Planner:
         overall_rate=sum(map(_score, resolved)) / len(resolved) if resolved else None,
         current_system=current,
         confounded=entries,
+        measures=measure_trends(case, resolved),
+        alerts=alerts(case),
     )

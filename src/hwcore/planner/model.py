@@ -285,6 +285,62 @@ class Confounded:
         return f"{self.values[0]} is confounded with {self.values[1]}"
 
 
+# The measure types below mirror hwcore.domain.measures rather than import it:
+# rebuilding a cached planner (`hw plan`'s fast path) loads no domain module.
+@attrs.frozen
+class Reading:
+    """One measurement of a measure: its session, total and severity band."""
+
+    session: int
+    total: int
+    severity: str | None = None
+    """The published band (PHQ-9, GAD-7); None for a practice measure."""
+
+
+@attrs.frozen
+class Alert:
+    """A risk alert no view may hide: PHQ-9 item 9 above 0 (spec 4b)."""
+
+    kind: str
+    """``phq9_item9``."""
+    session: int
+    """The session of the measurement that raised it."""
+    value: int
+    """The item's score (1..3)."""
+    acknowledged: bool = False
+    """An acknowledgement has been recorded as an event."""
+
+
+@attrs.frozen
+class MeasureTrend:
+    """One outcome measure over the sessions, beside the homework done over them (spec 4b).
+
+    The change and the reliable change are the measure's own (first to last
+    measurement); ``completion_rate`` is the raw completion rate of the
+    homework assigned from the first measured session up to (not including)
+    the last, which is the homework done between the two measurements.
+    """
+
+    instrument: str
+    """The instrument's key (``phq9``, ``gad7`` or a practice measure's name)."""
+    name: str
+    better: str
+    """``low`` or ``high``: which direction is better."""
+    points: tuple[Reading, ...]
+    change_since_first: int | None
+    change_since_previous: int | None
+    reliable_change: str | None
+    """``improved``, ``deteriorated``, ``no reliable change``, ``not assessed``; None: one point."""
+    reliable_change_threshold: float | None
+    completion_rate: float | None = None
+    """Raw completion rate of the homework resolved over the same sessions (None: none)."""
+    completion_n: int = 0
+    """Resolved assignments that rate is computed from."""
+    minimum: int = 0
+    maximum: int | None = None
+    """The measure's range (a chart draws every measure on the scale of its own range)."""
+
+
 @attrs.frozen
 class Planner:
     """The Between-Session System Planner of one client, at one point in time."""
@@ -318,6 +374,15 @@ class Planner:
     """The therapist's current system (None before the first review)."""
     confounded: tuple[Confounded, ...] = ()
     """Pairs of values the history cannot tell apart (spec 4a)."""
+    measures: tuple[MeasureTrend, ...] = ()
+    """Each outcome measure's points and change, beside the homework's completion (spec 4b)."""
+    alerts: tuple[Alert, ...] = ()
+    """Every risk alert (PHQ-9 item 9 above 0), acknowledged or not: no view may hide one."""
+
+    @property
+    def open_alerts(self) -> tuple[Alert, ...]:
+        """The risk alerts not yet acknowledged by a recorded event."""
+        return tuple(a for a in self.alerts if not a.acknowledged)
 
     def design_defaults(self) -> dict[str, str | None]:
         """What the next assignment starts from, field by field.

@@ -15,6 +15,8 @@ from hwcore.domain import FORMAT_DESCRIPTIONS, SIZE_DESCRIPTIONS, Format, Freque
 from hwcore.planner import Evidence, InCommon, Planner, Recommendation, Row, Shared
 from hwcore.printing.branding import Branding
 from hwcore.printing.chart import completion_svg
+from hwcore.printing.outcome_chart import outcome_svg
+from hwcore.printing.outcomes_pdf import CHART_FILE, alert_html, measures_html
 from hwcore.printing.render import (
     Page,
     content_width,
@@ -374,8 +376,10 @@ def planner_html(planner: Planner, branding: Branding, printed_on: dt.date) -> s
     return "".join(
         [
             header(branding, TITLE, subtitle),
+            alert_html(planner),
             intro,
             _history(planner, content_width(branding.paper)),
+            measures_html(planner, content_width(branding.paper)),
             _in_common(planner),
             _system(planner),
             _followup(planner),
@@ -397,6 +401,9 @@ def render_planner(
     files: dict[str, bytes] = {
         "completion.svg": completion_svg(planner.completion_by_session, branding.accent).encode()
     }
+    if planner.measures:
+        chart = outcome_svg(planner.completion_by_session, planner.measures, branding.accent)
+        files[CHART_FILE] = chart.encode()
     logo = branding.logo_bytes
     if logo is not None:
         files[branding.logo_name] = logo

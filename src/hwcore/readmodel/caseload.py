@@ -40,6 +40,13 @@ class CaseloadEntry(NamedTuple):
     next_review_session: int | None
     due: bool
     triggers: tuple[str, ...]
+    alerts: tuple[dict[str, Any], ...] = ()
+    """Every risk alert (``kind``, ``session``, ``value``, ``acknowledged``; spec 4b)."""
+
+    @property
+    def open_alert(self) -> bool:
+        """A risk alert not yet acknowledged: the client comes first, flagged."""
+        return any(not a["acknowledged"] for a in self.alerts)
 
 
 _COLUMNS = CaseloadEntry._fields
@@ -84,6 +91,7 @@ def _entries(rows: Iterable[Sequence[Any]]) -> list[CaseloadEntry]:
                 next_review,
                 bool(due),
                 () if triggers in ("[]", None) else tuple(loads(triggers)),
+                () if alerts in ("[]", None) else tuple(loads(alerts)),
             ),
         )
         for (
@@ -100,12 +108,13 @@ def _entries(rows: Iterable[Sequence[Any]]) -> list[CaseloadEntry]:
             next_review,
             due,
             triggers,
+            alerts,
         ) in rows
     ]
 
 
 def sort_caseload(entries: Iterable[CaseloadEntry]) -> list[CaseloadEntry]:
-    """Attention first: due, more triggers, lower recent completion, then name.
+    """Attention first: an open risk alert, due, more triggers, lower recent completion, name.
 
     Names are compared case-insensitively, and exactly as the last resort (so
     the order never depends on how the rows were stored).
@@ -113,6 +122,7 @@ def sort_caseload(entries: Iterable[CaseloadEntry]) -> list[CaseloadEntry]:
     return sorted(
         entries,
         key=lambda e: (
+            not e.open_alert,
             not e.due,
             -len(e.triggers),
             e.recent_rate if e.recent_rate is not None else 2.0,

@@ -15,7 +15,13 @@ from typing import Any
 
 from sqlite_utils import Database, Migrations
 
-from hwcore.readmodel.schema import MIGRATION_NAMES, MIGRATION_SET, PLANS_TABLE, TRACKING_TABLE
+from hwcore.readmodel.schema import (
+    MIGRATION_NAMES,
+    MIGRATION_SET,
+    PLANS_TABLE,
+    TRACKING_TABLE,
+    VIEW_TABLES,
+)
 
 migrations = Migrations(MIGRATION_SET)
 """hw's read-model migration set; apply with ``migrations.apply(db)``."""
@@ -142,4 +148,25 @@ def m002_plans(db: Database) -> None:
         {"client": str, "version": int, "planner": str},
         pk="client",
         not_null={"client", "version", "planner"},
+    )
+
+
+@migrations(name=MIGRATION_NAMES[2])
+def m003_alerts(db: Database) -> None:
+    """Add the risk alerts to ``client_summary``; empty the cache and re-project everything.
+
+    Revision 2 changed the planner document (measures, alerts) and the rules
+    behind ``due`` and ``triggers``: no planner cached by an earlier version may
+    be served, and every summary is recomputed. The read model is disposable
+    (ADR 0002): the view tables and the ``plans`` cache are emptied and the
+    tracking position reset, so the next catch-up projects the whole log again.
+    """
+    summary = db.table("client_summary")
+    summary.add_column("alerts", str, not_null_default="[]")
+    summary.add_column("open_alerts", int, not_null_default=0)
+    for table in (*reversed(VIEW_TABLES), PLANS_TABLE):
+        db.execute(f"DELETE FROM {table}")  # noqa: S608 (constant names)
+    db.execute(
+        f"UPDATE {TRACKING_TABLE} SET position = 0, originator_id = NULL,"  # noqa: S608
+        " originator_version = NULL"
     )

@@ -49,6 +49,8 @@ class ClientSummary:
     next_review_session: int | None
     due: bool
     triggers: tuple[str, ...]
+    alerts: tuple[dict[str, Any], ...] = ()
+    """Every risk alert: ``kind``, ``session``, ``value``, ``acknowledged`` (spec 4b)."""
 
 
 def summarize(case: Case, planner: Planner | None = None) -> ClientSummary:
@@ -80,6 +82,7 @@ def summarize(case: Case, planner: Planner | None = None) -> ClientSummary:
         next_review_session=planner.review.next_review_session,
         due=planner.review.due,
         triggers=tuple(planner.review.triggers),
+        alerts=tuple(to_dict(planner.alerts)),
     )
 
 
@@ -92,6 +95,9 @@ def summary_row(summary: ClientSummary) -> Row:
     triggers = summary.triggers
     row["triggers"] = json.dumps(list(triggers)) if triggers else "[]"
     row["trigger_count"] = len(triggers)
+    alerts = summary.alerts
+    row["alerts"] = json.dumps(list(alerts)) if alerts else "[]"
+    row["open_alerts"] = sum(1 for a in alerts if not a["acknowledged"])
     return row
 
 
@@ -103,6 +109,8 @@ def summary_from_row(row: Row) -> ClientSummary:
     triggers = values["triggers"]
     # Most clients have no trigger: skip the JSON parser for the empty list.
     values["triggers"] = () if triggers == "[]" else tuple(json.loads(triggers))
+    alerts = values["alerts"]
+    values["alerts"] = () if alerts in ("[]", None) else tuple(json.loads(alerts))
     return ClientSummary(**values)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 MIGRATION_SET = "hw-readmodel"
 """The name of hw's migration set in the ``_sqlite_migrations`` table."""
 
-MIGRATION_NAMES: tuple[str, ...] = ("m001_initial", "m002_plans")
+MIGRATION_NAMES: tuple[str, ...] = ("m001_initial", "m002_plans", "m003_alerts")
 """Every migration of the read model, in order (checked against migrations.py)."""
 
 TRACKING_TABLE = "tracking"

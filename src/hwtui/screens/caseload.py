@@ -70,7 +70,7 @@ class FilterInput(Input):
 
 
 def flags(entry: CaseloadEntry, colours: Mapping[str, str]) -> Text:
-    """The attention column: active triggers, not ready (a due review is in "Review").
+    """The attention column: an open risk alert, triggers, not ready (a due review: "Review").
 
     Args:
         entry: the client's caseload entry.
@@ -79,6 +79,8 @@ def flags(entry: CaseloadEntry, colours: Mapping[str, str]) -> Text:
             ``Content`` resolving ``$variables`` in every frame.
     """
     text = Text(end="")
+    if entry.open_alert:  # first in the caseload's order too (spec 4b)
+        text.append("⚠ RISK ALERT", style=f"bold reverse {colours.get('text-error', 'red')}")
     if entry.triggers:
         names = cell(", ".join(SHORT_TRIGGERS.get(t, t) for t in entry.triggers))
         text.append((" " if text else "") + names, style=colours.get("text-error", "red"))

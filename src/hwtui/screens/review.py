@@ -9,7 +9,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Static
 from textual.worker import Worker, WorkerState
 
@@ -22,6 +21,7 @@ from hwcore.application import (
     WrapUpResult,
 )
 from hwtui.calls import CallFailed, call
+from hwtui.screens.alerts import AlertScreen, RiskAlertBanner
 from hwtui.screens.confirm import ConfirmScreen
 from hwtui.text import cell, parse_int, shown
 from hwtui.widgets.choice import ChoiceField
@@ -50,7 +50,7 @@ def _review(
     return application.review(client, ReviewChoice(**choice), session=session, date=date)
 
 
-class ReviewScreen(Screen[bool]):
+class ReviewScreen(AlertScreen[bool]):
     """Accept or override the recommended system; writes one system-reviewed event."""
 
     BINDINGS = [  # noqa: RUF012 (Textual API)
@@ -72,6 +72,7 @@ class ReviewScreen(Screen[bool]):
     def compose(self) -> ComposeResult:
         """Title, banner, recommendation, the fields, footer."""
         yield Label(Content(shown(f"Review · {self.client}")), id="rv-title")
+        yield RiskAlertBanner()
         yield Static("", id="rv-banner", classes="banner")
         with VerticalScroll(id="rv-body", can_focus=False):
             yield Static("Loading…", id="rv-recommended")
@@ -111,6 +112,7 @@ class ReviewScreen(Screen[bool]):
     def _loaded(self, where: WrapUpResult) -> None:
         planner = where.planner
         self.planner = planner
+        self.show_alerts(planner.alerts)
         self.query_one("#rv-title", Label).update(
             Content(shown(f"Review · {self.client} · session {where.session} ({where.date})"))
         )

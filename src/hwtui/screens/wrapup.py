@@ -10,7 +10,6 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
-from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import ContentSwitcher, Footer, Input, Label, Static
 
@@ -23,6 +22,7 @@ from hwcore.application import (
     WrapUpResult,
 )
 from hwtui.calls import CallFailed, call, handout_printer
+from hwtui.screens.alerts import AlertScreen, RiskAlertBanner
 from hwtui.screens.confirm import ConfirmScreen
 from hwtui.text import parse_int, shown
 from hwtui.widgets.assignment_form import AssignmentForm
@@ -105,7 +105,7 @@ def summary_lines(
     return lines
 
 
-class WrapUpScreen(Screen[bool]):
+class WrapUpScreen(AlertScreen[bool]):
     """Resolve last week's homework, see the planner, design and record the next one.
 
     Nothing is written until the therapist presses ctrl+s on the Record step;
@@ -153,6 +153,7 @@ class WrapUpScreen(Screen[bool]):
         with Horizontal(id="topbar"):
             yield Label(f"Wrap-up · {self.client}", id="wu-title")
             yield Label("", id="wu-steps")
+        yield RiskAlertBanner()
         yield Static("", id="wu-banner", classes="banner")
         with ContentSwitcher(initial="step-outcomes", id="wu-body"):
             yield VerticalScroll(
@@ -467,6 +468,7 @@ class WrapUpScreen(Screen[bool]):
 
     def _show_planner(self, planner: Planner) -> None:
         self.planner = planner
+        self.show_alerts(planner.alerts)
         self.query_one(PlannerGlance).show(planner)
         self.query_one("#planner-strip", Label).update(
             Content.assemble(("Planner: ", "bold"), system_line(planner))
@@ -599,11 +601,8 @@ class WrapUpScreen(Screen[bool]):
 
     def action_cancel(self) -> None:
         """Leave without writing anything (asks first when something was entered)."""
-        if self.written is not None:
-            self.dismiss(True)
-            return
-        if not self.unsaved():
-            self.dismiss(False)
+        if self.written is not None or not self.unsaved():
+            self.dismiss(self.written is not None)
             return
 
         def answered(discard: bool | None) -> None:
