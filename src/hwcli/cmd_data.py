@@ -75,6 +75,15 @@ def import_(app: HwApplication, file: str, as_json: bool, quiet: bool) -> None:
 
 @click.command("export")
 @click.argument("client", required=False)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "csv", "fhir"]),
+    default="json",
+    show_default=True,
+    help="json: lossless, for 'hw import'; csv: the history CSV (import format);"
+    " fhir: a FHIR R4 Bundle.",
+)
 @click.option("-o", "--output", metavar="FILE|-", help="Write to FILE (0600); '-' or none: stdout.")
 @click.option("--force", is_flag=True, help="Replace FILE if it exists.")
 @json_option
@@ -83,27 +92,36 @@ def import_(app: HwApplication, file: str, as_json: bool, quiet: bool) -> None:
 def export(
     app: HwApplication,
     client: str | None,
+    fmt: str,
     output: str | None,
     force: bool,
     as_json: bool,
     quiet: bool,
 ) -> None:
-    """Export CLIENT's (or every client's) events as lossless JSON for 'hw import'.
+    """Export CLIENT's (or every client's) records: lossless JSON, CSV or FHIR R4.
 
-    With -o FILE, --json prints {"file": ..., "clients": N} instead of the
-    'exported' line; without it the export itself is the JSON on stdout.
+    json (the default) holds every event and imports back exactly. csv is the
+    history CSV 'hw import' reads (assignments and outcomes: export, edit,
+    import). fhir is a FHIR R4 Bundle (type collection) for a health record:
+    a Patient with the client identifier only, the current system as a
+    CarePlan, a Task per assignment, each measure as an Observation and a
+    QuestionnaireResponse. With -o FILE, --json prints {"file": ...,
+    "format": ..., "clients": N} instead of the 'exported' line; without it
+    the export itself is on stdout.
     """
-    from hwcore.application import json_text
-
     with bar("Exporting clients", quiet) as progress:
-        data = app.export_data(client, progress)
-    text = json_text(data) + "\n"
+        export = app.export_text(client, fmt, progress)
     if output is None or output == "-":
+        text = export.text
+        if fmt == "csv" and sys.stdout.isatty():  # JSON escapes controls itself; a pipe gets
+            from hwcore.application import terminal_text  # the exact text
+
+            text = terminal_text(text)
         click.echo(text, nl=False)
         return
-    path = app.printing.write_output(output, text.encode("utf-8"), force=force)
-    n = len(data["clients"])
+    path = app.printing.write_output(output, export.text.encode("utf-8"), force=force)
+    n = export.clients
     if as_json:
-        echo_json({"file": str(path.absolute()), "clients": n})
+        echo_json({"file": str(path.absolute()), "format": fmt, "clients": n})
         return
-    click.echo(f"exported {n} client{'s' if n != 1 else ''} to {path}", err=True)
+    click.echo(f"exported {n} client{'s' if n != 1 else ''} to {path} ({fmt})", err=True)

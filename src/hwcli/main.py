@@ -33,6 +33,7 @@ COMMANDS: dict[str, str] = {
     "vocab": "hwcli.cmd_plan:vocab",
     "import": "hwcli.cmd_data:import_",
     "export": "hwcli.cmd_data:export",
+    "follow": "hwcli.cmd_follow:follow",
     "caseload": "hwcli.cmd_readmodel:caseload",
     "audit": "hwcli.cmd_readmodel:audit",
     "readmodel": "hwcli.cmd_readmodel:readmodel_group",

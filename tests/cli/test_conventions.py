@@ -103,7 +103,7 @@ def test_export_json_with_a_file_reports_where(imported: Path, tmp_path: Path) -
 
     data = json.loads(ok(invoke(imported, "export", "-o", str(out), "--json")).stdout)
 
-    assert data == {"file": str(out), "clients": 3}
+    assert data == {"file": str(out), "format": "json", "clients": 3}
     assert json.loads(out.read_text(encoding="utf-8"))["clients"]
 
 

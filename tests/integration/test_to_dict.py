@@ -12,6 +12,7 @@ import hwcore.application as api
 from hwcore.application import (
     AssignmentSpec,
     HwApplication,
+    LogFollower,
     OutcomeEntry,
     ReviewChoice,
     backup_store,
@@ -96,6 +97,8 @@ def _every_result(app: HwApplication, home: Path, tmp_path: Path) -> list[Any]:
         app.clinical.define_measure("mood", 0, 10, "high", reliable_change=3),
         app.clinical.clinical_record("AB"),
         app.plan("AB"),  # with its measures and the alert (item 9 = 1)
+        app.export_text("AB", "fhir"),
+        list(LogFollower(app).read(limit=3)),
         resolve_settings(home, "postgresql://hw:secret@db.example:5433/hw?sslmode=require"),
         resolve_settings(home),
     ]

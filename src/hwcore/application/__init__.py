@@ -69,6 +69,8 @@ if TYPE_CHECKING:
     from hwcore.application.exchange.errors import (
         ImportFileError,
     )
+    from hwcore.application.exchange.formats import EXPORT_FORMATS, ExportText
+    from hwcore.application.follow import FollowedEvent, LogFollower
     from hwcore.application.printing import (
         CONFIG_KEYS,
         ConfigError,
@@ -216,6 +218,10 @@ _LAZY: dict[str, str] = {
     "from_dict": "hwcore.planner.model",
     "to_dict": "hwcore.planner.model",
     "ImportFileError": "hwcore.application.exchange.errors",
+    "EXPORT_FORMATS": "hwcore.application.exchange.formats",
+    "ExportText": "hwcore.application.exchange.formats",
+    "FollowedEvent": "hwcore.application.follow",
+    "LogFollower": "hwcore.application.follow",
     "BackupReport": "hwcore.application.eventstore.admin",
     "PurgeReport": "hwcore.application.eventstore.admin",
     "RestoreReport": "hwcore.application.eventstore.admin",
@@ -247,6 +253,7 @@ __all__ = [
     "CONFIDENCE_THRESHOLD",
     "CONFIG_KEYS",
     "CORRECTABLE_FIELDS",
+    "EXPORT_FORMATS",
     "FIELDS",
     "FORMAT_DESCRIPTIONS",
     "MISSED_LAST_TWO",
@@ -273,9 +280,11 @@ __all__ = [
     "DesignField",
     "Elsewhere",
     "Evidence",
+    "ExportText",
     "FieldChange",
     "FieldFit",
     "Fit",
+    "FollowedEvent",
     "Followup",
     "Format",
     "Frequency",
@@ -287,6 +296,7 @@ __all__ = [
     "InCommon",
     "Instrument",
     "InvalidValueError",
+    "LogFollower",
     "MeasurePoint",
     "MeasureResult",
     "MeasureSeries",

@@ -15,9 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import (
-    IntegrityError,
-)
+from eventsourcing.persistence import IntegrityError
 from eventsourcing.utils import EnvType
 
 from hwcore.application.clinical import ClinicalRecordService
@@ -76,13 +74,10 @@ from hwcore.readmodel import (
     ReadModel,
     summarize,
 )
-from hwcore.readmodel.caseload import (
-    CaseloadEntry,
-    caseload_from,
-    caseload_sql,
-)
+from hwcore.readmodel.caseload import CaseloadEntry, caseload_from, caseload_sql
 
 if TYPE_CHECKING:
+    from hwcore.application.exchange.formats import ExportText
     from hwcore.application.printing import Printing
 
 T = TypeVar("T")
@@ -847,15 +842,21 @@ class HwApplication(StoreApplication):
     def export_data(
         self, client: str | None = None, progress: Progress | None = None
     ) -> dict[str, Any]:
-        """A lossless JSON-ready dump of one client's or every client's events.
+        """A lossless JSON-ready dump of one client's (None: every client's) events.
 
-        Args:
-            client: one client, or None for every client.
-            progress: called after each client with (clients done, all clients).
+        ``progress`` is called after each client with (clients done, all clients).
         """
         from hwcore.application.exchange.jsonfile import export_document
 
         return export_document(self, client, progress)
+
+    def export_text(
+        self, client: str | None = None, fmt: str = "json", progress: Progress | None = None
+    ) -> ExportText:
+        """The export as text in ``fmt``: json (lossless), csv (the import format) or fhir (R4)."""
+        from hwcore.application.exchange.formats import export_text
+
+        return export_text(self, client, fmt, progress)
 
     def load_or_new(self, client: str) -> tuple[Case, bool]:
         """The client's case, or a new unsaved one (True when new)."""
