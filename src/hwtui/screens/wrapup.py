@@ -24,6 +24,7 @@ from hwcore.application import (
 from hwtui.calls import CallFailed, call, handout_printer
 from hwtui.screens.alerts import AlertScreen, RiskAlertBanner
 from hwtui.screens.confirm import ConfirmScreen
+from hwtui.screens.summary import summary_lines
 from hwtui.text import parse_int, shown
 from hwtui.widgets.assignment_form import AssignmentForm
 from hwtui.widgets.choice import ChoiceField
@@ -55,54 +56,8 @@ STEP_KEYS = Binding.Group("Step", compact=True)
 STEP_TITLES = {"outcomes": "Outcomes", "planner": "Planner", "next": "Next", "record": "Record"}
 
 
-OUTCOME_WORDS = (("experience", "Experience"), ("explanation", "Explanation"))
-"""The client's words an outcome carries, as the summary labels them."""
-ASSIGNMENT_DETAILS = (
-    ("task", "Task"),
-    ("rationale", "Rationale"),
-    ("when_where", "When/where"),
-    ("barriers", "Barriers"),
-)
 MAX_WARNINGS = 8
 """Fit warnings shown at most; any beyond are counted ("… and 2 more"), never cut silently."""
-
-
-def summary_lines(
-    pending: list[AssignmentInfo], outcomes: list[dict[str, Any]], assignment: dict[str, Any]
-) -> list[Content]:
-    """The Record step's summary: every outcome and field that will be written."""
-    titles = {a.assignment_id: shown(a.title) for a in pending}
-    lines: list[Content] = [Content.styled("This will be recorded:", "bold")]
-    for item in outcomes:
-        title = titles.get(item["assignment_id"], "")
-        detail = item["outcome"]
-        if item["outcome"] == "partial" and item.get("done") is not None:
-            detail += f" ({item['done']} of {item['planned']} doses)"
-        lines.append(Content(f"  #{item['assignment_id']} {title}: {detail}"))
-        for key, label in OUTCOME_WORDS:
-            if item.get(key):
-                lines.append(Content(f"      {label}: “{shown(item[key])}”"))
-        if item.get("reasons"):
-            lines.append(Content(f"      Reasons: {shown(', '.join(item['reasons']))}"))
-    left = len(pending) - len(outcomes)
-    if left:
-        lines.append(Content(f"  {left} assignment(s) left pending"))
-    a = assignment
-    doses = f" · {a['planned_doses']} doses" if a["planned_doses"] else ""
-    confidence = f" · confidence {a['confidence']}/10" if a["confidence"] is not None else ""
-    lines.append(
-        Content.assemble(
-            "  Next: ",
-            (shown(a["title"]), "bold"),
-            shown(f" · {a['format']} · {a['size']} · {a['frequency']} · '{a['framing']}'")
-            + f"{doses}{confidence}",
-        )
-    )
-    for key, label in ASSIGNMENT_DETAILS:
-        if a.get(key):
-            lines.append(Content(f"      {label}: {shown(a[key])}"))
-    lines.append(Content.styled("Nothing is written yet: ctrl+s records it, Esc cancels.", "dim"))
-    return lines
 
 
 class WrapUpScreen(AlertScreen[bool]):
