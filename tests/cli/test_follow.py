@@ -63,7 +63,7 @@ def test_the_follower_reads_every_event_decoded_then_resumes_after_its_position(
     assert {i["kind"] for i in first} == {"event"}
 
     app.note_change("B2", "life", "new job")
-    app.take_measure("A1", "gad7", items=[1, 1, 0, 0, 1, 0, 0])
+    app.clinical.take_measure("A1", "gad7", items=[1, 1, 0, 0, 1, 0, 0])
     second = run_follower(home, position, store_env)
 
     assert [(i["client"], i["topic"].rpartition(".")[2]) for i in second] == [
