@@ -362,8 +362,8 @@ def to_dict(value: Any, *, digits: int | None = FLOAT_DIGITS) -> Any:
         }
     if isinstance(value, tuple) and hasattr(value, "_asdict"):  # a named tuple (CaseloadEntry)
         return {k: to_dict(v, digits=digits) for k, v in value._asdict().items()}
-    if isinstance(value, list | tuple):
-        return [to_dict(v, digits=digits) for v in value]
+    if isinstance(value, list | tuple):  # ints and strings as they are (cli_write: 1,000 rows)
+        return [v if type(v) in _PLAIN else to_dict(v, digits=digits) for v in value]
     if isinstance(value, dict):
         return {str(k): to_dict(v, digits=digits) for k, v in value.items()}
     if isinstance(value, float) and digits is not None:
@@ -398,8 +398,6 @@ def _row_dict(row: Row, digits: int | None) -> dict[str, Any]:
         if kind is float:
             if digits is not None:
                 data[name] = round(v, digits)
-        elif kind is tuple:
-            data[name] = [to_dict(x, digits=digits) for x in v]
         else:
             data[name] = to_dict(v, digits=digits)
     return data
