@@ -45,7 +45,7 @@ from hwcore.readmodel.schema import (
     VIEW_TABLES,
 )
 from hwcore.readmodel.source import EventSource
-from hwcore.readmodel.writes import insert, write_case
+from hwcore.readmodel.writes import insert, stored_rows, write_case
 
 
 def _warn(message: str) -> None:
@@ -315,12 +315,15 @@ class ReadModel:
         refresh = len(notifications) <= REFRESH_PLANS_UP_TO
         for case_id, case in touched.items():
             planner = build_planner(case)
+            previous = self._rows.get(case.client)
+            if previous is None and refresh and case_id not in registrations:
+                previous = stored_rows(conn, case.client)  # a command's first write here
             written[case.client] = write_case(
                 conn,
                 case,
                 counts[case_id],
                 registrations.get(case_id),
-                self._rows.get(case.client),
+                previous,
                 planner,
             )
             cached = conn.execute(f"DELETE FROM {PLANS_TABLE} WHERE client = ?", (case.client,))  # noqa: S608
