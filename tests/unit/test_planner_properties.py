@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import attrs
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -21,7 +22,7 @@ from hwcore.domain import (
     SystemChoice,
 )
 from hwcore.domain.measures import PHQ9
-from hwcore.planner import FIELDS, assess_fit, build_planner, from_dict, to_dict
+from hwcore.planner import FIELDS, Row, assess_fit, build_planner, from_dict, to_dict
 from tests.unit.builders import new_case, session_date
 
 FORMATS = ["written", "behavioral", "visual", "conversational"]
@@ -115,6 +116,25 @@ def test_from_dict_is_the_inverse_of_to_dict_through_json(steps: list[dict[str, 
     planner = build_planner(build(steps))
     document = json.loads(json.dumps(to_dict(planner, digits=None)))
     assert from_dict(document) == planner
+
+
+def _generic(value: Any, digits: int | None) -> Any:
+    """The generic walk over a row's attrs fields (what ``to_dict`` did before its fast path)."""
+    return {f.name: to_dict(getattr(value, f.name), digits=digits) for f in attrs.fields(Row)}
+
+
+@settings(max_examples=80, deadline=None)
+@given(histories, st.sampled_from([None, 2]))
+def test_rows_serialize_as_the_generic_walk_over_their_fields(
+    steps: list[dict[str, Any]], digits: int | None
+) -> None:
+    planner = build_planner(build(steps))
+    rows = (*planner.completed, *planner.missed, *planner.pending)
+    for row in rows:
+        fast = to_dict(row, digits=digits)
+        assert fast == _generic(row, digits)
+        assert list(fast) == [f.name for f in attrs.fields(Row)]
+        assert json.dumps(fast) == json.dumps(_generic(row, digits))
 
 
 @settings(max_examples=120, deadline=None)

@@ -802,18 +802,17 @@ class HwApplication(StoreApplication):
     ) -> ImportReport:
         """Import history CSV text (see :meth:`import_file` and :meth:`import_text`)."""
         from hwcore.application.exchange.csvfile import parse_csv
-        from hwcore.application.exchange.csvimport import plan_csv_import
+        from hwcore.application.exchange.csvimport import CsvImportStream, group_by_client
 
-        rows = parse_csv(text, source)
+        stream = CsvImportStream(self, group_by_client(parse_csv(text, source)), source)
         for attempt in range(MAX_ATTEMPTS):
-            checking = None if progress is None else progress("Checking rows")
-            cases, report = plan_csv_import(self, rows, source, checking)
-            try:
-                self._save(*cases, progress=progress)
+            try:  # one transaction, planned and written a chunk of clients at a time
+                self.record_stream(stream.events(progress and progress("Checking rows")))
             except IntegrityError:
                 backoff(attempt)
                 continue
-            return report
+            self._save(progress=progress)  # nothing left to store; the read model catches up
+            return stream.report()
         msg = "the store was changed by another writer during the import: try again"
         raise ConcurrencyError(msg)
 

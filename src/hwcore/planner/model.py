@@ -413,6 +413,8 @@ def to_dict(value: Any, *, digits: int | None = FLOAT_DIGITS) -> Any:
         digits: decimal places of floats (None: full precision, as the read
             model caches the planner so that text rendered from it is exact).
     """
+    if type(value) is Row:
+        return _row_dict(value, digits)
     if isinstance(value, System):
         return value.json_data(digits=digits)
     json_data = getattr(type(value), "json_data", None)
@@ -425,8 +427,8 @@ def to_dict(value: Any, *, digits: int | None = FLOAT_DIGITS) -> Any:
         }
     if isinstance(value, tuple) and hasattr(value, "_asdict"):  # a named tuple (CaseloadEntry)
         return {k: to_dict(v, digits=digits) for k, v in value._asdict().items()}
-    if isinstance(value, list | tuple):
-        return [to_dict(v, digits=digits) for v in value]
+    if isinstance(value, list | tuple):  # ints and strings as they are (cli_write: 1,000 rows)
+        return [v if type(v) in _PLAIN else to_dict(v, digits=digits) for v in value]
     if isinstance(value, dict):
         return {str(k): to_dict(v, digits=digits) for k, v in value.items()}
     if isinstance(value, float) and digits is not None:
@@ -440,6 +442,30 @@ def to_dict(value: Any, *, digits: int | None = FLOAT_DIGITS) -> Any:
     if isinstance(value, type):  # a field's kind (DesignField): its name
         return value.__name__
     return value
+
+
+_PLAIN = frozenset({int, str, type(None)})
+
+
+def _row_dict(row: Row, digits: int | None) -> dict[str, Any]:
+    """``to_dict`` of a row, without the generic walk over its 17 fields.
+
+    A speed trick for ``cli_write``: every write caches the client's planner
+    as JSON, 1,000 rows for ``BIG1000``. A row is not slotted, so its
+    ``__dict__`` holds its fields in their declared order (a test compares
+    this with the generic walk).
+    """
+    data = dict(row.__dict__)
+    for name, v in data.items():
+        kind = type(v)
+        if kind in _PLAIN:
+            continue
+        if kind is float:
+            if digits is not None:
+                data[name] = round(v, digits)
+        else:
+            data[name] = to_dict(v, digits=digits)
+    return data
 
 
 def from_dict(data: Mapping[str, Any]) -> Planner:

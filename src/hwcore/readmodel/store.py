@@ -45,7 +45,7 @@ from hwcore.readmodel.schema import (
     VIEW_TABLES,
 )
 from hwcore.readmodel.source import EventSource
-from hwcore.readmodel.writes import insert, write_case
+from hwcore.readmodel.writes import insert, stored_rows, write_case
 
 
 def _warn(message: str) -> None:
@@ -68,6 +68,10 @@ REFRESH_PLANS_UP_TO = 100
 """Catch-ups of at most this many events (an interactive command's) refresh the
 cached planner of each client they touch that has one; larger ones (imports,
 rebuilds) drop it, and the next ``plan`` computes it again."""
+WORKING_CASES = 256
+"""Cases a catch-up keeps projected between its batches: past this, only the
+cases of the last batch are kept (an import's catch-up touches every client
+once: ``import_peak_mib``); a case needed again is loaded from the store."""
 LOCK_TIMEOUT = 30.0
 """Seconds to wait for another process's catch-up before giving up."""
 
@@ -230,7 +234,14 @@ class ReadModel:
                 except BaseException:
                     self._forget_rows()
                     raise
-                self._rows.update(written)
+                if len(items) <= self.batch_size:
+                    self._rows.update(written)
+                else:  # a long catch-up (an import, a rebuild): remember no client's rows
+                    for client in written:
+                        self._rows.pop(client, None)
+                    if len(working) > WORKING_CASES:
+                        touched = {UUID(str(n.originator_id)) for n in new}
+                        working = {k: v for k, v in working.items() if k in touched}
                 self._rows_position = new[-1].id
                 applied += len(new)
                 if progress is not None:
@@ -304,12 +315,15 @@ class ReadModel:
         refresh = len(notifications) <= REFRESH_PLANS_UP_TO
         for case_id, case in touched.items():
             planner = build_planner(case)
+            previous = self._rows.get(case.client)
+            if previous is None and refresh and case_id not in registrations:
+                previous = stored_rows(conn, case.client)  # a command's first write here
             written[case.client] = write_case(
                 conn,
                 case,
                 counts[case_id],
                 registrations.get(case_id),
-                self._rows.get(case.client),
+                previous,
                 planner,
             )
             cached = conn.execute(f"DELETE FROM {PLANS_TABLE} WHERE client = ?", (case.client,))  # noqa: S608

@@ -62,6 +62,51 @@ def _upsert_client_sql(columns: tuple[str, ...]) -> str:
     )
 
 
+KEYS = {"assignments": "assignment_id", "reviews": "review", "changes": "position"}
+"""Each client table's own key column (beside ``client``)."""
+
+
+def _replaced(table: str, new: Sequence[Row], old: Sequence[Row] | None) -> list[Row] | None:
+    """The rows of ``new`` that replace changed rows of ``old`` with the same keys.
+
+    None when ``old`` is unknown, longer than ``new``, or its rows are not
+    ``new``'s first rows key for key, or when more than a few changed (then
+    the client's rows are rewritten). ``cli_write``: recording an outcome
+    changes one row of a client's 1,000 assignments.
+    """
+    if old is None or len(old) > len(new):
+        return None
+    key = KEYS[table]
+    changed: list[Row] = []
+    for n, o in zip(new, old, strict=False):
+        if n == o:
+            continue
+        if n[key] != o[key] or len(changed) >= 8:
+            return None
+        changed.append(n)
+    return changed
+
+
+def stored_rows(conn: sqlite3.Connection, client: str) -> dict[str, list[Row]]:
+    """The client's rows as the read model holds them, as :func:`write_case` returns them.
+
+    For a process that has not written the client yet (every CLI command):
+    reading 1,000 rows back is cheaper than rewriting them (``cli_write``).
+    """
+    found: dict[str, list[Row]] = {}
+    for table, key in KEYS.items():
+        cursor = conn.execute(
+            f"SELECT * FROM {table} WHERE client = ? ORDER BY {key}",  # noqa: S608 (constants)
+            (client,),
+        )
+        names = [d[0] for d in cursor.description]
+        found[table] = [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
+    cursor = conn.execute("SELECT * FROM client_summary WHERE client = ?", (client,))
+    names = [d[0] for d in cursor.description]
+    found["client_summary"] = [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
+    return found
+
+
 def write_case(
     conn: sqlite3.Connection,
     case: Case,
@@ -82,6 +127,11 @@ def write_case(
         new, old = rows[table], (previous or {}).get(table)
         if old is not None and new[: len(old)] == old:
             insert(conn, table, new[len(old) :])  # nothing, or only rows added at the end
+            continue
+        changed = _replaced(table, new, old)
+        if changed is not None:  # a few rows changed in place (an outcome), some added
+            insert(conn, table, changed, "INSERT OR REPLACE")
+            insert(conn, table, new[len(old or ()) :])
             continue
         conn.execute(f"DELETE FROM {table} WHERE client = ?", (client,))  # noqa: S608
         insert(conn, table, new)

@@ -11,19 +11,31 @@ failure turned into one clear :class:`~hwcore.domain.StoreError`.
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import suppress
 from pathlib import Path
 from typing import Any, cast
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import IntegrityError, JSONTranscoder, Recording, Transcoder
+from eventsourcing.domain import Aggregate, DomainEventProtocol
+from eventsourcing.persistence import (
+    IntegrityError,
+    JSONTranscoder,
+    Recording,
+    StoredEvent,
+    Transcoder,
+)
 from eventsourcing.utils import Environment, EnvType
 
 from hwcore.application.eventstore.checks import preflight, verify_store
 from hwcore.application.eventstore.errors import STORE_ERRORS, store_error
 from hwcore.application.eventstore.persistence import RECORDER_TOPICS, AdminRecorder
-from hwcore.application.eventstore.repository import DEFAULT_CACHE_MAXSIZE, CaseRepository
+from hwcore.application.eventstore.repository import (
+    DEFAULT_CACHE_MAXSIZE,
+    CaseRepository,
+    project_case,
+)
 from hwcore.application.eventstore.retries import open_retrying
 from hwcore.application.eventstore.transcodings import register_hw_transcodings
 from hwcore.domain import Case, ClientNotFoundError, StoreError, case_id_for, validate_client
@@ -159,6 +171,56 @@ class StoreApplication(Application[UUID]):
         self.repository.keep([o for o in objs if isinstance(o, Case)], recordings)
         return recordings
 
+    def record_stream(self, events: Iterable[DomainEventProtocol[UUID]]) -> int:
+        """Record a long stream of new case events in one transaction; how many.
+
+        For a bulk write (an import) that must not hold every event at once
+        (``import_peak_mib``: ``save`` maps all of them to stored events, then
+        returns a recording per event). On a backend that streams inserts the
+        events are produced, mapped and inserted one after another inside the
+        one transaction; elsewhere they are mapped first, then inserted. An
+        exception raised by ``events`` rolls everything back. Snapshots are
+        taken after the commit, for the cases that reached the interval; no
+        case is kept for the next load.
+
+        Raises:
+            IntegrityError: another writer stored one of these versions first.
+            StoreError: the store failed, or its write-ahead log was deleted
+                (nothing is written).
+        """
+        recorder = self.recorder
+        problem = recorder.log_problem() if isinstance(recorder, AdminRecorder) else None
+        if problem is not None:
+            raise StoreError(problem)
+        due: dict[UUID, int] = {}
+        counted = [0]
+
+        def stored() -> Iterator[StoredEvent]:
+            to_stored = self.mapper.to_stored_event
+            for event in events:
+                counted[0] += 1
+                version = event.originator_version
+                if version % SNAPSHOT_INTERVAL == 0:
+                    due[event.originator_id] = version
+                yield to_stored(event)
+
+        streams = isinstance(recorder, AdminRecorder) and recorder.streams_inserts()
+        try:
+            # A lazy sequence, read once in order by a streaming recorder (see
+            # AdminRecorder.streams_inserts); anything else is given a list.
+            batch = cast("Sequence[StoredEvent]", stored()) if streams else list(stored())
+            recorder.insert_events(batch)
+        except IntegrityError:
+            raise
+        except STORE_ERRORS as e:
+            raise store_error(e) from None
+        # The events are committed: a snapshot that fails is only a slower next
+        # load (replayed from the events), never a failed write.
+        with suppress(*STORE_ERRORS):
+            for case_id, version in due.items():
+                self.take_snapshot(case_id, version=version, projector_func=project_case)
+        return counted[0]
+
     def _load(self, client: str) -> Case:
         """The client's case.
 
@@ -182,6 +244,8 @@ class StoreApplication(Application[UUID]):
             IntegrityError: another writer changed one of them first (retry).
             StoreError: the store failed (nothing was written).
         """
+        if not items:
+            return  # nothing to store (an import records its events with record_stream)
         try:
             recordings = self.save(*items)
         except IntegrityError:

@@ -62,6 +62,15 @@ class AdminRecorder(ABC):
 
     # ------------------------------------------------------------ the backend
 
+    def streams_inserts(self) -> bool:
+        """Whether ``insert_events`` may be given a lazy sequence it reads once, in order.
+
+        False unless a backend says so: it must iterate the sequence once
+        inside its one transaction, and allow reads on other connections
+        meanwhile (see :meth:`StoreApplication.record_stream`).
+        """
+        return False
+
     @abstractmethod
     def admin_transaction(self, *, commit: bool) -> AbstractContextManager[Any]:
         """A DB-API cursor (``rowcount``, ``fetchmany``) in one transaction."""

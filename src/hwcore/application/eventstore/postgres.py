@@ -8,6 +8,7 @@ from contextlib import contextmanager, suppress
 from typing import Any
 
 from eventsourcing.postgres import PostgresApplicationRecorder
+from psycopg.errors import UndefinedTable
 
 from hwcore.application.eventstore.errors import STORE_ERRORS
 from hwcore.application.eventstore.persistence import AUDIT_TABLE, AdminRecorder
@@ -49,6 +50,29 @@ class PostgresAdminRecorder(AdminRecorder, PostgresApplicationRecorder):
         )
         row = cursor.fetchone()
         return bool(row["present"] if isinstance(row, dict) else row[0])
+
+    _audit_seen = False
+    """The audit table was there when last asked (hw never drops it)."""
+
+    def generation(self) -> tuple[int, str | None]:
+        """The audit trail's size and latest time (see :meth:`AdminRecorder.generation`).
+
+        One statement on an autocommit connection, not a transaction of two
+        (``BEGIN``, the table's presence, the count, ``ROLLBACK``): every load
+        of a kept case asks it (``postgres_append``). Once the table was seen,
+        only the count is asked (one statement: a consistent pair); if the
+        table is gone after all, the presence is asked again.
+        """
+        with self.datastore.get_connection() as conn, conn.cursor() as cursor:
+            if self._audit_seen:
+                try:
+                    return self._generation(cursor)
+                except UndefinedTable:
+                    self._audit_seen = False
+            if not self.audit_exists(cursor):
+                return (0, None)
+            self._audit_seen = True
+            return self._generation(cursor)
 
     def remember_log(self) -> None:
         """Nothing to note: the server keeps its own write-ahead log."""

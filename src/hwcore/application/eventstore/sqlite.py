@@ -24,6 +24,12 @@ class SQLiteAdminRecorder(AdminRecorder, SQLiteApplicationRecorder):
 
     _log_identity: tuple[int, int] | None = None
 
+    def streams_inserts(self) -> bool:
+        """A file store: eventsourcing 9.5's recorder inserts row by row as it
+        iterates, in one transaction, and a WAL file lets other connections read
+        meanwhile (an in-memory store makes readers wait for the writer)."""
+        return not self.datastore.pool.is_sqlite_memory_mode
+
     def _log_path(self) -> Path | None:
         pool = self.datastore.pool
         if pool.is_sqlite_memory_mode or not pool.db_name:

@@ -7,9 +7,12 @@ bad row (or a crash) leaves the store exactly as it was.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from functools import partial
 from typing import Protocol, TypeVar
+from uuid import UUID
+
+from eventsourcing.domain import DomainEventProtocol
 
 from hwcore.application.commands import OutcomeEntry, apply_outcome, session_date
 from hwcore.application.dto import ImportReport
@@ -35,6 +38,9 @@ class CaseLoader(Protocol):
 
 
 R = TypeVar("R")
+
+CHUNK_CLIENTS = 250
+"""Clients planned at a time by :class:`CsvImportStream` (``import_peak_mib``)."""
 
 INFERRED_GAP = dt.timedelta(days=7)
 """Gap used to date an outcome session the file does not give (weekly sessions)."""
@@ -75,9 +81,7 @@ def plan_csv_import(
             already recorded differently).
     """
     today = app.today()
-    by_client: dict[str, list[CsvRow]] = {}
-    for row in rows:
-        by_client.setdefault(row.client, []).append(row)
+    by_client = group_by_client(rows)
     cases: list[Case] = []
     new_clients = assignments_added = outcomes_added = unchanged = 0
     checked = 0
@@ -157,6 +161,79 @@ def plan_csv_import(
         unchanged_rows=unchanged,
     )
     return [c for c in cases if c.pending_events], report
+
+
+def group_by_client(rows: Sequence[CsvRow]) -> dict[str, list[CsvRow]]:
+    """The rows of each client, clients in the order they first appear."""
+    by_client: dict[str, list[CsvRow]] = {}
+    for row in rows:
+        by_client.setdefault(row.client, []).append(row)
+    return by_client
+
+
+class CsvImportStream:
+    """The events of a CSV import, planned a chunk of clients at a time.
+
+    The same domain commands as :func:`plan_csv_import`, but a chunk's cases
+    and events are dropped once its events are consumed, so a store that
+    streams inserts never holds the whole import (``import_peak_mib``). The
+    whole stream is still written in one transaction by the caller: a bad
+    row raises while it is consumed, before the commit.
+
+    Args:
+        app: where each client's case is found.
+        by_client: the file's rows by client (:func:`group_by_client`).
+        source: the name errors and the report use.
+        chunk: clients planned at a time.
+    """
+
+    def __init__(
+        self,
+        app: CaseLoader,
+        by_client: dict[str, list[CsvRow]],
+        source: str,
+        chunk: int = CHUNK_CLIENTS,
+    ) -> None:
+        self._app = app
+        self._by_client = by_client
+        self._source = source
+        self._chunk = chunk
+        self._rows = sum(len(r) for r in by_client.values())
+        self._reports: list[ImportReport] = []
+
+    def events(
+        self, progress: Callable[[int, int], None] | None = None
+    ) -> Iterator[DomainEventProtocol[UUID]]:
+        """Every new event, client after client (each time from the start).
+
+        ``progress`` is called with (rows checked, all rows).
+        """
+        self._reports = []
+        clients = list(self._by_client)
+        checked = 0
+        for start in range(0, len(clients), self._chunk):
+            rows = [r for c in clients[start : start + self._chunk] for r in self._by_client[c]]
+            done = checked
+
+            def chunk_progress(n: int, _total: int, done: int = done) -> None:
+                if progress is not None:
+                    progress(done + n, self._rows)
+
+            cases, report = plan_csv_import(self._app, rows, self._source, chunk_progress)
+            checked += len(rows)
+            self._reports.append(report)
+            for case in cases:
+                yield from case.collect_events()
+            del cases, rows
+
+    def report(self) -> ImportReport:
+        """What the consumed stream imported (summed over its chunks)."""
+        total = dict.fromkeys(("clients", "new_clients", "events_written", "assignments_added"), 0)
+        total |= {"outcomes_added": 0, "unchanged_rows": 0}
+        for r in self._reports:
+            for name in total:
+                total[name] += getattr(r, name)
+        return ImportReport(source=self._source, rows=self._rows, **total)
 
 
 def _resolve(case: Case, a: Assignment, row: CsvRow, session: int) -> None:
