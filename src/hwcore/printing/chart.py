@@ -45,22 +45,7 @@ def completion_svg(
     ink = readable_ink(accent)
     plot_w = width - LEFT - RIGHT
     plot_h = height - TOP - BOTTOM
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}"'
-        f' viewBox="0 0 {width} {height}" font-family="sans-serif">',
-        f'<rect x="0" y="0" width="{width}" height="{height}" fill="#ffffff"/>',
-    ]
-    for level in (0.0, 0.25, 0.5, 0.75, 1.0):
-        y = TOP + plot_h * (1 - level)
-        colour = "#999999" if level in (0.0, 1.0) else "#dddddd"
-        parts.append(
-            f'<line x1="{LEFT}" y1="{_fmt(y)}" x2="{width - RIGHT}" y2="{_fmt(y)}"'
-            f' stroke="{colour}" stroke-width="1.5"/>'
-        )
-        parts.append(
-            f'<text {FONT} x="{LEFT - 10}" y="{_fmt(y + 7)}" font-size="20" text-anchor="end"'
-            f' fill="#555555">{round(level * 100)}%</text>'
-        )
+    parts = percent_frame(width, height, svg_attrs=' font-family="sans-serif"')
     if not points:
         parts.append(
             f'<text {FONT} x="{LEFT + plot_w / 2}" y="{TOP + plot_h / 2}" font-size="24"'
@@ -110,3 +95,31 @@ def completion_svg(
     )
     parts.append("</svg>")
     return "\n".join(parts)
+
+
+def percent_frame(
+    width: int, height: int, *, bottom: int = BOTTOM, svg_attrs: str = ""
+) -> list[str]:
+    """The opening of a chart's SVG: white page, gridlines and labels at 0-100%.
+
+    Both printout charts start with it (the completion chart, and the measures
+    beside completion in :mod:`hwcore.printing.outcome_chart`).
+    """
+    plot_h = height - TOP - bottom
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}"'
+        f' viewBox="0 0 {width} {height}"{svg_attrs}>',
+        f'<rect x="0" y="0" width="{width}" height="{height}" fill="#ffffff"/>',
+    ]
+    for level in (0.0, 0.25, 0.5, 0.75, 1.0):
+        y = TOP + plot_h * (1 - level)
+        colour = "#999999" if level in (0.0, 1.0) else "#dddddd"
+        parts.append(
+            f'<line x1="{LEFT}" y1="{_fmt(y)}" x2="{width - RIGHT}" y2="{_fmt(y)}"'
+            f' stroke="{colour}" stroke-width="1.5"/>'
+        )
+        parts.append(
+            f'<text {FONT} x="{LEFT - 10}" y="{_fmt(y + 7)}" font-size="20" text-anchor="end"'
+            f' fill="#555555">{round(level * 100)}%</text>'
+        )
+    return parts

@@ -12,21 +12,15 @@ from collections.abc import Sequence
 from html import escape
 
 from hwcore.planner import MeasureTrend
+from hwcore.printing.chart import FONT, LEFT, RIGHT, TOP, _fmt, percent_frame
 from hwcore.printing.colours import tint
 
 WIDTH = 1000
 HEIGHT = 340
-LEFT = 70
-RIGHT = 20
-TOP = 28
 BOTTOM = 100
+"""Taller than the completion chart's margin: the measures' legend sits below."""
 LINE_COLOURS = ("#b2182b", "#2166ac", "#1b7837", "#762a83", "#8c510a")
 """One colour per measure (red first: PHQ-9), dark enough on white and in grey print."""
-FONT = 'font-family="Helvetica, Arial, sans-serif"'
-
-
-def _fmt(value: float) -> str:
-    return f"{value:.1f}".rstrip("0").rstrip(".")
 
 
 def _share(m: MeasureTrend, total: int) -> float:
@@ -65,22 +59,7 @@ def outcome_svg(
     sessions = sorted({s for s, _, _ in completion} | measured)
     plot_w = width - LEFT - RIGHT
     plot_h = height - TOP - BOTTOM
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}"'
-        f' viewBox="0 0 {width} {height}">',
-        f'<rect x="0" y="0" width="{width}" height="{height}" fill="#ffffff"/>',
-    ]
-    for level in (0.0, 0.25, 0.5, 0.75, 1.0):
-        y = TOP + plot_h * (1 - level)
-        colour = "#999999" if level in (0.0, 1.0) else "#dddddd"
-        parts.append(
-            f'<line x1="{LEFT}" y1="{_fmt(y)}" x2="{width - RIGHT}" y2="{_fmt(y)}"'
-            f' stroke="{colour}" stroke-width="1.5"/>'
-        )
-        parts.append(
-            f'<text {FONT} x="{LEFT - 10}" y="{_fmt(y + 7)}" font-size="20" text-anchor="end"'
-            f' fill="#555555">{round(level * 100)}%</text>'
-        )
+    parts = percent_frame(width, height, bottom=BOTTOM)
     if not sessions:
         parts.append(
             f'<text {FONT} x="{LEFT + plot_w / 2}" y="{TOP + plot_h / 2}" font-size="24"'
