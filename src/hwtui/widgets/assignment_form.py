@@ -68,14 +68,12 @@ class AssignmentForm(VerticalScroll):
     # ------------------------------------------------------------------ filling
 
     def prefill(self, planner: Planner, last: AssignmentInfo | None) -> None:
-        """Start from the planner's system; fall back on the last assignment."""
-        s = planner.system
-        recommended = {
-            "format": s.format.value if planner.ready else None,
-            "size": s.size.value if planner.ready else None,
-            "frequency": s.frequency.value if planner.ready else None,
-            "framing": s.framing.value if planner.ready else None,
-        }
+        """Start from the current system, else the recommendation; else the last assignment.
+
+        Spec section 4 (r2): the therapist's last review decides; the planner's
+        recommendation fills only what the review left open.
+        """
+        recommended = planner.design_defaults()
         fallback = {
             "format": last.format if last else "written",
             "size": last.size if last else "small",
