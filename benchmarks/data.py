@@ -1,7 +1,7 @@
 """Generated, invented benchmark data: history CSVs and cached hw homes.
 
 Everything is deterministic (seeded) and invented: clients are codes like
-``C00042``. Homes are built through :meth:`HwApplication.import_csv_text` in
+``C00042``. Homes are built through :meth:`Exchange.import_csv_text` (``hw.exchange``) in
 chunks (one transaction per chunk) and cached under ``benchmarks/.data/``,
 keyed by :data:`GENERATOR_VERSION`, so re-runs reuse them.
 """
@@ -174,7 +174,7 @@ def home(
     try:
         chunks = caseload_chunks(clients, "C", seed=11, big=big, rows_per_client=rows_per_client)
         for text, count in chunks:
-            report = app.import_csv_text(text, source="generated")
+            report = app.exchange.import_csv_text(text, source="generated")
             events += report.events_written
             rows_total += count
     finally:

@@ -148,7 +148,7 @@ def test_backup_and_restore_report_progress_as_they_go(tmp_path: Path) -> None:
     seen: list[tuple[int, int]] = []
     back: list[tuple[int, int]] = []
     with open_application(tmp_path / "home") as app:
-        app.import_csv_text("\n".join(rows) + "\n")
+        app.exchange.import_csv_text("\n".join(rows) + "\n")
         report = backup_store(app, tmp_path / "b.backup", progress=lambda d, t: seen.append((d, t)))
     with open_application(tmp_path / "again") as app:
         restored = restore_store(

@@ -338,7 +338,7 @@ def test_snapshots_load_the_same_case_as_a_full_replay(home: Path) -> None:
         outcome = ["completed", "missed", "completed"][i % 3]
         date = (TODAY.fromordinal(TODAY.toordinal() - 1000 + 7 * i)).isoformat()
         rows.append(f"SN,{i},{date},task {i},written,small,practice,{outcome},")
-    app.import_csv_text("\n".join(rows) + "\n")
+    app.exchange.import_csv_text("\n".join(rows) + "\n")
     app.assign("SN", AssignmentSpec(title="one more", format="visual", size="tiny", framing="play"))
     app.close()
     reopened = open_application(home)

@@ -39,19 +39,19 @@ def test_a_bad_row_in_the_last_chunk_writes_nothing(app: HwApplication) -> None:
     rows = _rows(CLIENTS, 2)
     rows.append(f"S{CLIENTS - 1:04d},3,2026-01-19,bad,written,huge,f,completed")
     with pytest.raises(ImportFileError, match=f"row {len(rows) + 1}: .*size"):
-        app.import_csv_text(_csv(rows))
+        app.exchange.import_csv_text(_csv(rows))
     assert app.client_names() == []
     assert app.caseload() == []
     assert app.recorder.max_notification_id() in (None, 0)
 
 
 def test_a_second_import_extends_clients_of_every_chunk(app: HwApplication) -> None:
-    first = app.import_csv_text(_csv(_rows(CLIENTS, 2)))
+    first = app.exchange.import_csv_text(_csv(_rows(CLIENTS, 2)))
     assert (first.rows, first.clients, first.new_clients) == (2 * CLIENTS, CLIENTS, CLIENTS)
     assert (first.assignments_added, first.outcomes_added) == (2 * CLIENTS, 2 * CLIENTS)
     # 2 sessions, an inferred third, 2 assignments and 2 outcomes, and the registration
     assert first.events_written == CLIENTS * 8
-    again = app.import_csv_text(_csv(_rows(CLIENTS, 3)))
+    again = app.exchange.import_csv_text(_csv(_rows(CLIENTS, 3)))
     assert (again.new_clients, again.unchanged_rows, again.assignments_added) == (
         0,
         2 * CLIENTS,
@@ -62,7 +62,7 @@ def test_a_second_import_extends_clients_of_every_chunk(app: HwApplication) -> N
     assert len(caseload) == CLIENTS
     last = caseload[f"S{CLIENTS - 1:04d}"]
     assert (last.sessions, last.assignments, last.pending) == (4, 3, 0)
-    assert app.import_csv_text(_csv(_rows(CLIENTS, 3))).events_written == 0
+    assert app.exchange.import_csv_text(_csv(_rows(CLIENTS, 3))).events_written == 0
 
 
 @pytest.mark.parametrize(

@@ -105,7 +105,7 @@ def test_replaying_the_log_gives_the_same_planner(
 ) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         app = fresh_app(Path(tmp), "a")
-        app.import_csv_text(to_csv(history))
+        app.exchange.import_csv_text(to_csv(history))
         live = {c: to_dict(app.plan(c)) for c in history}
         app.close()
         reopened = fresh_app(Path(tmp), "a")
@@ -128,9 +128,9 @@ def test_import_is_idempotent(history: dict[str, list[dict[str, object]]]) -> No
     with tempfile.TemporaryDirectory() as tmp:
         app = fresh_app(Path(tmp), "a")
         try:
-            app.import_csv_text(text)
+            app.exchange.import_csv_text(text)
             first = app.export_data()
-            report = app.import_csv_text(text)
+            report = app.exchange.import_csv_text(text)
             assert report.events_written == 0
             assert app.export_data() == first
         finally:
@@ -146,9 +146,9 @@ def test_export_then_import_gives_identical_planners(
         source = fresh_app(Path(tmp), "a")
         target = fresh_app(Path(tmp), "b")
         try:
-            source.import_csv_text(to_csv(history))
+            source.exchange.import_csv_text(to_csv(history))
             dump = json.dumps(source.export_data())
-            target.import_export(dump)
+            target.exchange.import_export(dump)
             for client in history:
                 assert to_dict(target.plan(client)) == to_dict(source.plan(client))
         finally:

@@ -16,7 +16,7 @@ from eventsourcing.persistence import Notification
 
 from hwcli.demo import seed
 from hwcore.application import AssignmentSpec, HwApplication, OutcomeEntry, purge_client
-from hwcore.application.app import caseload_entry
+from hwcore.application.views import caseload_entry
 from hwcore.application.caseload import sort_caseload
 from hwcore.bootstrap import open_application
 from hwcore.config import Settings

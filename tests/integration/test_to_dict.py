@@ -88,7 +88,7 @@ def _every_result(app: HwApplication, home: Path, tmp_path: Path) -> list[Any]:
         app.audit("AB"),
         app.printing.planned_occasions("AB", "latest", at="18:30"),
         app.printing.config_list(),
-        app.import_csv_text(
+        app.exchange.import_csv_text(
             "client,session,date,assignment,format,size,framing,outcome\n"
             "CC,1,2026-01-05,Walk,behavioral,small,experiment,completed\n"
         ),
