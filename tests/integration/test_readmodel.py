@@ -16,8 +16,8 @@ from eventsourcing.persistence import Notification
 
 from hwcli.demo import seed
 from hwcore.application import AssignmentSpec, HwApplication, OutcomeEntry, purge_client
-from hwcore.application.views import caseload_entry
 from hwcore.application.caseload import sort_caseload
+from hwcore.application.views import caseload_entry
 from hwcore.bootstrap import open_application
 from hwcore.config import Settings
 from hwcore.domain import Case, ChangeKind, ClientNotFoundError, HwError, case_id_for
