@@ -70,11 +70,17 @@ if TYPE_CHECKING:
         ImportFileError,
     )
     from hwcore.application.exchange.formats import EXPORT_FORMATS, ExportText
+    from hwcore.application.exchange.service import (
+        Exchange,
+    )
     from hwcore.application.follow import FollowedEvent, LogFollower
     from hwcore.application.printing import (
         CONFIG_KEYS,
         ConfigError,
         OutputError,
+    )
+    from hwcore.application.queries import (
+        HwReader,
     )
     from hwcore.application.vocabulary import (
         VOCABULARY,
@@ -141,6 +147,8 @@ if TYPE_CHECKING:
 
 _LAZY: dict[str, str] = {
     "HwApplication": "hwcore.application.app",
+    "HwReader": "hwcore.application.queries",
+    "Exchange": "hwcore.application.exchange.service",
     "parse_date": "hwcore.application.commands",
     "AssignmentInfo": "hwcore.application.dto",
     "AssignResult": "hwcore.application.dto",
@@ -280,6 +288,7 @@ __all__ = [
     "DesignField",
     "Elsewhere",
     "Evidence",
+    "Exchange",
     "ExportText",
     "FieldChange",
     "FieldFit",
@@ -291,6 +300,7 @@ __all__ = [
     "HistoryEntry",
     "HwApplication",
     "HwError",
+    "HwReader",
     "ImportFileError",
     "ImportReport",
     "InCommon",
