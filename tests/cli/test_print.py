@@ -131,6 +131,12 @@ def test_print_handout_with_calendar_as_json(imported: Path, tmp_path: Path) -> 
         "pdf": str(pdf),
         "ics": str(ics),
         "reminders": {"on": "frequency", "days": []},
+        "handout": {
+            "language": "en",
+            "plain": False,
+            "large_print": True,
+            "from_accommodations": [],
+        },
     }
     text = pdf_text(pdf)
     assert "Notice tension" in text

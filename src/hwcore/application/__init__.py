@@ -73,7 +73,10 @@ if TYPE_CHECKING:
     from hwcore.application.follow import FollowedEvent, LogFollower
     from hwcore.application.printing import (
         CONFIG_KEYS,
+        HANDOUT_LANGUAGES,
+        AccommodationError,
         ConfigError,
+        HandoutChoice,
         OutputError,
     )
     from hwcore.application.vocabulary import (
@@ -168,6 +171,9 @@ _LAZY: dict[str, str] = {
     "AssignmentSpec": "hwcore.domain",
     "Weekday": "hwcore.domain",
     "CONFIG_KEYS": "hwcore.application.printing",
+    "HANDOUT_LANGUAGES": "hwcore.application.printing",
+    "AccommodationError": "hwcore.application.printing",
+    "HandoutChoice": "hwcore.application.printing",
     "ConfigError": "hwcore.application.printing",
     "OutputError": "hwcore.application.printing",
     "VOCABULARY": "hwcore.application.vocabulary",
@@ -256,9 +262,11 @@ __all__ = [
     "EXPORT_FORMATS",
     "FIELDS",
     "FORMAT_DESCRIPTIONS",
+    "HANDOUT_LANGUAGES",
     "MISSED_LAST_TWO",
     "SIZE_DESCRIPTIONS",
     "VOCABULARY",
+    "AccommodationError",
     "Alert",
     "AlreadyResolvedError",
     "AssignResult",
@@ -288,6 +296,7 @@ __all__ = [
     "Followup",
     "Format",
     "Frequency",
+    "HandoutChoice",
     "HistoryEntry",
     "HwApplication",
     "HwError",
