@@ -190,7 +190,7 @@ class AccommodationChoice:
 
 
 def _items(text: str) -> Iterable[str]:
-    for raw in re.split(r"[;,\n]", text):
+    for raw in re.split(r"[;,\n]|\.\s", text):
         item = " ".join(raw.lower().split()).strip(" .")
         if item:
             yield item
@@ -222,8 +222,8 @@ def _reading_level(item: str) -> bool | None:
 def accommodation_choice(text: str, assignment_id: int) -> AccommodationChoice:
     """What an assignment's free-text accommodations say about its handout.
 
-    The text is read as items separated by ';', ',' or new lines (case and
-    spaces do not matter); every other item is ignored. The vocabulary:
+    The text is read as items separated by ';', ',', '. ' or new lines (case
+    and spaces do not matter); every other item is ignored. The vocabulary:
 
     - language: ``language: es`` (also ``language es``, ``handout language: es``),
       ``Spanish handout``, ``handout in Spanish``: a code (en, es, fr, de) or a
@@ -237,9 +237,18 @@ def accommodation_choice(text: str, assignment_id: int) -> AccommodationChoice:
         AccommodationError: ``language: X`` names a language hw has no
             handout in, or the items name two different languages.
     """
+    choice, problem = _parse(text, assignment_id)
+    if problem:
+        raise AccommodationError(problem)
+    return choice
+
+
+def _parse(text: str, assignment_id: int) -> tuple[AccommodationChoice, str]:
+    """The choice, and why its language cannot be printed ('' when it can)."""
     languages: list[str] = []
     plain: bool | None = None
     large: bool | None = None
+    problem = ""
     for item in _items(text):
         if item in _LARGE_ITEMS:
             large = True
@@ -255,13 +264,14 @@ def accommodation_choice(text: str, assignment_id: int) -> AccommodationChoice:
         if match:
             word = match.group("word")
             if word not in _NAMES:
-                word_shown = repr(word) if len(word) <= 20 else "(not shown)"
-                msg = (
+                shown = repr(word) if len(word) <= 20 else "(not shown)"
+                problem = problem or (
                     f"the accommodations of assignment #{assignment_id} ask for a handout"
-                    f" language {word_shown}: allowed {', '.join(LANGUAGES)}"
+                    f" language {shown}: allowed {', '.join(LANGUAGES)}"
                     " (or print with --language)"
                 )
-                raise AccommodationError(msg)
+                languages.append("?")
+                continue
             languages.append(_NAMES[word])
             continue
         named = _NAMED_HANDOUT.match(item)
@@ -269,14 +279,14 @@ def accommodation_choice(text: str, assignment_id: int) -> AccommodationChoice:
             word = named.group("word") or named.group("in")
             if word in _NAMES:
                 languages.append(_NAMES[word])
-    distinct = sorted(set(languages), key=LANGUAGES.index)
-    if len(distinct) > 1:
-        msg = (
+    known = sorted({x for x in languages if x != "?"}, key=LANGUAGES.index)
+    if len(known) > 1 and not problem:
+        problem = (
             f"the accommodations of assignment #{assignment_id} name two handout languages"
-            f" ({', '.join(distinct)}): print with --language"
+            f" ({', '.join(known)}): print with --language"
         )
-        raise AccommodationError(msg)
-    return AccommodationChoice(distinct[0] if distinct else None, plain, large)
+    language = "?" if problem else (known[0] if known else None)
+    return AccommodationChoice(language, plain, large), problem
 
 
 @attrs.frozen
@@ -325,7 +335,9 @@ def choose(
     for assignment_id, text in accommodations:
         if {"language", "reading level", "large print"} <= found.keys():
             break
-        choice = accommodation_choice(text, assignment_id)
+        choice, problem = _parse(text, assignment_id)
+        if problem and given_language is None and "language" not in found:
+            raise AccommodationError(problem)
         for key, value in (
             ("language", choice.language),
             ("reading level", choice.plain),
