@@ -43,7 +43,7 @@ HEADINGS = {
 PERMISSION_START = {
     "en": "You don't have to show this to me.",
     "es": "No tienes que enseñármelo.",
-    "fr": "Vous n'avez pas à me le montrer.",
+    "fr": "Vous n'avez pas à me la montrer.",
     "de": "Sie müssen mir das nicht zeigen.",
 }
 SESSION_DATE = {
@@ -244,7 +244,7 @@ def test_the_calendar_files_fixed_text_follows_the_language(
     description = str(events[0]["description"])
     assert f"Quand et où\u00a0: {WHEN}" in description
     assert "Comment\u00a0: en el móvil" in description
-    assert "Vous n'avez pas à me le montrer." in description
+    assert "Vous n'avez pas à me la montrer." in description
     alarm = next(iter(events[0].walk("VALARM")))
     assert str(alarm["description"]) == f"Rappel\u00a0: {TITLE}"
 
