@@ -191,6 +191,24 @@ def test_the_date_is_in_the_languages_format_and_an_unreadable_date_as_given() -
     assert HandoutLanguage("fr").days([4]) == "vendredi"
 
 
+def test_every_agreed_day_is_said_once_in_each_language() -> None:
+    from hwcore.printing.handout_pdf import agreed_when
+    from hwcore.printing.i18n import HandoutLanguage
+    from hwcore.printing.schedule import WEEKDAYS
+
+    assert agreed_when(WEEKDAYS, "21:45") == "Every day, at 21:45, as we agreed."
+    assert agreed_when(WEEKDAYS, "", HandoutLanguage("es")) == "Todos los días, como acordamos."
+    assert agreed_when(WEEKDAYS, "21:45", HandoutLanguage("de")) == (
+        "Jeden Tag um 21:45 Uhr, wie vereinbart."
+    )
+    assert agreed_when(("sun", "mon"), "", HandoutLanguage("fr")) == (
+        "Les jours convenus\u00a0: lundi et dimanche."
+    )
+    assert agreed_when((), "08:00", HandoutLanguage("en", plain=True)) == (
+        "The time we picked: 08:00."
+    )
+
+
 def test_plain_language_is_short_everyday_english(
     sqlite_app: HwApplication, tmp_path: Path
 ) -> None:

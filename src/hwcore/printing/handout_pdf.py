@@ -222,10 +222,18 @@ def describe_frequency(lang: HandoutLanguage, frequency: str, doses: int) -> str
 
 
 def agreed_when(days: tuple[str, ...], time: str, lang: HandoutLanguage | None = None) -> str:
-    """'The days we agreed: Tuesday and Thursday, at 17:30.' (or '' when nothing was agreed)."""
+    """'The days we agreed: Tuesday and Thursday, at 17:30.' (or '' when nothing was agreed).
+
+    Every day agreed: 'Every day, at 17:30, as we agreed.'
+    """
     lang = lang or HandoutLanguage()
     _ = lang.gettext
-    named = lang.days(agreed_weekdays(days)) if days else ""
+    weekdays = agreed_weekdays(days) if days else []
+    named = lang.days(weekdays) if days else ""
+    if len(weekdays) == 7:
+        if time:
+            return _("Every day, at {time}, as we agreed.").format(time=time)
+        return _("Every day, as we agreed.")
     if days and time:
         return _("The days we agreed: {days}, at {time}.").format(days=named, time=time)
     if days:
