@@ -73,6 +73,7 @@ if TYPE_CHECKING:
     from hwcore.application.follow import FollowedEvent, LogFollower
     from hwcore.application.printing import (
         CONFIG_KEYS,
+        HANDOUT_LANGUAGE_NAMES,
         HANDOUT_LANGUAGES,
         AccommodationError,
         ConfigError,
@@ -172,6 +173,7 @@ _LAZY: dict[str, str] = {
     "Weekday": "hwcore.domain",
     "CONFIG_KEYS": "hwcore.application.printing",
     "HANDOUT_LANGUAGES": "hwcore.application.printing",
+    "HANDOUT_LANGUAGE_NAMES": "hwcore.application.printing",
     "AccommodationError": "hwcore.application.printing",
     "HandoutChoice": "hwcore.application.printing",
     "ConfigError": "hwcore.application.printing",
@@ -263,6 +265,7 @@ __all__ = [
     "FIELDS",
     "FORMAT_DESCRIPTIONS",
     "HANDOUT_LANGUAGES",
+    "HANDOUT_LANGUAGE_NAMES",
     "MISSED_LAST_TWO",
     "SIZE_DESCRIPTIONS",
     "VOCABULARY",

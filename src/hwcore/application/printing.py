@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 __all__ = [
     "CONFIG_KEYS",
     "HANDOUT_LANGUAGES",
-    "LANGUAGE_NAMES",
+    "HANDOUT_LANGUAGE_NAMES",
     "AccommodationError",
     "ConfigError",
     "HandoutChoice",
@@ -43,6 +43,8 @@ CONFIG_KEYS: dict[str, str] = dict(KEYS)
 
 HANDOUT_LANGUAGES: tuple[str, ...] = LANGUAGES
 """The languages a handout prints in (``language=`` of :meth:`Printing.print_handout`)."""
+HANDOUT_LANGUAGE_NAMES: dict[str, str] = dict(LANGUAGE_NAMES)
+"""Each handout language's English name ('es' -> 'Spanish'), e.g. for a picker."""
 
 PathLike = str | os.PathLike[str]
 
