@@ -282,6 +282,8 @@ def test_the_calendar_files_fixed_text_follows_the_language(
         ("reading level: grade 4\nlarge print", None, True, True),
         ("reading level: standard; regular print", None, False, False),
         ("plain language. Deutsch handout", "de", True, None),
+        ("language: plain", None, True, None),
+        ("reading level: 8th grade", None, False, None),
         ("family joins; ADHD: short segments", None, None, None),
         ("printed handout", None, None, None),
         ("", None, None, None),

@@ -228,9 +228,10 @@ def accommodation_choice(text: str, assignment_id: int) -> AccommodationChoice:
     - language: ``language: es`` (also ``language es``, ``handout language: es``),
       ``Spanish handout``, ``handout in Spanish``: a code (en, es, fr, de) or a
       name (English, Spanish, French, German, or Español, Français, Deutsch).
-    - reading level: ``plain language``, ``easy read``, ``5th-grade reading
-      level``, ``reading level: grade 5`` (grade 6 or below), ``reading level:
-      plain``; ``reading level: standard`` (or grade 7 and up) undoes it.
+    - reading level: ``plain language`` (or ``language: plain``), ``easy read``,
+      ``5th-grade reading level``, ``reading level: grade 5`` (grade 6 or below),
+      ``reading level: plain``; ``reading level: standard`` (or grade 7 and up)
+      undoes it.
     - print size: ``large print``; ``regular print`` undoes it.
 
     Raises:
@@ -263,6 +264,9 @@ def _parse(text: str, assignment_id: int) -> tuple[AccommodationChoice, str]:
         match = _LANGUAGE_ITEM.match(item)
         if match:
             word = match.group("word")
+            if word in _PLAIN_WORDS:  # 'language: plain' is a reading level
+                plain = True
+                continue
             if word not in _NAMES:
                 shown = repr(word) if len(word) <= 20 else "(not shown)"
                 problem = problem or (
