@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_HOME ?= .demo-home
 
-.PHONY: install demo test lint typecheck contracts unit bench clean system-deps
+.PHONY: install demo test lint typecheck contracts unit bench clean system-deps locale
 
 # The dev install includes the `print` extra so the suite tests printing. The
 # uninstall clears, from venvs made before, the distribution's old name (`hw`)
@@ -32,6 +32,11 @@ typecheck: $(STAMP)
 
 contracts: $(STAMP)
 	$(BIN)/lint-imports
+
+# The handout's translations: merge new messages from the source into the .po files
+# (src/hwcore/printing/locale/) and compile the .mo files the package ships.
+locale: $(STAMP)
+	$(BIN)/python -m hwcore.printing.locale_build
 
 system-deps:
 	@bash scripts/system-deps.sh

@@ -15,7 +15,7 @@ import click
 from hwcli.common import echo_json, fail, json_option, pass_app
 
 if TYPE_CHECKING:
-    from hwcore.application import HwApplication
+    from hwcore.application import HandoutChoice, HwApplication
 
 KEYS_HELP = "clinic.name, clinic.logo, clinic.accent, clinic.footer, paper"
 
@@ -153,6 +153,21 @@ def print_plan(
         click.echo(f"wrote {path}")
 
 
+def _describe(choice: HandoutChoice) -> str:
+    """'Spanish, large print; language from the accommodations' ('' for the default English)."""
+    if (choice.language, choice.plain, choice.large_print) == ("en", False, False):
+        return ""
+    words = [choice.language_name]
+    if choice.plain:
+        words.append("plain language")
+    if choice.large_print:
+        words.append("large print")
+    text = ", ".join(words)
+    if choice.from_accommodations:
+        text += f"; {' and '.join(choice.from_accommodations)} from the accommodations"
+    return text
+
+
 @print_group.command("handout")
 @click.argument("client")
 @click.argument("assignment", default="latest", metavar="[ASSIGNMENT|latest]")
@@ -168,7 +183,27 @@ def print_plan(
     metavar="FILE.ics",
     help="Also write the planned occasions, each with a reminder, as a calendar file.",
 )
-@click.option("--large-print", is_flag=True, help="Larger text and tick boxes.")
+@click.option(
+    "--language",
+    metavar="en|es|fr|de",
+    help=(
+        "The language of the handout's fixed text (default: the client's accommodations,"
+        " else en). The client's own text is printed as written."
+    ),
+)
+@click.option(
+    "--plain/--no-plain",
+    default=None,
+    help=(
+        "Plain-language English: short sentences, everyday words (default: the client's"
+        " accommodations)."
+    ),
+)
+@click.option(
+    "--large-print/--regular-print",
+    default=None,
+    help="Larger text and tick boxes (default: the client's accommodations).",
+)
 @click.option(
     "--at",
     metavar="HH:MM",
@@ -194,7 +229,9 @@ def print_handout(
     assignment: str,
     output: str | None,
     ics: str | None,
-    large_print: bool,
+    language: str | None,
+    plain: bool | None,
+    large_print: bool | None,
     at: str | None,
     remind: int,
     force: bool,
@@ -207,13 +244,24 @@ def print_handout(
     notes or confidence. The calendar's reminders fall only on the agreed days
     (--days); without agreed days they follow the frequency, and the output
     says so.
+
+    The fixed text (headings, labels, the gentle lines, the calendar's) is in
+    English, Spanish, French or German, or plain-language English. Without
+    --language, --plain or --large-print, the client's accommodations decide
+    (hw assign --accommodations "language: es; large print": see the user
+    guide); the output names what they chose.
     """
+    choice = app.printing.handout_choice(
+        client, assignment, language=language, plain=plain, large_print=large_print
+    )
     path = app.printing.print_handout(
         client,
         assignment,
         output,
         ics=ics,
-        large_print=large_print,
+        language=choice.language,
+        plain=choice.plain,
+        large_print=choice.large_print,
         at=at,
         reminder_minutes=remind,
         force=force,
@@ -224,10 +272,17 @@ def print_handout(
         ics_path = str(Path(ics).expanduser().absolute())
         days = app.assignment(client, assignment).days
         reminders = {"on": "agreed days" if days else "frequency", "days": list(days)}
+    chosen = {
+        "language": choice.language,
+        "plain": choice.plain,
+        "large_print": choice.large_print,
+        "from_accommodations": list(choice.from_accommodations),
+    }
     if as_json:
-        echo_json({"pdf": str(path), "ics": ics_path, "reminders": reminders})
+        echo_json({"pdf": str(path), "ics": ics_path, "reminders": reminders, "handout": chosen})
         return
-    click.echo(f"wrote {path}")
+    described = _describe(choice)
+    click.echo(f"wrote {path} ({described})" if described else f"wrote {path}")
     if ics_path is not None and reminders is not None:
         if reminders["days"]:
             click.echo(f"wrote {ics_path} (reminders on the agreed days only)")

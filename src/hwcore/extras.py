@@ -29,6 +29,7 @@ MODULE_EXTRA: dict[str, str] = {
     "markdown_pdf": "print",
     "pymupdf": "print",
     "fitz": "print",
+    "babel": "print",
     "psycopg": "postgres",
     "psycopg_pool": "postgres",
     "psycopg_binary": "postgres",

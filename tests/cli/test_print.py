@@ -131,6 +131,12 @@ def test_print_handout_with_calendar_as_json(imported: Path, tmp_path: Path) -> 
         "pdf": str(pdf),
         "ics": str(ics),
         "reminders": {"on": "frequency", "days": []},
+        "handout": {
+            "language": "en",
+            "plain": False,
+            "large_print": True,
+            "from_accommodations": [],
+        },
     }
     text = pdf_text(pdf)
     assert "Notice tension" in text
@@ -247,3 +253,73 @@ def test_handout_with_agreed_days_says_so_and_keeps_to_them(imported: Path, tmp_
     text = pdf_text(pdf)
     assert "It helps me leave work at work." in text
     assert "The days we agreed: Tuesday and Thursday, at 17:30." in text
+
+
+def _assign_with(home: Path, accommodations: str) -> None:
+    ok(invoke(home, "client", "add", "LG-1"))
+    ok(
+        invoke(
+            home,
+            "assign", "LG-1", "--session", "1", "--date", "2026-03-02",
+            "--title", "Caminar diez minutos", "--client-why", "Me sienta bien.",
+            "--format", "behavioral", "--size", "small", "--framing", "experiment",
+            "--accommodations", accommodations,
+        )
+    )  # fmt: skip
+
+
+def test_print_handout_in_the_accommodations_language_or_the_one_given(
+    home: Path, tmp_path: Path
+) -> None:
+    _assign_with(home, "Spanish handout; large print")
+    es = tmp_path / "es.pdf"
+    result = ok(invoke(home, "print", "handout", "LG-1", "-o", str(es)))
+    assert result.stdout == (
+        f"wrote {es} (Spanish, large print; language and large print from the accommodations)\n"
+    )
+    text = pdf_text(es)
+    assert "Por qué puede ayudarte" in text
+    assert "Me sienta bien." in text
+    assert "de nuestra sesión del 2 de marzo de 2026" in text
+
+    de = tmp_path / "de.pdf"
+    result = ok(
+        invoke(home, "print", "handout", "LG-1", "-o", str(de), "--language", "de", "--json")
+    )
+    assert json.loads(result.stdout)["handout"] == {
+        "language": "de",
+        "plain": False,
+        "large_print": True,
+        "from_accommodations": ["large print"],
+    }
+    assert "Warum es Ihnen helfen kann" in pdf_text(de)
+
+    plain = tmp_path / "plain.pdf"
+    args = ("-o", str(plain), "--language", "EN", "--plain", "--regular-print")
+    result = ok(invoke(home, "print", "handout", "LG-1", *args))
+    assert result.stdout == f"wrote {plain} (English, plain language)\n"
+    assert "How you know it is done" in pdf_text(plain)
+
+
+def test_bad_language_choices_are_one_line_exit_1_and_write_nothing(
+    home: Path, tmp_path: Path
+) -> None:
+    _assign_with(home, "language: Klingon")
+    out = tmp_path / "x.pdf"
+    cases = [
+        (("--language", "it"), "hw: error: invalid language 'it': allowed en, es, fr, de"),
+        (("--language", "es", "--plain"), "plain language is for English handouts only, not 'es'"),
+        ((), "the accommodations of assignment #1 ask for a handout language 'klingon'"),
+    ]
+    for args, message in cases:
+        result = invoke(home, "print", "handout", "LG-1", "-o", str(out), *args)
+        assert result.exit_code == 1, args
+        lines = result.stderr.splitlines()
+        assert len(lines) == 1, lines
+        assert lines[0].startswith("hw: error: ")
+        assert message in lines[0], lines[0]
+        assert "Traceback" not in result.stderr
+        assert not out.exists()
+    # --language overrides an accommodation hw cannot print.
+    ok(invoke(home, "print", "handout", "LG-1", "-o", str(out), "--language", "fr"))
+    assert "Pourquoi cela peut vous aider" in pdf_text(out)

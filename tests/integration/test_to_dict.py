@@ -87,6 +87,7 @@ def _every_result(app: HwApplication, home: Path, tmp_path: Path) -> list[Any]:
         app.caseload(),
         app.audit("AB"),
         app.printing.planned_occasions("AB", "latest", at="18:30"),
+        app.printing.handout_choice("AB", "latest", language="es"),
         app.printing.config_list(),
         app.exchange.import_csv_text(
             "client,session,date,assignment,format,size,framing,outcome\n"

@@ -71,7 +71,8 @@ def test_the_agpl_pdf_stack_is_only_in_the_print_extra() -> None:
     core = {_requirement_name(r) for r in PYPROJECT["project"]["dependencies"]}
     extras = PYPROJECT["project"]["optional-dependencies"]
     printing = {_requirement_name(r) for r in extras["print"]}
-    assert printing == {"markdown-pdf", "pymupdf"}
+    # Babel (BSD-3-Clause) dates the handout in the client's language (ADR 0005).
+    assert printing == {"markdown-pdf", "pymupdf", "babel"}
     assert not core & printing
     # PyMuPDF 2 brings onnxruntime (telemetry): held below 2.
     assert any(r.replace(" ", "").endswith("<2") for r in extras["print"] if "pymupdf" in r)

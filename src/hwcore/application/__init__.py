@@ -76,7 +76,11 @@ if TYPE_CHECKING:
     from hwcore.application.follow import FollowedEvent, LogFollower
     from hwcore.application.printing import (
         CONFIG_KEYS,
+        HANDOUT_LANGUAGE_NAMES,
+        HANDOUT_LANGUAGES,
+        AccommodationError,
         ConfigError,
+        HandoutChoice,
         OutputError,
     )
     from hwcore.application.queries import (
@@ -176,6 +180,10 @@ _LAZY: dict[str, str] = {
     "AssignmentSpec": "hwcore.domain",
     "Weekday": "hwcore.domain",
     "CONFIG_KEYS": "hwcore.application.printing",
+    "HANDOUT_LANGUAGES": "hwcore.application.printing",
+    "HANDOUT_LANGUAGE_NAMES": "hwcore.application.printing",
+    "AccommodationError": "hwcore.application.printing",
+    "HandoutChoice": "hwcore.application.printing",
     "ConfigError": "hwcore.application.printing",
     "OutputError": "hwcore.application.printing",
     "VOCABULARY": "hwcore.application.vocabulary",
@@ -264,9 +272,12 @@ __all__ = [
     "EXPORT_FORMATS",
     "FIELDS",
     "FORMAT_DESCRIPTIONS",
+    "HANDOUT_LANGUAGES",
+    "HANDOUT_LANGUAGE_NAMES",
     "MISSED_LAST_TWO",
     "SIZE_DESCRIPTIONS",
     "VOCABULARY",
+    "AccommodationError",
     "Alert",
     "AlreadyResolvedError",
     "AssignResult",
@@ -297,6 +308,7 @@ __all__ = [
     "Followup",
     "Format",
     "Frequency",
+    "HandoutChoice",
     "HistoryEntry",
     "HwApplication",
     "HwError",

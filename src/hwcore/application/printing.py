@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from hwcore.printing.branding import KEYS, ConfigError
 from hwcore.printing.files import OutputError
+from hwcore.printing.i18n import LANGUAGE_NAMES, LANGUAGES, AccommodationError, HandoutChoice
 from hwcore.printing.schedule import REMINDER_MINUTES
 
 if TYPE_CHECKING:
@@ -25,10 +26,25 @@ if TYPE_CHECKING:
     from hwcore.planner import Planner
     from hwcore.printing.handout_pdf import Handout
 
-__all__ = ["CONFIG_KEYS", "ConfigError", "OutputError", "Printing", "handout_of"]
+__all__ = [
+    "CONFIG_KEYS",
+    "HANDOUT_LANGUAGES",
+    "HANDOUT_LANGUAGE_NAMES",
+    "AccommodationError",
+    "ConfigError",
+    "HandoutChoice",
+    "OutputError",
+    "Printing",
+    "handout_of",
+]
 
 CONFIG_KEYS: dict[str, str] = dict(KEYS)
 """Every branding/configuration key and what it holds."""
+
+HANDOUT_LANGUAGES: tuple[str, ...] = LANGUAGES
+"""The languages a handout prints in (``language=`` of :meth:`Printing.print_handout`)."""
+HANDOUT_LANGUAGE_NAMES: dict[str, str] = dict(LANGUAGE_NAMES)
+"""Each handout language's English name ('es' -> 'Spanish'), e.g. for a picker."""
 
 PathLike = str | os.PathLike[str]
 
@@ -49,6 +65,9 @@ class Queries(Protocol):
 
     def assignment(self, client: str, assignment_id: int | str) -> AssignmentInfo:
         """One assignment with its outcome."""
+
+    def assignments(self, client: str) -> list[AssignmentInfo]:
+        """The client's assignments, oldest first."""
 
 
 def _home(app: object) -> Path:
@@ -76,9 +95,10 @@ def _output(
     return check_output_path(target, home=_maybe_home(app), force=force, what=what)
 
 
-def handout_of(info: AssignmentInfo) -> Handout:
-    """The handout content of one assignment."""
+def handout_of(info: AssignmentInfo, choice: HandoutChoice | None = None) -> Handout:
+    """The handout content of one assignment (in ``choice``'s language; default English)."""
     from hwcore.printing.handout_pdf import Handout
+    from hwcore.printing.i18n import HandoutLanguage
 
     return Handout(
         client=info.client,
@@ -95,6 +115,7 @@ def handout_of(info: AssignmentInfo) -> Handout:
         size=info.size,
         days=tuple(info.days),
         time=info.time,
+        language=choice.handout_language if choice is not None else HandoutLanguage(),
     )
 
 
@@ -219,6 +240,56 @@ class Printing:
         )
         return write_private(target, data, force=force, what="PDF file")
 
+    def handout_choice(
+        self,
+        client: str,
+        assignment: int | str = "latest",
+        *,
+        language: str | None = None,
+        plain: bool | None = None,
+        large_print: bool | None = None,
+    ) -> HandoutChoice:
+        """The language, reading level and print size a handout would be printed in.
+
+        Each is the one given, else the latest accommodation that names it (this
+        assignment's, then the client's earlier ones: the vocabulary of
+        :func:`hwcore.printing.i18n.accommodation_choice`), else English, the
+        standard text and regular print.
+
+        Args:
+            client: the client identifier.
+            assignment: the assignment number or 'latest'.
+            language: one of :data:`LANGUAGES` (None: from the accommodations).
+            plain: plain language, English only (None: from the accommodations).
+            large_print: larger text and boxes (None: from the accommodations).
+
+        Raises:
+            InvalidValueError: an unknown language, or plain for a language without it.
+            AccommodationError: the accommodations ask for a language hw has no handout in.
+        """
+        info = self.assignment(client, assignment)
+        return self._choice(info, language, plain, large_print)
+
+    def _choice(
+        self,
+        info: AssignmentInfo,
+        language: str | None,
+        plain: bool | None,
+        large_print: bool | None,
+    ) -> HandoutChoice:
+        from hwcore.printing.i18n import choose
+
+        if None not in (language, plain, large_print):
+            texts: list[tuple[int, str]] = []
+        else:
+            earlier = self._queries.assignments(info.client)
+            texts = [
+                (a.assignment_id, a.accommodations)
+                for a in reversed(earlier)
+                if a.assignment_id <= info.assignment_id and a.accommodations.strip()
+            ]
+        return choose(texts, language=language, plain=plain, large_print=large_print)
+
     def print_handout(
         self,
         client: str,
@@ -226,23 +297,31 @@ class Printing:
         out: PathLike | None = None,
         *,
         ics: PathLike | None = None,
-        large_print: bool = False,
+        large_print: bool | None = None,
         at: str | None = None,
         reminder_minutes: int = REMINDER_MINUTES,
         force: bool = False,
+        language: str | None = None,
+        plain: bool | None = None,
     ) -> Path:
         """Print the client's one-page handout for an assignment (and its calendar file).
+
+        The fixed text is in the language and reading level of
+        :meth:`handout_choice`; the client's own text (title, task, why, when
+        and where, method, wording) is printed exactly as written.
 
         Args:
             client: the client identifier.
             assignment: the assignment number or 'latest'.
             out: the PDF path (default: ``CLIENT-handout-N.pdf`` in the current folder).
             ics: also write the planned occasions, with reminders, to this .ics file.
-            large_print: larger text and boxes.
+            large_print: larger text and boxes (None: from the accommodations).
             at: the reminders' time of day 'HH:MM' (default: a clock time found in
                 the assignment's when/where, else 19:00).
             reminder_minutes: how long before each occasion the reminder fires.
             force: replace existing files (never one of the hw home, a folder or a device).
+            language: en, es, fr or de (None: from the accommodations, else English).
+            plain: the plain-language English (None: from the accommodations).
 
         Returns:
             The absolute path of the PDF written (owner-only, 0600).
@@ -253,7 +332,8 @@ class Printing:
         from hwcore.printing.ics import calendar_bytes
 
         info = self.assignment(client, assignment)
-        handout = handout_of(info)
+        choice = self._choice(info, language, plain, large_print)
+        handout = handout_of(info, choice)
         target = _output(self, out, f"{info.client}-handout-{info.assignment_id}.pdf", force=force)
         calendar: tuple[Path, bytes] | None = None
         if ics is not None:
@@ -275,7 +355,8 @@ class Printing:
                 ics_target,
                 calendar_bytes(handout, moments, reminder_minutes=_minutes(reminder_minutes)),
             )
-        data, _ = render_handout(handout, load_branding(_maybe_home(self)), large_print=large_print)
+        branding = load_branding(_maybe_home(self))
+        data, _ = render_handout(handout, branding, large_print=choice.large_print)
         written = write_private(target, data, force=force, what="PDF file")
         if calendar is not None:
             write_private(*calendar, force=force, what="calendar file")
@@ -290,6 +371,8 @@ class Printing:
         at: str | None = None,
         reminder_minutes: int = REMINDER_MINUTES,
         force: bool = False,
+        language: str | None = None,
+        plain: bool | None = None,
     ) -> Path:
         """Write an assignment's planned occasions as an iCalendar (.ics) file.
 
@@ -300,6 +383,8 @@ class Printing:
             at: the time of day 'HH:MM' (default: from when/where, else 19:00).
             reminder_minutes: how long before each occasion the reminder fires.
             force: replace an existing file (never one of the hw home, a folder or a device).
+            language: the fixed text's language (None: as :meth:`handout_choice`).
+            plain: the plain-language English (None: as :meth:`handout_choice`).
 
         Returns:
             The absolute path written (owner-only, 0600).
@@ -308,7 +393,7 @@ class Printing:
         from hwcore.printing.ics import calendar_bytes
 
         info = self.assignment(client, assignment)
-        handout = handout_of(info)
+        handout = handout_of(info, self._choice(info, language, plain, False))
         name = f"{info.client}-handout-{info.assignment_id}.ics"
         target = _output(self, out, name, force=force, what="calendar file")
         moments = _moments(self, info, handout, at)

@@ -17,32 +17,34 @@ from __future__ import annotations
 
 import attrs
 
-from hwcore.domain import Size
+from hwcore.domain import Frequency, Size
 from hwcore.printing.branding import Branding
 from hwcore.printing.colours import readable_ink, tint
+from hwcore.printing.i18n import N_, HandoutLanguage
 from hwcore.printing.render import Page, esc, header, render_pdf, stylesheet
-from hwcore.printing.schedule import describe_days, describe_frequency, planned_doses
+from hwcore.printing.schedule import agreed_weekdays, planned_doses
 
-PERMISSION = (
+PERMISSION = N_(
     "You don't have to show this to me. It's yours: use it however it helps."
     " If it doesn't happen, that's fine too; we can talk about what got in the way."
 )
-"""The low-pressure permission line printed on every handout."""
+"""The low-pressure permission line printed on every handout (English; translated in print)."""
 
-DEFAULT_WHY = (
+DEFAULT_WHY = N_(
     "Small steps between our sessions help what we talk about carry into your"
     " everyday life, and show us both what works for you."
 )
 """The gentle generic 'why' printed when no ``client_why`` was agreed."""
 
-METADATA_TITLE = "Homework handout"
-"""The PDF's title, subject and keywords (no assignment title: it may be clinical)."""
+METADATA_TITLE = N_("Homework handout")
+"""The PDF's title, subject and keywords, translated like the rest of the fixed text
+(never the assignment's title: it may be clinical)."""
 
 MINUTES: dict[str, str] = {
-    Size.TINY.value: "It only takes a few minutes.",
-    Size.SMALL.value: "It takes about 5 to 15 minutes.",
-    Size.MEDIUM.value: "It takes about 15 to 30 minutes.",
-    Size.LARGE.value: "Give yourself about half an hour or a little more.",
+    Size.TINY.value: N_("It only takes a few minutes."),
+    Size.SMALL.value: N_("It takes about 5 to 15 minutes."),
+    Size.MEDIUM.value: N_("It takes about 15 to 30 minutes."),
+    Size.LARGE.value: N_("Give yourself about half an hour or a little more."),
 }
 
 ATTEMPTS = ((1.0, True), (1.0, False), (0.92, False), (0.84, False), (0.76, False), (0.68, False))
@@ -75,6 +77,8 @@ class Handout:
     """Agreed days ('mon' ... 'sun'), or none."""
     time: str = ""
     """Agreed time 'HH:MM', or ''."""
+    language: HandoutLanguage = attrs.field(factory=HandoutLanguage)
+    """The language and reading level of the fixed text (the client's own text is as written)."""
 
     @property
     def sentence(self) -> str:
@@ -134,6 +138,14 @@ td.rule {{ border-bottom: 0.6pt solid #bbbbbb; }}
     )
 
 
+def _heading(text: str) -> str:
+    return f"<h2>{esc(text)}</h2>"
+
+
+def _para(text: str) -> str:
+    return f"<p>{esc(text)}</p>"
+
+
 def handout_html(
     handout: Handout,
     branding: Branding,
@@ -142,55 +154,92 @@ def handout_html(
     scale: float = 1.0,
     notes: bool = True,
 ) -> str:
-    """The handout's HTML body."""
+    """The handout's HTML body, its fixed text in ``handout.language``."""
+    lang = handout.language
+    _ = lang.gettext
     doses = handout.doses
-    how_often = describe_frequency(handout.frequency, doses)
-    subtitle = (
-        f"For {esc(handout.client)} &#160;·&#160; from our session on {esc(handout.session_date)}"
-    )
-    parts = [header(branding, "Your step until we meet again", subtitle)]
+    how_often = describe_frequency(lang, handout.frequency, doses)
+    subtitle = esc(
+        _("For {client} · from our session on {date}").format(
+            client=handout.client, date=lang.date(handout.session_date)
+        )
+    ).replace(" · ", " &#160;·&#160; ")
+    parts = [header(branding, _("Your step until we meet again"), subtitle)]
     parts.append(f'<p class="task">{esc(handout.sentence)}</p>')
     if handout.task and handout.title.strip() and handout.title.strip() != handout.sentence:
         parts.append(f'<p class="muted">({esc(handout.title)})</p>')
     if handout.framing_wording.strip():
-        parts.append(f'<p class="quote">\u201c{esc(handout.framing_wording)}\u201d</p>')
-    parts.append("<h2>Why it can help</h2>")
-    why = esc(handout.client_why) if handout.client_why.strip() else DEFAULT_WHY
+        quoted = _("\u201c{wording}\u201d").format(wording=handout.framing_wording.strip())
+        parts.append(f'<p class="quote">{esc(quoted)}</p>')
+    parts.append(_heading(_("Why it can help")))
+    why = esc(handout.client_why) if handout.client_why.strip() else esc(_(DEFAULT_WHY))
     parts.append(f"<p>{why}</p>")
-    parts.append("<h2>When and where</h2>")
-    when = esc(handout.when_where) if handout.when_where.strip() else "At a time that suits you"
-    parts.append(f"<p>{when}: {esc(how_often)}.</p>")
-    agreed = agreed_when(handout.days, handout.time)
+    parts.append(_heading(_("When and where")))
+    when = handout.when_where.strip() or _("At a time that suits you")
+    parts.append(_para(_("{when}: {how_often}.").format(when=when, how_often=how_often)))
+    agreed = agreed_when(handout.days, handout.time, lang)
     if agreed:
-        parts.append(f"<p>{esc(agreed)}</p>")
+        parts.append(_para(agreed))
     if handout.method.strip():
-        parts.append(f"<p>How: {esc(handout.method)}</p>")
-    parts.append("<h2>What done looks like</h2>")
-    minutes = MINUTES.get(handout.size, "")
-    times = "once" if doses == 1 else f"{doses} times"
-    parts.append(
-        f"<p>Doing it {times}, your way. {minutes} Tick a box each time;"
-        " a part done still counts.</p>"
-    )
+        parts.append(_para(_("How: {method}").format(method=handout.method.strip())))
+    parts.append(_heading(_("What done looks like")))
+    done = lang.ngettext("Doing it once, your way.", "Doing it {count} times, your way.", doses)
+    minutes = _(MINUTES[handout.size]) if handout.size in MINUTES else ""
+    tick = _("Tick a box each time; a part done still counts.")
+    done_line = " ".join(x for x in (done.format(count=doses), minutes, tick) if x)
+    parts.append(_para(done_line))
     box = round((44 if large_print else 30) * scale)
     per_row = 7 if doses % 7 == 0 or doses <= 7 else (5 if large_print else 10)
     parts.append(_grid(doses, box, per_row, branding.accent))
     if notes:
-        parts.append("<h2>Anything you noticed?</h2>")
-        parts.append('<p class="muted">Only if you want to: a word or two is plenty.</p>')
+        parts.append(_heading(_("Anything you noticed?")))
+        only_if = _("Only if you want to: a word or two is plenty.")
+        parts.append(f'<p class="muted">{esc(only_if)}</p>')
         parts.append(_lines(3, round((40 if large_print else 30) * scale)))
-    parts.append(f'<p class="permission">{PERMISSION}</p>')
+    parts.append(f'<p class="permission">{esc(_(PERMISSION))}</p>')
     return "".join(parts)
 
 
-def agreed_when(days: tuple[str, ...], time: str) -> str:
-    """'The days we agreed: Tuesday and Thursday, at 17:30.' (or '' when nothing was agreed)."""
+def describe_frequency(lang: HandoutLanguage, frequency: str, doses: int) -> str:
+    """How often, in the handout's language: 'every day this week (7 times)'."""
+    freq = Frequency.parse(frequency)
+    _ = lang.gettext
+    if doses == 2:
+        times = _("twice")
+    else:
+        times = lang.ngettext("once", "{count} times", doses).format(count=doses)
+    if freq is Frequency.WEEKLY:
+        if doses == 1:
+            return _("once this week")
+        return _("once a week ({times} in all)").format(times=times)
+    if freq is Frequency.SEVERAL_WEEKLY:
+        return _("a few times this week ({times})").format(times=times)
+    if freq is Frequency.DAILY:
+        return _("every day this week ({times})").format(times=times)
+    if freq is Frequency.AS_NEEDED:
+        return _("whenever it would help (up to {times})").format(times=times)
+    return _("once before we next meet")  # once, per-cycle
+
+
+def agreed_when(days: tuple[str, ...], time: str, lang: HandoutLanguage | None = None) -> str:
+    """'The days we agreed: Tuesday and Thursday, at 17:30.' (or '' when nothing was agreed).
+
+    Every day agreed: 'Every day, at 17:30, as we agreed.'
+    """
+    lang = lang or HandoutLanguage()
+    _ = lang.gettext
+    weekdays = agreed_weekdays(days) if days else []
+    named = lang.days(weekdays) if days else ""
+    if len(weekdays) == 7:
+        if time:
+            return _("Every day, at {time}, as we agreed.").format(time=time)
+        return _("Every day, as we agreed.")
     if days and time:
-        return f"The days we agreed: {describe_days(days)}, at {time}."
+        return _("The days we agreed: {days}, at {time}.").format(days=named, time=time)
     if days:
-        return f"The days we agreed: {describe_days(days)}."
+        return _("The days we agreed: {days}.").format(days=named)
     if time:
-        return f"The time we agreed: {time}."
+        return _("The time we agreed: {time}.").format(time=time)
     return ""
 
 
@@ -209,15 +258,16 @@ def render_handout(
     left = " · ".join(x for x in (branding.clinic_name, branding.footer) if x)
     page = Page(paper=branding.paper, footer_left=left, footer_right="")
     result: tuple[bytes, int] = (b"", 0)
+    metadata = handout.language.gettext(METADATA_TITLE)
     for scale, notes in ATTEMPTS:
         result = render_pdf(
             handout_html(handout, branding, large_print=large_print, scale=scale, notes=notes),
             handout_css(branding, scale, large_print=large_print),
             page,
             files=files,
-            title=METADATA_TITLE,
-            subject=METADATA_TITLE,
-            keywords=METADATA_TITLE,
+            title=metadata,
+            subject=metadata,
+            keywords=metadata,
             author=branding.clinic_name,
         )
         if result[1] <= 1:

@@ -47,7 +47,8 @@ def calendar_bytes(
     """The iCalendar file: one event per planned occasion, each with a display alarm.
 
     Args:
-        handout: what the events say (the task sentence, when/where).
+        handout: what the events say (the task sentence, when/where), and the
+            language of their fixed text.
         moments: the occasions (naive local date-times: floating times).
         reminder_minutes: how long before each occasion the reminder fires.
         stamp: DTSTAMP of every event (default: now, UTC).
@@ -67,12 +68,13 @@ def calendar_bytes(
     when = stamp or dt.datetime.now(dt.UTC)
     length = DURATION.get(handout.size, dt.timedelta(minutes=15))
     total = len(moments)
+    _ = handout.language.gettext
     details = [handout.sentence]
     if handout.when_where.strip():
-        details.append(f"When and where: {handout.when_where.strip()}")
+        details.append(_("When and where: {text}").format(text=handout.when_where.strip()))
     if handout.method.strip():
-        details.append(f"How: {handout.method.strip()}")
-    details.append(PERMISSION)
+        details.append(_("How: {method}").format(method=handout.method.strip()))
+    details.append(_(PERMISSION))
     details = [calendar_text(d) for d in details]
     for index, moment in enumerate(moments, start=1):
         event = Event()
@@ -80,13 +82,17 @@ def calendar_bytes(
         event.add("dtstamp", when)
         event.add("dtstart", moment)
         event.add("dtend", moment + length)
-        summary = title if total == 1 else f"{title} ({index} of {total})"
+        summary = (
+            title
+            if total == 1
+            else _("{title} ({index} of {total})").format(title=title, index=index, total=total)
+        )
         event.add("summary", summary)
         event.add("description", "\n\n".join(details))
         event.add("transp", "TRANSPARENT")
         alarm = Alarm()
         alarm.add("action", "DISPLAY")
-        alarm.add("description", f"Reminder: {title}")
+        alarm.add("description", _("Reminder: {title}").format(title=title))
         alarm.add("trigger", dt.timedelta(minutes=-reminder_minutes))
         event.add_component(alarm)
         cal.add_component(event)
