@@ -44,9 +44,9 @@ from hwcore.application.eventstore.persistence import AUDIT_DDL, AUDIT_TABLE, Ad
 VERSION_TABLE = "hw_schema"
 """Which version of each schema part the store holds (one row per part)."""
 EVENTS_TABLE = "hw_events"
-"""eventsourcing's events table for the application named ``hw``."""
+"""eventsourcing's events table on PostgreSQL for the application named ``hw``."""
 SNAPSHOTS_TABLE = "hw_snapshots"
-"""eventsourcing's snapshots table for the application named ``hw``."""
+"""eventsourcing's snapshots table on PostgreSQL (SQLite names its tables ``stored_*``)."""
 
 ACCESS = ("read-only", "read-write", "purge")
 """The kinds of access :func:`grant_statements` grants, each including the one before."""
