@@ -88,6 +88,19 @@ def init_database(settings: Settings) -> InitReport:
     Raises:
         StoreError: the database refused (one line: e.g. the role may not create).
     """
+    try:
+        return _init(settings)
+    except StoreError as e:
+        if settings.database_url and "permission denied" in str(e):
+            msg = (
+                "hw db init needs an owner of the database (a role that may create schemas"
+                " and tables in it, e.g. the one that owns the database): nothing was created"
+            )
+            raise StoreError(msg) from None
+        raise
+
+
+def _init(settings: Settings) -> InitReport:
     from hwcore.application.eventstore.errors import STORE_ERRORS, store_error
     from hwcore.application.eventstore.persistence import AdminRecorder
     from hwcore.application.eventstore.schema import create_parts

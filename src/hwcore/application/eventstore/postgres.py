@@ -207,6 +207,10 @@ def grant(conn: Any, schema: str, role: str, access: str) -> list[str]:
             statement = sql.SQL(template).format(**ident, table=sql.Identifier(table or "x"))
             cursor.execute(statement)
             done.append(statement.as_string(conn))
+            if table and template.startswith("GRANT "):
+                _check_granted(
+                    cursor, role, sql.Identifier(schema, table).as_string(conn), template
+                )
         for table, column in sequences(access):
             cursor.execute(
                 "SELECT pg_get_serial_sequence(%s, %s)",
@@ -220,6 +224,20 @@ def grant(conn: Any, schema: str, role: str, access: str) -> list[str]:
                 cursor.execute(statement)
                 done.append(statement.as_string(conn))
     return done
+
+
+def _check_granted(cursor: Any, role: str, table: str, template: str) -> None:
+    """Refuse (and so roll back) a GRANT that PostgreSQL only warned about (not an owner)."""
+    privileges = template.removeprefix("GRANT ").split(" ON ", 1)[0].split(", ")
+    for privilege in privileges:
+        cursor.execute("SELECT has_table_privilege(%s, %s, %s)", (role, table, privilege))
+        row = cursor.fetchone()
+        if not (row and row[0]):
+            msg = (
+                "hw db grant needs an owner of the caseload's tables (the role that ran"
+                " 'hw db init'): nothing was granted"
+            )
+            raise StoreError(msg)
 
 
 def readable_schemas(conn: Any) -> list[str]:
