@@ -285,3 +285,17 @@ def test_opening_as_a_limited_role_runs_no_ddl(practice: Practice) -> None:
     ]
     assert ddl == []
     assert "permission denied" not in logged
+
+
+def test_only_an_owner_inits_and_grants(practice: Practice) -> None:
+    ok(practice.run("owner", "db", "init"))
+    ok(practice.run("owner", "db", "grant", "--role", "writer", "--purge"))
+    line = refused(practice.run("writer", "db", "init"))
+    assert "needs an owner of the database" in line
+    line = refused(practice.run("writer", "db", "grant", "--role", "supervisor"))
+    assert "needs an owner" in line
+    assert practice.sql(
+        SUPERUSER, "SELECT has_table_privilege('supervisor', 'alice.hw_events', 'SELECT')"
+    ) == [(False,)]  # nothing was granted
+    line = refused(practice.run("owner", "db", "grant", "--role", "nobody"))
+    assert "'nobody'" in line
