@@ -214,8 +214,12 @@ def test_a_read_only_role_reads_and_is_refused_writes(practice: Practice) -> Non
     assert _events(practice, "alice") == before  # nothing written
     # A grant is exact: a writer turned supervisor loses INSERT.
     ok(practice.run("owner", "db", "grant", "--role", "writer"))
+    sequence = "'alice.hw_events_notification_id_seq', 'USAGE'"
+    usage = f"SELECT has_sequence_privilege('writer', {sequence})"
+    assert practice.sql(SUPERUSER, usage) == [(True,)]
     ok(practice.run("owner", "db", "grant", "--role", "writer", "--read-only"))
     refused(practice.run("writer", "client", "add", "ZZ"))
+    assert practice.sql(SUPERUSER, usage) == [(False,)]
 
 
 def test_a_role_without_a_grant_reads_nothing_even_with_plain_sql(practice: Practice) -> None:

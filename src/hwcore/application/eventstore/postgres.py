@@ -171,7 +171,8 @@ def grant(conn: Any, schema: str, role: str, access: str) -> list[str]:
 
     Raises:
         InvalidValueError: no such role, or an unknown access.
-        StoreError: the caseload has no hw schema yet ('hw db init' first).
+        StoreError: the caseload has no hw schema yet ('hw db init' first), or
+            this role does not own its tables (nothing is granted).
     """
     if access not in ACCESS:
         raise InvalidValueError("access", access, ", ".join(ACCESS))
@@ -184,46 +185,43 @@ def grant(conn: Any, schema: str, role: str, access: str) -> list[str]:
                 role if role.isprintable() and len(role) <= 63 else "<given>",
                 "an existing database role (CREATE ROLE ... LOGIN first)",
             )
-        cursor.execute(
-            "SELECT to_regclass(%s) IS NOT NULL",
-            (sql.Identifier(schema, VERSION_TABLE).as_string(conn),),
-        )
-        row = cursor.fetchone()
-        if not (row and row[0]):
+        if not _present(cursor, sql.Identifier(schema, VERSION_TABLE).as_string(conn)):
             option = "" if caseload == "default" else f" --caseload {caseload}"
             msg = f"caseload {caseload!r} has no hw schema yet: run 'hw db init{option}' first"
             raise StoreError(msg)
         done: list[str] = []
         ident = {"schema": sql.Identifier(schema), "role": sql.Identifier(role)}
         for template, table in grant_statements(schema, role, access):
-            if table:
-                cursor.execute(
-                    "SELECT to_regclass(%s) IS NOT NULL",
-                    (sql.Identifier(schema, table).as_string(conn),),
-                )
-                present = cursor.fetchone()
-                if not (present and present[0]):
-                    continue  # a part this store does not hold yet
+            name = sql.Identifier(schema, table).as_string(conn) if table else ""
+            if table and not _present(cursor, name):
+                continue  # a part this store does not hold yet
             statement = sql.SQL(template).format(**ident, table=sql.Identifier(table or "x"))
             cursor.execute(statement)
             done.append(statement.as_string(conn))
             if table and template.startswith("GRANT "):
-                _check_granted(
-                    cursor, role, sql.Identifier(schema, table).as_string(conn), template
-                )
-        for table, column in sequences(access):
-            cursor.execute(
-                "SELECT pg_get_serial_sequence(%s, %s)",
-                (sql.Identifier(schema, table).as_string(conn), column),
-            )
+                _check_granted(cursor, role, name, template)
+        granted = set(sequences(access))
+        for table, column in dict.fromkeys(sequences("purge") + sequences("read-only")):
+            name = sql.Identifier(schema, table).as_string(conn)
+            if not _present(cursor, name):
+                continue
+            cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", (name, column))
             found = cursor.fetchone()
-            if found and found[0]:
-                statement = sql.SQL("GRANT USAGE ON SEQUENCE {0} TO {1}").format(
-                    sql.SQL(found[0]), sql.Identifier(role)
-                )
-                cursor.execute(statement)
-                done.append(statement.as_string(conn))
-    return done
+            if not (found and found[0]):
+                continue
+            verb = "GRANT USAGE ON SEQUENCE {0} TO {1}"
+            if (table, column) not in granted:
+                verb = "REVOKE ALL ON SEQUENCE {0} FROM {1}"
+            statement = sql.SQL(verb).format(sql.SQL(found[0]), sql.Identifier(role))
+            cursor.execute(statement)
+            done.append(statement.as_string(conn))
+    return list(dict.fromkeys(done))
+
+
+def _present(cursor: Any, name: str) -> bool:
+    cursor.execute("SELECT to_regclass(%s) IS NOT NULL", (name,))
+    row = cursor.fetchone()
+    return bool(row and row[0])
 
 
 def _check_granted(cursor: Any, role: str, table: str, template: str) -> None:

@@ -61,7 +61,7 @@ class TableGrant:
     read_write: tuple[str, ...] = ()
     purge: tuple[str, ...] = ()
     sequence: str | None = None
-    """A column whose sequence a writer draws from (``USAGE`` on it for read-write)."""
+    """A serial column: ``USAGE`` on its sequence goes with every access that may INSERT."""
 
     def privileges(self, access: str) -> tuple[str, ...]:
         """The table privileges the access needs."""
@@ -233,12 +233,10 @@ def grant_statements(schema: str, role: str, access: str) -> list[tuple[str, str
 
 
 def sequences(access: str) -> list[tuple[str, str]]:
-    """The (table, column) whose sequence the access draws from (USAGE on it)."""
-    if access == "read-only":
-        return []
+    """The (table, serial column) pairs the access inserts into (``USAGE`` on their sequences)."""
     return [
         (grant.table, grant.sequence)
         for part in SCHEMA_PARTS
         for grant in part.grants
-        if grant.sequence is not None
+        if grant.sequence is not None and "INSERT" in grant.privileges(access)
     ]
