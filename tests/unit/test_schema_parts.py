@@ -36,7 +36,7 @@ def test_each_access_gets_exactly_its_privileges() -> None:
         "hw_audit": ("SELECT", "INSERT"),
     }
     for access in ("read-only", "read-write", "purge"):
-        granted = " ".join(t for t, _ in grant_statements("alice", "r", access))
+        granted = " ".join(t for t, _ in grant_statements(access))
         assert "UPDATE" not in granted
         assert "TRUNCATE" not in granted
     assert sequences("read-only") == []
@@ -53,7 +53,7 @@ def test_a_new_part_declares_its_grants(monkeypatch: pytest.MonkeyPatch) -> None
     )
     monkeypatch.setattr(schema, "SCHEMA_PARTS", [*SCHEMA_PARTS, log])
     assert ("hw_access_log", "id") in sequences("read-only")
-    statements = grant_statements("alice", "r", "read-only")
+    statements = grant_statements("read-only")
     assert ("GRANT SELECT, INSERT ON TABLE {schema}.{table} TO {role}", "hw_access_log") in (
         statements
     )

@@ -191,7 +191,7 @@ def grant(conn: Any, schema: str, role: str, access: str) -> list[str]:
             raise StoreError(msg)
         done: list[str] = []
         ident = {"schema": sql.Identifier(schema), "role": sql.Identifier(role)}
-        for template, table in grant_statements(schema, role, access):
+        for template, table in grant_statements(access):
             name = sql.Identifier(schema, table).as_string(conn) if table else ""
             if table and not _present(cursor, name):
                 continue  # a part this store does not hold yet

@@ -208,7 +208,7 @@ def _no_grant(caseload: str) -> str:
     )
 
 
-def grant_statements(schema: str, role: str, access: str) -> list[tuple[str, str]]:
+def grant_statements(access: str) -> list[tuple[str, str]]:
     """What to run (``psycopg.sql`` templates with ``{schema}``, ``{role}``, ``{table}``...).
 
     Every hw table the role had privileges on is revoked first, so a grant is
