@@ -247,15 +247,25 @@ class PgServer:
         """The ``postgresql://`` URL hw takes for one database of this server."""
         return f"postgresql://{SUPERUSER}:{PASSWORD}@{self.host}:{self.port}/{dbname}"
 
-    def create_database(self, name: str | None = None) -> str:
-        """Create a fresh, empty database and return its URL."""
+    def create_database(self, name: str | None = None, *, hw_schema: bool = True) -> str:
+        """Create a fresh database and return its URL.
+
+        With ``hw_schema`` (the default) hw's schema is created in it, as an
+        owner's ``hw db init`` does; without, the database is empty.
+        """
         import psycopg
 
         dbname = name or f"hw_test_{os.getpid()}_{next(self._counter)}"
         with psycopg.connect(self.conninfo("postgres"), autocommit=True) as conn:
             conn.execute(f'CREATE DATABASE "{dbname}"')
         self._databases.append(dbname)
-        return self.url(dbname)
+        url = self.url(dbname)
+        if hw_schema:
+            from hwcore.application.database import init_database
+            from hwcore.bootstrap import Settings
+
+            init_database(Settings(home=self.root / "init-home", database_url=url))
+        return url
 
     def drop_database(self, url_or_name: str) -> None:
         """Drop a database made by :meth:`create_database` (connections are ended)."""

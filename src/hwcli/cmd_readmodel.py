@@ -36,13 +36,24 @@ TREND_MARKS = {"up": "up", "down": "down", "flat": "flat", None: "-"}
 
 @click.command("caseload")
 @click.option("--due", is_flag=True, help="Only the clients whose review is due.")
+@click.option(
+    "--all-caseloads",
+    "every",
+    is_flag=True,
+    help="Every caseload this role may read (hw db caseloads), each named.",
+)
 @json_option
 @pass_state
-def caseload(state: State, due: bool, as_json: bool) -> None:
+def caseload(state: State, due: bool, every: bool, as_json: bool) -> None:
     """Every client, the ones who need attention first (due, triggers, low completion).
 
-    --json prints one JSON object: {"clients": [...], "due_only": ...}.
+    --json prints one JSON object: {"clients": [...], "due_only": ...}; with
+    --all-caseloads each client also names its "caseload", and "caseloads"
+    lists the caseloads read.
     """
+    if every:
+        _every_caseload(state, due, as_json)
+        return
     # The read policy: a read model already current with the log answers alone
     # (start-up time); otherwise the application catches it up first.
     from hwcore.application.reads import answer, caseload_read
@@ -57,6 +68,33 @@ def caseload(state: State, due: bool, as_json: bool) -> None:
         echo_json_data({"clients": caseload_data(entries), "due_only": due})
         return
     click.echo(render_caseload(entries, due_only=due))
+
+
+def _every_caseload(state: State, due: bool, as_json: bool) -> None:
+    """The caseload of every caseload the role may read, one after the other, each named."""
+    from hwcore.application.caseload import caseload_data
+    from hwcore.application.database import caseload_names
+    from hwcore.bootstrap import open_application, resolve_settings
+
+    settings = resolve_settings(state.home, state.database_url)
+    names = caseload_names(settings)
+    found: list[tuple[str, list[CaseloadEntry]]] = []
+    for name in names:
+        with open_application(settings=settings.with_caseload(name), create=False) as app:
+            found.append((name, app.caseload(due_only=due)))
+    if as_json:
+        clients = [
+            {"caseload": name, **row} for name, entries in found for row in caseload_data(entries)
+        ]
+        echo_json_data({"caseloads": names, "clients": clients, "due_only": due})
+        return
+    if not found:
+        click.echo("no caseload this role may read (hw db caseloads)")
+        return
+    blocks = [
+        f"caseload {name}:\n" + render_caseload(entries, due_only=due) for name, entries in found
+    ]
+    click.echo("\n\n".join(blocks))
 
 
 def render_caseload(entries: Sequence[CaseloadEntry], *, due_only: bool = False) -> str:

@@ -9,6 +9,8 @@ opened only by commands that need it, and hwcore is imported only then
 
 from __future__ import annotations
 
+import os
+
 import click
 
 from hwcli.common import HwGroup, State
@@ -44,6 +46,7 @@ COMMANDS: dict[str, str] = {
     "backup": "hwcli.cmd_store:backup",
     "restore": "hwcli.cmd_store:restore",
     "admin-log": "hwcli.cmd_store:admin_log",
+    "db": "hwcli.cmd_db:db_group",
     "completion": "hwcli.cmd_completion:completion",
 }
 """Every ``hw`` command and where it lives (``module:attribute``), imported on use.
@@ -77,12 +80,38 @@ A new command: define it in an ``hwcli.cmd_*`` module (shared helpers come from
         " option shows in ps."
     ),
 )
+@click.option(
+    "--caseload",
+    metavar="NAME",
+    envvar="HW_CASELOAD",
+    show_envvar=True,
+    help=(
+        "One clinician's caseload: on PostgreSQL a schema of its own (hw db init --caseload"
+        " NAME creates it), on SQLite the home's folder caseloads/NAME (default: the home's"
+        " own caseload)."
+    ),
+)
 @click.version_option(package_name="hw-planner", prog_name="hw")
 @click.pass_context
-def cli(ctx: click.Context, home: str | None, database_url: str | None) -> None:
+def cli(
+    ctx: click.Context, home: str | None, database_url: str | None, caseload: str | None
+) -> None:
     """hw: record clients' homework and read their Between-Session System Planner."""
     ctx.obj = State(home or None, database_url or None)
     ctx.call_on_close(ctx.obj.close)
+    if caseload:
+        # Every path that resolves settings (the quick read, the TUI's opener)
+        # reads HW_CASELOAD: the option sets it for this command only.
+        before = os.environ.get("HW_CASELOAD")
+        os.environ["HW_CASELOAD"] = caseload
+        ctx.call_on_close(lambda: _restore("HW_CASELOAD", before))
+
+
+def _restore(var: str, value: str | None) -> None:
+    if value is None:
+        os.environ.pop(var, None)
+    else:
+        os.environ[var] = value
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -57,6 +57,12 @@ def open_application(
             " check --home or HW_HOME, or record something first"
         )
         raise StoreError(msg)
+    if not create and resolved.backend == "sqlite" and not resolved.data_dir.is_dir():
+        msg = (
+            f"there is no caseload {resolved.caseload_name!r} in this hw home (nothing was"
+            " created): check --caseload or HW_CASELOAD (hw db caseloads lists them)"
+        )
+        raise StoreError(msg)
     if resolved.database_url is None:
         check_not_emptied(resolved.events_path, lambda: tracked_position(resolved.readmodel_path))
     read_only = not create and resolved.backend == "sqlite" and _read_only(resolved)

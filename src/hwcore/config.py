@@ -1,13 +1,21 @@
 """Where hw keeps its data and which event store it uses.
 
 Resolution order for each setting: explicit argument (``--home``,
-``--database-url``) > environment (``HW_HOME``, ``HW_DATABASE_URL``,
-``HW_CIPHER_KEY``) > default (the platform's user data dir, SQLite).
+``--database-url``, ``--caseload``) > environment (``HW_HOME``,
+``HW_DATABASE_URL``, ``HW_CIPHER_KEY``, ``HW_CASELOAD``) > default (the
+platform's user data dir, SQLite, the home's own caseload).
+
+A **caseload** is one clinician's store, kept apart from the others: on
+PostgreSQL a schema of its own (``POSTGRES_SCHEMA``; the default caseload is
+the ``public`` schema), on SQLite a folder of the home
+(``caseloads/NAME/``, with its own events file and read model; the default
+caseload is the home itself). Its name is checked by :func:`check_caseload`.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -18,6 +26,31 @@ from urllib.parse import urlsplit
 
 EVENTS_FILE = "events.sqlite"
 READMODEL_FILE = "readmodel.sqlite"
+CASELOADS_DIR = "caseloads"
+"""The home's folder holding one folder per named caseload (SQLite)."""
+DEFAULT_CASELOAD = "default"
+"""The name of the home's own caseload (PostgreSQL: the ``public`` schema)."""
+CASELOAD_RULE = (
+    "lowercase letters, digits and '_', starting with a letter, at most 63 characters,"
+    " not starting with 'pg_'"
+)
+"""What a caseload name may be (a PostgreSQL schema name that needs no quoting)."""
+_CASELOAD = re.compile(r"[a-z][a-z0-9_]{0,62}")
+
+
+def check_caseload(name: str) -> str:
+    """The caseload name, checked: a plain PostgreSQL identifier, also a folder name.
+
+    Raises:
+        InvalidValueError: not a caseload name (the message names the value and the rule).
+    """
+    from hwcore.domain.errors import InvalidValueError
+
+    text = name.strip()
+    if not _CASELOAD.fullmatch(text) or text.startswith("pg_") or text == "public":
+        shown = text if len(text) <= 70 and text.isprintable() else "<given>"
+        raise InvalidValueError("caseload", shown, CASELOAD_RULE)
+    return text
 
 
 def default_home() -> Path:
@@ -39,11 +72,14 @@ class Settings(NamedTuple):
     home: Path
     database_url: str | None = None
     cipher_key: str | None = None
+    caseload: str | None = None
+    """The named caseload (see the module's docstring); None: the default one."""
 
     def __repr__(self) -> str:
         key = None if self.cipher_key is None else "'***'"
         url = None if self.database_url is None else repr(_redact(self.database_url))
-        return f"Settings(home={str(self.home)!r}, database_url={url}, cipher_key={key})"
+        caseload = "" if self.caseload is None else f", caseload={self.caseload!r}"
+        return f"Settings(home={str(self.home)!r}, database_url={url}, cipher_key={key}{caseload})"
 
     def json_data(self) -> dict[str, Any]:
         """JSON-ready settings for ``to_dict``: the password and the cipher key never shown."""
@@ -52,17 +88,40 @@ class Settings(NamedTuple):
             "backend": self.backend,
             "database": None if self.database_url is None else _server_only(self.database_url),
             "encrypted": self.cipher_key is not None,
+            "caseload": self.caseload_name,
         }
+
+    @property
+    def caseload_name(self) -> str:
+        """The caseload's name as shown: its own, or ``default``."""
+        return self.caseload or DEFAULT_CASELOAD
+
+    @property
+    def data_dir(self) -> Path:
+        """The folder of this caseload's files: the home, or ``caseloads/NAME`` in it."""
+        if self.caseload is None:
+            return self.home
+        return self.home / CASELOADS_DIR / self.caseload
+
+    @property
+    def schema(self) -> str:
+        """The PostgreSQL schema of this caseload (``public`` for the default one)."""
+        return self.caseload or "public"
 
     @property
     def events_path(self) -> Path:
         """The SQLite event store file (when no database URL is set)."""
-        return self.home / EVENTS_FILE
+        return self.data_dir / EVENTS_FILE
 
     @property
     def readmodel_path(self) -> Path:
-        """The disposable SQLite read model file."""
-        return self.home / READMODEL_FILE
+        """The disposable SQLite read model file (one per caseload: never mixed)."""
+        return self.data_dir / READMODEL_FILE
+
+    def with_caseload(self, caseload: str | None) -> Settings:
+        """The same settings on another caseload (None or ``default``: the default one)."""
+        name = None if caseload in (None, DEFAULT_CASELOAD) else check_caseload(caseload)
+        return self._replace(caseload=name)
 
     @property
     def readmodel_location(self) -> Path | None:
@@ -83,6 +142,10 @@ class Settings(NamedTuple):
         env: dict[str, str] = {}
         if self.database_url:
             env.update(postgres_env(self.database_url))
+            # The schema is made by 'hw db init' (an owner): opening creates nothing.
+            env["CREATE_TABLE"] = "no"
+            if self.caseload is not None:
+                env["POSTGRES_SCHEMA"] = self.caseload
         else:
             env["PERSISTENCE_MODULE"] = "eventsourcing.sqlite"
             env["SQLITE_DBNAME"] = str(self.events_path)
@@ -166,14 +229,21 @@ def resolve_settings(
     home: str | os.PathLike[str] | None = None,
     database_url: str | None = None,
     environ: Mapping[str, str] | None = None,
+    caseload: str | None = None,
 ) -> Settings:
-    """Resolve settings from arguments, then the environment, then defaults."""
+    """Resolve settings from arguments, then the environment, then defaults.
+
+    Raises:
+        InvalidValueError: the caseload (``caseload`` or ``HW_CASELOAD``) is not a valid name.
+    """
     env = os.environ if environ is None else environ
     chosen_home = home or env.get("HW_HOME") or None
     path = Path(chosen_home).expanduser() if chosen_home else default_home()
     url = database_url or env.get("HW_DATABASE_URL") or None
     key = env.get("HW_CIPHER_KEY") or None
-    return Settings(home=path.absolute(), database_url=url, cipher_key=key)
+    chosen = caseload or env.get("HW_CASELOAD") or None
+    settings = Settings(home=path.absolute(), database_url=url, cipher_key=key)
+    return settings.with_caseload(chosen) if chosen else settings
 
 
 def ensure_private_home(settings: Settings) -> None:
@@ -192,6 +262,11 @@ def ensure_private_home(settings: Settings) -> None:
             # the store files inside it are created owner-only instead.
             home.mkdir(parents=True, mode=0o700)
             home.chmod(0o700)  # mkdir's mode is filtered by the umask
+        if settings.caseload is not None:
+            for folder in (settings.data_dir.parent, settings.data_dir):
+                if not folder.exists():
+                    folder.mkdir(mode=0o700)
+                    folder.chmod(0o700)
         if settings.database_url is None:
             for path in (settings.events_path,):
                 if not path.exists():

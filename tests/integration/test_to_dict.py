@@ -152,6 +152,7 @@ def test_planned_occasions_and_settings_as_json(home: Path) -> None:
         "backend": "postgres",
         "database": "postgresql://db.example:5433/hw",
         "encrypted": True,
+        "caseload": "default",
     }
     assert "s3cret" not in json.dumps(data)
     assert "other" not in json.dumps(data)

@@ -118,13 +118,14 @@ def is_home_file(rel: str) -> bool:
     dot-folder). Restore writes only these, so a crafted backup cannot plant
     a file hw would not have backed up.
     """
-    from hwcore.config import EVENTS_FILE, READMODEL_FILE
+    from hwcore.config import CASELOADS_DIR, EVENTS_FILE, READMODEL_FILE
 
     skipped = {f"{n}{s}" for n in (EVENTS_FILE, READMODEL_FILE) for s in STORE_SUFFIXES}
     parts = rel.split("/")
     return (
         bool(rel)
         and rel not in skipped
+        and parts[0] != CASELOADS_DIR  # other caseloads' stores: never in this one's backup
         and all(p not in ("", ".", "..") and not p.startswith(".") for p in parts)
     )
 

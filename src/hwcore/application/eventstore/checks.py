@@ -71,26 +71,57 @@ def preflight(env: Mapping[str, str]) -> None:
         probe_postgres(env)
 
 
-def probe_postgres(env: Mapping[str, str]) -> None:
-    """Connect once directly, so a bad URL fails fast with its real reason.
+def connect_postgres(env: Mapping[str, str]) -> Any:
+    """One direct psycopg connection with the store's settings (autocommit, tuple rows).
 
-    The library's connection pool would retry until its timeout and then only
-    say that no connection could be had.
+    Raises:
+        StoreError: it cannot connect (one clear line, never the URL).
     """
     import psycopg
 
     try:
-        conn = psycopg.connect(
+        return psycopg.connect(
             host=env.get("POSTGRES_HOST", "localhost"),
             port=env.get("POSTGRES_PORT", "5432"),
             dbname=env.get("POSTGRES_DBNAME", ""),
             user=env.get("POSTGRES_USER", ""),
             password=env.get("POSTGRES_PASSWORD", ""),
             connect_timeout=int(env.get("POSTGRES_CONNECT_TIMEOUT") or 10),
+            autocommit=True,
         )
     except psycopg.Error as e:
         raise store_error(e) from None
-    conn.close()
+
+
+def probe_postgres(env: Mapping[str, str]) -> None:
+    """Connect once directly, so a bad URL fails fast with its real reason.
+
+    The library's connection pool would retry until its timeout and then only
+    say that no connection could be had. When the store is opened without
+    creating its schema (``CREATE_TABLE`` off: every open but ``hw db
+    init``'s), the same connection checks the caseload's schema is there,
+    granted and of this hw's version (:func:`~hwcore.application.eventstore.schema.schema_problem`).
+
+    Raises:
+        StoreError: it cannot connect, or the schema is missing, not granted or too old.
+    """
+    import psycopg
+
+    from hwcore.application.eventstore.schema import schema_problem
+
+    conn = connect_postgres(env)
+    try:
+        if env.get("CREATE_TABLE", "yes").lower() in ("no", "n", "false", "f", "off", "0"):
+            schema = env.get("POSTGRES_SCHEMA") or "public"
+            caseload = "default" if schema == "public" else schema
+            with conn.cursor() as cursor:
+                problem = schema_problem(cursor, schema, caseload)
+            if problem is not None:
+                raise StoreError(problem)
+    except psycopg.Error as e:
+        raise store_error(e) from None
+    finally:
+        conn.close()
 
 
 def check_not_emptied(path: Path, applied: Callable[[], int]) -> None:

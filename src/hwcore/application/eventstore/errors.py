@@ -102,8 +102,10 @@ STORE_ERROR_TABLE: tuple[tuple[tuple[Words, ...], str, str], ...] = (
     ),
     (
         (("permission denied",),),
-        "PostgreSQL denied access: grant the database URL's user rights on the database",
-        "PostgreSQL denied access: grant the database URL's user rights on the database",
+        "PostgreSQL denied this database role the operation (permission denied): nothing was"
+        " changed; an owner grants what it needs with 'hw db grant' (--purge to erase clients)",
+        "PostgreSQL denied this database role the operation (permission denied): nothing was"
+        " changed; an owner grants what it needs with 'hw db grant' (--purge to erase clients)",
     ),
     (
         (("connection refused",), ("couldn't get a connection",), ("timeout",)),

@@ -28,6 +28,12 @@ from hwcore.domain import StoreError
 
 AUDIT_TABLE = "hw_audit"
 """Table (in the event store's own database) holding the content-free audit trail."""
+AUDIT_DDL = (
+    "CREATE TABLE IF NOT EXISTS {table} ("
+    "at TEXT NOT NULL, action TEXT NOT NULL, events INTEGER NOT NULL, "
+    "snapshots INTEGER NOT NULL, reference TEXT NOT NULL)"
+)
+"""The audit table (``hw db init`` creates it; on SQLite also the first purge or restore)."""
 
 RECORDER_TOPICS = {
     "eventsourcing.sqlite": "hwcore.application.eventstore.sqlite:SQLiteAdminRecorder",
@@ -95,6 +101,14 @@ class AdminRecorder(ABC):
     def audit_exists(self, cursor: Any) -> bool:
         """Whether the audit table exists (the first purge or restore creates it)."""
 
+    def prepare_audit(self, cursor: Any) -> None:
+        """Make sure the audit table exists before an entry is written (SQLite creates it).
+
+        PostgreSQL overrides this with nothing: ``hw db init`` created it, and
+        a role that purges may not create tables.
+        """
+        cursor.execute(AUDIT_DDL.format(table=self.qualified(AUDIT_TABLE)))
+
     @abstractmethod
     def damage(self) -> str | None:
         """What is wrong with the database's pages, checked through; None when sound."""
@@ -142,11 +156,7 @@ class AdminRecorder(ABC):
         return (int(count), None if latest is None else str(latest))
 
     def _audit(self, cursor: Any, rows: Sequence[AuditRow]) -> None:
-        cursor.execute(
-            f"CREATE TABLE IF NOT EXISTS {self.qualified(AUDIT_TABLE)} ("
-            "at TEXT NOT NULL, action TEXT NOT NULL, events INTEGER NOT NULL, "
-            "snapshots INTEGER NOT NULL, reference TEXT NOT NULL)"
-        )
+        self.prepare_audit(cursor)
         marks = ", ".join([self.placeholder] * 5)
         for row in rows:
             cursor.execute(
