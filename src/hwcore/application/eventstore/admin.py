@@ -35,6 +35,13 @@ from hwcore.application.eventstore.backup import (
     restore_store,
 )
 from hwcore.application.eventstore.errors import store_errors
+from hwcore.application.eventstore.shredding import (
+    data_keys,
+    delete_key,
+    insert_stored,
+    new_tombstone,
+    rewrite_key_table,
+)
 from hwcore.domain import ClientNotFoundError, InvalidValueError, case_id_for, validate_client
 from hwcore.domain.identifiers import legacy_case_ids
 
@@ -81,6 +88,10 @@ class PurgeReport:
     snapshots: int
     readmodel_cleared: bool
     audit: StoreAuditEntry
+    shredded: bool = False
+    """The client's data key was destroyed: copies of its events left anywhere are unreadable."""
+    remains: str = ""
+    """What the purge could not reach yet, in one sentence ('' when nothing)."""
 
 
 def check_reference(reference: str) -> str:
@@ -119,21 +130,57 @@ def purge_client(app: StoreApplication, client: str, *, reference: str = "") -> 
     app.check_integrity()
     table = snapshots_table(app)
     entry = StoreAuditEntry(now(), "purged", 0, 0, ref)
-    events = snapshots = 0
+    events = snapshots = keys_deleted = 0
+    purged_id = case_id_for(name)
     with store_errors():
         # An identifier stored before identifiers were NFC is purged too.
         for case_id in (case_id_for(name), *legacy_case_ids(name)):
-            events, snapshots = recorder.purge(case_id, table, entry.row())
+            tombstone = app.mapper.to_stored_event(new_tombstone(case_id))
+
+            def also(cursor: Any, case_id: Any = case_id, tombstone: Any = tombstone) -> None:
+                nonlocal keys_deleted
+                keys_deleted = delete_key(recorder, cursor, case_id)
+                insert_stored(recorder, cursor, tombstone)
+
+            events, snapshots = recorder.purge(case_id, table, entry.row(), also)
             if events:
+                purged_id = case_id
                 break
     if events == 0:
         raise ClientNotFoundError(name)
     app.committed_events += events  # the purge is committed: it stands
-    recorder.scrub(table)
+    keys = data_keys(app)
+    if keys is not None:
+        keys.forget(purged_id)
+    if keys_deleted:
+        rewrite_key_table(recorder)
+    scrubbed = recorder.scrub(table)
     cleared = clear_readmodel(app)
     return PurgeReport(
-        name, events, snapshots, cleared, attrs.evolve(entry, events=events, snapshots=snapshots)
+        name,
+        events,
+        snapshots,
+        cleared,
+        attrs.evolve(entry, events=events, snapshots=snapshots),
+        shredded=bool(keys_deleted),
+        remains=_remains(recorder.backend, scrubbed=scrubbed, shredded=bool(keys_deleted)),
     )
+
+
+def _remains(backend: str, *, scrubbed: bool, shredded: bool) -> str:
+    """What a purge left behind, in one sentence ('' when nothing)."""
+    if backend == "postgres" and not shredded:
+        return (
+            "the client's events had no key of their own (an unencrypted store, or recorded"
+            " before per-client keys), so PostgreSQL's table files keep them until the server"
+            " reuses the space (docs/adr/0007-crypto-shredding.md)"
+        )
+    if not scrubbed:
+        return (
+            "another process is reading the store: the purged text stays in the store's file"
+            " until that read ends; the next hw command finishes the erasure"
+        )
+    return ""
 
 
 def describe_json(report: Any) -> str:
