@@ -135,7 +135,7 @@ def test_a_follower_in_another_process_erases_a_purged_client(
     app.import_text(HISTORY_CSV)
     position, copy = tmp_path / "position", tmp_path / "copy.jsonl"
     run_follower(home, position, store_env, copy)
-    secret = "Too tired after work".encode()
+    secret = b"Too tired after work"
     assert secret in copy.read_bytes()  # the follower's own copy holds A1's text
     purged = subprocess.run(
         [sys.executable, "-m", "hwcli.main", "client", "purge", "A1", "--yes"],
