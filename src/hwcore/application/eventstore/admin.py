@@ -34,6 +34,8 @@ from hwcore.application.eventstore.backup import (
     key_id,
     restore_store,
 )
+from hwcore.application.eventstore.backupfiles import is_home_file
+from hwcore.application.eventstore.erasure import stray_files
 from hwcore.application.eventstore.errors import store_errors
 from hwcore.application.eventstore.shredding import (
     data_keys,
@@ -92,6 +94,8 @@ class PurgeReport:
     """The client's data key was destroyed: copies of its events left anywhere are unreadable."""
     remains: str = ""
     """What the purge could not reach yet, in one sentence ('' when nothing)."""
+    left_in_home: tuple[str, ...] = ()
+    """Client records saved inside the home (exports, PDFs, backups) a purge cannot reach."""
 
 
 def check_reference(reference: str) -> str:
@@ -152,9 +156,8 @@ def purge_client(app: StoreApplication, client: str, *, reference: str = "") -> 
     keys = data_keys(app)
     if keys is not None:
         keys.forget(purged_id)
-    if keys_deleted:
-        rewrite_key_table(recorder)
-    scrubbed = recorder.scrub(table)
+    rewritten = rewrite_key_table(recorder) if keys_deleted else True
+    scrubbed = recorder.scrub(table) and rewritten
     cleared = clear_readmodel(app)
     return PurgeReport(
         name,
@@ -164,6 +167,7 @@ def purge_client(app: StoreApplication, client: str, *, reference: str = "") -> 
         attrs.evolve(entry, events=events, snapshots=snapshots),
         shredded=bool(keys_deleted),
         remains=_remains(recorder.backend, scrubbed=scrubbed, shredded=bool(keys_deleted)),
+        left_in_home=tuple(stray_files(app.home, is_home_file)),
     )
 
 
@@ -174,6 +178,11 @@ def _remains(backend: str, *, scrubbed: bool, shredded: bool) -> str:
             "the client's events had no key of their own (an unencrypted store, or recorded"
             " before per-client keys), so PostgreSQL's table files keep them until the server"
             " reuses the space (docs/adr/0007-crypto-shredding.md)"
+        )
+    if not scrubbed and backend == "postgres":
+        return (
+            "another transaction held the key table: its file keeps the destroyed key until"
+            " the next purge rewrites it"
         )
     if not scrubbed:
         return (

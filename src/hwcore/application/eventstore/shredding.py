@@ -59,6 +59,8 @@ NONCE_BYTES = 12
 _WRAP_CONTEXT = b"hw-data-key:"
 """Bound into a wrapped key (with the case id): a row moved to another case does not unwrap."""
 
+REWRITE_WAIT = 2.0
+"""Seconds a purge waits for the key table's lock on PostgreSQL before leaving it for later."""
 TOMBSTONE_TOPIC = "hwcore.application.eventstore.shredding:ClientPurged"
 """The stored topic of a purge's tombstone (frozen: never rename the class)."""
 
@@ -175,20 +177,30 @@ def delete_key(recorder: AdminRecorder, cursor: Any, ident: uuid.UUID) -> int:
     return max(int(cursor.rowcount), 0)
 
 
-def rewrite_key_table(recorder: AdminRecorder) -> None:
-    """Leave no copy of a deleted key in the key table's file (best effort, after a purge).
+def rewrite_key_table(recorder: AdminRecorder) -> bool:
+    """Leave no copy of a deleted key in the key table's file (after a purge).
 
     PostgreSQL: ``VACUUM FULL`` of the key table only (a few rows: it holds
-    its lock for milliseconds), which writes a new file and drops the old
-    one (emptied at the commit, unlinked at the next checkpoint). SQLite's
-    ``secure_delete`` already overwrote the row.
+    its lock for milliseconds), which writes a new file and empties the old
+    one at the commit (unlinked at the next checkpoint). It waits at most
+    :data:`REWRITE_WAIT` for another transaction that uses the table, so key
+    reads are never held up for longer. SQLite's ``secure_delete`` already
+    overwrote the row.
+
+    Returns:
+        Whether the table was rewritten (True on SQLite).
     """
     if recorder.backend != "postgres":
-        return
+        return True
     datastore = getattr(recorder, "datastore")  # noqa: B009 (eventsourcing's recorder)
     with suppress(*_db_errors()), datastore.get_connection() as conn:
-        if key_table_exists(recorder):
+        conn.execute(f"SET lock_timeout = '{int(REWRITE_WAIT * 1000)}ms'")
+        try:
             conn.execute(f"VACUUM FULL {recorder.qualified(KEY_TABLE)}")
+        finally:
+            conn.execute("RESET lock_timeout")
+        return True
+    return False
 
 
 def _exists_with(recorder: AdminRecorder, cursor: Any) -> bool:
