@@ -313,3 +313,32 @@ def test_exports_saved_in_the_home_are_named_and_not_backed_up(
 
 def _settings(env: dict[str, str]) -> Settings:
     return Settings(Path(env["HW_HOME"]), env.get("HW_DATABASE_URL"), env.get("HW_CIPHER_KEY"))
+
+
+@pytest.mark.parametrize("encrypted", [False, True], ids=["plain", "encrypted"])
+def test_another_process_read_model_erases_the_client_on_the_tombstone(
+    store_settings: Settings, encrypted: bool
+) -> None:
+    """A long-lived process (the TUI, another machine) forgets the client on its next read."""
+    key = generate_key() if encrypted else None
+    settings = Settings(store_settings.home, store_settings.database_url, key)
+    with open_application(settings=settings, today=lambda: TODAY) as mine:
+        record(mine, "P1")
+        record(mine, "P2")
+        assert [c.client for c in mine.caseload()] == ["P1", "P2"]
+        with open_application(settings=settings, today=lambda: TODAY) as other:
+            record(other, "P3")  # the purge is not at the end of the log
+            purge_client(other, "P1")
+            record(other, "P4")
+        assert [c.client for c in mine.caseload()] == ["P2", "P3", "P4"]
+        assert mine.client_names() == ["P2", "P3", "P4"]
+        rows = mine.reads.current().query("SELECT count(*) FROM assignments WHERE client = 'P1'")
+        assert rows[0][0] == 0
+
+
+def test_the_read_model_knows_the_tombstone_topic() -> None:
+    from hwcore.application.eventstore.shredding import TOMBSTONE_TOPIC, ClientPurged
+    from hwcore.readmodel.store import PURGE_TOPIC
+
+    assert PURGE_TOPIC == TOMBSTONE_TOPIC
+    assert f"{ClientPurged.__module__}:{ClientPurged.__qualname__}" == TOMBSTONE_TOPIC
