@@ -342,3 +342,31 @@ def test_the_read_model_knows_the_tombstone_topic() -> None:
 
     assert PURGE_TOPIC == TOMBSTONE_TOPIC
     assert f"{ClientPurged.__module__}:{ClientPurged.__qualname__}" == TOMBSTONE_TOPIC
+
+
+def test_a_plain_backup_restored_with_a_key_gets_per_client_keys(
+    app: HwApplication, store_settings: Settings, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    from hwcore.application import LogFollower
+
+    url = None
+    if store_settings.database_url:
+        server: PgServer = request.getfixturevalue("pg_server")
+        url = server.create_database()
+        request.addfinalizer(lambda: server.drop_database(url))
+
+    record(app, "P1")
+    record(app, "P2")
+    purge_client(app, "P1")
+    backup = tmp_path / "plain.backup"
+    backup_store(app, backup)
+    app.close()
+    secure = Settings(tmp_path / "secure", url, generate_key())
+    with open_application(settings=secure, today=lambda: TODAY) as again:
+        report = restore_store(again, backup, replace=True)
+        assert report.reencrypted
+        assert list(wrapped_keys(again)) == [case_id_for("P2").hex]  # none for the tombstone
+    with open_application(settings=secure, today=lambda: TODAY) as again:
+        assert again.assignment("P2", 1).explanation == f"{SECRET} P2"
+        kinds = [i.kind for i in LogFollower(again).read()]  # type: ignore[arg-type]
+        assert kinds.count("purge") == 1

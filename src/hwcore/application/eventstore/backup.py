@@ -451,7 +451,7 @@ def _rows(
     ):
         data = bytes(state)
         if reencrypt:
-            data = _seal(app, uuid.UUID(str(ident)), data)
+            data = _seal(app, uuid.UUID(str(ident)), str(topic), data)
         rows.append((str(ident), int(version), str(topic), data))
         if progress is not None and len(rows) % PROGRESS_EVERY == 0:
             # Never reaching the total before the rows are written.
@@ -465,14 +465,18 @@ def _log_length(app: StoreApplication) -> int:
         return int(app.recorder.max_notification_id() or 0)
 
 
-def _seal(app: StoreApplication, ident: uuid.UUID, data: bytes) -> bytes:
-    """A plain backup's state, compressed and encrypted as this store writes it."""
-    from hwcore.application.eventstore.shredding import ShreddingMapper
+def _seal(app: StoreApplication, ident: uuid.UUID, topic: str, data: bytes) -> bytes:
+    """A plain backup's state, compressed and encrypted as this store writes it.
+
+    A client's events and snapshots under its data key; a tombstone under the
+    practice key (see ``shredding``).
+    """
+    from hwcore.application.eventstore.shredding import TOMBSTONE_TOPIC, ShreddingMapper
 
     mapper = app.mapper
     if mapper.compressor is not None:
         data = mapper.compressor.compress(data)
-    if isinstance(mapper, ShreddingMapper):
+    if isinstance(mapper, ShreddingMapper) and topic != TOMBSTONE_TOPIC:
         return mapper.seal(ident, data)
     return mapper.cipher.encrypt(data) if mapper.cipher is not None else data
 

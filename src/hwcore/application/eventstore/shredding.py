@@ -406,7 +406,9 @@ def attach_keys(app: Application[uuid.UUID]) -> None:
     if not isinstance(mapper, ShreddingMapper) or not isinstance(recorder, AdminRecorder):
         return
     key = app.env.get("CIPHER_KEY")
-    if key and ensure_key_table(recorder):
+    # Asked first: once the table is there, opening writes nothing (a read-only
+    # home, a role that may only SELECT and INSERT).
+    if key and (key_table_exists(recorder) or ensure_key_table(recorder)):
         mapper.keys = DataKeys(recorder, key)
 
 
