@@ -370,3 +370,49 @@ def test_a_plain_backup_restored_with_a_key_gets_per_client_keys(
         assert again.assignment("P2", 1).explanation == f"{SECRET} P2"
         kinds = [i.kind for i in LogFollower(again).read()]  # type: ignore[arg-type]
         assert kinds.count("purge") == 1
+
+
+@pytest.mark.postgres
+def test_a_purge_on_postgres_while_others_read_does_not_stall(
+    pg_server: PgServer, pg_url: str, home: Path
+) -> None:
+    """An older snapshot keeps nothing readable; a reader of the key table delays it 2 s at most."""
+    import psycopg
+
+    settings = Settings(home, pg_url, generate_key())
+    with open_application(settings=settings, today=lambda: TODAY) as app:
+        for client in ("P1", "P2", "P3"):
+            record(app, client)
+        keys = wrapped_keys(app)
+        recorder = app.recorder
+        assert isinstance(recorder, AdminRecorder)
+        events = recorder.qualified(recorder.events_table_name)
+        conninfo = pg_server.conninfo(pg_url.rsplit("/", 1)[-1])
+        with psycopg.connect(conninfo) as old, psycopg.connect(conninfo) as holder:
+            # A long report reading the log from a snapshot older than the purge
+            # (a VACUUM FULL would copy the dead key row for it).
+            old.execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
+            old.execute(f"SELECT count(*) FROM {events}")  # noqa: S608
+            started = time.monotonic()
+            first = purge_client(app, "P1")
+            assert time.monotonic() - started < 10
+            assert (first.shredded, first.remains) == (True, "")
+            # A transaction that read the key table and stays open: the purge
+            # waits 2 s for its lock at most, then says what remains.
+            holder.execute('SELECT count(*) FROM "public"."hw_keys"')
+            started = time.monotonic()
+            second = purge_client(app, "P2")
+            took = time.monotonic() - started
+            assert took < 10
+            assert second.shredded
+            assert "another transaction held the key table" in second.remains
+            old.rollback()
+            holder.rollback()
+        third = purge_client(app, "P3")  # rewrites the table: the earlier key goes too
+        assert third.remains == ""
+    checkpoint(pg_server)
+    raw = files_bytes(pg_server.datadir / "base")
+    for client in ("P1", "P2", "P3"):
+        assert keys[case_id_for(client).hex] not in raw
+        for needle in needles(client):
+            assert needle not in raw

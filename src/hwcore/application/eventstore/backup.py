@@ -55,7 +55,6 @@ from hwcore.application.eventstore.shredding import (
     KeyRow,
     data_keys,
     key_rows,
-    rewrite_key_table,
     write_key_rows,
 )
 from hwcore.application.eventstore.sqlitefile import SQLITE_HEADER
@@ -407,8 +406,6 @@ def restore_store(
     written = restore_files(_home_of(app, home), files, replace=replace)
     app.committed_events += max(len(events), 1)  # the restore is committed: it stands
     clear_readmodel(app)
-    if replace:
-        rewrite_key_table(admin_recorder(app))  # the replaced store's keys are gone
     return RestoreReport(
         str(path),
         len(events),

@@ -60,7 +60,7 @@ _WRAP_CONTEXT = b"hw-data-key:"
 """Bound into a wrapped key (with the case id): a row moved to another case does not unwrap."""
 
 REWRITE_WAIT = 2.0
-"""Seconds a purge waits for the key table's lock on PostgreSQL before leaving it for later."""
+"""Seconds a purge waits for the key table's lock on PostgreSQL (see :func:`shred_keys`)."""
 TOMBSTONE_TOPIC = "hwcore.application.eventstore.shredding:ClientPurged"
 """The stored topic of a purge's tombstone (frozen: never rename the class)."""
 
@@ -138,69 +138,126 @@ def write_key_rows(
     *,
     replace: bool,
     keep: Collection[str] = (),
-) -> None:
+) -> bool:
     """Write a backup's key rows with the given cursor (a restore's one transaction).
 
     A backup's key replaces the store's for the same case. ``replace`` (the
-    store's events are being replaced): every other key is deleted too,
+    store's events are being replaced): every other key is destroyed too,
     except those of the cases in ``keep`` (hex ids: the events coming in,
     which a plain backup's restore has just encrypted with new keys).
-    """
-    if not rows and not (replace and _exists_with(recorder, cursor)):
-        return
-    table = recorder.qualified(KEY_TABLE)
-    p = recorder.placeholder
-    if replace:
-        cursor.execute(f"SELECT originator_id FROM {table}")
-        for row in cursor.fetchall():
-            old = _uuid(next(iter(row.values())) if isinstance(row, dict) else row[0])
-            if old.hex not in keep:
-                delete_key(recorder, cursor, old)
-    for hex_id, wrapped, created in rows:
-        param = recorder.id_param(uuid.UUID(hex_id))
-        cursor.execute(f"DELETE FROM {table} WHERE originator_id = {p}", (param,))
-        cursor.execute(
-            f"INSERT INTO {table} (originator_id, wrapped, created) VALUES ({p}, {p}, {p})",
-            (param, wrapped, created),
-        )
-
-
-def delete_key(recorder: AdminRecorder, cursor: Any, ident: uuid.UUID) -> int:
-    """Delete one case's wrapped key with the given cursor (the purge's transaction)."""
-    if not _exists_with(recorder, cursor):
-        return 0
-    p = recorder.placeholder
-    cursor.execute(
-        f"DELETE FROM {recorder.qualified(KEY_TABLE)} WHERE originator_id = {p}",
-        (recorder.id_param(ident),),
-    )
-    return max(int(cursor.rowcount), 0)
-
-
-def rewrite_key_table(recorder: AdminRecorder) -> bool:
-    """Leave no copy of a deleted key in the key table's file (after a purge).
-
-    PostgreSQL: ``VACUUM FULL`` of the key table only (a few rows: it holds
-    its lock for milliseconds), which writes a new file and empties the old
-    one at the commit (unlinked at the next checkpoint). It waits at most
-    :data:`REWRITE_WAIT` for another transaction that uses the table, so key
-    reads are never held up for longer. SQLite's ``secure_delete`` already
-    overwrote the row.
 
     Returns:
-        Whether the table was rewritten (True on SQLite).
+        False when a destroyed key may still be in the table's file (see
+        :func:`shred_keys`); True otherwise.
     """
+    if not _exists_with(recorder, cursor):
+        return True
+    incoming = {row[0] for row in rows}
+    rewritten = True
+    if replace:
+        drop = [i for i in _key_ids(recorder, cursor) if i.hex not in keep or i.hex in incoming]
+        rewritten = shred_keys(recorder, cursor, drop)
+    else:
+        drop = [i for i in _key_ids(recorder, cursor) if i.hex in incoming]
+        _delete_rows(recorder, cursor, drop)
+    table = recorder.qualified(KEY_TABLE)
+    p = recorder.placeholder
+    for hex_id, wrapped, created in rows:
+        cursor.execute(
+            f"INSERT INTO {table} (originator_id, wrapped, created) VALUES ({p}, {p}, {p})",
+            (recorder.id_param(uuid.UUID(hex_id)), wrapped, created),
+        )
+    return rewritten
+
+
+def shred_keys(recorder: AdminRecorder, cursor: Any, idents: Collection[uuid.UUID]) -> bool:
+    """Destroy keys so that no copy is left in the key table's file (the purge's transaction).
+
+    SQLite: the rows are deleted with ``secure_delete`` on (the purge's and
+    the restore's transactions set it), which overwrites them. PostgreSQL: a
+    ``DELETE`` leaves the row in the table's file (a dead tuple, kept as long
+    as any older snapshot may see it, and copied by ``VACUUM FULL`` then), so
+    the other keys are read, the table is emptied with ``TRUNCATE`` (a new
+    file; the old one is emptied at the commit and unlinked at the next
+    checkpoint) and the other keys written back, all in the purge's
+    transaction. ``TRUNCATE`` locks the key table until the commit: it waits
+    at most :data:`REWRITE_WAIT` for a transaction that uses the table, then
+    falls back to a plain ``DELETE`` (also when the role may not truncate).
+
+    Returns:
+        Whether the table's file keeps no copy of the destroyed keys.
+    """
+    if not idents:
+        return True
     if recorder.backend != "postgres":
+        _delete_rows(recorder, cursor, idents)
         return True
-    datastore = getattr(recorder, "datastore")  # noqa: B009 (eventsourcing's recorder)
-    with suppress(*_db_errors()), datastore.get_connection() as conn:
-        conn.execute(f"SET lock_timeout = '{int(REWRITE_WAIT * 1000)}ms'")
-        try:
-            conn.execute(f"VACUUM FULL {recorder.qualified(KEY_TABLE)}")
-        finally:
-            conn.execute("RESET lock_timeout")
-        return True
-    return False
+    import psycopg
+
+    table = recorder.qualified(KEY_TABLE)
+    gone = set(idents)
+    try:
+        with cursor.connection.transaction():  # a savepoint
+            cursor.execute(f"SET LOCAL lock_timeout = '{int(REWRITE_WAIT * 1000)}ms'")
+            cursor.execute(f"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE")
+            cursor.execute(f"SELECT originator_id, wrapped, created FROM {table}")
+            kept = [r for r in _key_tuples(cursor.fetchall()) if r[0] not in gone]
+            cursor.execute(f"TRUNCATE {table}")
+            cursor.execute("SET LOCAL lock_timeout TO DEFAULT")
+            for ident, wrapped, created in kept:
+                cursor.execute(
+                    f"INSERT INTO {table} (originator_id, wrapped, created) VALUES (%s, %s, %s)",
+                    (ident, wrapped, created),
+                )
+    except (psycopg.errors.LockNotAvailable, psycopg.errors.InsufficientPrivilege):
+        _delete_rows(recorder, cursor, idents)
+        return False
+    return True
+
+
+def delete_key(recorder: AdminRecorder, cursor: Any, ident: uuid.UUID) -> tuple[int, bool]:
+    """Destroy one case's wrapped key with the given cursor (the purge's transaction).
+
+    Returns:
+        How many keys were destroyed (0 or 1), and whether the key table's
+        file keeps no copy of it (:func:`shred_keys`).
+    """
+    if not _exists_with(recorder, cursor) or ident not in _key_ids(recorder, cursor, ident):
+        return 0, True
+    return 1, shred_keys(recorder, cursor, [ident])
+
+
+def _key_ids(
+    recorder: AdminRecorder, cursor: Any, only: uuid.UUID | None = None
+) -> list[uuid.UUID]:
+    table = recorder.qualified(KEY_TABLE)
+    if only is None:
+        cursor.execute(f"SELECT originator_id FROM {table}")
+    else:
+        cursor.execute(
+            f"SELECT originator_id FROM {table} WHERE originator_id = {recorder.placeholder}",
+            (recorder.id_param(only),),
+        )
+    return [
+        _uuid(next(iter(r.values())) if isinstance(r, dict) else r[0]) for r in cursor.fetchall()
+    ]
+
+
+def _key_tuples(rows: Sequence[Any]) -> list[tuple[uuid.UUID, bytes, str]]:
+    out = []
+    for row in rows:
+        ident, wrapped, created = tuple(row.values()) if isinstance(row, dict) else tuple(row)
+        out.append((_uuid(ident), bytes(wrapped), str(created)))
+    return out
+
+
+def _delete_rows(recorder: AdminRecorder, cursor: Any, idents: Collection[uuid.UUID]) -> None:
+    table = recorder.qualified(KEY_TABLE)
+    for ident in idents:
+        cursor.execute(
+            f"DELETE FROM {table} WHERE originator_id = {recorder.placeholder}",
+            (recorder.id_param(ident),),
+        )
 
 
 def _exists_with(recorder: AdminRecorder, cursor: Any) -> bool:
