@@ -416,3 +416,14 @@ def test_a_purge_on_postgres_while_others_read_does_not_stall(
         assert keys[case_id_for(client).hex] not in raw
         for needle in needles(client):
             assert needle not in raw
+
+
+@pytest.mark.sqlite_only
+def test_a_plain_store_opened_with_a_key_by_mistake_gets_no_key_table(home: Path) -> None:
+    with open_application(settings=Settings(home), today=lambda: TODAY) as app:
+        record(app, "P1")
+    with pytest.raises(StoreError, match="not encrypted"):
+        open_application(settings=Settings(home, None, generate_key()), today=lambda: TODAY)
+    with sqlite3.connect(home / "events.sqlite") as conn:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert "hw_keys" not in tables

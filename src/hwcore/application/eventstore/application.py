@@ -72,8 +72,9 @@ class StoreApplication(Application[UUID]):
         preflight(dict(env or {}))
         open_retrying(lambda: super(StoreApplication, self).__init__(env), self._abandon_open)
         try:
-            attach_keys(self)
+            attach_keys(self, create=False)  # the first event may be under a data key
             verify_store(self)
+            attach_keys(self, create=True)  # an encrypted store from an older hw, or a new one
             if isinstance(self.recorder, AdminRecorder):
                 self.recorder.remember_log()
         except BaseException as e:

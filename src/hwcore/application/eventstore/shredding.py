@@ -456,16 +456,23 @@ def _uuid(value: Any) -> uuid.UUID:
     return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
 
 
-def attach_keys(app: Application[uuid.UUID]) -> None:
-    """Turn per-client keys on for an opened, encrypted store (making the key table if missing)."""
+def attach_keys(app: Application[uuid.UUID], *, create: bool) -> None:
+    """Turn per-client keys on for an opened, encrypted store whose key table exists.
+
+    ``create``: make the key table first when it is missing (after the store
+    was checked: a plain store opened with a key by mistake is left as it is).
+    A role that may not create tables leaves per-client keys off.
+    """
     mapper = app.mapper
     recorder = app.recorder
     if not isinstance(mapper, ShreddingMapper) or not isinstance(recorder, AdminRecorder):
         return
     key = app.env.get("CIPHER_KEY")
+    if not key or mapper.keys is not None:
+        return
     # Asked first: once the table is there, opening writes nothing (a read-only
     # home, a role that may only SELECT and INSERT).
-    if key and (key_table_exists(recorder) or ensure_key_table(recorder)):
+    if key_table_exists(recorder) or (create and ensure_key_table(recorder)):
         mapper.keys = DataKeys(recorder, key)
 
 
