@@ -59,8 +59,12 @@ def key_generate(as_json: bool) -> None:
 def client_purge(app: HwApplication, client: str, yes: bool, reference: str, as_json: bool) -> None:
     """Erase CLIENT's events, snapshots and read-model rows (right to erasure).
 
-    Irreversible (except from a backup made before). The audit trail keeps the
-    time, the counts and the optional reference: no identifier, no content.
+    Irreversible (except from a backup made before). On an encrypted store
+    the client's own data key is destroyed too, so copies of its events left
+    anywhere (PostgreSQL's files, dumps) can no longer be read. The audit
+    trail keeps the time, the counts and the optional reference; the log
+    gets a tombstone for followers (the case id and the time): no
+    identifier, no content. Warns about what it could not reach.
     """
     if not yes:
         msg = f"purging {client!r} erases every event of that client for good: add --yes to confirm"
