@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import base64
 import os
+import sys
 import threading
 import uuid
 from collections.abc import Collection, Hashable, Sequence
@@ -56,6 +57,8 @@ KEY_TABLE = "hw_keys"
 DATA_KEY_BYTES = 32
 """A data key is AES-256."""
 NONCE_BYTES = 12
+MAPPERS_KEPT = 10_000
+"""How many cases' mappers (with their data keys) a process keeps at most."""
 _WRAP_CONTEXT = b"hw-data-key:"
 """Bound into a wrapped key (with the case id): a row moved to another case does not unwrap."""
 
@@ -69,10 +72,10 @@ TOMBSTONE_TOPIC = "hwcore.application.eventstore.shredding:ClientPurged"
 
 
 def _db_errors() -> tuple[type[Exception], ...]:
-    """The storage errors, the PostgreSQL driver's included (its extra may be missing)."""
-    try:
-        import psycopg
-    except ImportError:
+    """The storage errors, the PostgreSQL driver's included once it is loaded (never imported
+    here: it costs a SQLite store's start-up half a second)."""
+    psycopg = sys.modules.get("psycopg")
+    if psycopg is None:
         return STORE_ERRORS
     return (*STORE_ERRORS, psycopg.Error)
 
@@ -319,19 +322,20 @@ class DataKeys:
         self._keys: dict[uuid.UUID, bytes] = {}
         self._lock = threading.Lock()
         self._generation: Hashable = None
+        self._loaded = False
 
     def check_generation(self) -> None:
         """Forget every kept key when the store saw a purge or restore since (one query)."""
         generation = self.recorder.generation()
         if generation != self._generation:
-            with self._lock:
-                self._keys.clear()
+            self.clear()
             self._generation = generation
 
     def clear(self) -> None:
         """Forget every kept key (a restore wrote the key table)."""
         with self._lock:
             self._keys.clear()
+            self._loaded = False
 
     def forget(self, ident: uuid.UUID) -> None:
         """Forget one case's key (it was just destroyed)."""
@@ -340,10 +344,14 @@ class DataKeys:
 
     def for_reading(self, ident: uuid.UUID, *, fresh: bool = False) -> bytes | None:
         """The case's data key, or None when it has none (older events, or purged)."""
-        with self._lock:
-            kept = None if fresh else self._keys.get(ident)
+        kept = None if fresh else self._keys.get(ident)  # (a dict read needs no lock)
         if kept is not None:
             return kept or None
+        if not fresh and not self._loaded:
+            self._load_all()  # one query for every case (a rebuild reads them all)
+            kept = self._keys.get(ident)
+            if kept is not None:
+                return kept or None
         key = self._read(ident)
         with self._lock:
             self._keys[ident] = key or _NO_KEY
@@ -383,6 +391,20 @@ class DataKeys:
             )
         )
 
+    def _load_all(self) -> None:
+        r = self.recorder
+        with r.admin_transaction(commit=False) as cursor:
+            cursor.execute(f"SELECT originator_id, wrapped FROM {r.qualified(KEY_TABLE)}")
+            rows = cursor.fetchall()
+        keys = {}
+        for row in rows:
+            ident, wrapped = tuple(row.values()) if isinstance(row, dict) else tuple(row)
+            case = _uuid(ident)
+            keys[case] = self.unwrap(case, bytes(wrapped))
+        with self._lock:
+            self._keys.update(keys)
+            self._loaded = True
+
     def _read(self, ident: uuid.UUID) -> bytes | None:
         r = self.recorder
         table = r.qualified(KEY_TABLE)
@@ -411,6 +433,7 @@ class ShreddingMapper(Mapper[uuid.UUID]):
     """
 
     keys: DataKeys | None = None
+    _mappers: dict[tuple[uuid.UUID, bytes], Mapper[uuid.UUID]] | None = None
 
     def to_stored_event(self, domain_event: DomainEventProtocol[uuid.UUID]) -> StoredEvent:
         """The stored event, encrypted with its case's data key."""
@@ -437,9 +460,8 @@ class ShreddingMapper(Mapper[uuid.UUID]):
             fresh = None if key is not None else keys.for_reading(ident, fresh=True)
             if fresh is None:
                 raise
-            return self._with(fresh, ident).to_domain_event(
-                stored_event
-            )  # another process's new key
+            # Another process gave the case its key since this one looked.
+            return self._with(fresh, ident).to_domain_event(stored_event)
 
     def seal(self, ident: uuid.UUID, compressed: bytes) -> bytes:
         """Encrypt an already transcoded and compressed state for a case (a plain restore)."""
@@ -449,7 +471,16 @@ class ShreddingMapper(Mapper[uuid.UUID]):
         return DataCipher(self.keys.for_writing(ident, first=False), ident).encrypt(compressed)
 
     def _with(self, key: bytes, ident: uuid.UUID) -> Mapper[uuid.UUID]:
-        return Mapper(self.transcoder, compressor=self.compressor, cipher=DataCipher(key, ident))
+        """The library's mapper with one case's data key (kept: a rebuild decodes thousands)."""
+        mappers = self._mappers
+        if mappers is None or len(mappers) > MAPPERS_KEPT:
+            mappers = self._mappers = {}
+        mapper = mappers.get((ident, key))
+        if mapper is None:
+            cipher = DataCipher(key, ident)
+            mapper = Mapper(self.transcoder, compressor=self.compressor, cipher=cipher)
+            mappers[(ident, key)] = mapper
+        return mapper
 
 
 def _uuid(value: Any) -> uuid.UUID:
