@@ -110,10 +110,14 @@ def check_reference(reference: str) -> str:
 def purge_client(app: StoreApplication, client: str, *, reference: str = "") -> PurgeReport:
     """Erase one client: delete its events and snapshots and the read model's rows.
 
-    One transaction deletes the rows and appends the audit entry (a timestamp,
-    the word 'purged' and the counts: no identifier, no clinical content). On
-    SQLite the deleted content is overwritten (``secure_delete``) and the
-    write-ahead log is truncated; on PostgreSQL the tables are vacuumed.
+    One transaction deletes the rows, destroys the client's data key (an
+    encrypted store: ``shredding``), appends the audit entry (a timestamp, the
+    word 'purged' and the counts: no identifier, no clinical content) and a
+    tombstone to the log (the case id: followers erase the client). On SQLite
+    the deleted content is overwritten (``secure_delete``) and the write-ahead
+    log is truncated, waiting briefly for other readers; on PostgreSQL the
+    tables are vacuumed. The report says what could not be reached
+    (``remains``, ``left_in_home``).
 
     Args:
         app: the open application.
