@@ -31,9 +31,11 @@ def follow(app: HwApplication, position: int, limit: int | None, as_json: bool) 
 
     One line per event: its position, client, event and version (no recorded
     text). With --json, one JSON object per line (JSON Lines): position,
-    kind, client, topic, version, timestamp and state, the state as 'hw
-    export' writes it (docs/events.md). Store the last position and pass it
-    as --after next time to resume.
+    kind, client, topic, version, timestamp, state and case, the state as
+    'hw export' writes it (docs/events.md). A purge shows as kind 'purge'
+    (its case, and the client when known): erase that client from whatever
+    you keep. Store the last position and pass it as --after next time to
+    resume.
     """
     from hwcore.application import LogFollower
 
@@ -41,6 +43,8 @@ def follow(app: HwApplication, position: int, limit: int | None, as_json: bool) 
     for item in follower.read(limit=limit):
         if as_json:
             click.echo(json.dumps(item.as_dict(), ensure_ascii=False))
+        elif item.kind == "purge":  # a tombstone: erase the client from what you keep
+            click.echo(f"{item.position}\t{item.client or item.case}\tpurged")
         else:
             name = item.topic.rpartition(".")[2]
             click.echo(f"{item.position}\t{item.client}\t{name}\tv{item.version}")

@@ -10,16 +10,20 @@ from pathlib import Path
 from typing import Any
 
 from hwcore.application import HwApplication
+from hwcore.domain import case_id_for
 from tests.cli.conftest import HISTORY_CSV, hw_subprocess, invoke, ok
 
 ROOT = Path(__file__).resolve().parents[2]
 FOLLOWER = ROOT / "docs/examples/follow_log.py"
 
 
-def run_follower(home: Path, position: Path, env: dict[str, str]) -> list[Any]:
+def run_follower(
+    home: Path, position: Path, env: dict[str, str], copy: Path | None = None
+) -> list[Any]:
     """The documented follower in its own process: the JSON lines it printed."""
+    extra = [str(copy)] if copy is not None else []
     done = subprocess.run(
-        [sys.executable, str(FOLLOWER), str(home), str(position)],
+        [sys.executable, str(FOLLOWER), str(home), str(position), *extra],
         capture_output=True,
         text=True,
         env=env,
@@ -123,3 +127,36 @@ def test_hw_follow_refuses_a_negative_position(home: Path) -> None:
 
     assert result.exit_code == 2
     assert "-3" in result.stderr
+
+
+def test_a_follower_in_another_process_erases_a_purged_client(
+    app: HwApplication, store_env: dict[str, str], home: Path, tmp_path: Path
+) -> None:
+    app.import_text(HISTORY_CSV)
+    position, copy = tmp_path / "position", tmp_path / "copy.jsonl"
+    run_follower(home, position, store_env, copy)
+    secret = b"Too tired after work"
+    assert secret in copy.read_bytes()  # the follower's own copy holds A1's text
+    purged = subprocess.run(
+        [sys.executable, "-m", "hwcli.main", "client", "purge", "A1", "--yes"],
+        env=store_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert purged.returncode == 0, purged.stderr
+
+    items = run_follower(home, position, store_env, copy)
+
+    (tomb,) = items
+    assert tomb["kind"] == "purge"
+    assert tomb["case"] == case_id_for("A1").hex
+    assert tomb["state"] == {}
+    assert secret not in copy.read_bytes()
+    kept = [json.loads(line) for line in copy.read_text(encoding="utf-8").splitlines()]
+    assert {i["client"] for i in kept} == {"B2", "C3"}
+    assert run_follower(home, position, store_env, copy) == []
+    shown = hw_subprocess(home, "follow", "--after", str(tomb["position"] - 1))
+    if "HW_DATABASE_URL" not in store_env:
+        assert shown.stdout.split("\t")[1:] == [case_id_for("A1").hex, "purged\n"]

@@ -15,6 +15,7 @@ import zlib
 from pathlib import Path
 
 import pytest
+from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from hwcore.application import (
@@ -24,6 +25,8 @@ from hwcore.application import (
     StoreError,
     generate_key,
 )
+from hwcore.application.eventstore.persistence import AdminRecorder
+from hwcore.application.eventstore.shredding import key_rows
 from hwcore.bootstrap import Settings, open_application
 from hwcore.domain import case_id_for
 from tests.conftest import TODAY
@@ -118,17 +121,29 @@ def test_encrypted_store_holds_no_plaintext(
         app.caseload()  # the read model catches up (in memory with a key)
         assert app.assignment("QX", 1).explanation == SECRET
         stored = app.recorder.select_notifications(1, 100)
+        recorder = app.recorder
+        assert isinstance(recorder, AdminRecorder)
+        with recorder.admin_transaction(commit=False) as cursor:
+            wrapped = {i: w for i, w, _ in key_rows(recorder, cursor)}
     data = raw_bytes(secure, request)
     for needle in needles(SECRET) + needles(NOTE) + needles("quince"):
         assert needle not in data
     # Event type names and ids are not encrypted (documented in docs/security.md).
     assert b"Case.HomeworkMissed" in data
-    # The payload is AES-GCM (nonce, tag, ciphertext) over zlib-compressed JSON.
+    # The payload is AES-GCM (nonce, ciphertext and tag, bound to the case id) over
+    # zlib-compressed JSON, with the client's own data key; the data key is stored
+    # wrapped (AES-GCM) by the practice key (docs/adr/0007-crypto-shredding.md).
     missed = next(n for n in stored if n.topic.endswith("Case.HomeworkMissed"))
+    case = case_id_for("QX")
+    assert list(wrapped) == [case.hex]
+    w = wrapped[case.hex]
+    practice = AESGCM(base64.b64decode(key))
+    data_key = practice.decrypt(w[:12], w[12:], b"hw-data-key:" + case.bytes)
     blob = missed.state
-    nonce, tag, body = blob[:12], blob[12:28], blob[28:]
-    plain = zlib.decompress(AESGCM(base64.b64decode(key)).decrypt(nonce, body + tag, None))
+    plain = zlib.decompress(AESGCM(data_key).decrypt(blob[:12], blob[12:], case.bytes))
     assert json.loads(plain)["explanation"] == SECRET
+    with pytest.raises(InvalidTag):  # the practice key alone does not open an event
+        practice.decrypt(blob[:12], blob[12:], case.bytes)
 
 
 def test_plain_store_does_hold_plaintext(

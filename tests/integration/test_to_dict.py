@@ -117,7 +117,9 @@ def _every_result(app: HwApplication, home: Path, tmp_path: Path) -> list[Any]:
     results.append(backup_store(app, tmp_path / "b.hwbackup", home=home))
     results.append(purge_client(app, "CC", reference="REQ-1"))
     results.append(store_audit(app))
-    results.append(restore_store(app, tmp_path / "b.hwbackup", home=home, replace=True))
+    results.append(
+        restore_store(app, tmp_path / "b.hwbackup", home=home, replace=True, bring_back=["CC"])
+    )
     return results
 
 

@@ -19,11 +19,18 @@ docs/events.md ("Following the log")::
 
 The items' ``state`` is the event's state exactly as ``hw export`` writes it,
 so docs/schema/hw-export.schema.json describes it too.
+
+A purge leaves a tombstone in the log (no clinical content: the purged case's
+id and when); the follower turns it into an item of kind :data:`PURGE`, on
+which whoever keeps a copy erases everything it holds of that client
+(``case`` is the client's case id; ``client`` its identifier when this
+follower saw it registered).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import suppress
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
@@ -31,6 +38,7 @@ import attrs
 from eventsourcing.persistence import Notification
 from eventsourcing.system import NotificationLogReader
 
+from hwcore.application.eventstore.shredding import TOMBSTONE_TOPIC
 from hwcore.application.exchange.jsonfile import event_data
 from hwcore.domain import Case, case_id_for
 
@@ -43,8 +51,8 @@ SECTION_SIZE = 100
 EVENT = "event"
 """The ``kind`` of an item holding one recorded event."""
 PURGE = "purge"
-"""The ``kind`` reserved for a purge's tombstone: the follower must then forget
-everything it holds of ``client`` (the tombstone holds no clinical content)."""
+"""The ``kind`` of a purge's tombstone: the follower must then forget everything
+it holds of the client ``case`` (the tombstone holds no clinical content)."""
 
 
 @attrs.frozen
@@ -64,23 +72,38 @@ class FollowedEvent:
     """The event's version in the client's case (1 for ``Registered``)."""
     timestamp: str
     state: dict[str, Any]
-    """The event's fields as hw exports them (docs/events.md)."""
+    """The event's fields as hw exports them (docs/events.md); empty for a tombstone."""
+    case: str = ""
+    """The client's case id (32 hex digits): the event's, or the purged one's."""
 
     def as_dict(self) -> dict[str, Any]:
         """The item as JSON-ready data (what ``hw follow`` prints, one per line)."""
         return attrs.asdict(self)
 
 
-def tombstone(notification: Notification) -> FollowedEvent | None:
+def tombstone(app: HwApplication, notification: Notification) -> FollowedEvent | None:
     """The purge tombstone a notification is, or None.
 
-    The hook for the purge tombstone (spec section 7, "Erasure that sticks"):
-    the purge records a content-free notification; this turns it into an item
-    of kind :data:`PURGE` naming the client. Until that notification exists,
-    no notification is a tombstone.
+    The purge appends a content-free notification (topic
+    ``hwcore.application.eventstore.shredding:ClientPurged``, state: the
+    purged case id and when); this turns it into an item of kind
+    :data:`PURGE` naming the case (``client`` is filled in by the follower
+    when it knows the identifier).
     """
-    del notification
-    return None
+    if notification.topic != TOMBSTONE_TOPIC:
+        return None
+    event = app.mapper.to_domain_event(notification)
+    purged = str(getattr(event, "purged", ""))
+    return FollowedEvent(
+        position=notification.id,
+        kind=PURGE,
+        client="",
+        topic=notification.topic,
+        version=notification.originator_version,
+        timestamp=event.timestamp.isoformat() if hasattr(event, "timestamp") else "",
+        state={},
+        case=purged,
+    )
 
 
 class LogFollower:
@@ -111,9 +134,17 @@ class LogFollower:
         for count, notification in enumerate(self.reader.read(start=self.position + 1)):
             if limit is not None and count >= limit:
                 return
-            item = tombstone(notification) or self._item(notification)
+            item = tombstone(self.app, notification)
+            item = self._erase(item) if item is not None else self._item(notification)
             self.position = notification.id
             yield item
+
+    def _erase(self, item: FollowedEvent) -> FollowedEvent:
+        """A tombstone: name the purged client if known, and forget it here."""
+        with suppress(ValueError):
+            name = self._clients.pop(UUID(item.case), "")
+            return attrs.evolve(item, client=name)
+        return item
 
     def _item(self, notification: Notification) -> FollowedEvent:
         event = self.app.mapper.to_domain_event(notification)
@@ -128,6 +159,7 @@ class LogFollower:
             version=data["version"],
             timestamp=data["timestamp"],
             state=data["state"],
+            case=event.originator_id.hex,
         )
 
     def _client(self, case_id: UUID) -> str:

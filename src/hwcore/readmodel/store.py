@@ -27,7 +27,8 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import Notification
 
-from hwcore.domain import Case, StoreError
+from hwcore.domain import Case, StoreError, case_id_for
+from hwcore.domain.identifiers import legacy_case_ids
 from hwcore.planner import Planner, build_planner
 from hwcore.readmodel.projection import (
     ClientSummary,
@@ -56,6 +57,8 @@ def _warn(message: str) -> None:
 
 
 CASE_TOPIC_PREFIX = "hwcore.domain.case:Case."
+PURGE_TOPIC = "hwcore.application.eventstore.shredding:ClientPurged"
+"""The topic of a purge's tombstone: the read model erases the purged client's rows."""
 """Topics of the events the read model projects (other topics are skipped)."""
 BATCH_SIZE = 2000
 """Notifications applied per transaction.
@@ -290,7 +293,9 @@ class ReadModel:
         registrations: dict[UUID, int] = {}
         items: list[tuple[UUID, Notification]] = []
         for n in notifications:
-            if n.topic.startswith(CASE_TOPIC_PREFIX):
+            if n.topic == PURGE_TOPIC:
+                self._erase(conn, source, n, working)
+            elif n.topic.startswith(CASE_TOPIC_PREFIX):
                 raw_id = n.originator_id
                 # The recorder already hands out UUIDs: re-parsing 100,000 of them
                 # was a tenth of a rebuild.
@@ -329,6 +334,30 @@ class ReadModel:
             cached = conn.execute(f"DELETE FROM {PLANS_TABLE} WHERE client = ?", (case.client,))  # noqa: S608
             if refresh and cached.rowcount:
                 insert(conn, PLANS_TABLE, [plan_row(case, planner)])
+
+    def _erase(
+        self,
+        conn: sqlite3.Connection,
+        source: EventSource,
+        tombstone: Notification,
+        working: dict[UUID, Case],
+    ) -> None:
+        """A purge's tombstone: delete every row of the purged client (another process purged it).
+
+        The tombstone names the case id only; the client is the one whose
+        identifier gives that id. Its later events (registered again) come
+        after the tombstone in the log, so they are projected afresh.
+        """
+        purged = str(getattr(source.to_event(tombstone), "purged", ""))
+        names = [str(r[0]) for r in conn.execute("SELECT client FROM clients")]
+        for name in names:
+            if purged not in {case_id_for(name).hex, *(i.hex for i in legacy_case_ids(name))}:
+                continue
+            for table in (*VIEW_TABLES, PLANS_TABLE):
+                conn.execute(f"DELETE FROM {table} WHERE client = ?", (name,))  # noqa: S608
+            self._rows.pop(name, None)
+        with contextlib.suppress(ValueError):
+            working.pop(UUID(purged), None)
 
     # ----------------------------------------------------------------- queries
 

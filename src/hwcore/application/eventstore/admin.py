@@ -34,7 +34,15 @@ from hwcore.application.eventstore.backup import (
     key_id,
     restore_store,
 )
+from hwcore.application.eventstore.backupfiles import is_home_file
+from hwcore.application.eventstore.erasure import stray_files
 from hwcore.application.eventstore.errors import store_errors
+from hwcore.application.eventstore.shredding import (
+    data_keys,
+    delete_key,
+    insert_stored,
+    new_tombstone,
+)
 from hwcore.domain import ClientNotFoundError, InvalidValueError, case_id_for, validate_client
 from hwcore.domain.identifiers import legacy_case_ids
 
@@ -81,6 +89,12 @@ class PurgeReport:
     snapshots: int
     readmodel_cleared: bool
     audit: StoreAuditEntry
+    shredded: bool = False
+    """The client's data key was destroyed: copies of its events left anywhere are unreadable."""
+    remains: str = ""
+    """What the purge could not reach yet, in one sentence ('' when nothing)."""
+    left_in_home: tuple[str, ...] = ()
+    """Client records saved inside the home (exports, PDFs, backups) a purge cannot reach."""
 
 
 def check_reference(reference: str) -> str:
@@ -96,10 +110,14 @@ def check_reference(reference: str) -> str:
 def purge_client(app: StoreApplication, client: str, *, reference: str = "") -> PurgeReport:
     """Erase one client: delete its events and snapshots and the read model's rows.
 
-    One transaction deletes the rows and appends the audit entry (a timestamp,
-    the word 'purged' and the counts: no identifier, no clinical content). On
-    SQLite the deleted content is overwritten (``secure_delete``) and the
-    write-ahead log is truncated; on PostgreSQL the tables are vacuumed.
+    One transaction deletes the rows, destroys the client's data key (an
+    encrypted store: ``shredding``), appends the audit entry (a timestamp, the
+    word 'purged' and the counts: no identifier, no clinical content) and a
+    tombstone to the log (the case id: followers erase the client). On SQLite
+    the deleted content is overwritten (``secure_delete``) and the write-ahead
+    log is truncated, waiting briefly for other readers; on PostgreSQL the
+    tables are vacuumed. The report says what could not be reached
+    (``remains``, ``left_in_home``).
 
     Args:
         app: the open application.
@@ -119,21 +137,62 @@ def purge_client(app: StoreApplication, client: str, *, reference: str = "") -> 
     app.check_integrity()
     table = snapshots_table(app)
     entry = StoreAuditEntry(now(), "purged", 0, 0, ref)
-    events = snapshots = 0
+    events = snapshots = keys_deleted = 0
+    rewritten = True
+    purged_id = case_id_for(name)
     with store_errors():
         # An identifier stored before identifiers were NFC is purged too.
         for case_id in (case_id_for(name), *legacy_case_ids(name)):
-            events, snapshots = recorder.purge(case_id, table, entry.row())
+            tombstone = app.mapper.to_stored_event(new_tombstone(case_id))
+
+            def also(cursor: Any, case_id: Any = case_id, tombstone: Any = tombstone) -> None:
+                nonlocal keys_deleted, rewritten
+                keys_deleted, rewritten = delete_key(recorder, cursor, case_id)
+                insert_stored(recorder, cursor, tombstone)
+
+            events, snapshots = recorder.purge(case_id, table, entry.row(), also)
             if events:
+                purged_id = case_id
                 break
     if events == 0:
         raise ClientNotFoundError(name)
     app.committed_events += events  # the purge is committed: it stands
-    recorder.scrub(table)
+    keys = data_keys(app)
+    if keys is not None:
+        keys.forget(purged_id)
+    scrubbed = recorder.scrub(table) and rewritten
     cleared = clear_readmodel(app)
     return PurgeReport(
-        name, events, snapshots, cleared, attrs.evolve(entry, events=events, snapshots=snapshots)
+        name,
+        events,
+        snapshots,
+        cleared,
+        attrs.evolve(entry, events=events, snapshots=snapshots),
+        shredded=bool(keys_deleted),
+        remains=_remains(recorder.backend, scrubbed=scrubbed, shredded=bool(keys_deleted)),
+        left_in_home=tuple(stray_files(app.home, is_home_file)),
     )
+
+
+def _remains(backend: str, *, scrubbed: bool, shredded: bool) -> str:
+    """What a purge left behind, in one sentence ('' when nothing)."""
+    if backend == "postgres" and not shredded:
+        return (
+            "the client's events had no key of their own (an unencrypted store, or recorded"
+            " before per-client keys), so PostgreSQL's table files keep them until the server"
+            " reuses the space (docs/adr/0007-crypto-shredding.md)"
+        )
+    if not scrubbed and backend == "postgres":
+        return (
+            "another transaction held the key table (or this role may not TRUNCATE it): its"
+            " file keeps the destroyed key until the next purge rewrites it"
+        )
+    if not scrubbed:
+        return (
+            "another process is reading the store: the purged text stays in the store's file"
+            " until that read ends; the next hw command finishes the erasure"
+        )
+    return ""
 
 
 def describe_json(report: Any) -> str:

@@ -22,6 +22,7 @@ from eventsourcing.domain import Aggregate, DomainEventProtocol
 from eventsourcing.persistence import (
     IntegrityError,
     JSONTranscoder,
+    Mapper,
     Recording,
     StoredEvent,
     Transcoder,
@@ -37,6 +38,7 @@ from hwcore.application.eventstore.repository import (
     project_case,
 )
 from hwcore.application.eventstore.retries import open_retrying
+from hwcore.application.eventstore.shredding import ShreddingMapper, attach_keys, data_keys
 from hwcore.application.eventstore.transcodings import register_hw_transcodings
 from hwcore.domain import Case, ClientNotFoundError, StoreError, case_id_for, validate_client
 from hwcore.domain.identifiers import legacy_case_ids
@@ -70,7 +72,9 @@ class StoreApplication(Application[UUID]):
         preflight(dict(env or {}))
         open_retrying(lambda: super(StoreApplication, self).__init__(env), self._abandon_open)
         try:
+            attach_keys(self, create=False)  # the first event may be under a data key
             verify_store(self)
+            attach_keys(self, create=True)  # an encrypted store from an older hw, or a new one
             if isinstance(self.recorder, AdminRecorder):
                 self.recorder.remember_log()
         except BaseException as e:
@@ -99,6 +103,18 @@ class StoreApplication(Application[UUID]):
         if recorder is not None:
             settings.setdefault("APPLICATION_RECORDER_TOPIC", recorder)
         return Environment(name, settings)
+
+    def construct_mapper(self) -> Mapper[UUID]:
+        """eventsourcing's mapper; with a cipher key, one that gives each client its own key.
+
+        See :mod:`hwcore.application.eventstore.shredding` (crypto-shredding):
+        the keys are attached once the store is open.
+        """
+        if not self.env.get("CIPHER_TOPIC"):
+            return super().construct_mapper()
+        return self.factory.mapper(
+            transcoder=self.construct_transcoder(), mapper_class=ShreddingMapper
+        )
 
     def construct_repository(self) -> CaseRepository:
         """hw's repository: eventsourcing's, with a cache checked against the store.
@@ -167,6 +183,9 @@ class StoreApplication(Application[UUID]):
         problem = recorder.log_problem() if isinstance(recorder, AdminRecorder) else None
         if problem is not None:
             raise StoreError(problem)
+        keys = data_keys(self)
+        if keys is not None:
+            keys.check_generation()  # a purge elsewhere destroyed keys this process kept
         recordings = super().save(*objs, **kwargs)
         self.repository.keep([o for o in objs if isinstance(o, Case)], recordings)
         return recordings
@@ -204,7 +223,14 @@ class StoreApplication(Application[UUID]):
                     due[event.originator_id] = version
                 yield to_stored(event)
 
-        streams = isinstance(recorder, AdminRecorder) and recorder.streams_inserts()
+        keys = data_keys(self)
+        if keys is not None:
+            keys.check_generation()
+        # New data keys are stored in their own transaction, before the events':
+        # with per-client keys the events are mapped first.
+        streams = (
+            isinstance(recorder, AdminRecorder) and recorder.streams_inserts() and keys is None
+        )
         try:
             # A lazy sequence, read once in order by a streaming recorder (see
             # AdminRecorder.streams_inserts); anything else is given a list.

@@ -2,7 +2,7 @@
 
 A backup is an SQLite file with the events byte for byte in log order (an
 encrypted store stays encrypted), the snapshots, the audit trail, the home's
-own files (:func:`is_home_file`) and digests of both that restore checks
+own files (``backupfiles.is_home_file``) and digests of both that restore checks
 before it writes anything. The SQL on the store is the recorder's
 (:class:`~hwcore.application.eventstore.persistence.AdminRecorder`).
 """
@@ -17,7 +17,7 @@ import os
 import sqlite3
 import tempfile
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from contextlib import closing, suppress
 from pathlib import Path
 
@@ -30,9 +30,33 @@ from hwcore.application.eventstore.audit import (
     now,
     snapshots_table,
 )
+from hwcore.application.eventstore.backupfiles import (
+    STORE_SUFFIXES,
+    TEMP_PREFIX,
+    TEMP_SUFFIX,
+    backup_files,
+    backup_keys,
+    files_digest,
+    keys_digest,
+    remove_abandoned_temp_files,
+    restore_files,
+    store_files,
+)
 from hwcore.application.eventstore.checks import TOPIC_PREFIX
+from hwcore.application.eventstore.erasure import (
+    carried_tombstones,
+    decode_row,
+    returning_clients,
+    tombstone_rows,
+)
 from hwcore.application.eventstore.errors import store_errors
 from hwcore.application.eventstore.persistence import AuditRow, StoredRow
+from hwcore.application.eventstore.shredding import (
+    KeyRow,
+    data_keys,
+    key_rows,
+    write_key_rows,
+)
 from hwcore.application.eventstore.sqlitefile import SQLITE_HEADER
 from hwcore.domain import InvalidValueError, StoreError
 from hwcore.outputs import OutputError, check_output_path, place
@@ -41,8 +65,6 @@ BACKUP_FORMAT = "hw-backup"
 BACKUP_VERSION = 1
 PROGRESS_EVERY = 500
 """A backup or restore reports its progress every this many events."""
-STORE_SUFFIXES = ("", "-wal", "-shm", "-journal")
-"""The store file and the files SQLite keeps beside it."""
 
 
 def clear_readmodel(app: StoreApplication) -> bool:
@@ -80,6 +102,10 @@ class BackupReport:
     files: int
     encrypted: bool
     digest: str
+    left_out: tuple[str, ...] = ()
+    """Client records saved inside the home (exports, PDFs, backups): not backed up."""
+    keys: int = 0
+    """Wrapped per-client data keys copied (the practice key opens them)."""
 
 
 @attrs.frozen
@@ -92,6 +118,8 @@ class RestoreReport:
     files: int
     replaced: bool
     reencrypted: bool
+    brought_back: tuple[str, ...] = ()
+    """Clients purged after the backup was made that it brought back (named with --bring-back)."""
 
 
 class _Digest:
@@ -107,94 +135,6 @@ class _Digest:
 
     def hexdigest(self) -> str:
         return self._h.hexdigest()
-
-
-def is_home_file(rel: str) -> bool:
-    """Whether a path (relative, '/'-separated) names one of the files hw backs up and restores.
-
-    The home's own files (configuration, logo, branding): never the store or
-    the read model (nor their ``-wal``/``-shm``/``-journal``), and nothing
-    hidden (a dot-file such as ``.bashrc``, a temp file, anything in a
-    dot-folder). Restore writes only these, so a crafted backup cannot plant
-    a file hw would not have backed up.
-    """
-    from hwcore.config import CASELOADS_DIR, EVENTS_FILE, READMODEL_FILE
-
-    skipped = {f"{n}{s}" for n in (EVENTS_FILE, READMODEL_FILE) for s in STORE_SUFFIXES}
-    parts = rel.split("/")
-    return (
-        bool(rel)
-        and rel not in skipped
-        and parts[0] != CASELOADS_DIR  # other caseloads' stores: never in this one's backup
-        and all(p not in ("", ".", "..") and not p.startswith(".") for p in parts)
-    )
-
-
-def _store_files(home: Path, exclude: set[Path]) -> Iterator[tuple[str, int, bytes]]:
-    """The home's own files (see :func:`is_home_file`), in path order."""
-    if not home.is_dir():
-        return
-    for path in sorted(home.rglob("*")):
-        if path.is_symlink() or not path.is_file() or path.resolve() in exclude:
-            continue
-        rel = path.relative_to(home).as_posix()
-        if is_home_file(rel):
-            yield rel, path.stat().st_mode & 0o777, path.read_bytes()
-
-
-def _files_digest(files: Iterable[tuple[str, int, bytes]]) -> str:
-    """SHA-256 over the home files of a backup (path, mode, content), in path order."""
-    digest = hashlib.sha256()
-    for rel, mode, content in sorted(files):
-        for part in (rel.encode(), str(int(mode)).encode(), bytes(content)):
-            digest.update(len(part).to_bytes(8, "big"))
-            digest.update(part)
-    return digest.hexdigest()
-
-
-TEMP_PREFIX = ".hw-backup-"
-TEMP_SUFFIX = ".tmp"
-"""A backup is written as ``.hw-backup-<pid>-<random>.tmp`` beside its target, then renamed."""
-ABANDONED_AFTER = 3600.0
-"""Seconds after which a temp file without a process id (an older hw's) counts as abandoned."""
-
-
-def remove_abandoned_temp_files(folder: Path) -> int:
-    """Delete the temp files of backups that were killed before they finished.
-
-    A killed backup cannot remove its own temp file, which holds a full copy
-    of the store. The next backup into the same folder removes every one whose
-    process is gone (its id is in the name), so none stays readable for long.
-
-    Returns:
-        How many were removed.
-    """
-    import time
-
-    removed = 0
-    for candidate in folder.glob(f"{TEMP_PREFIX}*{TEMP_SUFFIX}"):
-        pid_text = candidate.name[len(TEMP_PREFIX) :].split("-", 1)[0]
-        try:
-            if pid_text.isdigit():
-                if _process_alive(int(pid_text)):
-                    continue
-            elif time.time() - candidate.stat().st_mtime < ABANDONED_AFTER:
-                continue
-            candidate.unlink()
-            removed += 1
-        except OSError:
-            continue  # another backup removed it first, or it is not ours to remove
-    return removed
-
-
-def _process_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # another user's process: alive, and not ours to judge
-    return True
 
 
 def _home_of(app: StoreApplication, home: str | os.PathLike[str] | None) -> Path | None:
@@ -259,6 +199,8 @@ def backup_store(
                 " reference TEXT);"
                 "CREATE TABLE files (path TEXT PRIMARY KEY, mode INTEGER NOT NULL,"
                 " content BLOB NOT NULL);"
+                "CREATE TABLE keys (originator_id TEXT PRIMARY KEY, wrapped BLOB NOT NULL,"
+                " created TEXT NOT NULL);"
             )
             recorder = admin_recorder(app)
             total = _log_length(app) if progress is not None else 0
@@ -276,13 +218,22 @@ def backup_store(
                 snapshots += 1
                 out.execute("INSERT INTO snapshots VALUES (?, ?, ?, ?)", row)
 
+            keys: list[KeyRow] = []
+
+            def copy_keys(cursor: object) -> None:
+                keys.extend(key_rows(recorder, cursor))
+
             with store_errors():
-                audit = recorder.copy_out(snapshots_table(app), event, snapshot)
+                audit = recorder.copy_out(snapshots_table(app), event, snapshot, copy_keys)
+            out.executemany("INSERT INTO keys VALUES (?, ?, ?)", keys)
             if progress is not None:
                 progress(events, events)
             out.executemany("INSERT INTO audit VALUES (?, ?, ?, ?, ?)", audit)
+            left_out: list[str] = []
             home_files = (
-                list(_store_files(home_path, {path.resolve()})) if home_path is not None else []
+                list(store_files(home_path, {path.resolve()}, left_out))
+                if home_path is not None
+                else []
             )
             files = len(home_files)
             out.executemany("INSERT INTO files VALUES (?, ?, ?)", home_files)
@@ -297,7 +248,9 @@ def backup_store(
                 "snapshots": str(snapshots),
                 "files": str(files),
                 "digest": digest.hexdigest(),
-                "files_digest": _files_digest(home_files),
+                "files_digest": files_digest(home_files),
+                "keys": str(len(keys)),
+                "keys_digest": keys_digest(keys),
             }
             out.executemany("INSERT INTO meta VALUES (?, ?)", sorted(meta.items()))
             out.commit()
@@ -314,7 +267,16 @@ def backup_store(
         raise OutputError(msg) from None
     finally:
         tmp.unlink(missing_ok=True)
-    return BackupReport(str(path), events, snapshots, files, bool(key), meta["digest"])
+    return BackupReport(
+        str(path),
+        events,
+        snapshots,
+        files,
+        bool(key),
+        meta["digest"],
+        left_out=tuple(left_out),
+        keys=len(keys),
+    )
 
 
 def _read_backup(path: Path) -> tuple[sqlite3.Connection, dict[str, str]]:
@@ -371,6 +333,7 @@ def restore_store(
     *,
     home: str | os.PathLike[str] | None = None,
     replace: bool = False,
+    bring_back: Iterable[str] = (),
     progress: Callable[[int, int], None] | None = None,
 ) -> RestoreReport:
     """Restore a backup made by :func:`backup_store` into this (empty) store.
@@ -387,6 +350,9 @@ def restore_store(
         home: the home to restore files into (default: the application's).
         replace: replace a non-empty store (its events are deleted first, in
             the same transaction) and existing files.
+        bring_back: the clients purged from this store after the backup was
+            made that the restore may bring back: each one must be named, or
+            nothing is restored (spec section 7).
         progress: called now and then with (events read, events in the backup);
             the last call, (n, n), comes once they are written.
 
@@ -424,17 +390,47 @@ def restore_store(
                 "SELECT at, action, events, snapshots, reference FROM audit"
             )
         ]
-        files = _backup_files(conn, meta, path)
+        files = backup_files(conn, meta, path)
+        keys = backup_keys(conn, meta, path)
     if events:
-        _check_decodes(app, events[0])
+        wrapped = {k[0]: k[1] for k in keys}
+        _check_decodes(app, events[0], wrapped.get(events[0][0]))
     app.check_integrity()
-    _write_restore(app, events, snapshots, audit, replace=replace)
+    tombstones = [] if _store_is_empty(app) else tombstone_rows(app)
+    returning = returning_clients(app, events, keys, tombstones)
+    _check_bring_back(returning, bring_back)
+    events += carried_tombstones(app, events, tombstones, returning)
+    _write_restore(app, events, snapshots, audit, keys, replace=replace)
     if progress is not None:
         progress(len(events), len(events))
-    written = _restore_files(_home_of(app, home), files, replace=replace)
+    written = restore_files(_home_of(app, home), files, replace=replace)
     app.committed_events += max(len(events), 1)  # the restore is committed: it stands
     clear_readmodel(app)
-    return RestoreReport(str(path), len(events), len(snapshots), written, replace, reencrypt)
+    return RestoreReport(
+        str(path),
+        len(events),
+        len(snapshots),
+        written,
+        replace,
+        reencrypt,
+        brought_back=tuple(sorted(returning.values())),
+    )
+
+
+def _check_bring_back(returning: Mapping[str, str], bring_back: Iterable[str]) -> None:
+    """Refuse to bring purged clients back unless each one is named."""
+    from hwcore.domain import validate_client
+
+    named = {validate_client(c) for c in bring_back}
+    missing = sorted(set(returning.values()) - named)
+    if missing:
+        who = ", ".join(missing)
+        flags = " ".join(f"--bring-back {c}" for c in missing)
+        msg = (
+            f"the backup holds {len(missing)} client(s) purged from this store after it was"
+            f" made ({who}): nothing was restored; to bring them back, pass {flags}"
+        )
+        raise StoreError(msg)
 
 
 def _rows(
@@ -452,10 +448,7 @@ def _rows(
     ):
         data = bytes(state)
         if reencrypt:
-            if app.mapper.compressor is not None:
-                data = app.mapper.compressor.compress(data)
-            if app.mapper.cipher is not None:
-                data = app.mapper.cipher.encrypt(data)
+            data = _seal(app, uuid.UUID(str(ident)), str(topic), data)
         rows.append((str(ident), int(version), str(topic), data))
         if progress is not None and len(rows) % PROGRESS_EVERY == 0:
             # Never reaching the total before the rows are written.
@@ -469,12 +462,25 @@ def _log_length(app: StoreApplication) -> int:
         return int(app.recorder.max_notification_id() or 0)
 
 
-def _check_decodes(app: StoreApplication, row: StoredRow) -> None:
-    from eventsourcing.persistence import StoredEvent
+def _seal(app: StoreApplication, ident: uuid.UUID, topic: str, data: bytes) -> bytes:
+    """A plain backup's state, compressed and encrypted as this store writes it.
 
-    stored = StoredEvent(uuid.UUID(row[0]), row[1], row[2], row[3])
+    A client's events and snapshots under its data key; a tombstone under the
+    practice key (see ``shredding``).
+    """
+    from hwcore.application.eventstore.shredding import TOMBSTONE_TOPIC, ShreddingMapper
+
+    mapper = app.mapper
+    if mapper.compressor is not None:
+        data = mapper.compressor.compress(data)
+    if isinstance(mapper, ShreddingMapper) and topic != TOMBSTONE_TOPIC:
+        return mapper.seal(ident, data)
+    return mapper.cipher.encrypt(data) if mapper.cipher is not None else data
+
+
+def _check_decodes(app: StoreApplication, row: StoredRow, wrapped: bytes | None) -> None:
     try:
-        app.mapper.to_domain_event(stored)
+        decode_row(app, row, wrapped)
     except Exception:
         raise StoreError(
             "the backup's events cannot be read with this store's settings: " + "nothing restored"
@@ -486,62 +492,29 @@ def _write_restore(
     events: list[StoredRow],
     snapshots: list[StoredRow],
     audit: list[AuditRow],
+    keys: list[KeyRow],
     *,
     replace: bool,
 ) -> None:
     entry = StoreAuditEntry(now(), "restored", len(events), len(snapshots))
+    recorder = admin_recorder(app)
+    cases = {row[0] for row in events}
+
+    def copy_keys(cursor: object) -> None:
+        write_key_rows(recorder, cursor, keys, replace=replace, keep=cases)
+
     with store_errors():
-        admin_recorder(app).copy_in(
-            snapshots_table(app), events, snapshots, [*audit, entry.row()], replace=replace
+        recorder.copy_in(
+            snapshots_table(app),
+            events,
+            snapshots,
+            [*audit, entry.row()],
+            replace=replace,
+            also=copy_keys,
         )
-
-
-def _backup_files(
-    conn: sqlite3.Connection, meta: Mapping[str, str], path: Path
-) -> list[tuple[str, int, bytes]]:
-    """The backup's home files that restore may write, checked against its digest.
-
-    Backups made since the files digest (``files_digest``) must match it;
-    older ones carry none. Either way only :func:`is_home_file` names are kept.
-    """
-    try:
-        rows = [
-            (str(rel), int(mode), bytes(content))
-            for rel, mode, content in conn.execute(
-                "SELECT path, mode, content FROM files ORDER BY path"
-            )
-        ]
-    except (sqlite3.Error, ValueError, TypeError):
-        raise InvalidValueError("backup file", str(path), "an intact hw backup") from None
-    expected = meta.get("files_digest")
-    if expected is not None and _files_digest(rows) != expected:
-        raise InvalidValueError(
-            "backup file", str(path), "an intact hw backup (its files digest does not match)"
-        )
-    return [row for row in rows if is_home_file(row[0])]
-
-
-def _restore_files(home: Path | None, files: list[tuple[str, int, bytes]], *, replace: bool) -> int:
-    if home is None:
-        return 0
-    written = 0
-    root = home.resolve()
-    for rel, mode, content in files:
-        target = (home / rel).resolve()
-        if root not in target.parents:
-            continue  # never write outside the home
-        if target.exists() and not replace:
-            continue
-        target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd, tmp = tempfile.mkstemp(prefix=".hw-restore-", dir=target.parent)
-        with os.fdopen(fd, "wb") as f:
-            f.write(bytes(content))
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, int(mode) & 0o700 or 0o600)
-        os.replace(tmp, target)
-        written += 1
-    return written
+    kept = data_keys(app)
+    if kept is not None:
+        kept.clear()
 
 
 def backup_info(source: str | os.PathLike[str]) -> dict[str, str]:

@@ -114,8 +114,13 @@ class AdminRecorder(ABC):
         """What is wrong with the database's pages, checked through; None when sound."""
 
     @abstractmethod
-    def scrub(self, snapshots_table: str | None) -> None:
-        """Leave no deleted content in free pages or logs the store controls (best effort)."""
+    def scrub(self, snapshots_table: str | None) -> bool:
+        """Leave no deleted content in free pages or logs the store controls (best effort).
+
+        Returns:
+            False when another process's read kept it from finishing (it never
+            waits long for one); True otherwise.
+        """
 
     @abstractmethod
     def remember_log(self) -> None:
@@ -167,9 +172,16 @@ class AdminRecorder(ABC):
     # ------------------------------------------------------------- erasure
 
     def purge(
-        self, ident: uuid.UUID, snapshots_table: str | None, entry: AuditRow
+        self,
+        ident: uuid.UUID,
+        snapshots_table: str | None,
+        entry: AuditRow,
+        also: Callable[[Any], None] | None = None,
     ) -> tuple[int, int]:
         """Delete one originator's events and snapshots and audit it, in one transaction.
+
+        ``also`` is called with the cursor once events were deleted, in the same
+        transaction (the data key's deletion and the tombstone, see ``shredding``).
 
         Returns:
             How many events and snapshots were deleted; (0, 0) writes nothing.
@@ -191,6 +203,8 @@ class AdminRecorder(ABC):
                     (self.id_param(ident),),
                 )
                 snapshots = max(int(cursor.rowcount), 0)
+            if also is not None:
+                also(cursor)
             self._audit(cursor, [(entry[0], entry[1], events, snapshots, entry[4])])
         return events, snapshots
 
@@ -201,8 +215,11 @@ class AdminRecorder(ABC):
         snapshots_table: str | None,
         on_event: Callable[[StoredRow], None],
         on_snapshot: Callable[[StoredRow], None],
+        also: Callable[[Any], None] | None = None,
     ) -> list[AuditRow]:
         """Hand every event (log order) and snapshot to the callbacks, from one snapshot.
+
+        ``also`` is called with the cursor last, in the same transaction (the keys).
 
         Returns:
             The audit trail, read in the same transaction.
@@ -215,6 +232,8 @@ class AdminRecorder(ABC):
                 order = "originator_id, originator_version"
                 for row in self._stored(cursor, snapshots_table, order):
                     on_snapshot(row)
+            if also is not None:
+                also(cursor)
             return self._audit_rows(cursor)
 
     def _stored(self, cursor: Any, table: str, order: str) -> Iterator[StoredRow]:
@@ -237,8 +256,12 @@ class AdminRecorder(ABC):
         audit: Sequence[AuditRow],
         *,
         replace: bool,
+        also: Callable[[Any], None] | None = None,
     ) -> None:
         """Write a backup's rows and audit trail in one transaction (the last audit row is new).
+
+        ``also`` is called with the cursor before the rows are written, in the
+        same transaction (the keys).
 
         Raises:
             StoreError: the store holds events and ``replace`` is false (nothing written).
@@ -256,6 +279,8 @@ class AdminRecorder(ABC):
                 if cursor.fetchall():
                     msg = "the store was written to during the restore: nothing was restored"
                     raise StoreError(msg)
+            if also is not None:
+                also(cursor)
             targets = [(events_table, events)]
             if snapshots_table:
                 targets.append((self.qualified(snapshots_table), snapshots))

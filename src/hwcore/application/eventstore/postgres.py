@@ -147,12 +147,19 @@ class PostgresAdminRecorder(AdminRecorder, PostgresApplicationRecorder):
         """None: the server checks its own pages (and reports damage on every read)."""
         return None
 
-    def scrub(self, snapshots_table: str | None) -> None:
-        """Vacuum the tables a purge deleted from (the server's WAL and dumps stay)."""
+    def scrub(self, snapshots_table: str | None) -> bool:
+        """Vacuum the tables a purge deleted from (the server's WAL and dumps stay).
+
+        A plain ``VACUUM`` marks the space free without rewriting the table
+        (no lock that keeps other clinicians out); the bytes stay until reused,
+        which is why a purged client's events are unreadable only with
+        per-client keys (``shredding``).
+        """
         tables = [self.events_table_name, *([snapshots_table] if snapshots_table else [])]
         with suppress(*STORE_ERRORS), self.datastore.get_connection() as conn:
             for table in tables:
                 conn.execute(f"VACUUM {self.qualified(table)}")
+        return True
 
 
 # ------------------------------------------------------ the owner's side

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import uuid
 from collections.abc import Iterator
@@ -13,6 +14,11 @@ from eventsourcing.sqlite import SQLiteApplicationRecorder
 
 from hwcore.application.eventstore.errors import STORE_ERRORS
 from hwcore.application.eventstore.persistence import AUDIT_TABLE, AdminRecorder
+
+SCRUB_WAIT = 2.0
+"""Seconds a purge waits for other processes' reads before leaving the rest to the next hw."""
+SCRUB_MARKER = ".{name}-scrub"
+"""A hidden file beside the store: a purge's erasure is still to be finished (never backed up)."""
 
 
 class SQLiteAdminRecorder(AdminRecorder, SQLiteApplicationRecorder):
@@ -44,6 +50,7 @@ class SQLiteAdminRecorder(AdminRecorder, SQLiteApplicationRecorder):
         path = self._log_path()
         if path is None:
             return
+        self.finish_scrub()
         try:
             st = path.stat()
         except OSError:
@@ -120,9 +127,51 @@ class SQLiteAdminRecorder(AdminRecorder, SQLiteApplicationRecorder):
         result = str(row[0]) if row is not None else ""
         return None if result == "ok" else "SQLite's check of its pages failed"
 
-    def scrub(self, snapshots_table: str | None) -> None:
-        """Truncate the write-ahead log, which may still hold deleted pages."""
-        # Another reader can hold the log open: the rows are gone and audited
-        # already, so this is best effort (said so in docs/security.md).
+    def scrub(self, snapshots_table: str | None) -> bool:
+        """Copy the purge into the file and truncate the write-ahead log, without a long wait.
+
+        ``secure_delete`` zeroed the rows in the pages the purge wrote to the
+        write-ahead log; the checkpoint copies them over the old pages in
+        ``events.sqlite``. A process still reading a snapshot from before the
+        purge needs those old pages, so the checkpoint cannot finish until that
+        read ends: hw waits at most :data:`SCRUB_WAIT` seconds (not the store's
+        lock timeout), then leaves a marker (:data:`SCRUB_MARKER`) and reports
+        False; the next hw that opens the store finishes it (:meth:`remember_log`).
+        """
+        done = self._checkpoint()
+        marker = self._scrub_marker()
+        if marker is not None:
+            if done:
+                marker.unlink(missing_ok=True)
+            else:
+                with suppress(OSError):
+                    fd = os.open(marker, os.O_CREAT | os.O_WRONLY, 0o600)
+                    os.close(fd)
+        return done
+
+    def _checkpoint(self) -> bool:
+        """Checkpoint (TRUNCATE), waiting at most SCRUB_WAIT for readers; whether it finished."""
         with suppress(*STORE_ERRORS), self.datastore.get_connection(commit=True) as conn:
-            conn.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            cursor = conn.cursor()
+            cursor.execute(f"PRAGMA busy_timeout={int(SCRUB_WAIT * 1000)}")
+            try:
+                cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                row = cursor.fetchone()
+            finally:
+                timeout = self.datastore.pool.lock_timeout or 5
+                cursor.execute(f"PRAGMA busy_timeout={int(timeout * 1000)}")
+            return row is not None and int(row[0]) == 0
+        return False
+
+    def _scrub_marker(self) -> Path | None:
+        log = self._log_path()
+        if log is None:
+            return None
+        store = Path(str(log)[: -len("-wal")])
+        return store.with_name(SCRUB_MARKER.format(name=store.name))
+
+    def finish_scrub(self) -> None:
+        """Finish a purge's erasure that a reader held up (when its marker is there)."""
+        marker = self._scrub_marker()
+        if marker is not None and marker.exists() and self._checkpoint():
+            marker.unlink(missing_ok=True)
