@@ -23,6 +23,7 @@ from typing import Any
 import psycopg
 import pytest
 
+from hwcore.application.eventstore.schema import SCHEMA_PARTS
 from tests.pgserver import PASSWORD, SUPERUSER, PgServer
 
 pytestmark = pytest.mark.postgres
@@ -30,11 +31,17 @@ pytestmark = pytest.mark.postgres
 ROLES = {"writer": "writer-pw", "supervisor": "supervisor-pw", "outsider": "outsider-pw"}
 
 
+CIPHER = {"key": ""}
+"""The practice key of an encrypted practice (empty: not encrypted); set by a test."""
+
+
 def hw(
     url: str, home: Path, *args: str, caseload: str | None = None
 ) -> subprocess.CompletedProcess[str]:
     """The real ``hw`` CLI in a subprocess, on ``url`` (and a caseload, through HW_CASELOAD)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("HW_")}
+    if CIPHER["key"]:
+        env["HW_CIPHER_KEY"] = CIPHER["key"]
     env["HW_HOME"] = str(home)
     env["HW_DATABASE_URL"] = url
     if caseload is not None:
@@ -149,7 +156,9 @@ def test_before_init_opening_names_hw_db_init_and_creates_nothing(practice: Prac
 def test_init_twice_and_a_stale_schema_is_named(practice: Practice) -> None:
     first = json.loads(ok(practice.run("owner", "db", "init", "--json")).stdout)
     assert first["caseload"] == "alice"
-    assert dict(map(tuple, first["parts"])) == {"events": 1, "audit": 1}
+    parts = dict(map(tuple, first["parts"]))
+    assert parts == {part.name: part.version for part in SCHEMA_PARTS}
+    assert {"events", "audit", "keys"} <= set(parts)
     ok(practice.run("owner", "client", "add", "AB"))
     again = ok(practice.run("owner", "db", "init"))  # idempotent: nothing lost
     assert "caseload 'alice'" in again.stdout
@@ -192,7 +201,8 @@ def test_a_select_insert_role_records_and_reads(practice: Practice) -> None:
     assert _events(practice, "alice") == recorded > 0
     ok(practice.run("owner", "db", "grant", "--role", "writer", "--purge"))
     ok(practice.run("writer", "client", "purge", "W-1", "--yes"))
-    assert _events(practice, "alice") == 0
+    left = practice.sql(SUPERUSER, "SELECT topic FROM alice.hw_events")
+    assert left == [("hwcore.application.eventstore.shredding:ClientPurged",)]  # the tombstone
     audit = ok(practice.run("writer", "admin-log")).stdout
     assert "purged" in audit
 
@@ -303,3 +313,24 @@ def test_only_an_owner_inits_and_grants(practice: Practice) -> None:
     ) == [(False,)]  # nothing was granted
     line = refused(practice.run("owner", "db", "grant", "--role", "nobody"))
     assert "'nobody'" in line
+
+
+def test_an_encrypted_practice_runs_on_the_granted_privileges(
+    practice: Practice, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Per-client keys (ADR 0007) need nothing beyond the grants: 'hw db init' made hw_keys."""
+    from hwcore.application import generate_key
+
+    monkeypatch.setitem(CIPHER, "key", generate_key())
+    ok(practice.run("owner", "db", "init"))
+    ok(practice.run("owner", "db", "grant", "--role", "writer", "--purge"))
+    ok(practice.run("owner", "db", "grant", "--role", "supervisor", "--read-only"))
+    ok(practice.run("writer", "client", "add", "K-1"))
+    ok(_assign(practice, "writer", "K-1"))
+    keys = practice.sql(SUPERUSER, "SELECT count(*) FROM alice.hw_keys")
+    assert int(str(keys[0][0])) == 1  # the writer's INSERT of the client's data key
+    plan = json.loads(ok(practice.run("supervisor", "plan", "K-1", "--json")).stdout)
+    assert plan["client"] == "K-1"
+    refused(practice.run("supervisor", "client", "add", "K-2"))
+    ok(practice.run("writer", "client", "purge", "K-1", "--yes"))
+    assert practice.sql(SUPERUSER, "SELECT count(*) FROM alice.hw_keys") == [(0,)]

@@ -24,21 +24,26 @@ def test_each_access_gets_exactly_its_privileges() -> None:
         "hw_events": ("SELECT",),
         "hw_snapshots": ("SELECT",),
         "hw_audit": ("SELECT",),
+        "hw_keys": ("SELECT",),
     }
     assert _privileges("read-write") == {
         "hw_events": ("SELECT", "INSERT"),
         "hw_snapshots": ("SELECT", "INSERT"),
         "hw_audit": ("SELECT",),
+        "hw_keys": ("SELECT", "INSERT"),
     }
     assert _privileges("purge") == {
         "hw_events": ("SELECT", "INSERT", "DELETE"),
         "hw_snapshots": ("SELECT", "INSERT", "DELETE"),
         "hw_audit": ("SELECT", "INSERT"),
+        "hw_keys": ("SELECT", "INSERT", "DELETE", "TRUNCATE"),
     }
     for access in ("read-only", "read-write", "purge"):
         granted = " ".join(t for t, _ in grant_statements(access))
         assert "UPDATE" not in granted
-        assert "TRUNCATE" not in granted
+        # Only the tiny key table is rewritten by a purge (crypto-shredding, ADR 0007).
+        truncated = [t for t, p in _privileges(access).items() if "TRUNCATE" in p]
+        assert truncated == (["hw_keys"] if access == "purge" else [])
     assert sequences("read-only") == []
     assert sequences("read-write") == [("hw_events", "notification_id")]
 

@@ -74,7 +74,9 @@ class StoreApplication(Application[UUID]):
         try:
             attach_keys(self, create=False)  # the first event may be under a data key
             verify_store(self)
-            attach_keys(self, create=True)  # an encrypted store from an older hw, or a new one
+            # An encrypted SQLite store from an older hw, or a new one; on PostgreSQL
+            # opening creates nothing ('hw db init' made the key table).
+            attach_keys(self, create=getattr(self.recorder, "backend", "") != "postgres")
             if isinstance(self.recorder, AdminRecorder):
                 self.recorder.remember_log()
         except BaseException as e:

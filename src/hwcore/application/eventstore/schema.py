@@ -40,6 +40,7 @@ from typing import Any
 import attrs
 
 from hwcore.application.eventstore.persistence import AUDIT_DDL, AUDIT_TABLE, AdminRecorder
+from hwcore.application.eventstore.shredding import KEY_TABLE, create_key_table
 
 VERSION_TABLE = "hw_schema"
 """Which version of each schema part the store holds (one row per part)."""
@@ -104,7 +105,19 @@ EVENTS_PART = SchemaPart(
 AUDIT_PART = SchemaPart("audit", 1, _create_audit, (TableGrant(AUDIT_TABLE, purge=("INSERT",)),))
 """The content-free audit trail of purges and restores."""
 
-SCHEMA_PARTS: list[SchemaPart] = [EVENTS_PART, AUDIT_PART]
+KEYS_PART = SchemaPart(
+    "keys",
+    1,
+    create_key_table,
+    (TableGrant(KEY_TABLE, read_write=("INSERT",), purge=("DELETE", "TRUNCATE")),),
+)
+"""The per-client data keys, wrapped by the practice key (crypto-shredding, ADR 0007).
+
+A writer adds a client's key with its first event; a purge deletes it and
+rewrites the table (``TRUNCATE`` in the purge's transaction, else a plain
+``DELETE`` it reports as left in the file)."""
+
+SCHEMA_PARTS: list[SchemaPart] = [EVENTS_PART, AUDIT_PART, KEYS_PART]
 """Every part ``hw db init`` creates, in order: append a new part here."""
 
 

@@ -90,14 +90,24 @@ def ensure_key_table(recorder: AdminRecorder) -> bool:
     Returns:
         Whether the key table exists now.
     """
+    with suppress(*_db_errors()), recorder.admin_transaction(commit=True) as cursor:
+        create_key_table(recorder, cursor)
+        return True
+    return key_table_exists(recorder)
+
+
+def create_key_table(recorder: AdminRecorder, cursor: Any) -> None:
+    """``CREATE TABLE IF NOT EXISTS`` the key table, in the caller's transaction.
+
+    The key table's one DDL: ``hw db init`` runs it as the ``keys`` schema
+    part (:mod:`~hwcore.application.eventstore.schema`), a SQLite store when it
+    is opened with a cipher key (:func:`ensure_key_table`).
+    """
     if recorder.backend == "postgres":
         columns = "originator_id uuid PRIMARY KEY, wrapped bytea NOT NULL, created text NOT NULL"
     else:
         columns = "originator_id TEXT PRIMARY KEY, wrapped BLOB NOT NULL, created TEXT NOT NULL"
-    with suppress(*_db_errors()), recorder.admin_transaction(commit=True) as cursor:
-        cursor.execute(f"CREATE TABLE IF NOT EXISTS {recorder.qualified(KEY_TABLE)} ({columns})")
-        return True
-    return key_table_exists(recorder)
+    cursor.execute(f"CREATE TABLE IF NOT EXISTS {recorder.qualified(KEY_TABLE)} ({columns})")
 
 
 def key_table_exists(recorder: AdminRecorder) -> bool:
