@@ -2,7 +2,9 @@
 
 Resolution order for each setting: explicit argument (``--home``,
 ``--database-url``) > environment (``HW_HOME``, ``HW_DATABASE_URL``,
-``HW_CIPHER_KEY``) > default (the platform's user data dir, SQLite).
+``HW_CIPHER_KEY``, ``HW_CLINICIAN``) > the home's configuration
+(``clinician.id``) > default (the platform's user data dir, SQLite, the
+operating-system user).
 """
 
 from __future__ import annotations
@@ -39,11 +41,15 @@ class Settings(NamedTuple):
     home: Path
     database_url: str | None = None
     cipher_key: str | None = None
+    clinician: str | None = None
+    """Who records and reads (``HW_CLINICIAN``, else the home's ``clinician.id``); None:
+    resolved when the store is opened (see :mod:`hwcore.clinician`: else the OS user)."""
 
     def __repr__(self) -> str:
         key = None if self.cipher_key is None else "'***'"
         url = None if self.database_url is None else repr(_redact(self.database_url))
-        return f"Settings(home={str(self.home)!r}, database_url={url}, cipher_key={key})"
+        who = "" if self.clinician is None else f", clinician={self.clinician!r}"
+        return f"Settings(home={str(self.home)!r}, database_url={url}, cipher_key={key}{who})"
 
     def json_data(self) -> dict[str, Any]:
         """JSON-ready settings for ``to_dict``: the password and the cipher key never shown."""
@@ -52,6 +58,7 @@ class Settings(NamedTuple):
             "backend": self.backend,
             "database": None if self.database_url is None else _server_only(self.database_url),
             "encrypted": self.cipher_key is not None,
+            "clinician": self.clinician,
         }
 
     @property
@@ -173,7 +180,11 @@ def resolve_settings(
     path = Path(chosen_home).expanduser() if chosen_home else default_home()
     url = database_url or env.get("HW_DATABASE_URL") or None
     key = env.get("HW_CIPHER_KEY") or None
-    return Settings(home=path.absolute(), database_url=url, cipher_key=key)
+    from hwcore.clinician import chosen_clinician
+
+    home_path = path.absolute()
+    who = chosen_clinician(env, home_path)
+    return Settings(home=home_path, database_url=url, cipher_key=key, clinician=who)
 
 
 def ensure_private_home(settings: Settings) -> None:

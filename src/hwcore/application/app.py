@@ -98,6 +98,8 @@ class HwApplication(StoreApplication):
         today: the clock used for default session dates (tests pass a fixed one).
         confidence_threshold: confidence below which a smaller task is advised.
         home: the hw home whose files a backup includes (None: none).
+        clinician: who records and reads: every new event's ``recorded_by`` and
+            the access log's clinician (None: the operating-system user).
     """
 
     name = "hw"
@@ -111,13 +113,14 @@ class HwApplication(StoreApplication):
         today: Callable[[], dt.date] = dt.date.today,
         confidence_threshold: int = CONFIDENCE_THRESHOLD,
         home: Path | None = None,
+        clinician: str | None = None,
     ) -> None:
         self._today = today
         self._clinical: ClinicalRecordService | None = None
         self.confidence_threshold = confidence_threshold
         self.reads = ReadSide(lambda: self.event_source)
         """The read side: the read model answering caseload queries, kept current."""
-        super().__init__(env, home=home)
+        super().__init__(env, home=home, clinician=clinician)
 
     @property
     def readmodel(self) -> ReadModel | None:

@@ -22,6 +22,7 @@ from eventsourcing.domain import Aggregate, DomainEventProtocol
 from eventsourcing.persistence import (
     IntegrityError,
     JSONTranscoder,
+    Mapper,
     Recording,
     StoredEvent,
     Transcoder,
@@ -31,6 +32,7 @@ from eventsourcing.utils import Environment, EnvType
 from hwcore.application.eventstore.checks import preflight, verify_store
 from hwcore.application.eventstore.errors import STORE_ERRORS, store_error
 from hwcore.application.eventstore.persistence import RECORDER_TOPICS, AdminRecorder
+from hwcore.application.eventstore.recording import RecordingMapper
 from hwcore.application.eventstore.repository import (
     DEFAULT_CACHE_MAXSIZE,
     CaseRepository,
@@ -38,6 +40,7 @@ from hwcore.application.eventstore.repository import (
 )
 from hwcore.application.eventstore.retries import open_retrying
 from hwcore.application.eventstore.transcodings import register_hw_transcodings
+from hwcore.clinician import check_clinician, os_user
 from hwcore.domain import Case, ClientNotFoundError, StoreError, case_id_for, validate_client
 from hwcore.domain.identifiers import legacy_case_ids
 
@@ -52,6 +55,9 @@ class StoreApplication(Application[UUID]):
         env: eventsourcing settings (PERSISTENCE_MODULE, SQLITE_DBNAME, ...);
             the process environment is deliberately *not* read.
         home: the hw home the store belongs to (its own files go into backups).
+        clinician: who records: stored as ``recorded_by`` on every new event
+            (see :mod:`~hwcore.application.eventstore.recording`); None: the
+            operating-system user.
 
     Raises:
         InvalidValueError: a malformed cipher key.
@@ -64,9 +70,13 @@ class StoreApplication(Application[UUID]):
     (a purge or a restore counts at least one): a committed write stands."""
     snapshotting_intervals = {Case: SNAPSHOT_INTERVAL}  # noqa: RUF012 (eventsourcing API)
 
-    def __init__(self, env: EnvType | None = None, *, home: Path | None = None) -> None:
+    def __init__(
+        self, env: EnvType | None = None, *, home: Path | None = None, clinician: str | None = None
+    ) -> None:
         self.home = home
         """The hw home (configuration, logos) that backups include, when there is one."""
+        self.clinician = check_clinician(clinician) if clinician is not None else os_user()
+        """Who records and reads: every new event's ``recorded_by``, the access log's ``who``."""
         preflight(dict(env or {}))
         open_retrying(lambda: super(StoreApplication, self).__init__(env), self._abandon_open)
         try:
@@ -99,6 +109,10 @@ class StoreApplication(Application[UUID]):
         if recorder is not None:
             settings.setdefault("APPLICATION_RECORDER_TOPIC", recorder)
         return Environment(name, settings)
+
+    def construct_mapper(self) -> Mapper[UUID]:
+        """eventsourcing's mapper, recording who stored each new event (``recorded_by``)."""
+        return RecordingMapper(super().construct_mapper(), self.clinician)
 
     def construct_repository(self) -> CaseRepository:
         """hw's repository: eventsourcing's, with a cache checked against the store.
