@@ -44,6 +44,7 @@ COMMANDS: dict[str, str] = {
     "backup": "hwcli.cmd_store:backup",
     "restore": "hwcli.cmd_store:restore",
     "admin-log": "hwcli.cmd_store:admin_log",
+    "access-log": "hwcli.cmd_access:access_log",
     "completion": "hwcli.cmd_completion:completion",
 }
 """Every ``hw`` command and where it lives (``module:attribute``), imported on use.

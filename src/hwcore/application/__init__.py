@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 from hwcore.lazy import lazy_attributes
 
 if TYPE_CHECKING:
+    from hwcore.application.access import AccessEntry, AccessLog
     from hwcore.application.app import (
         HwApplication,
     )
@@ -140,6 +141,8 @@ if TYPE_CHECKING:
     from hwcore.textsafe import calendar_text, is_terminal_safe, json_text, terminal_text
 
 _LAZY: dict[str, str] = {
+    "AccessEntry": "hwcore.application.access",
+    "AccessLog": "hwcore.application.access",
     "HwApplication": "hwcore.application.app",
     "parse_date": "hwcore.application.commands",
     "AssignmentInfo": "hwcore.application.dto",
@@ -259,6 +262,8 @@ __all__ = [
     "MISSED_LAST_TWO",
     "SIZE_DESCRIPTIONS",
     "VOCABULARY",
+    "AccessEntry",
+    "AccessLog",
     "Alert",
     "AlreadyResolvedError",
     "AssignResult",

@@ -77,6 +77,7 @@ from hwcore.readmodel import (
 from hwcore.readmodel.caseload import CaseloadEntry, caseload_from, caseload_sql
 
 if TYPE_CHECKING:
+    from hwcore.application.access import AccessLog
     from hwcore.application.exchange.formats import ExportText
     from hwcore.application.printing import Printing
 
@@ -559,6 +560,13 @@ class HwApplication(StoreApplication):
         return self._today()
 
     @functools.cached_property
+    def access(self) -> AccessLog:
+        """The access log: who read, printed or exported which client, and when (spec 7)."""
+        from hwcore.application.access import AccessLog
+
+        return AccessLog(self)
+
+    @functools.cached_property
     def printing(self) -> Printing:
         """Printing and branding (planner PDF, handouts, calendar files), for this home."""
         from hwcore.application.printing import Printing
@@ -592,6 +600,7 @@ class HwApplication(StoreApplication):
             if self.readmodel is not None:
                 # Cache it for the quick path (``hw plan`` without loading the case).
                 self.readmodel.store_plan(case, planner)
+            self.access.record("plan", client)
             return planner
         if as_of_session is not None and as_of_session < 1:
             raise InvalidValueError("as-of session", as_of_session, "a whole number >= 1")
@@ -614,6 +623,7 @@ class HwApplication(StoreApplication):
                 raise InvalidValueError("as-of date", when.isoformat(), allowed)
             as_of_session = max(eligible)
         case = Case.replay(events, until_session=as_of_session)
+        self.access.record("plan", client, f"as-of {as_of_session}")
         return build_planner(case, as_of_session=as_of_session)
 
     def assignment(self, client: str, assignment_id: int | str) -> AssignmentInfo:
@@ -632,7 +642,9 @@ class HwApplication(StoreApplication):
         """Every event of the client's log in order, readable."""
         from hwcore.application.history import describe
 
-        return [describe(e) for e in self._events(client)]
+        entries = [describe(e) for e in self._events(client)]
+        self.access.record("history", client)
+        return entries
 
     def client_names(self) -> list[str]:
         """Identifiers of every registered client, in registration order (read model)."""
@@ -679,7 +691,9 @@ class HwApplication(StoreApplication):
         """
         from hwcore.application.audit import audit_trail
 
-        return audit_trail(self._events(client))
+        entries = audit_trail(self._events(client))
+        self.access.record("audit", client)
+        return entries
 
     # -------------------------------------------------------------- read model
 
@@ -858,7 +872,9 @@ class HwApplication(StoreApplication):
         """The export as text in ``fmt``: json (lossless), csv (the import format) or fhir (R4)."""
         from hwcore.application.exchange.formats import export_text
 
-        return export_text(self, client, fmt, progress)
+        text = export_text(self, client, fmt, progress)
+        self.access.record("export", client if client else self.client_names(), fmt)
+        return text
 
     def load_or_new(self, client: str) -> tuple[Case, bool]:
         """The client's case, or a new unsaved one (True when new)."""

@@ -21,6 +21,7 @@ from hwcore.printing.files import OutputError
 from hwcore.printing.schedule import REMINDER_MINUTES
 
 if TYPE_CHECKING:
+    from hwcore.application.access import AccessLog
     from hwcore.application.dto import AssignmentInfo
     from hwcore.planner import Planner
     from hwcore.printing.handout_pdf import Handout
@@ -49,6 +50,10 @@ class Queries(Protocol):
 
     def assignment(self, client: str, assignment_id: int | str) -> AssignmentInfo:
         """One assignment with its outcome."""
+
+    @property
+    def access(self) -> AccessLog:
+        """The access log (a print is logged)."""
 
 
 def _home(app: object) -> Path:
@@ -217,7 +222,9 @@ class Printing:
         data, _ = render_planner(
             planner, load_branding(_maybe_home(self)), printed_on=self._today()
         )
-        return write_private(target, data, force=force, what="PDF file")
+        written = write_private(target, data, force=force, what="PDF file")
+        self._queries.access.record("print", client, "plan")
+        return written
 
     def print_handout(
         self,
@@ -279,6 +286,7 @@ class Printing:
         written = write_private(target, data, force=force, what="PDF file")
         if calendar is not None:
             write_private(*calendar, force=force, what="calendar file")
+        self._queries.access.record("print", client, "handout")
         return written
 
     def write_calendar(
@@ -313,7 +321,9 @@ class Printing:
         target = _output(self, out, name, force=force, what="calendar file")
         moments = _moments(self, info, handout, at)
         data = calendar_bytes(handout, moments, reminder_minutes=_minutes(reminder_minutes))
-        return write_private(target, data, force=force, what="calendar file")
+        written = write_private(target, data, force=force, what="calendar file")
+        self._queries.access.record("print", client, "calendar")
+        return written
 
     def write_output(self, out: PathLike, data: bytes, *, force: bool = False) -> Path:
         """Write a file the user asked for (an export) through the output guard, 0600.

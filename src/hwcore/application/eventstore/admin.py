@@ -12,11 +12,13 @@ audit trail keeps.
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any
 
 import attrs
 
+from hwcore.application.eventstore.accesslog import forget_client
 from hwcore.application.eventstore.application import StoreApplication
 from hwcore.application.eventstore.audit import (
     StoreAuditEntry,
@@ -120,10 +122,13 @@ def purge_client(app: StoreApplication, client: str, *, reference: str = "") -> 
     table = snapshots_table(app)
     entry = StoreAuditEntry(now(), "purged", 0, 0, ref)
     events = snapshots = 0
+    # The access log keeps no identifier of the client: its entries name a
+    # pseudonym from now on, in the purge's own transaction (see accesslog).
+    forget = functools.partial(forget_client, recorder, client=name, clinician=app.clinician)
     with store_errors():
         # An identifier stored before identifiers were NFC is purged too.
         for case_id in (case_id_for(name), *legacy_case_ids(name)):
-            events, snapshots = recorder.purge(case_id, table, entry.row())
+            events, snapshots = recorder.purge(case_id, table, entry.row(), forget)
             if events:
                 break
     if events == 0:

@@ -23,6 +23,13 @@ from pathlib import Path
 
 import attrs
 
+from hwcore.application.eventstore.accesslog import (
+    AccessRow,
+    append,
+    merge_rows,
+    read_rows,
+    rows_of_backup,
+)
 from hwcore.application.eventstore.application import StoreApplication
 from hwcore.application.eventstore.audit import (
     StoreAuditEntry,
@@ -258,6 +265,8 @@ def backup_store(
                 " reference TEXT);"
                 "CREATE TABLE files (path TEXT PRIMARY KEY, mode INTEGER NOT NULL,"
                 " content BLOB NOT NULL);"
+                "CREATE TABLE access_log (at TEXT NOT NULL, clinician TEXT NOT NULL,"
+                " action TEXT NOT NULL, client TEXT, detail TEXT NOT NULL);"
             )
             recorder = admin_recorder(app)
             total = _log_length(app) if progress is not None else 0
@@ -280,6 +289,9 @@ def backup_store(
             if progress is not None:
                 progress(events, events)
             out.executemany("INSERT INTO audit VALUES (?, ?, ?, ?, ?)", audit)
+            with store_errors():
+                accesses = read_rows(recorder)
+            out.executemany("INSERT INTO access_log VALUES (?, ?, ?, ?, ?)", accesses)
             home_files = (
                 list(_store_files(home_path, {path.resolve()})) if home_path is not None else []
             )
@@ -304,6 +316,8 @@ def backup_store(
         with tmp.open("rb") as f:
             os.fsync(f.fileno())
         place(tmp, path, force=overwrite, what="backup file")
+        with store_errors():
+            append(recorder, [AccessRow(now(), app.clinician, "backup", None)])
     except sqlite3.OperationalError as e:
         reason = "the disk is full" if "full" in str(e) else "the file could not be written"
         msg = f"cannot write backup file {str(path)!r}: {reason}"
@@ -424,12 +438,16 @@ def restore_store(
             )
         ]
         files = _backup_files(conn, meta, path)
+        accesses = rows_of_backup(conn, {row[0] for row in events})
     if events:
         _check_decodes(app, events[0])
     app.check_integrity()
     _write_restore(app, events, snapshots, audit, replace=replace)
     if progress is not None:
         progress(len(events), len(events))
+    with store_errors():
+        merge_rows(admin_recorder(app), accesses)
+        append(admin_recorder(app), [AccessRow(now(), app.clinician, "restore", None)])
     written = _restore_files(_home_of(app, home), files, replace=replace)
     app.committed_events += max(len(events), 1)  # the restore is committed: it stands
     clear_readmodel(app)

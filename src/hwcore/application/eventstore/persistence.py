@@ -157,9 +157,16 @@ class AdminRecorder(ABC):
     # ------------------------------------------------------------- erasure
 
     def purge(
-        self, ident: uuid.UUID, snapshots_table: str | None, entry: AuditRow
+        self,
+        ident: uuid.UUID,
+        snapshots_table: str | None,
+        entry: AuditRow,
+        also: Callable[[Any], object] | None = None,
     ) -> tuple[int, int]:
         """Delete one originator's events and snapshots and audit it, in one transaction.
+
+        ``also`` is given the transaction's cursor once the events are deleted
+        (the access log forgets the client in the same transaction).
 
         Returns:
             How many events and snapshots were deleted; (0, 0) writes nothing.
@@ -182,6 +189,8 @@ class AdminRecorder(ABC):
                 )
                 snapshots = max(int(cursor.rowcount), 0)
             self._audit(cursor, [(entry[0], entry[1], events, snapshots, entry[4])])
+            if also is not None:
+                also(cursor)
         return events, snapshots
 
     # ------------------------------------------------------ copying out and in

@@ -10,6 +10,7 @@ from typing import Any
 from eventsourcing.postgres import PostgresApplicationRecorder
 from psycopg.errors import UndefinedTable
 
+from hwcore.application.eventstore.accesslog import ACCESS_LOG_TABLE
 from hwcore.application.eventstore.errors import STORE_ERRORS
 from hwcore.application.eventstore.persistence import AUDIT_TABLE, AdminRecorder
 
@@ -88,6 +89,7 @@ class PostgresAdminRecorder(AdminRecorder, PostgresApplicationRecorder):
     def scrub(self, snapshots_table: str | None) -> None:
         """Vacuum the tables a purge deleted from (the server's WAL and dumps stay)."""
         tables = [self.events_table_name, *([snapshots_table] if snapshots_table else [])]
+        tables.append(ACCESS_LOG_TABLE)  # the purged client's old identifier, in dead rows
         with suppress(*STORE_ERRORS), self.datastore.get_connection() as conn:
             for table in tables:
                 conn.execute(f"VACUUM {self.qualified(table)}")
