@@ -28,7 +28,10 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar
 
 if TYPE_CHECKING:
+    import sqlite3
+
     from hwcore.application.app import HwApplication
+    from hwcore.application.eventstore.sqlitefile import LogHead
     from hwcore.readmodel.caseload import CaseloadEntry
     from hwcore.readmodel.fastread import Query
 
@@ -126,24 +129,25 @@ def _fast(
     environ: Mapping[str, str] | None,
     access: tuple[str, str] | None = None,
 ) -> T | None:
-    from hwcore.application.eventstore.sqlitefile import log_head
+    from hwcore.application.eventstore.sqlitefile import with_log_head
     from hwcore.config import resolve_settings
     from hwcore.readmodel.fastread import answer_if_current
 
     settings = resolve_settings(home, database_url, environ)
     if settings.database_url or settings.cipher_key:
         return None
-    if not settings.readmodel_path.is_file():
+    if not settings.readmodel_path.is_file() or not settings.events_path.is_file():
         return None
-    head = log_head(settings.events_path) if settings.events_path.is_file() else None
-    if head is None:
-        return None
-    value = answer_if_current(settings.readmodel_path, head, query)
-    if value is None or access is None:
-        return value
-    from hwcore.application.eventstore.accesslog import AccessRow, append_to_sqlite_file, now
-    from hwcore.clinician import os_user
 
-    row = AccessRow(now(), settings.clinician or os_user(), *access)
-    # Not logged (a file this process may not write): the application answers instead.
-    return value if append_to_sqlite_file(settings.events_path, row) else None
+    def use(head: LogHead, conn: sqlite3.Connection) -> T | None:
+        value = answer_if_current(settings.readmodel_path, head, query)
+        if value is None or access is None:
+            return value
+        from hwcore.application.eventstore.accesslog import AccessRow, append_on_connection, now
+        from hwcore.clinician import os_user
+
+        row = AccessRow(now(), settings.clinician or os_user(), *access)
+        # Not logged (a file this process may not write): the application answers instead.
+        return value if append_on_connection(conn, row) else None
+
+    return with_log_head(settings.events_path, use)

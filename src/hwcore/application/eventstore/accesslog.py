@@ -14,7 +14,7 @@ none) and a detail word (a format, a document kind).
 
 :func:`create_access_log` is the one place that creates it (``hw db init``
 calls it too). Standard library only: the quick read path (``hw plan`` from a
-current read model) appends with :func:`append_to_sqlite_file` without
+current read model) appends with :func:`append_on_connection` without
 importing eventsourcing.
 """
 
@@ -25,12 +25,8 @@ importing eventsourcing.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import secrets
 import sqlite3
 from collections.abc import Sequence
-from contextlib import closing
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
@@ -68,6 +64,8 @@ def now() -> str:
 
 def new_pseudonym() -> str:
     """A purged client's pseudonym: random, so nothing leads back to the identifier."""
+    import secrets  # only a purge needs it (start-up time of the quick read)
+
     return PSEUDONYM_PREFIX + secrets.token_hex(4)
 
 
@@ -301,29 +299,24 @@ def rows_of_backup(conn: sqlite3.Connection, restored: set[str]) -> list[AccessR
 # ------------------------------------------------ the quick read's one append
 
 
-def append_to_sqlite_file(path: Path, row: AccessRow) -> bool:
-    """Append one entry to the SQLite store at ``path`` (the quick read); False if it cannot.
+def append_on_connection(conn: sqlite3.Connection, row: AccessRow) -> bool:
+    """Append one entry on an open stdlib connection to the SQLite store (the quick read).
 
-    One connection, one INSERT (the table is created if it is missing). The
-    commit waits for no disk flush (``synchronous=NORMAL`` in WAL mode): a
-    power cut may lose the last entries, a crashed process none.
+    One INSERT, committed (the table is created if it is missing); False if it
+    cannot be written. The commit waits for no flush of its own
+    (``synchronous=NORMAL`` in WAL mode): a crashed process loses nothing, and
+    the last connection's checkpoint on close syncs it.
     """
+    insert = f'INSERT INTO "{ACCESS_LOG_TABLE}" ({_COLUMNS}) VALUES (?, ?, ?, ?, ?)'
     try:
-        with closing(sqlite3.connect(os.fspath(path), timeout=5.0)) as conn:
-            conn.execute("PRAGMA synchronous=NORMAL")
-            with conn:
-                try:
-                    conn.execute(
-                        f'INSERT INTO "{ACCESS_LOG_TABLE}" ({_COLUMNS}) VALUES (?, ?, ?, ?, ?)',
-                        tuple(row),
-                    )
-                except sqlite3.OperationalError:
-                    cursor = conn.cursor()
-                    create_access_log(cursor, backend="sqlite")
-                    cursor.execute(
-                        f'INSERT INTO "{ACCESS_LOG_TABLE}" ({_COLUMNS}) VALUES (?, ?, ?, ?, ?)',
-                        tuple(row),
-                    )
+        conn.execute("PRAGMA synchronous=NORMAL")
+        with conn:
+            try:
+                conn.execute(insert, tuple(row))
+            except sqlite3.OperationalError:
+                cursor = conn.cursor()
+                create_access_log(cursor, backend="sqlite")
+                cursor.execute(insert, tuple(row))
     except sqlite3.Error:
         return False
     return True
