@@ -445,12 +445,12 @@ def restore_store(
     _write_restore(app, events, snapshots, audit, replace=replace)
     if progress is not None:
         progress(len(events), len(events))
-    with store_errors():
-        merge_rows(admin_recorder(app), accesses)
-        append(admin_recorder(app), [AccessRow(now(), app.clinician, "restore", None)])
     written = _restore_files(_home_of(app, home), files, replace=replace)
     app.committed_events += max(len(events), 1)  # the restore is committed: it stands
     clear_readmodel(app)
+    with store_errors():  # the backup's access log (its restored clients'), then the restore's
+        merge_rows(admin_recorder(app), accesses)
+        append(admin_recorder(app), [AccessRow(now(), app.clinician, "restore", None)])
     return RestoreReport(str(path), len(events), len(snapshots), written, replace, reencrypt)
 
 
