@@ -23,6 +23,15 @@ from hwcore.bootstrap import Settings, open_application
 from tests.pgserver import PgServer, PgServerError
 
 TODAY = dt.date(2026, 3, 2)
+CLINICIAN = "dr.test"
+"""Who records and reads in the tests (``HW_CLINICIAN``), unless a test says otherwise."""
+
+
+@pytest.fixture(autouse=True)
+def clinician(monkeypatch: pytest.MonkeyPatch) -> str:
+    """Every test runs as one invented clinician (the OS user would vary by machine)."""
+    monkeypatch.setenv("HW_CLINICIAN", CLINICIAN)
+    return CLINICIAN
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from hwcli.common import echo_json, fail, json_option, pass_app
 if TYPE_CHECKING:
     from hwcore.application import HandoutChoice, HwApplication
 
-KEYS_HELP = "clinic.name, clinic.logo, clinic.accent, clinic.footer, paper"
+KEYS_HELP = "clinic.name, clinic.logo, clinic.accent, clinic.footer, paper, clinician.id"
 
 
 # ------------------------------------------------------------------ config
@@ -25,7 +25,7 @@ KEYS_HELP = "clinic.name, clinic.logo, clinic.accent, clinic.footer, paper"
 
 @click.group("config")
 def config_group() -> None:
-    """Clinic branding for printouts: name, logo, accent colour, footer, paper.
+    """Clinic branding for printouts, and who you are (clinician.id).
 
     \b
     Keys:
@@ -34,6 +34,8 @@ def config_group() -> None:
       clinic.accent  the accent colour: #RRGGBB or a CSS colour name
       clinic.footer  a footer line: address, phone
       paper          A4 or Letter
+      clinician.id   your identifier, recorded on every event and in the
+                     access log (HW_CLINICIAN overrides it; default: your login)
     """
 
 
@@ -43,7 +45,8 @@ def config_group() -> None:
 @json_option
 @pass_app
 def config_set(app: HwApplication, key: str, value: str, as_json: bool) -> None:
-    """Set KEY to VALUE (KEY: clinic.name, clinic.logo, clinic.accent, clinic.footer, paper)."""
+    """Set KEY to VALUE (KEY: clinic.name, clinic.logo, clinic.accent, clinic.footer, paper,
+    clinician.id)."""
     stored = app.printing.config_set(key, value)
     name = key.strip().lower()
     if as_json:

@@ -185,6 +185,7 @@ def render_audit(client: str, entries: Sequence[AuditEntry]) -> str:
         lines.append("")
         when = f" ({e.date})" if e.date else ""
         lines.append(f"Review {e.review} at session {e.session}{when}, trigger: {e.trigger}")
+        lines.append(f"  recorded by: {e.recorded_by or 'unknown'}")
         chosen = {"format": e.format, "size": e.size, "frequency": e.frequency}
         chosen["framing"] = e.framing
         lines.append("  system:      " + ", ".join(f"{k} {_value(v)}" for k, v in chosen.items()))

@@ -47,6 +47,7 @@ COMMANDS: dict[str, str] = {
     "restore": "hwcli.cmd_store:restore",
     "admin-log": "hwcli.cmd_store:admin_log",
     "db": "hwcli.cmd_db:db_group",
+    "access-log": "hwcli.cmd_access:access_log",
     "completion": "hwcli.cmd_completion:completion",
 }
 """Every ``hw`` command and where it lives (``module:attribute``), imported on use.

@@ -328,11 +328,12 @@ def render_assignments(items: Sequence[AssignmentInfo]) -> str:
 def render_history(entries: Sequence[HistoryEntry]) -> str:
     """A client's events in order, one line each; what was said is wrapped, never cut."""
     lines = table(
-        ["#", "recorded", "session", "event"],
+        ["#", "recorded", "by", "session", "event"],
         [
             (
                 e.position,
                 e.recorded_at.replace("T", " ")[:16],
+                e.recorded_by or "unknown",
                 e.session if e.session is not None else "-",
                 e.event,
             )

@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from hwcore.application import HwApplication, StoreError
 from hwcore.application.eventstore.checks import check_not_emptied
+from hwcore.clinician import check_clinician, resolve_clinician
 from hwcore.config import (
     Settings,
     apply_libpq_environment,
@@ -27,6 +28,7 @@ def open_application(
     settings: Settings | None = None,
     today: Callable[[], dt.date] = dt.date.today,
     create: bool = True,
+    clinician: str | None = None,
 ) -> HwApplication:
     """Open the hw application on the configured store.
 
@@ -38,6 +40,8 @@ def open_application(
         today: the clock for default session dates.
         create: create the home and its store when missing (False for a read:
             a home that does not exist is then an error, not a new empty store).
+        clinician: who records and reads (else the settings', else ``HW_CLINICIAN``,
+            the home's ``clinician.id``, the operating-system user).
 
     Returns:
         An open :class:`~hwcore.application.HwApplication`; close it (or use it
@@ -47,8 +51,12 @@ def open_application(
         StoreError: the store cannot be opened (clear, content-free message).
         MissingExtraError: the store needs an extra that is not installed
             (``postgres`` for a database URL, ``crypto`` for a cipher key).
+        InvalidValueError: a malformed clinician identifier.
     """
     resolved = settings or resolve_settings(home, database_url)
+    who = check_clinician(clinician) if clinician is not None else resolved.clinician
+    if who is None:
+        who = resolve_clinician(os.environ, resolved.home)
     require_extras(resolved)
     apply_libpq_environment(resolved)  # sslmode & co. reach libpq
     if not create and resolved.backend == "sqlite" and not resolved.home.is_dir():
@@ -78,7 +86,7 @@ def open_application(
     else:
         ensure_private_home(resolved)
     try:
-        app = HwApplication(env, today=today, home=resolved.home)
+        app = HwApplication(env, today=today, home=resolved.home, clinician=who)
     except Exception as e:  # psycopg or cryptography missing: an optional extra
         missing = missing_extra(e)
         if missing is None:

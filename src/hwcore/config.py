@@ -2,8 +2,9 @@
 
 Resolution order for each setting: explicit argument (``--home``,
 ``--database-url``, ``--caseload``) > environment (``HW_HOME``,
-``HW_DATABASE_URL``, ``HW_CIPHER_KEY``, ``HW_CASELOAD``) > default (the
-platform's user data dir, SQLite, the home's own caseload).
+``HW_DATABASE_URL``, ``HW_CIPHER_KEY``, ``HW_CASELOAD``, ``HW_CLINICIAN``) >
+the home's configuration (``clinician.id``) > default (the platform's user
+data dir, SQLite, the home's own caseload, the operating-system user).
 
 A **caseload** is one clinician's store, kept apart from the others: on
 PostgreSQL a schema of its own (``POSTGRES_SCHEMA``; the default caseload is
@@ -74,12 +75,19 @@ class Settings(NamedTuple):
     cipher_key: str | None = None
     caseload: str | None = None
     """The named caseload (see the module's docstring); None: the default one."""
+    clinician: str | None = None
+    """Who records and reads (``HW_CLINICIAN``, else the home's ``clinician.id``); None:
+    resolved when the store is opened (see :mod:`hwcore.clinician`: else the OS user)."""
 
     def __repr__(self) -> str:
         key = None if self.cipher_key is None else "'***'"
         url = None if self.database_url is None else repr(_redact(self.database_url))
         caseload = "" if self.caseload is None else f", caseload={self.caseload!r}"
-        return f"Settings(home={str(self.home)!r}, database_url={url}, cipher_key={key}{caseload})"
+        who = "" if self.clinician is None else f", clinician={self.clinician!r}"
+        return (
+            f"Settings(home={str(self.home)!r}, database_url={url}, cipher_key={key}"
+            f"{caseload}{who})"
+        )
 
     def json_data(self) -> dict[str, Any]:
         """JSON-ready settings for ``to_dict``: the password and the cipher key never shown."""
@@ -89,6 +97,7 @@ class Settings(NamedTuple):
             "database": None if self.database_url is None else _server_only(self.database_url),
             "encrypted": self.cipher_key is not None,
             "caseload": self.caseload_name,
+            "clinician": self.clinician,
         }
 
     @property
@@ -241,8 +250,12 @@ def resolve_settings(
     path = Path(chosen_home).expanduser() if chosen_home else default_home()
     url = database_url or env.get("HW_DATABASE_URL") or None
     key = env.get("HW_CIPHER_KEY") or None
+    from hwcore.clinician import chosen_clinician
+
     chosen = caseload or env.get("HW_CASELOAD") or None
-    settings = Settings(home=path.absolute(), database_url=url, cipher_key=key)
+    home_path = path.absolute()
+    who = chosen_clinician(env, home_path)
+    settings = Settings(home=home_path, database_url=url, cipher_key=key, clinician=who)
     return settings.with_caseload(chosen) if chosen else settings
 
 

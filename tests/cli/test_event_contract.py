@@ -110,7 +110,9 @@ def test_the_schema_names_every_topic_and_every_field() -> None:
     assert set(defs["event"]["properties"]["topic"]["enum"]) == set(classes)
     for topic, cls in classes.items():
         state = defs[topic.rpartition(".")[2]]
-        assert sorted(state["properties"]) == sorted(state_fields(cls)), topic
+        # recorded_by: in every event's state, stamped by the store (not a class field)
+        assert sorted(state["properties"]) == sorted([*state_fields(cls), "recorded_by"]), topic
+        assert "recorded_by" not in state.get("required", []), topic  # old events lack it
 
 
 @pytest.mark.parametrize(
@@ -128,6 +130,13 @@ def test_the_schema_names_every_field_of_the_stored_values(name: str, cls: type)
     assert sorted(data["properties"]) == sorted(fields)
     for field in fields:
         assert f"`{field}`" in EVENTS_MD, field
+
+
+def test_every_exported_event_says_who_recorded_it(every_event: dict[str, Any]) -> None:
+    authors = {e["state"].get("recorded_by") for c in every_event["clients"] for e in c["events"]}
+
+    assert authors == {"dr.test"}  # HW_CLINICIAN of the CLI tests' environment
+    assert "`recorded_by`" in EVENTS_MD
 
 
 def test_docs_events_md_documents_every_topic_and_field() -> None:

@@ -528,7 +528,7 @@ def test_branding_is_stored_privately_and_read_back(
     app: HwApplication, home: Path, tmp_path: Path
 ) -> None:
     assert app.printing.config_list() == dict.fromkeys(
-        ("clinic.name", "clinic.logo", "clinic.accent", "clinic.footer", "paper")
+        ("clinic.name", "clinic.logo", "clinic.accent", "clinic.footer", "paper", "clinician.id")
     )
     logo = make_logo(tmp_path / "mark.png")
 

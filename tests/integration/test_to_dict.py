@@ -100,6 +100,7 @@ def _every_result(app: HwApplication, home: Path, tmp_path: Path) -> list[Any]:
         app.plan("AB"),  # with its measures and the alert (item 9 = 1)
         app.export_text("AB", "fhir"),
         list(LogFollower(app).read(limit=3)),
+        app.access.entries(client="AB"),
         resolve_settings(home, "postgresql://hw:secret@db.example:5433/hw?sslmode=require"),
         resolve_settings(home),
     ]
@@ -155,7 +156,9 @@ def test_planned_occasions_and_settings_as_json(home: Path) -> None:
         "database": "postgresql://db.example:5433/hw",
         "encrypted": True,
         "caseload": "default",
+        "clinician": None,  # resolved when the store is opened
     }
+    assert to_dict(settings._replace(clinician="dr.k"))["clinician"] == "dr.k"
     assert "s3cret" not in json.dumps(data)
     assert "other" not in json.dumps(data)
     assert to_dict(resolve_settings(home))["database"] is None

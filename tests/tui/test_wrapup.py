@@ -339,3 +339,13 @@ class TestCaseloadAndStartUp:
             if printing:
                 await press(pilot, "p")
                 assert (tmp_path / "AB-handout-8.pdf").is_file()
+
+
+class TestAccessLog:
+    async def test_opening_a_client_and_its_history_is_logged(self, seeded: HwApplication) -> None:
+        tui = HwTui(seeded)
+        async with tui.run_test(size=(80, 24)) as pilot:
+            await open_wrapup(pilot, tui, "AB")
+            await settle(pilot)
+        got = [(e.clinician, e.action, e.client, e.detail) for e in seeded.access.entries()]
+        assert ("dr.test", "open", "AB", "wrap-up") in got

@@ -25,22 +25,26 @@ def test_each_access_gets_exactly_its_privileges() -> None:
         "hw_snapshots": ("SELECT",),
         "hw_audit": ("SELECT",),
         "hw_keys": ("SELECT",),
+        "hw_access_log": ("SELECT", "INSERT"),
     }
     assert _privileges("read-write") == {
         "hw_events": ("SELECT", "INSERT"),
         "hw_snapshots": ("SELECT", "INSERT"),
         "hw_audit": ("SELECT",),
         "hw_keys": ("SELECT", "INSERT"),
+        "hw_access_log": ("SELECT", "INSERT"),
     }
     assert _privileges("purge") == {
         "hw_events": ("SELECT", "INSERT", "DELETE"),
         "hw_snapshots": ("SELECT", "INSERT", "DELETE"),
         "hw_audit": ("SELECT", "INSERT"),
         "hw_keys": ("SELECT", "INSERT", "DELETE", "TRUNCATE"),
+        "hw_access_log": ("SELECT", "INSERT", "UPDATE"),
     }
     for access in ("read-only", "read-write", "purge"):
-        granted = " ".join(t for t, _ in grant_statements(access))
-        assert "UPDATE" not in granted
+        # UPDATE only where a purge rewrites the access log to a pseudonym (its trigger).
+        updated = [t for t, p in _privileges(access).items() if "UPDATE" in p]
+        assert updated == (["hw_access_log"] if access == "purge" else [])
         # Only the tiny key table is rewritten by a purge (crypto-shredding, ADR 0007).
         truncated = [t for t, p in _privileges(access).items() if "TRUNCATE" in p]
         assert truncated == (["hw_keys"] if access == "purge" else [])

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 from hwcore.lazy import lazy_attributes
 
 if TYPE_CHECKING:
+    from hwcore.application.access import AccessEntry, AccessLog
     from hwcore.application.app import (
         HwApplication,
     )
@@ -150,6 +151,8 @@ if TYPE_CHECKING:
     from hwcore.textsafe import calendar_text, is_terminal_safe, json_text, terminal_text
 
 _LAZY: dict[str, str] = {
+    "AccessEntry": "hwcore.application.access",
+    "AccessLog": "hwcore.application.access",
     "HwApplication": "hwcore.application.app",
     "HwReader": "hwcore.application.queries",
     "Exchange": "hwcore.application.exchange.service",
@@ -277,6 +280,8 @@ __all__ = [
     "MISSED_LAST_TWO",
     "SIZE_DESCRIPTIONS",
     "VOCABULARY",
+    "AccessEntry",
+    "AccessLog",
     "AccommodationError",
     "Alert",
     "AlreadyResolvedError",

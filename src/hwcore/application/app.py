@@ -88,6 +88,8 @@ class HwApplication(HwReader):
         today: the clock used for default session dates (tests pass a fixed one).
         confidence_threshold: confidence below which a smaller task is advised.
         home: the hw home whose files a backup includes (None: none).
+        clinician: who records and reads: every new event's ``recorded_by`` and
+            the access log's clinician (None: the operating-system user).
     """
 
     name = "hw"

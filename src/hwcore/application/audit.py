@@ -14,6 +14,7 @@ from typing import cast
 from eventsourcing.domain import Aggregate
 
 from hwcore.application.dto import AuditEntry, FieldChange, NotedChange
+from hwcore.application.eventstore.recording import recorded_by
 from hwcore.domain import Case, Outcome, SystemChoice
 from hwcore.planner import build_planner
 
@@ -121,6 +122,7 @@ def audit_trail(events: Sequence[Aggregate.Event]) -> list[AuditEntry]:
                     if resolved
                     else None
                 ),
+                recorded_by=recorded_by(event),
             )
         )
         previous = chosen

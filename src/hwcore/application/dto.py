@@ -109,6 +109,8 @@ class HistoryEntry:
     """The event's name, e.g. 'HomeworkMissed'."""
     summary: str
     data: dict[str, Any]
+    recorded_by: str | None = None
+    """The clinician who recorded it; None when unknown (stored before hw recorded it)."""
 
 
 @attrs.frozen
@@ -216,6 +218,8 @@ class AuditEntry:
     resolved_after: int
     completion_rate_after: float | None
     """Mean score of the resolved assignments after this review (None: none resolved)."""
+    recorded_by: str | None = None
+    """The clinician who recorded the review; None when unknown (stored before hw recorded it)."""
 
 
 @attrs.frozen

@@ -7,6 +7,7 @@ from typing import Any
 from eventsourcing.domain import Aggregate
 
 from hwcore.application.dto import HistoryEntry
+from hwcore.application.eventstore.recording import FIELD, recorded_by
 from hwcore.domain import Case
 from hwcore.planner import to_dict
 
@@ -33,7 +34,7 @@ def describe(event: Aggregate.Event) -> HistoryEntry:
     data = {
         k: _plain(v)
         for k, v in event.__dict__.items()
-        if k not in ("originator_id", "originator_version", "timestamp", "originator_topic")
+        if k not in ("originator_id", "originator_version", "timestamp", "originator_topic", FIELD)
     }
     name = type(event).__name__
     session = data.get("session", data.get("number"))
@@ -44,6 +45,7 @@ def describe(event: Aggregate.Event) -> HistoryEntry:
         event=name,
         summary=summarize(event),
         data=data,
+        recorded_by=recorded_by(event),
     )
 
 

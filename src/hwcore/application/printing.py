@@ -22,6 +22,7 @@ from hwcore.printing.i18n import LANGUAGE_NAMES, LANGUAGES, AccommodationError, 
 from hwcore.printing.schedule import REMINDER_MINUTES
 
 if TYPE_CHECKING:
+    from hwcore.application.access import AccessLog
     from hwcore.application.dto import AssignmentInfo
     from hwcore.planner import Planner
     from hwcore.printing.handout_pdf import Handout
@@ -68,6 +69,10 @@ class Queries(Protocol):
 
     def assignments(self, client: str) -> list[AssignmentInfo]:
         """The client's assignments, oldest first."""
+
+    @property
+    def access(self) -> AccessLog:
+        """The access log (a print is logged)."""
 
 
 def _home(app: object) -> Path:
@@ -238,7 +243,9 @@ class Printing:
         data, _ = render_planner(
             planner, load_branding(_maybe_home(self)), printed_on=self._today()
         )
-        return write_private(target, data, force=force, what="PDF file")
+        written = write_private(target, data, force=force, what="PDF file")
+        self._queries.access.record("print", client, "plan")
+        return written
 
     def handout_choice(
         self,
@@ -360,6 +367,7 @@ class Printing:
         written = write_private(target, data, force=force, what="PDF file")
         if calendar is not None:
             write_private(*calendar, force=force, what="calendar file")
+        self._queries.access.record("print", client, "handout")
         return written
 
     def write_calendar(
@@ -398,7 +406,9 @@ class Printing:
         target = _output(self, out, name, force=force, what="calendar file")
         moments = _moments(self, info, handout, at)
         data = calendar_bytes(handout, moments, reminder_minutes=_minutes(reminder_minutes))
-        return write_private(target, data, force=force, what="calendar file")
+        written = write_private(target, data, force=force, what="calendar file")
+        self._queries.access.record("print", client, "calendar")
+        return written
 
     def write_output(self, out: PathLike, data: bytes, *, force: bool = False) -> Path:
         """Write a file the user asked for (an export) through the output guard, 0600.

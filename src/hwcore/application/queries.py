@@ -31,6 +31,7 @@ from hwcore.readmodel import EventStoreSource, Progress, ReadModel
 from hwcore.readmodel.caseload import CaseloadEntry, caseload_from, caseload_sql
 
 if TYPE_CHECKING:
+    from hwcore.application.access import AccessLog
     from hwcore.application.printing import Printing
 
 
@@ -42,6 +43,8 @@ class HwReader(StoreApplication):
         today: the clock used for default session dates (tests pass a fixed one).
         confidence_threshold: confidence below which a smaller task is advised.
         home: the hw home whose files a backup includes (None: none).
+        clinician: who records and reads (``recorded_by``, the access log);
+            None: the operating-system user (see :mod:`hwcore.clinician`).
     """
 
     name = "hw"
@@ -55,12 +58,13 @@ class HwReader(StoreApplication):
         today: Callable[[], dt.date] = dt.date.today,
         confidence_threshold: int = CONFIDENCE_THRESHOLD,
         home: Path | None = None,
+        clinician: str | None = None,
     ) -> None:
         self._today = today
         self.confidence_threshold = confidence_threshold
         self.reads = ReadSide(lambda: self.event_source)
         """The read side: the read model answering caseload queries, kept current."""
-        super().__init__(env, home=home)
+        super().__init__(env, home=home, clinician=clinician)
 
     @property
     def readmodel(self) -> ReadModel | None:
@@ -90,6 +94,13 @@ class HwReader(StoreApplication):
     def today(self) -> dt.date:
         """Today by the application's clock (fixed in tests)."""
         return self._today()
+
+    @functools.cached_property
+    def access(self) -> AccessLog:
+        """The access log: who read, printed or exported which client, and when (spec 7)."""
+        from hwcore.application.access import AccessLog
+
+        return AccessLog(self)
 
     @functools.cached_property
     def printing(self) -> Printing:
@@ -125,8 +136,11 @@ class HwReader(StoreApplication):
             if self.readmodel is not None:
                 # Cache it for the quick path (``hw plan`` without loading the case).
                 self.readmodel.store_plan(case, planner)
+            self.access.record("plan", client)
             return planner
-        return planner_as_of(self._events(client), as_of_session, when)
+        past = planner_as_of(self._events(client), as_of_session, when)
+        self.access.record("plan", client, f"as-of {past.as_of_session}")
+        return past
 
     def assignment(self, client: str, assignment_id: int | str) -> AssignmentInfo:
         """One assignment ('latest' = the most recent one) with its outcome."""
@@ -144,7 +158,9 @@ class HwReader(StoreApplication):
         """Every event of the client's log in order, readable."""
         from hwcore.application.history import describe
 
-        return [describe(e) for e in self._events(client)]
+        entries = [describe(e) for e in self._events(client)]
+        self.access.record("history", client)
+        return entries
 
     def client_names(self) -> list[str]:
         """Identifiers of every registered client, in registration order (read model)."""
@@ -191,7 +207,9 @@ class HwReader(StoreApplication):
         """
         from hwcore.application.audit import audit_trail
 
-        return audit_trail(self._events(client))
+        entries = audit_trail(self._events(client))
+        self.access.record("audit", client)
+        return entries
 
     # -------------------------------------------------------------- read model
 

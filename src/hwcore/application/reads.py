@@ -28,7 +28,10 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar
 
 if TYPE_CHECKING:
+    import sqlite3
+
     from hwcore.application.app import HwApplication
+    from hwcore.application.eventstore.sqlitefile import LogHead
     from hwcore.readmodel.caseload import CaseloadEntry
     from hwcore.readmodel.fastread import Query
 
@@ -47,6 +50,9 @@ class Read(NamedTuple, Generic[T]):
     """The query on a current read model (None: never fast, e.g. a planner as of a session)."""
     full: Callable[[HwApplication], T]
     """The application's answer (it catches the read model up first)."""
+    access: tuple[str, str] | None = None
+    """The access-log entry a fast answer appends, (action, client); the full
+    answer's application logs its own (None: the read is not logged)."""
 
 
 class Answer(NamedTuple, Generic[T]):
@@ -78,7 +84,7 @@ def planner_read(
         return Read(None, full)  # the past is computed from the log, never cached
     from hwcore.readmodel.fastread import planner_query
 
-    return Read(planner_query(client), full)
+    return Read(planner_query(client), full, ("plan", client.strip()))
 
 
 def answer(
@@ -108,7 +114,7 @@ def answer(
     if opened is not None:
         return Answer(read.full(opened), APPLICATION)
     if read.fast is not None:
-        value = _fast(read.fast, home, database_url, environ)
+        value = _fast(read.fast, home, database_url, environ, read.access)
         if value is not None:
             return Answer(value, READ_MODEL)
     if open_application is None:
@@ -121,17 +127,27 @@ def _fast(
     home: str | os.PathLike[str] | None,
     database_url: str | None,
     environ: Mapping[str, str] | None,
+    access: tuple[str, str] | None = None,
 ) -> T | None:
-    from hwcore.application.eventstore.sqlitefile import log_head
+    from hwcore.application.eventstore.sqlitefile import with_log_head
     from hwcore.config import resolve_settings
     from hwcore.readmodel.fastread import answer_if_current
 
     settings = resolve_settings(home, database_url, environ)
     if settings.database_url or settings.cipher_key:
         return None
-    if not settings.readmodel_path.is_file():
+    if not settings.readmodel_path.is_file() or not settings.events_path.is_file():
         return None
-    head = log_head(settings.events_path) if settings.events_path.is_file() else None
-    if head is None:
-        return None
-    return answer_if_current(settings.readmodel_path, head, query)
+
+    def use(head: LogHead, conn: sqlite3.Connection) -> T | None:
+        value = answer_if_current(settings.readmodel_path, head, query)
+        if value is None or access is None:
+            return value
+        from hwcore.application.eventstore.accesslog import AccessRow, append_on_connection, now
+        from hwcore.clinician import os_user
+
+        row = AccessRow(now(), settings.clinician or os_user(), *access)
+        # Not logged (a file this process may not write): the application answers instead.
+        return value if append_on_connection(conn, row) else None
+
+    return with_log_head(settings.events_path, use)

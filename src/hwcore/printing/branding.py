@@ -13,6 +13,8 @@ from typing import Any
 
 import attrs
 
+from hwcore.clinician import CONFIG_KEY as CLINICIAN_KEY
+from hwcore.clinician import check_clinician
 from hwcore.domain import HwError, InvalidValueError
 from hwcore.printing.colours import parse_colour
 from hwcore.printing.files import write_private
@@ -31,6 +33,7 @@ KEYS: dict[str, str] = {
     "clinic.accent": "the accent colour: #RRGGBB or a CSS colour name",
     "clinic.footer": "a footer line: address, phone",
     "paper": "A4 or Letter",
+    "clinician.id": "who records and reads here (HW_CLINICIAN overrides it; default: your login)",
 }
 """Every configuration key and what it holds."""
 
@@ -159,6 +162,8 @@ def normalize_value(home: Path, key: str, value: str) -> str:
         return _single_line(key, value, MAX_FOOTER)
     if key == "clinic.accent":
         return parse_colour(value, key)
+    if key == CLINICIAN_KEY:
+        return check_clinician(value, key)
     if key == "paper":
         paper = PAPERS.get(str(value).strip().lower())
         if paper is None:

@@ -43,7 +43,7 @@ class HistoryScreen(Screen[None]):
         """Title, the events table, the highlighted event in full."""
         yield Label(Content(shown(f"History · {self.client}")), id="history-title")
         table = HistoryTable(id="history", cursor_type="row")
-        table.add_columns("#", "Session", "Event", "What happened")
+        table.add_columns("#", "Session", "Event", "By", "What happened")
         yield table
         yield Static("", id="history-detail")
         yield Footer(show_command_palette=False, compact=True)
@@ -73,6 +73,7 @@ class HistoryScreen(Screen[None]):
                 str(e.position),
                 str(e.session or ""),
                 Text(cell(e.event)),
+                Text(cell(e.recorded_by or "unknown")),
                 Text(summary),
                 key=str(e.position),
             )
@@ -88,5 +89,10 @@ class HistoryScreen(Screen[None]):
         if 0 <= event.cursor_row < len(self.entries):
             e = self.entries[event.cursor_row]
             self.query_one("#history-detail", Static).update(
-                Content(shown(f"#{e.position} {e.event} · session {e.session or '-'}\n{e.summary}"))
+                Content(
+                    shown(
+                        f"#{e.position} {e.event} · session {e.session or '-'}"
+                        f" · recorded by {e.recorded_by or 'unknown'}\n{e.summary}"
+                    )
+                )
             )

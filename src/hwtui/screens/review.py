@@ -104,6 +104,7 @@ class ReviewScreen(AlertScreen[bool]):
         """Read the planner and today's session (worker thread)."""
         try:
             where = call(self.application.wrap_up, self.client, dry_run=True)
+            call(self.application.access.record, "open", self.client, "review")
         except CallFailed as e:
             self.app.call_from_thread(self.notify, shown(e), severity="error", markup=False)
             return

@@ -139,6 +139,7 @@ class WrapUpScreen(AlertScreen[bool]):
         try:
             assignments = call(self.application.assignments, self.client)
             preview = call(self.application.wrap_up, self.client, dry_run=True)
+            call(self.application.access.record, "open", self.client, "wrap-up")
         except CallFailed as e:
             self.app.call_from_thread(self.notify, shown(e), severity="error", markup=False)
             return

@@ -12,11 +12,13 @@ audit trail keeps.
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any
 
 import attrs
 
+from hwcore.application.eventstore.accesslog import forget_client
 from hwcore.application.eventstore.application import StoreApplication
 from hwcore.application.eventstore.audit import (
     StoreAuditEntry,
@@ -140,6 +142,9 @@ def purge_client(app: StoreApplication, client: str, *, reference: str = "") -> 
     events = snapshots = keys_deleted = 0
     rewritten = True
     purged_id = case_id_for(name)
+    # The access log keeps no identifier of the client: its entries name a
+    # pseudonym from now on, in the purge's own transaction (see accesslog).
+    forget = functools.partial(forget_client, recorder, client=name, clinician=app.clinician)
     with store_errors():
         # An identifier stored before identifiers were NFC is purged too.
         for case_id in (case_id_for(name), *legacy_case_ids(name)):
@@ -149,6 +154,7 @@ def purge_client(app: StoreApplication, client: str, *, reference: str = "") -> 
                 nonlocal keys_deleted, rewritten
                 keys_deleted, rewritten = delete_key(recorder, cursor, case_id)
                 insert_stored(recorder, cursor, tombstone)
+                forget(cursor)
 
             events, snapshots = recorder.purge(case_id, table, entry.row(), also)
             if events:

@@ -32,14 +32,16 @@ from eventsourcing.utils import Environment, EnvType
 from hwcore.application.eventstore.checks import preflight, verify_store
 from hwcore.application.eventstore.errors import STORE_ERRORS, store_error
 from hwcore.application.eventstore.persistence import RECORDER_TOPICS, AdminRecorder
+from hwcore.application.eventstore.recording import RecordingMapper, RecordingShreddingMapper
 from hwcore.application.eventstore.repository import (
     DEFAULT_CACHE_MAXSIZE,
     CaseRepository,
     project_case,
 )
 from hwcore.application.eventstore.retries import open_retrying
-from hwcore.application.eventstore.shredding import ShreddingMapper, attach_keys, data_keys
+from hwcore.application.eventstore.shredding import attach_keys, data_keys
 from hwcore.application.eventstore.transcodings import register_hw_transcodings
+from hwcore.clinician import check_clinician, os_user
 from hwcore.domain import Case, ClientNotFoundError, StoreError, case_id_for, validate_client
 from hwcore.domain.identifiers import legacy_case_ids
 
@@ -54,6 +56,9 @@ class StoreApplication(Application[UUID]):
         env: eventsourcing settings (PERSISTENCE_MODULE, SQLITE_DBNAME, ...);
             the process environment is deliberately *not* read.
         home: the hw home the store belongs to (its own files go into backups).
+        clinician: who records: stored as ``recorded_by`` on every new event
+            (see :mod:`~hwcore.application.eventstore.recording`); None: the
+            operating-system user.
 
     Raises:
         InvalidValueError: a malformed cipher key.
@@ -66,9 +71,13 @@ class StoreApplication(Application[UUID]):
     (a purge or a restore counts at least one): a committed write stands."""
     snapshotting_intervals = {Case: SNAPSHOT_INTERVAL}  # noqa: RUF012 (eventsourcing API)
 
-    def __init__(self, env: EnvType | None = None, *, home: Path | None = None) -> None:
+    def __init__(
+        self, env: EnvType | None = None, *, home: Path | None = None, clinician: str | None = None
+    ) -> None:
         self.home = home
         """The hw home (configuration, logos) that backups include, when there is one."""
+        self.clinician = check_clinician(clinician) if clinician is not None else os_user()
+        """Who records and reads: every new event's ``recorded_by``, the access log's ``who``."""
         preflight(dict(env or {}))
         open_retrying(lambda: super(StoreApplication, self).__init__(env), self._abandon_open)
         try:
@@ -107,16 +116,19 @@ class StoreApplication(Application[UUID]):
         return Environment(name, settings)
 
     def construct_mapper(self) -> Mapper[UUID]:
-        """eventsourcing's mapper; with a cipher key, one that gives each client its own key.
+        """eventsourcing's mapper, recording who stored each new event (``recorded_by``).
 
-        See :mod:`hwcore.application.eventstore.shredding` (crypto-shredding):
-        the keys are attached once the store is open.
+        With a cipher key it also gives each client its own data key (see
+        :mod:`hwcore.application.eventstore.shredding`, crypto-shredding): the
+        keys are attached once the store is open.
         """
-        if not self.env.get("CIPHER_TOPIC"):
-            return super().construct_mapper()
-        return self.factory.mapper(
-            transcoder=self.construct_transcoder(), mapper_class=ShreddingMapper
+        mapper_class = RecordingShreddingMapper if self.env.get("CIPHER_TOPIC") else RecordingMapper
+        mapper = self.factory.mapper(
+            transcoder=self.construct_transcoder(), mapper_class=mapper_class
         )
+        assert isinstance(mapper, RecordingMapper)
+        mapper.clinician = self.clinician
+        return mapper
 
     def construct_repository(self) -> CaseRepository:
         """hw's repository: eventsourcing's, with a cache checked against the store.

@@ -23,6 +23,13 @@ from pathlib import Path
 
 import attrs
 
+from hwcore.application.eventstore.accesslog import (
+    AccessRow,
+    append,
+    merge_rows,
+    read_rows,
+    rows_of_backup,
+)
 from hwcore.application.eventstore.application import StoreApplication
 from hwcore.application.eventstore.audit import (
     StoreAuditEntry,
@@ -201,6 +208,8 @@ def backup_store(
                 " content BLOB NOT NULL);"
                 "CREATE TABLE keys (originator_id TEXT PRIMARY KEY, wrapped BLOB NOT NULL,"
                 " created TEXT NOT NULL);"
+                "CREATE TABLE access_log (at TEXT NOT NULL, clinician TEXT NOT NULL,"
+                " action TEXT NOT NULL, client TEXT, detail TEXT NOT NULL);"
             )
             recorder = admin_recorder(app)
             total = _log_length(app) if progress is not None else 0
@@ -229,6 +238,9 @@ def backup_store(
             if progress is not None:
                 progress(events, events)
             out.executemany("INSERT INTO audit VALUES (?, ?, ?, ?, ?)", audit)
+            with store_errors():
+                accesses = read_rows(recorder)
+            out.executemany("INSERT INTO access_log VALUES (?, ?, ?, ?, ?)", accesses)
             left_out: list[str] = []
             home_files = (
                 list(store_files(home_path, {path.resolve()}, left_out))
@@ -258,6 +270,8 @@ def backup_store(
         with tmp.open("rb") as f:
             os.fsync(f.fileno())
         place(tmp, path, force=overwrite, what="backup file")
+        with store_errors():
+            append(recorder, [AccessRow(now(), app.clinician, "backup", None)])
     except sqlite3.OperationalError as e:
         reason = "the disk is full" if "full" in str(e) else "the file could not be written"
         msg = f"cannot write backup file {str(path)!r}: {reason}"
@@ -392,6 +406,7 @@ def restore_store(
         ]
         files = backup_files(conn, meta, path)
         keys = backup_keys(conn, meta, path)
+        accesses = rows_of_backup(conn, {row[0] for row in events})
     if events:
         wrapped = {k[0]: k[1] for k in keys}
         _check_decodes(app, events[0], wrapped.get(events[0][0]))
@@ -406,6 +421,9 @@ def restore_store(
     written = restore_files(_home_of(app, home), files, replace=replace)
     app.committed_events += max(len(events), 1)  # the restore is committed: it stands
     clear_readmodel(app)
+    with store_errors():  # the backup's access log (its restored clients'), then the restore's
+        merge_rows(admin_recorder(app), accesses)
+        append(admin_recorder(app), [AccessRow(now(), app.clinician, "restore", None)])
     return RestoreReport(
         str(path),
         len(events),

@@ -176,12 +176,13 @@ class AdminRecorder(ABC):
         ident: uuid.UUID,
         snapshots_table: str | None,
         entry: AuditRow,
-        also: Callable[[Any], None] | None = None,
+        also: Callable[[Any], object] | None = None,
     ) -> tuple[int, int]:
         """Delete one originator's events and snapshots and audit it, in one transaction.
 
         ``also`` is called with the cursor once events were deleted, in the same
-        transaction (the data key's deletion and the tombstone, see ``shredding``).
+        transaction (the data key's deletion and the tombstone, see ``shredding``;
+        the access log forgetting the client, see ``accesslog``).
 
         Returns:
             How many events and snapshots were deleted; (0, 0) writes nothing.

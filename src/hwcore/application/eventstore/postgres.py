@@ -23,6 +23,7 @@ from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastor
 from psycopg import sql
 from psycopg.errors import UndefinedTable
 
+from hwcore.application.eventstore.accesslog import ACCESS_LOG_TABLE
 from hwcore.application.eventstore.errors import STORE_ERRORS
 from hwcore.application.eventstore.persistence import AUDIT_TABLE, AdminRecorder
 from hwcore.application.eventstore.schema import (
@@ -156,6 +157,7 @@ class PostgresAdminRecorder(AdminRecorder, PostgresApplicationRecorder):
         per-client keys (``shredding``).
         """
         tables = [self.events_table_name, *([snapshots_table] if snapshots_table else [])]
+        tables.append(ACCESS_LOG_TABLE)  # the purged client's old identifier, in dead rows
         with suppress(*STORE_ERRORS), self.datastore.get_connection() as conn:
             for table in tables:
                 conn.execute(f"VACUUM {self.qualified(table)}")

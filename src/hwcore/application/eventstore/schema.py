@@ -39,6 +39,7 @@ from typing import Any
 
 import attrs
 
+from hwcore.application.eventstore.accesslog import ACCESS_LOG_TABLE, create_access_log
 from hwcore.application.eventstore.persistence import AUDIT_DDL, AUDIT_TABLE, AdminRecorder
 from hwcore.application.eventstore.shredding import KEY_TABLE, create_key_table
 
@@ -117,7 +118,23 @@ A writer adds a client's key with its first event; a purge deletes it and
 rewrites the table (``TRUNCATE`` in the purge's transaction, else a plain
 ``DELETE`` it reports as left in the file)."""
 
-SCHEMA_PARTS: list[SchemaPart] = [EVENTS_PART, AUDIT_PART, KEYS_PART]
+
+
+def _create_access_log(recorder: AdminRecorder, cursor: Any) -> None:
+    schema = getattr(getattr(recorder, "datastore", None), "schema", None)
+    create_access_log(cursor, backend=recorder.backend, schema=schema or None)
+
+
+ACCESS_PART = SchemaPart(
+    "access",
+    1,
+    _create_access_log,
+    (TableGrant(ACCESS_LOG_TABLE, read_only=("SELECT", "INSERT"), purge=("UPDATE",)),),
+)
+"""The access log (spec 7): every role appends to it, a read-only one included; a purge
+rewrites the client's entries to a pseudonym (its triggers allow no other UPDATE, no DELETE)."""
+
+SCHEMA_PARTS: list[SchemaPart] = [EVENTS_PART, AUDIT_PART, KEYS_PART, ACCESS_PART]
 """Every part ``hw db init`` creates, in order: append a new part here."""
 
 

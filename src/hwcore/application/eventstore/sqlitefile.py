@@ -9,10 +9,13 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+from collections.abc import Callable
 from contextlib import closing
 from pathlib import Path
+from typing import Any, TypeVar
 
 SQLITE_HEADER = b"SQLite format 3\x00"
+T = TypeVar("T")
 
 
 def header_problem(path: Path) -> str | None:
@@ -87,6 +90,15 @@ def log_head(path: Path) -> LogHead | None:
     event's state is not a JSON object (an encrypted store: its ciphertext
     never parses). The whole state is parsed, not guessed from its first byte.
     """
+    return with_log_head(path, lambda head, _conn: head)
+
+
+def with_log_head(path: Path, use: Callable[[LogHead, sqlite3.Connection], T | None]) -> T | None:
+    """``use(head, connection)`` with :func:`log_head`'s answer, on the connection it read it with.
+
+    The quick read answers and appends its access-log entry on the one
+    connection it opened (start-up time). None when there is no readable head.
+    """
     if header_problem(path) is not None:
         return None
     try:
@@ -97,8 +109,13 @@ def log_head(path: Path) -> LogHead | None:
                 "SELECT rowid, originator_id, originator_version, state"
                 " FROM stored_events ORDER BY rowid DESC LIMIT 1"
             ).fetchone()
+            head = _head(last)
+            return None if head is None else use(head, conn)
     except sqlite3.Error:
         return None
+
+
+def _head(last: Any) -> LogHead | None:
     if last is None:
         return (0, None, None)
     position, originator_id, version, state = last

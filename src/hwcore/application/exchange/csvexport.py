@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 
 from hwcore.application.commands import design_fields
-from hwcore.application.exchange.csvfile import COLUMN_OF, OPTIONAL, REQUIRED
+from hwcore.application.eventstore.recording import recorded_by
+from hwcore.application.exchange.csvfile import COLUMN_OF, OPTIONAL, RECORDED_BY, REQUIRED
 from hwcore.domain import Assignment, Case, Outcome
 
 COLUMNS = (*REQUIRED, *OPTIONAL)
@@ -34,8 +35,8 @@ def _cell(value: object) -> str:
     return str(value)
 
 
-def assignment_row(client: str, a: Assignment) -> dict[str, str]:
-    """One assignment as a CSV row (column to text)."""
+def assignment_row(client: str, a: Assignment, recorded_by: str | None = None) -> dict[str, str]:
+    """One assignment as a CSV row (column to text), with who recorded it when known."""
     plain = a.spec.plain()
     row = {COLUMN_OF.get(f.name, f.name): _cell(plain[f.name]) for f in design_fields()}
     row.update(client=client, session=str(a.session), date=a.assigned_on.isoformat())
@@ -47,22 +48,33 @@ def assignment_row(client: str, a: Assignment) -> dict[str, str]:
         row["experience"] = r.experience
         row["explanation"] = r.explanation
         row["reasons"] = ";".join(reason.value for reason in r.reasons)
+    row[RECORDED_BY] = recorded_by or ""
     return row
 
 
+def assignment_authors(events: Iterable[object]) -> dict[int, str | None]:
+    """Who recorded each assignment (assignment id -> clinician; None: unknown)."""
+    return {e.assignment_id: recorded_by(e) for e in events if isinstance(e, Case.HomeworkAssigned)}
+
+
 def export_csv(
-    cases: Iterable[Case], total: int, progress: Callable[[int, int], None] | None = None
+    cases: Iterable[Case],
+    total: int,
+    progress: Callable[[int, int], None] | None = None,
+    authors: Callable[[Case], Mapping[int, str | None]] | None = None,
 ) -> str:
     """The cases' assignments as one history CSV (header first, then by client and id).
 
-    ``progress`` is called after each case with (cases done, ``total``).
+    ``progress`` is called after each case with (cases done, ``total``);
+    ``authors`` gives a case's :func:`assignment_authors` (None: the column is empty).
     """
     out = io.StringIO(newline="")
     writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
     for done, case in enumerate(cases, start=1):
+        by = authors(case) if authors is not None else {}
         for ident in sorted(case.assignments):
-            writer.writerow(assignment_row(case.client, case.assignments[ident]))
+            writer.writerow(assignment_row(case.client, case.assignments[ident], by.get(ident)))
         if progress is not None:
             progress(done, total)
     return out.getvalue()

@@ -12,6 +12,7 @@ import attrs
 
 from hwcore.application.commands import design_fields
 from hwcore.application.exchange.errors import ImportFileError
+from hwcore.clinician import check_clinician
 from hwcore.domain import (
     AssignmentSpec,
     HwError,
@@ -29,7 +30,11 @@ COLUMN_OF = {"title": "assignment", "planned_doses": "planned"}
 DESIGN_COLUMNS = tuple(COLUMN_OF.get(f.name, f.name) for f in design_fields())
 """One column per field of an assignment's design (the fields' one list)."""
 OUTCOME_COLUMNS = ("done", "planned", "explanation", "reasons", "experience")
-OPTIONAL = tuple(dict.fromkeys(c for c in (*DESIGN_COLUMNS, *OUTCOME_COLUMNS) if c not in REQUIRED))
+RECORDED_BY = "recorded_by"
+"""The column naming who recorded the assignment (kept by an import; empty: the importer)."""
+OPTIONAL = tuple(
+    dict.fromkeys(c for c in (*DESIGN_COLUMNS, *OUTCOME_COLUMNS, RECORDED_BY) if c not in REQUIRED)
+)
 
 
 @attrs.frozen
@@ -47,6 +52,8 @@ class CsvRow:
     explanation: str
     reasons: tuple[MissReason, ...]
     experience: str
+    recorded_by: str | None = None
+    """Who recorded the assignment, as the file says (None: whoever imports it)."""
 
     @property
     def title(self) -> str:
@@ -131,6 +138,7 @@ def parse_row(line: int, raw: dict[str, str]) -> CsvRow:
         explanation=get("explanation", ""),
         reasons=reasons,
         experience=get("experience", ""),
+        recorded_by=check_clinician(get(RECORDED_BY), RECORDED_BY) if get(RECORDED_BY) else None,
     )
 
 

@@ -16,6 +16,7 @@ from eventsourcing.domain import DomainEventProtocol
 
 from hwcore.application.commands import OutcomeEntry, apply_outcome, session_date
 from hwcore.application.dto import ImportReport
+from hwcore.application.eventstore.recording import with_recorded_by
 from hwcore.application.exchange.csvfile import CsvRow
 from hwcore.application.exchange.errors import ImportFileError
 from hwcore.domain import (
@@ -118,6 +119,8 @@ def plan_csv_import(
             changed = False
             if existing is None:
                 ident = _guard(source, row.line, partial(case.assign, row.session, row.design))
+                if row.recorded_by is not None:  # as the file says; else whoever imports
+                    with_recorded_by(case.pending_events[-1], row.recorded_by)
                 existing = case.assignments[ident]
                 assignments_added += 1
                 changed = True

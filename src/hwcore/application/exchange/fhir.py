@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from hwcore.domain import Assignment, Case, Outcome
@@ -35,6 +35,8 @@ ASSIGNMENT_SYSTEM = "urn:hw:assignment"
 """The identifier system of a Task: ``CLIENT/ASSIGNMENT-ID``."""
 OUTCOME_SYSTEM = "urn:hw:outcome"
 """The code system of a Task's ``businessStatus``: completed, partial, missed, pending."""
+CLINICIAN_SYSTEM = "urn:hw:clinician"
+"""The identifier system of a Task's ``requester``: the clinician who recorded the assignment."""
 MEASURE_SYSTEM = "urn:hw:measure"
 """The code system of a measure with no LOINC code (a measure defined in hw)."""
 LOINC = "http://loinc.org"
@@ -79,15 +81,19 @@ def bundle(
     total: int,
     progress: Callable[[int, int], None] | None = None,
     now: dt.datetime | None = None,
+    authors: Callable[[Case], Mapping[int, str | None]] | None = None,
 ) -> dict[str, Any]:
     """One FHIR R4 ``collection`` Bundle with every case's resources.
 
     ``progress`` is called after each case with (cases done, ``total``);
-    ``now`` is the Bundle's timestamp (default: the current UTC time).
+    ``now`` is the Bundle's timestamp (default: the current UTC time);
+    ``authors`` gives who recorded each of a case's assignments (each Task's
+    ``requester``; None: no requester).
     """
     entries: list[dict[str, Any]] = []
     for done, case in enumerate(cases, start=1):
-        entries.extend(_entry(r) for r in case_resources(case))
+        by = authors(case) if authors is not None else {}
+        entries.extend(_entry(r) for r in case_resources(case, by))
         if progress is not None:
             progress(done, total)
     stamp = (now or dt.datetime.now(dt.UTC)).isoformat(timespec="seconds")
@@ -97,8 +103,13 @@ def bundle(
     return document
 
 
-def case_resources(case: Case) -> list[dict[str, Any]]:
-    """The Patient, CarePlan, Tasks, QuestionnaireResponses and Observations of one case."""
+def case_resources(
+    case: Case, authors: Mapping[int, str | None] | None = None
+) -> list[dict[str, Any]]:
+    """The Patient, CarePlan, Tasks, QuestionnaireResponses and Observations of one case.
+
+    ``authors``: who recorded each assignment (a Task's ``requester``), when known.
+    """
     patient_id = _id(case, "Patient")
     patient = {
         "resourceType": "Patient",
@@ -106,7 +117,11 @@ def case_resources(case: Case) -> list[dict[str, Any]]:
         "identifier": [{"system": CLIENT_SYSTEM, "value": case.client}],
     }
     plan_id = _id(case, "CarePlan")
-    tasks = [_task(case, a, patient_id, plan_id) for _, a in sorted(case.assignments.items())]
+    by = authors or {}
+    tasks = [
+        _task(case, a, patient_id, plan_id, by.get(a.id))
+        for _, a in sorted(case.assignments.items())
+    ]
     resources = [patient, _care_plan(case, plan_id, patient_id, tasks), *tasks]
     for s in case.measure_series():
         for index, point in enumerate(s.points, start=1):
@@ -141,7 +156,9 @@ def _care_plan(
     return plan
 
 
-def _task(case: Case, a: Assignment, patient_id: str, plan_id: str) -> dict[str, Any]:
+def _task(
+    case: Case, a: Assignment, patient_id: str, plan_id: str, author: str | None
+) -> dict[str, Any]:
     spec = a.spec
     task: dict[str, Any] = {
         "resourceType": "Task",
@@ -159,6 +176,8 @@ def _task(case: Case, a: Assignment, patient_id: str, plan_id: str) -> dict[str,
         "for": _ref(patient_id),
         "authoredOn": a.assigned_on.isoformat(),
     }
+    if author:
+        task["requester"] = {"identifier": {"system": CLINICIAN_SYSTEM, "value": author}}
     if spec.planned_doses is not None:
         task["restriction"] = {"repetitions": spec.planned_doses}
     r = a.resolution

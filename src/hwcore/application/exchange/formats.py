@@ -37,6 +37,13 @@ def _cases(store: ExchangeStore, names: list[str]) -> Iterator[Case]:
         yield case
 
 
+def _authors(store: ExchangeStore) -> Callable[[Case], dict[int, str | None]]:
+    """Who recorded each of a case's assignments, from its stored events."""
+    from hwcore.application.exchange.csvexport import assignment_authors
+
+    return lambda case: assignment_authors(store.stored_events(case.client))
+
+
 def export_text(
     store: ExchangeStore,
     client: str | None = None,
@@ -63,10 +70,10 @@ def export_text(
     elif fmt == "csv":
         from hwcore.application.exchange.csvexport import export_csv
 
-        text = export_csv(_cases(store, names), len(names), progress)
+        text = export_csv(_cases(store, names), len(names), progress, _authors(store))
     else:
         from hwcore.application.exchange.fhir import bundle
 
-        data = bundle(_cases(store, names), len(names), progress)
+        data = bundle(_cases(store, names), len(names), progress, authors=_authors(store))
         text = json_text(data) + "\n"
     return ExportText(format=fmt, clients=len(names), text=text)

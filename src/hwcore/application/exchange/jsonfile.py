@@ -22,8 +22,11 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.utils import get_topic
 
 from hwcore.application.dto import ImportReport
+from hwcore.application.eventstore.recording import FIELD as RECORDED_BY
+from hwcore.application.eventstore.recording import with_recorded_by
 from hwcore.application.exchange.errors import ImportFileError
 from hwcore.application.exchange.port import ExchangeStore
+from hwcore.clinician import check_clinician
 from hwcore.domain import (
     AssignmentSpec,
     Case,
@@ -87,8 +90,18 @@ def event_data(store: ExchangeStore, event: Aggregate.Event) -> dict[str, Any]:
 
 
 def _state(store: ExchangeStore, event: Aggregate.Event) -> Any:
-    state = {k: v for k, v in event.__dict__.items() if k not in _NOT_STATE}
+    # recorded_by is kept when known and left out when not (an event stored
+    # before hw recorded it, or imported without it), as the file had it.
+    state = {
+        k: v
+        for k, v in event.__dict__.items()
+        if k not in _NOT_STATE and not (k == RECORDED_BY and not v)
+    }
     return json.loads(store.transcoder.encode(state))
+
+
+def _without_author(state: Any) -> Any:
+    return {k: v for k, v in state.items() if k != RECORDED_BY}
 
 
 def plan_json_import(
@@ -243,6 +256,9 @@ def _event_from_item(store: ExchangeStore, client: str, item: Any, where: str) -
         raise ImportFileError(malformed)
     try:
         state = store.transcoder.decode(json.dumps(item["state"]).encode())
+        author = state.pop(RECORDED_BY, None)
+        if author is not None:
+            author = check_clinician(author, RECORDED_BY)
         timestamp = dt.datetime.fromisoformat(str(item["timestamp"]))
         event = cls(
             originator_id=case_id_for(client),
@@ -250,6 +266,8 @@ def _event_from_item(store: ExchangeStore, client: str, item: Any, where: str) -
             timestamp=timestamp,
             **state,
         )
+        # Kept as the file has it: unknown stays unknown, never the importer.
+        with_recorded_by(event, author)
         known = _state(store, event)
     except HwError as e:
         raise ImportFileError(f"{where}, event {version}: {e}") from None
@@ -302,7 +320,7 @@ def check_events(
         produced = case.collect_events()
         if len(produced) != 1 or type(produced[0]) is not type(event):
             raise ImportFileError(f"{at}: not what hw records for it (nothing to record)")
-        mine, theirs = _state(store, produced[0]), _state(store, event)
+        mine, theirs = _state(store, produced[0]), _without_author(_state(store, event))
         if mine != theirs:
             field = _first_difference(mine, theirs)
             raise ImportFileError(f"{at}: not what hw records for it ({field})")

@@ -24,6 +24,7 @@ from hwcore.domain import Case, ConcurrencyError
 if TYPE_CHECKING:
     import datetime as dt
 
+    from hwcore.application.access import AccessLog
     from hwcore.application.dto import ImportReport
     from hwcore.application.exchange.formats import ExportText
     from hwcore.readmodel import Progress
@@ -49,6 +50,10 @@ class ExchangeHost(ExchangeStore, Protocol):
 
     def today(self) -> dt.date:
         """Today by the application's clock."""
+
+    @property
+    def access(self) -> AccessLog:
+        """The access log (an export is logged, one entry per client)."""
 
 
 class Exchange:
@@ -156,7 +161,9 @@ class Exchange:
         """
         from hwcore.application.exchange.jsonfile import export_document
 
-        return export_document(self._host, client, progress)
+        document = export_document(self._host, client, progress)
+        self._logged(client, "json")
+        return document
 
     def export_text(
         self, client: str | None = None, fmt: str = "json", progress: Progress | None = None
@@ -164,4 +171,9 @@ class Exchange:
         """The export as text in ``fmt``: json (lossless), csv (the import format) or fhir (R4)."""
         from hwcore.application.exchange.formats import export_text
 
-        return export_text(self._host, client, fmt, progress)
+        text = export_text(self._host, client, fmt, progress)
+        self._logged(client, fmt)
+        return text
+
+    def _logged(self, client: str | None, fmt: str) -> None:
+        self._host.access.record("export", client if client else self._host.client_names(), fmt)
