@@ -108,6 +108,34 @@ def assign(
     click.echo("history with these values: " + "; ".join(render_fit(result.fit)))
 
 
+def reflection_options(f: Callable[P, R]) -> Callable[P, R]:
+    """--insights and --modification: seed 003's next-session checklist (revision 2)."""
+    f = click.option(
+        "--modification",
+        default="",
+        metavar="TEXT",
+        help="The modification planned for the next assignment.",
+    )(f)
+    return click.option("--insights", default="", metavar="TEXT", help="Clinical insights gained.")(
+        f
+    )
+
+
+def _record(
+    app: HwApplication,
+    client: str,
+    session: int | None,
+    date: str | None,
+    as_json: bool,
+    **entry: Any,
+) -> None:
+    """Record one outcome (an ``OutcomeEntry``) and say what was recorded."""
+    from hwcore.application import OutcomeEntry
+
+    result = app.record_outcome(client, OutcomeEntry(**entry), session=session, date=date)
+    _outcome_echo(result, as_json)
+
+
 def _outcome_echo(result: Any, as_json: bool) -> None:
     if as_json:
         echo_json(result)
@@ -122,6 +150,7 @@ def _outcome_echo(result: Any, as_json: bool) -> None:
 @click.argument("client")
 @click.argument("assignment")
 @click.option("--experience", default="", help="The client's experience of doing it.")
+@reflection_options
 @session_option
 @date_option
 @json_option
@@ -131,6 +160,8 @@ def done(
     client: str,
     assignment: str,
     experience: str,
+    insights: str,
+    modification: str,
     session: int | None,
     date: str | None,
     as_json: bool,
@@ -141,8 +172,18 @@ def done(
     new session today when ASSIGNMENT was given at the latest session on an
     earlier day (homework is reviewed at the session after it was given).
     """
-    result = app.complete(client, assignment, session=session, date=date, experience=experience)
-    _outcome_echo(result, as_json)
+    _record(
+        app,
+        client,
+        session,
+        date,
+        as_json,
+        assignment_id=assignment,
+        outcome="completed",
+        experience=experience,
+        insights=insights,
+        modification=modification,
+    )
 
 
 @click.command("partial")
@@ -151,6 +192,7 @@ def done(
 @click.option("--done", "done_", type=int, required=True, metavar="N", help="Doses done.")
 @click.option("--planned", type=int, metavar="N", help="Doses planned (default: as assigned).")
 @click.option("--experience", default="", help="The client's experience of doing it.")
+@reflection_options
 @session_option
 @date_option
 @json_option
@@ -162,6 +204,8 @@ def partial(
     done_: int,
     planned: int | None,
     experience: str,
+    insights: str,
+    modification: str,
     session: int | None,
     date: str | None,
     as_json: bool,
@@ -172,16 +216,20 @@ def partial(
     new session today when ASSIGNMENT was given at the latest session on an
     earlier day (homework is reviewed at the session after it was given).
     """
-    result = app.partial(
+    _record(
+        app,
         client,
-        assignment,
+        session,
+        date,
+        as_json,
+        assignment_id=assignment,
+        outcome="partial",
         done=done_,
         planned=planned,
-        session=session,
-        date=date,
         experience=experience,
+        insights=insights,
+        modification=modification,
     )
-    _outcome_echo(result, as_json)
 
 
 @click.command("missed")
@@ -195,6 +243,7 @@ def partial(
     metavar="REASON",
     help=f"Miss reason, repeatable (or 'a;b') {VOCAB_HELP}.",
 )
+@reflection_options
 @session_option
 @date_option
 @json_option
@@ -205,6 +254,8 @@ def missed(
     assignment: str,
     explanation: str,
     reasons: tuple[str, ...],
+    insights: str,
+    modification: str,
     session: int | None,
     date: str | None,
     as_json: bool,
@@ -216,10 +267,19 @@ def missed(
     earlier day (homework is reviewed at the session after it was given).
     """
     split = [part for r in reasons for part in r.split(";")]
-    result = app.miss(
-        client, assignment, explanation=explanation, reasons=split, session=session, date=date
+    _record(
+        app,
+        client,
+        session,
+        date,
+        as_json,
+        assignment_id=assignment,
+        outcome="missed",
+        explanation=explanation,
+        reasons=split,
+        insights=insights,
+        modification=modification,
     )
-    _outcome_echo(result, as_json)
 
 
 # ---------------------------------------------------------- case events

@@ -88,7 +88,7 @@ def test_a_real_export_of_every_event_validates_against_the_schema(
         (("clients", 0, "events", 1, "state", "held_on", "_data_"), "5 Jan"),
         (("clients", 0, "events", 7, "state", "surprise"), 1),
         (("clients", 0, "events", 7, "topic"), "hwcore.domain.case:Case.Renamed"),
-        (("version",), 2),
+        (("version",), 3),
     ],
 )
 def test_the_schema_refuses_an_edited_export(

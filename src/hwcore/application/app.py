@@ -291,7 +291,7 @@ class HwApplication(StoreApplication):
         entry = OutcomeEntry(
             assignment_id=assignment_id, outcome=Outcome.COMPLETED, experience=experience
         )
-        return self._resolve(client, entry, session, date)
+        return self.record_outcome(client, entry, session=session, date=date)
 
     def partial(
         self,
@@ -316,7 +316,7 @@ class HwApplication(StoreApplication):
             planned=planned,
             experience=experience,
         )
-        return self._resolve(client, entry, session, date)
+        return self.record_outcome(client, entry, session=session, date=date)
 
     def miss(
         self,
@@ -348,11 +348,16 @@ class HwApplication(StoreApplication):
             explanation=explanation,
             reasons=reasons,
         )
-        return self._resolve(client, entry, session, date)
+        return self.record_outcome(client, entry, session=session, date=date)
 
-    def _resolve(
-        self, client: str, entry: OutcomeEntry, session: int | None, date: DateLike
+    def record_outcome(
+        self, client: str, entry: OutcomeEntry, *, session: int | None = None, date: DateLike = None
     ) -> OutcomeResult:
+        """Record one outcome, with every field of :class:`OutcomeEntry` (insights included).
+
+        ``session`` and ``date`` as for :meth:`complete`.
+        """
+
         def command(case: Case) -> OutcomeResult:
             ident = resolve_assignment_id(case, entry.assignment_id, pending_only=True)
             number = outcome_session_for(case, ident, session, date, self._today())
@@ -479,7 +484,7 @@ class HwApplication(StoreApplication):
             assignment_id: the assignment's number.
             changes: field -> new value; fields: title, task, format, size,
                 framing, frequency, planned_doses, outcome, done, planned,
-                explanation, reasons, experience.
+                explanation, reasons, experience, insights, modification.
             reason: why the earlier entry was wrong.
             session: the session the correction is made at (latest when omitted).
             date: that session's date when it is new.
@@ -916,4 +921,6 @@ def assignment_info(case: Case, a: Assignment) -> AssignmentInfo:
         experience=r.experience if r else "",
         explanation=r.explanation if r else "",
         reasons=tuple(x.value for x in r.reasons) if r else (),
+        insights=r.insights if r else "",
+        modification=r.modification if r else "",
     )

@@ -45,6 +45,8 @@ def assignment_row(client: str, a: Assignment) -> dict[str, str]:
         if r.outcome is Outcome.PARTIAL:
             row["done"], row["planned"] = _cell(r.done), _cell(r.planned)
         row["experience"] = r.experience
+        row["insights"] = r.insights
+        row["modification"] = r.modification
         row["explanation"] = r.explanation
         row["reasons"] = ";".join(reason.value for reason in r.reasons)
     return row

@@ -28,7 +28,15 @@ COLUMN_OF = {"title": "assignment", "planned_doses": "planned"}
 """The CSV column of a design field whose column is not named as the field."""
 DESIGN_COLUMNS = tuple(COLUMN_OF.get(f.name, f.name) for f in design_fields())
 """One column per field of an assignment's design (the fields' one list)."""
-OUTCOME_COLUMNS = ("done", "planned", "explanation", "reasons", "experience")
+OUTCOME_COLUMNS = (
+    "done",
+    "planned",
+    "explanation",
+    "reasons",
+    "experience",
+    "insights",
+    "modification",
+)
 OPTIONAL = tuple(dict.fromkeys(c for c in (*DESIGN_COLUMNS, *OUTCOME_COLUMNS) if c not in REQUIRED))
 
 
@@ -47,6 +55,8 @@ class CsvRow:
     explanation: str
     reasons: tuple[MissReason, ...]
     experience: str
+    insights: str = ""
+    modification: str = ""
 
     @property
     def title(self) -> str:
@@ -131,6 +141,8 @@ def parse_row(line: int, raw: dict[str, str]) -> CsvRow:
         explanation=get("explanation", ""),
         reasons=reasons,
         experience=get("experience", ""),
+        insights=get("insights", ""),
+        modification=get("modification", ""),
     )
 
 

@@ -38,7 +38,12 @@ from hwcore.domain import (
 from hwcore.domain.identifiers import check_new_client
 
 EXPORT_FORMAT = "hw-export"
-EXPORT_VERSION = 1
+EXPORT_VERSION = 2
+"""The version an export is written in: 2 since the outcome events' insights and
+modification (revision 2); version 1 files are read too (their outcome events
+without them, read as empty)."""
+READ_VERSIONS = (1, 2)
+"""The export versions this hw imports."""
 
 _TOP_KEYS = frozenset({"format", "version", "clients"})
 _ENTRY_KEYS = frozenset({"client", "events"})
@@ -166,18 +171,19 @@ def _document(text: str, source: str) -> dict[str, Any]:
         msg = f'{source}: not an hw export (expected "format": "{EXPORT_FORMAT}")'
         raise ImportFileError(msg)
     version = data.get("version")
-    if version != EXPORT_VERSION or isinstance(version, bool):
-        if isinstance(version, str) and version.strip() == str(EXPORT_VERSION):
+    if version not in READ_VERSIONS or isinstance(version, bool):
+        if isinstance(version, str) and version.strip() in [str(v) for v in READ_VERSIONS]:
             msg = (
                 f'{source}: export version the text "{version.strip()}", not the number'
-                f' {EXPORT_VERSION}: write "version": {EXPORT_VERSION}'
+                f' {version.strip()}: write "version": {version.strip()}'
             )
             raise ImportFileError(msg)
         if isinstance(version, int) and not isinstance(version, bool):
             what = str(version)
         else:
             what = "missing or not a number"
-        msg = f"{source}: export version {what}: this hw reads version {EXPORT_VERSION}"
+        readable = " and ".join(str(v) for v in READ_VERSIONS)
+        msg = f"{source}: export version {what}: this hw reads versions {readable}"
         raise ImportFileError(msg)
     extra = sorted(set(data) - _TOP_KEYS)
     if extra:
@@ -374,9 +380,16 @@ _COMMANDS: dict[type[Aggregate.Event], Callable[[Case, Any], object]] = {
         done=e.done,
         planned=e.planned,
         experience=e.experience,
+        insights=e.insights,
+        modification=e.modification,
     ),
     Case.HomeworkMissed: lambda case, e: case.miss(
-        e.assignment_id, e.session, explanation=e.explanation, reasons=e.reasons
+        e.assignment_id,
+        e.session,
+        explanation=e.explanation,
+        reasons=e.reasons,
+        insights=e.insights,
+        modification=e.modification,
     ),
     Case.FramingChanged: lambda case, e: case.change_framing(
         e.session, e.label, e.wording, e.reason
