@@ -71,6 +71,12 @@ if TYPE_CHECKING:
     )
     from hwcore.application.exchange.formats import EXPORT_FORMATS, ExportText
     from hwcore.application.follow import FollowedEvent, LogFollower
+    from hwcore.application.notes import (
+        NoteAssignment,
+        NoteMeasure,
+        NoteOutcome,
+        ProgressNote,
+    )
     from hwcore.application.printing import (
         CONFIG_KEYS,
         ConfigError,
@@ -161,6 +167,10 @@ _LAZY: dict[str, str] = {
     "MeasureSeries": "hwcore.domain.measures",
     "RiskAlert": "hwcore.domain.measures",
     "CaseloadEntry": "hwcore.application.caseload",
+    "NoteAssignment": "hwcore.application.notes",
+    "NoteMeasure": "hwcore.application.notes",
+    "NoteOutcome": "hwcore.application.notes",
+    "ProgressNote": "hwcore.application.notes",
     "DesignField": "hwcore.application.commands",
     "OutcomeEntry": "hwcore.application.commands",
     "ReviewChoice": "hwcore.application.commands",
@@ -303,6 +313,9 @@ __all__ = [
     "MeasureTrend",
     "MissReason",
     "MissingExtraError",
+    "NoteAssignment",
+    "NoteMeasure",
+    "NoteOutcome",
     "NotedChange",
     "Outcome",
     "OutcomeEntry",
@@ -310,6 +323,7 @@ __all__ = [
     "OutputError",
     "Phase",
     "Planner",
+    "ProgressNote",
     "PurgeReport",
     "Reading",
     "Recommendation",

@@ -16,6 +16,7 @@ from typing import Any, cast
 from hwcore.application.catalog import MeasureCatalog
 from hwcore.application.commands import DateLike, session_for
 from hwcore.application.dto import ClinicalRecordInfo, MeasureResult
+from hwcore.application.notes import ProgressNote, compose_note
 from hwcore.domain import Case
 from hwcore.domain.clinical import ConsentRecord
 from hwcore.domain.measures import Instrument, RiskAlert
@@ -186,6 +187,21 @@ class ClinicalRecordService:
             return next(a for a in case.alerts() if (a.kind, a.session) == (kind, alert_session))
 
         return cast("RiskAlert", self._change(client, command))
+
+    def progress_note(self, client: str, session: int | None = None) -> ProgressNote:
+        """The homework part of a session's progress note, in seed 003's order.
+
+        Nothing is written. Render it with ``.text()`` (plain, wrapped),
+        ``.markdown()``, or :func:`hwcore.application.to_dict` for JSON.
+
+        Args:
+            client: the client identifier.
+            session: the session (default: the latest held).
+
+        Raises:
+            InvalidValueError: the session was not held.
+        """
+        return compose_note(self._load(client), session)
 
     def clinical_record(self, client: str) -> ClinicalRecordInfo:
         """A client's measures with their change, risk alerts and consents."""
