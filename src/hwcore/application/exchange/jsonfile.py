@@ -36,6 +36,7 @@ from hwcore.domain import (
     validate_client,
 )
 from hwcore.domain.identifiers import check_new_client
+from hwcore.domain.measures import BUILTIN, define_measure
 
 EXPORT_FORMAT = "hw-export"
 EXPORT_VERSION = 2
@@ -356,6 +357,16 @@ def _assigned(case: Case, e: Any) -> None:
     case.assign(e.session, _typed(e.spec, AssignmentSpec, "spec"))
 
 
+def _measured(case: Case, e: Any) -> None:
+    """A measure again: a built-in instrument as it is, a practice's one from its event."""
+    builtin = BUILTIN.get(e.instrument)
+    if builtin is not None:
+        case.take_measure(e.session, builtin, items=_typed(e.items, list, "items"))
+        return
+    instrument = define_measure(e.instrument, e.minimum, e.maximum, e.better, e.reliable_change)
+    case.take_measure(e.session, instrument, score=e.total)
+
+
 def _reviewed(case: Case, e: Any) -> None:
     case.review(
         e.session,
@@ -400,6 +411,18 @@ _COMMANDS: dict[type[Aggregate.Event], Callable[[Case, Any], object]] = {
     Case.SystemReviewed: _reviewed,
     Case.EntryCorrected: lambda case, e: case.correct(
         e.assignment_id, e.session, _typed(e.changes, dict, "changes"), e.reason
+    ),
+    Case.MeasureTaken: _measured,
+    Case.ConsentRecorded: lambda case, e: case.record_consent(
+        e.session,
+        e.channel,
+        boundaries=e.boundaries,
+        privacy_risk=e.privacy_risk,
+        days=_typed(e.days, list, "days"),
+        note=e.note,
+    ),
+    Case.AlertAcknowledged: lambda case, e: case.acknowledge_alert(
+        e.session, e.kind, e.alert_session, e.note
     ),
 }
 """The domain command that records each kind of event (registration is the case's creation)."""
