@@ -220,8 +220,11 @@ def test_a_risk_alert_at_the_session_comes_first_and_says_whether_it_was_acknowl
     assert text.index("RISK ALERT: PHQ-9 item 9") < text.index("Homework assigned")
     assert "scored 1 at this session: NOT YET ACKNOWLEDGED" in " ".join(text.split())
     assert "RISK ALERT" not in compose_note(case, 1).text()
+    later = " ".join(compose_note(case, 3).text().split())
+    assert "scored 1 at session 2: NOT YET ACKNOWLEDGED" in later  # still open: still shown
     case.acknowledge_alert(3, "phq9_item9", 2, "safety plan reviewed")
     assert "at this session: acknowledged" in " ".join(compose_note(case, 2).text().split())
+    assert "RISK ALERT" not in compose_note(case, 3).text()
 
 
 def test_a_measure_shows_its_change_only_up_to_the_session() -> None:

@@ -117,7 +117,8 @@ class ProgressNote:
     """Homework given earlier and still without an outcome at this session."""
     measures: tuple[NoteMeasure, ...]
     alerts: tuple[RiskAlert, ...]
-    """Risk alerts raised at this session (PHQ-9 item 9 above 0): a note never hides one."""
+    """Risk alerts raised at this session, and earlier ones still open (PHQ-9 item 9
+    above 0): a note never hides one."""
     consents: tuple[ConsentRecord, ...]
 
     def text(self, width: int = WIDTH) -> str:
@@ -162,7 +163,11 @@ def compose_note(case: Case, session: int | None = None) -> ProgressNote:
         reviewed=tuple(_outcome(a) for a in reviewed),
         not_reviewed=tuple(_assignment(a) for a in waiting),
         measures=tuple(_measures(case, number)),
-        alerts=tuple(a for a in case.alerts() if a.session == number),
+        alerts=tuple(
+            a
+            for a in case.alerts()
+            if a.session == number or (a.session < number and not a.acknowledged)
+        ),
         consents=tuple(c for c in case.consents if c.session == number),
     )
 
@@ -366,7 +371,7 @@ def _render(note: ProgressNote, style: _Style) -> list[str]:
         f"Homework: {style.words(note.client)}, session {note.session} ({note.date})"
     )
     for alert in note.alerts:
-        lines += style.alert(_alert_line(alert))
+        lines += style.alert(_alert_line(alert, note.session))
     lines += style.heading("Homework assigned")
     if not note.assigned:
         lines += style.item("No homework was assigned at this session.")
@@ -476,11 +481,12 @@ def _measure_line(m: NoteMeasure) -> str:
     return text
 
 
-def _alert_line(alert: RiskAlert) -> str:
+def _alert_line(alert: RiskAlert, session: int) -> str:
     state = "acknowledged" if alert.acknowledged else "NOT YET ACKNOWLEDGED"
+    when = "this session" if alert.session == session else f"session {alert.session}"
     return (
         f"RISK ALERT: PHQ-9 item 9 (thoughts of being better off dead or of self-harm)"
-        f" scored {alert.value} at this session: {state}"
+        f" scored {alert.value} at {when}: {state}"
     )
 
 

@@ -134,7 +134,7 @@ class OutcomeCard(Vertical):
                 ),
             )
             yield FieldRow(
-                "Modification",
+                "Next change",
                 field_input(
                     placeholder="the modification planned for the next assignment (optional)",
                     id=f"{self.key}-mod",
