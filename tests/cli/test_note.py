@@ -265,3 +265,13 @@ def test_without_a_current_system_every_option_given_still_assigns(reviewed: Pat
         )
     )  # fmt: skip
     assert "from the current system" not in result.stdout
+
+
+def test_the_fhir_task_carries_them_as_notes(reviewed: Path) -> None:
+    bundle = json.loads(ok(invoke(reviewed, "export", "TR-22", "--format", "fhir")).stdout)
+    [task] = [e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Task"]
+    assert [n["text"] for n in task["note"]] == [
+        EXPERIENCE,
+        f"Insights gained: {INSIGHTS}",
+        f"Modification planned: {MODIFICATION}",
+    ]
