@@ -36,7 +36,7 @@ def note(
     width: int,
     as_json: bool,
 ) -> None:
-    """The homework part of CLIENT's progress note for a session, in seed 003's order.
+    """The homework part of CLIENT's progress note for a session, to paste into the record.
 
     What was assigned (the assignment, clinical rationale, method and format,
     the client's understanding and agreement, accommodations, barriers,

@@ -137,7 +137,7 @@ def _filled(app: HwApplication, client: str, given: dict[str, Any], *, needs: bo
 
 
 def reflection_options(f: Callable[P, R]) -> Callable[P, R]:
-    """--insights and --modification: seed 003's next-session checklist (revision 2)."""
+    """--insights and --modification: the next-session checklist's last two items."""
     f = click.option(
         "--modification",
         default="",
