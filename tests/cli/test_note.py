@@ -275,3 +275,22 @@ def test_the_fhir_task_carries_them_as_notes(reviewed: Path) -> None:
         f"Insights gained: {INSIGHTS}",
         f"Modification planned: {MODIFICATION}",
     ]
+
+
+def test_hw_note_never_passes_an_escape_sequence_to_the_terminal(home: Path) -> None:
+    ok(invoke(home, "client", "add", "MB-1"))
+    ok(invoke(home, "session", "MB-1", "1", "--date", "2026-03-02"))
+    _assign(home, "MB-1")
+    ok(
+        invoke(
+            home, "done", "MB-1", "latest", "--session", "2", "--date", "2026-03-09",
+            "--insights", "calm\x1b[2J now",
+        )
+    )  # fmt: skip
+    for extra in ((), ("--markdown",)):
+        shown = hw_subprocess(home, "note", "MB-1", *extra)
+        assert shown.returncode == 0, shown.stderr
+        assert "\x1b" not in shown.stdout
+        assert "calm" in shown.stdout
+    data = json.loads(hw_subprocess(home, "note", "MB-1", "--json").stdout)
+    assert data["reviewed"][0]["insights"] == "calm\x1b[2J now"  # JSON keeps the exact text
