@@ -353,7 +353,7 @@ class HwApplication(StoreApplication):
     def record_outcome(
         self, client: str, entry: OutcomeEntry, *, session: int | None = None, date: DateLike = None
     ) -> OutcomeResult:
-        """Record one :class:`OutcomeEntry` (insights too); ``session``, ``date`` as for complete."""
+        """Record one :class:`OutcomeEntry`; ``session`` and ``date`` as for :meth:`complete`."""
 
         def command(case: Case) -> OutcomeResult:
             ident = resolve_assignment_id(case, entry.assignment_id, pending_only=True)
