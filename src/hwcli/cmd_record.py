@@ -11,6 +11,8 @@ import click
 from hwcli.common import (
     date_option,
     echo_json,
+    echo_json_data,
+    fail,
     json_option,
     pass_app,
     session_option,
@@ -51,19 +53,22 @@ def design_options(f: Callable[P, R]) -> Callable[P, R]:
     The options are made from the design's fields, in their order, so a new
     field is a new option without a second list to keep in step.
     """
-    from hwcore.application import design_fields
+    from hwcore.application import SYSTEM_DEFAULTS, design_fields
 
     for field in reversed(design_fields()):
         flag, metavar = _DESIGN_FLAGS.get(field.name, ("--" + field.name.replace("_", "-"), None))
-        text = field.help + (f" {VOCAB_HELP}" if field.name in _VOCABULARY_FIELDS else "") + "."
+        text = field.help + (f" {VOCAB_HELP}" if field.name in _VOCABULARY_FIELDS else "")
+        if field.name in SYSTEM_DEFAULTS:
+            text += "; default: the client's current system"
+        text += "."
         kind: dict[str, Any] = {}
         if field.kind is bool:
             kind = {"is_flag": True, "default": None}
         elif field.kind is int:
             kind = {"type": int}
-        f = click.option(
-            flag, field.name, required=field.required, metavar=metavar, help=text, **kind
-        )(f)
+        # The current system's values make --format, --size and --framing optional.
+        required = field.required and field.name not in SYSTEM_DEFAULTS
+        f = click.option(flag, field.name, required=required, metavar=metavar, help=text, **kind)(f)
     return f
 
 
@@ -85,27 +90,78 @@ def assign(
 ) -> None:
     """Assign homework to CLIENT; warns (with numbers) when it rarely gets done.
 
-    The warnings are advice: the assignment is recorded anyway.
+    --format, --size, --frequency and --framing default to the client's
+    current system (the last review's choice); without one, --format, --size
+    and --framing are required. The warnings are advice: the assignment is
+    recorded anyway.
     """
-    from hwcore.application import AssignmentSpec
+    from hwcore.application import SYSTEM_DEFAULTS, to_dict
 
-    # Only the options the user gave: the design's defaults apply to the others.
-    design = AssignmentSpec(**{k: v for k, v in options.items() if v is not None})
-    result = app.assign(client, design, session=session, date=date)
+    # Only the options the user gave: the current system, then the design's defaults.
+    given = {k: v for k, v in options.items() if v is not None}
+    filled = _filled(app, client, given, needs=any(k not in given for k in SYSTEM_DEFAULTS))
+    result = app.assign(client, filled.design, session=session, date=date)
     fit = result.fit
     for line in fit.warnings:
         warn(line)
     if fit.suggested_size:
         warn(f"suggested size: {fit.suggested_size}")
     if as_json:
-        echo_json(result)
+        echo_json_data({**to_dict(result), "from_current_system": filled.from_current_system})
         return
     a = result.assignment
     click.echo(
         f"{a.client}: assigned #{a.assignment_id} '{a.title}' at session {a.session}"
         f" ({a.format}, {a.size}, {a.frequency}, framed as '{a.framing}')"
     )
+    taken = filled.from_current_system
+    if taken:
+        values = ", ".join(
+            f"{k.replace('_', ' ')} '{v}'" if k.startswith("framing") else f"{k} {v}"
+            for k, v in taken.items()
+        )
+        click.echo(f"from the current system ({filled.source}): {values}")
     click.echo("history with these values: " + "; ".join(render_fit(result.fit)))
+
+
+def _filled(app: HwApplication, client: str, given: dict[str, Any], *, needs: bool) -> Any:
+    """The design completed from CLIENT's current system (read only when a value is missing)."""
+    from hwcore.application import MissingDesignError, fill_design
+
+    current = app.plan(client).current_system if needs else None
+    try:
+        return fill_design(current, given)
+    except MissingDesignError as e:
+        flags = ", ".join(_DESIGN_FLAGS.get(name, ("--" + name,))[0] for name in e.missing)
+        fail(f"missing {flags}: {e.why}")
+
+
+def reflection_options(f: Callable[P, R]) -> Callable[P, R]:
+    """--insights and --modification: the next-session checklist's last two items."""
+    f = click.option(
+        "--modification",
+        default="",
+        metavar="TEXT",
+        help="The modification planned for the next assignment.",
+    )(f)
+    return click.option("--insights", default="", metavar="TEXT", help="Clinical insights gained.")(
+        f
+    )
+
+
+def _record(
+    app: HwApplication,
+    client: str,
+    session: int | None,
+    date: str | None,
+    as_json: bool,
+    **entry: Any,
+) -> None:
+    """Record one outcome (an ``OutcomeEntry``) and say what was recorded."""
+    from hwcore.application import OutcomeEntry
+
+    result = app.record_outcome(client, OutcomeEntry(**entry), session=session, date=date)
+    _outcome_echo(result, as_json)
 
 
 def _outcome_echo(result: Any, as_json: bool) -> None:
@@ -122,6 +178,7 @@ def _outcome_echo(result: Any, as_json: bool) -> None:
 @click.argument("client")
 @click.argument("assignment")
 @click.option("--experience", default="", help="The client's experience of doing it.")
+@reflection_options
 @session_option
 @date_option
 @json_option
@@ -131,6 +188,8 @@ def done(
     client: str,
     assignment: str,
     experience: str,
+    insights: str,
+    modification: str,
     session: int | None,
     date: str | None,
     as_json: bool,
@@ -141,8 +200,18 @@ def done(
     new session today when ASSIGNMENT was given at the latest session on an
     earlier day (homework is reviewed at the session after it was given).
     """
-    result = app.complete(client, assignment, session=session, date=date, experience=experience)
-    _outcome_echo(result, as_json)
+    _record(
+        app,
+        client,
+        session,
+        date,
+        as_json,
+        assignment_id=assignment,
+        outcome="completed",
+        experience=experience,
+        insights=insights,
+        modification=modification,
+    )
 
 
 @click.command("partial")
@@ -151,6 +220,7 @@ def done(
 @click.option("--done", "done_", type=int, required=True, metavar="N", help="Doses done.")
 @click.option("--planned", type=int, metavar="N", help="Doses planned (default: as assigned).")
 @click.option("--experience", default="", help="The client's experience of doing it.")
+@reflection_options
 @session_option
 @date_option
 @json_option
@@ -162,6 +232,8 @@ def partial(
     done_: int,
     planned: int | None,
     experience: str,
+    insights: str,
+    modification: str,
     session: int | None,
     date: str | None,
     as_json: bool,
@@ -172,16 +244,20 @@ def partial(
     new session today when ASSIGNMENT was given at the latest session on an
     earlier day (homework is reviewed at the session after it was given).
     """
-    result = app.partial(
+    _record(
+        app,
         client,
-        assignment,
+        session,
+        date,
+        as_json,
+        assignment_id=assignment,
+        outcome="partial",
         done=done_,
         planned=planned,
-        session=session,
-        date=date,
         experience=experience,
+        insights=insights,
+        modification=modification,
     )
-    _outcome_echo(result, as_json)
 
 
 @click.command("missed")
@@ -195,6 +271,7 @@ def partial(
     metavar="REASON",
     help=f"Miss reason, repeatable (or 'a;b') {VOCAB_HELP}.",
 )
+@reflection_options
 @session_option
 @date_option
 @json_option
@@ -205,6 +282,8 @@ def missed(
     assignment: str,
     explanation: str,
     reasons: tuple[str, ...],
+    insights: str,
+    modification: str,
     session: int | None,
     date: str | None,
     as_json: bool,
@@ -216,10 +295,19 @@ def missed(
     earlier day (homework is reviewed at the session after it was given).
     """
     split = [part for r in reasons for part in r.split(";")]
-    result = app.miss(
-        client, assignment, explanation=explanation, reasons=split, session=session, date=date
+    _record(
+        app,
+        client,
+        session,
+        date,
+        as_json,
+        assignment_id=assignment,
+        outcome="missed",
+        explanation=explanation,
+        reasons=split,
+        insights=insights,
+        modification=modification,
     )
-    _outcome_echo(result, as_json)
 
 
 # ---------------------------------------------------------- case events

@@ -87,7 +87,7 @@ READ_COMMANDS = frozenset(
     {
         "plan", "history", "vocab", "export", "caseload", "audit", "clients", "client show",
         "config get", "config list", "admin-log", "readmodel status", "print plan",
-        "print handout", "measure list", "alert list", "access-log",
+        "print handout", "measure list", "alert list", "access-log", "note",
     }
 )  # fmt: skip
 """Commands that only read: on a home that does not exist they fail, creating nothing."""

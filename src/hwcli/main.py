@@ -29,6 +29,7 @@ COMMANDS: dict[str, str] = {
     "measure": "hwcli.cmd_measure:measure_group",
     "consent": "hwcli.cmd_measure:consent",
     "alert": "hwcli.cmd_measure:alert_group",
+    "note": "hwcli.cmd_note:note",
     "correct": "hwcli.cmd_record:correct",
     "plan": "hwcli.cmd_plan:plan",
     "history": "hwcli.cmd_plan:history",

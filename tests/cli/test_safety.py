@@ -395,7 +395,7 @@ def test_ordinary_mistakes_get_their_reason_not_an_internal_error(
         "deep.json": ("[" * 100_000, "nested too deeply"),
         "broken.json": ('{"format": "hw-export", "version": 1, "clients": [', "not valid JSON"),
         "digits.json": ('{"format": "hw-export", "version": ' + "9" * 5000 + "}", "too long"),
-        "version.json": (exported.replace('"version": 1,', '"version": "1",', 1), "not the number"),
+        "version.json": (exported.replace('"version": 2,', '"version": "2",', 1), "not the number"),
         "semicolons.csv": (
             "client;session;date;assignment;format;size;framing;outcome\n"
             "Q1;1;2026-01-05;Walk;behavioral;small;x;completed\n",
@@ -413,7 +413,7 @@ def test_ordinary_mistakes_get_their_reason_not_an_internal_error(
         path = tmp_path / name
         path.write_text(text, encoding="utf-8")
         message = _refused(invoke(imported, "import", str(path)), 1, reason)
-        assert "this hw reads version 1" not in message or name != "version.json"
+        assert "this hw reads versions" not in message or name != "version.json"
         assert "comma inside a value" not in message
         assert "missing column" not in message
     assert ok(invoke(imported, "export")).stdout == before

@@ -17,6 +17,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+from hwcore.application import OutcomeEntry
 from hwcore.bootstrap import Settings, open_application
 from tests.conftest import TODAY
 from tests.fixtures.store_v1.build import expected
@@ -89,3 +90,23 @@ def test_the_fixture_covers_every_event_type_and_a_snapshot() -> None:
         "EntryCorrected",
     }
     assert [t for (t,) in snapshots] == ["hwcore.domain.case:Case.Snapshot"]
+
+
+def test_v1_outcomes_read_without_insights_and_take_new_ones(tmp_path: Path) -> None:
+    """Revision 2's outcome fields: a v1 outcome is upcast (both empty), a new one keeps them."""
+    home = tmp_path / "home"
+    home.mkdir()
+    shutil.copy(FIXTURE / "events.sqlite", home / "events.sqlite")
+    with open_application(settings=Settings(home), today=lambda: TODAY) as app:
+        old = [a for a in app.assignments("V1") if a.outcome != "pending"]
+        assert old
+        assert all((a.insights, a.modification) == ("", "") for a in old)
+        assert (
+            "Clinical insights gained: not recorded" in app.clinical.progress_note("V1", 3).text()
+        )
+        entry = OutcomeEntry(assignment_id=5, outcome="completed", insights="noticed")
+        app.record_outcome("V1", entry, session=6, date="2025-10-06")
+        assert app.assignment("V1", 5).insights == "noticed"
+        events = [e for e in app.history("V1") if e.event == "HomeworkCompleted"]
+        assert events[-1].data["insights"] == "noticed"
+        assert events[0].data["insights"] == ""  # a v1 event, upcast as it is read

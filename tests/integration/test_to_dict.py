@@ -17,6 +17,7 @@ from hwcore.application import (
     ReviewChoice,
     backup_store,
     design_fields,
+    fill_design,
     purge_client,
     restore_store,
     store_audit,
@@ -98,6 +99,8 @@ def _every_result(app: HwApplication, home: Path, tmp_path: Path) -> list[Any]:
         app.clinical.define_measure("mood", 0, 10, "high", reliable_change=3),
         app.clinical.clinical_record("AB"),
         app.plan("AB"),  # with its measures and the alert (item 9 = 1)
+        [app.clinical.progress_note("AB", n) for n in sorted(_held(app, "AB"))],
+        fill_design(app.plan("AB").current_system, {"title": "Walk", "format": "written"}),
         app.export_text("AB", "fhir"),
         list(LogFollower(app).read(limit=3)),
         app.access.entries(client="AB"),
@@ -122,6 +125,11 @@ def _every_result(app: HwApplication, home: Path, tmp_path: Path) -> list[Any]:
         restore_store(app, tmp_path / "b.hwbackup", home=home, replace=True, bring_back=["CC"])
     )
     return results
+
+
+def _held(app: HwApplication, client: str) -> set[int]:
+    """The sessions held with the client (from its history)."""
+    return {e.data["number"] for e in app.history(client) if e.event == "SessionHeld"}
 
 
 def test_to_dict_turns_every_public_result_type_into_json(home: Path, tmp_path: Path) -> None:

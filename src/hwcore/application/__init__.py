@@ -39,6 +39,12 @@ if TYPE_CHECKING:
         design_fields,
         parse_date,
     )
+    from hwcore.application.designs import (
+        SYSTEM_DEFAULTS,
+        FilledDesign,
+        MissingDesignError,
+        fill_design,
+    )
     from hwcore.application.dto import (
         AssignmentInfo,
         AssignResult,
@@ -75,6 +81,12 @@ if TYPE_CHECKING:
         Exchange,
     )
     from hwcore.application.follow import FollowedEvent, LogFollower
+    from hwcore.application.notes import (
+        NoteAssignment,
+        NoteMeasure,
+        NoteOutcome,
+        ProgressNote,
+    )
     from hwcore.application.printing import (
         CONFIG_KEYS,
         HANDOUT_LANGUAGE_NAMES,
@@ -176,6 +188,14 @@ _LAZY: dict[str, str] = {
     "MeasureSeries": "hwcore.domain.measures",
     "RiskAlert": "hwcore.domain.measures",
     "CaseloadEntry": "hwcore.application.caseload",
+    "SYSTEM_DEFAULTS": "hwcore.application.designs",
+    "FilledDesign": "hwcore.application.designs",
+    "MissingDesignError": "hwcore.application.designs",
+    "fill_design": "hwcore.application.designs",
+    "NoteAssignment": "hwcore.application.notes",
+    "NoteMeasure": "hwcore.application.notes",
+    "NoteOutcome": "hwcore.application.notes",
+    "ProgressNote": "hwcore.application.notes",
     "DesignField": "hwcore.application.commands",
     "OutcomeEntry": "hwcore.application.commands",
     "ReviewChoice": "hwcore.application.commands",
@@ -279,6 +299,7 @@ __all__ = [
     "HANDOUT_LANGUAGE_NAMES",
     "MISSED_LAST_TWO",
     "SIZE_DESCRIPTIONS",
+    "SYSTEM_DEFAULTS",
     "VOCABULARY",
     "AccessEntry",
     "AccessLog",
@@ -308,6 +329,7 @@ __all__ = [
     "ExportText",
     "FieldChange",
     "FieldFit",
+    "FilledDesign",
     "Fit",
     "FollowedEvent",
     "Followup",
@@ -329,7 +351,11 @@ __all__ = [
     "MeasureSeries",
     "MeasureTrend",
     "MissReason",
+    "MissingDesignError",
     "MissingExtraError",
+    "NoteAssignment",
+    "NoteMeasure",
+    "NoteOutcome",
     "NotedChange",
     "Outcome",
     "OutcomeEntry",
@@ -337,6 +363,7 @@ __all__ = [
     "OutputError",
     "Phase",
     "Planner",
+    "ProgressNote",
     "PurgeReport",
     "Reading",
     "Recommendation",
@@ -361,6 +388,7 @@ __all__ = [
     "calendar_text",
     "check_output_path",
     "design_fields",
+    "fill_design",
     "from_dict",
     "generate_key",
     "install_command",

@@ -243,7 +243,7 @@ class HwApplication(HwReader):
         entry = OutcomeEntry(
             assignment_id=assignment_id, outcome=Outcome.COMPLETED, experience=experience
         )
-        return self._resolve(client, entry, session, date)
+        return self.record_outcome(client, entry, session=session, date=date)
 
     def partial(
         self,
@@ -268,7 +268,7 @@ class HwApplication(HwReader):
             planned=planned,
             experience=experience,
         )
-        return self._resolve(client, entry, session, date)
+        return self.record_outcome(client, entry, session=session, date=date)
 
     def miss(
         self,
@@ -300,11 +300,13 @@ class HwApplication(HwReader):
             explanation=explanation,
             reasons=reasons,
         )
-        return self._resolve(client, entry, session, date)
+        return self.record_outcome(client, entry, session=session, date=date)
 
-    def _resolve(
-        self, client: str, entry: OutcomeEntry, session: int | None, date: DateLike
+    def record_outcome(
+        self, client: str, entry: OutcomeEntry, *, session: int | None = None, date: DateLike = None
     ) -> OutcomeResult:
+        """Record one :class:`OutcomeEntry`; ``session`` and ``date`` as for :meth:`complete`."""
+
         def command(case: Case) -> OutcomeResult:
             ident = resolve_assignment_id(case, entry.assignment_id, pending_only=True)
             number = outcome_session_for(case, ident, session, date, self._today())
@@ -369,7 +371,11 @@ class HwApplication(HwReader):
     def clinical(self) -> ClinicalRecordService:
         """The clinical record's use cases: outcome measures, consents, risk alerts (r2)."""
         return ClinicalRecordService(
-            change=self._change, load=self._load, today=self._today, home=self.home
+            change=self._change,
+            load=self._load,
+            today=self._today,
+            home=self.home,
+            logged=self.access.record,
         )
 
     def review(
@@ -429,7 +435,7 @@ class HwApplication(HwReader):
             assignment_id: the assignment's number.
             changes: field -> new value; fields: title, task, format, size,
                 framing, frequency, planned_doses, outcome, done, planned,
-                explanation, reasons, experience.
+                explanation, reasons, experience, insights, modification.
             reason: why the earlier entry was wrong.
             session: the session the correction is made at (latest when omitted).
             date: that session's date when it is new.

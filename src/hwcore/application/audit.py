@@ -53,6 +53,21 @@ def noted_change(event: Aggregate.Event) -> NotedChange | None:
     return None
 
 
+def reflections(event: Aggregate.Event) -> list[NotedChange]:
+    """The insights and the planned modification an outcome adds to the audit trail.
+
+    Kind ``insights`` or ``modification``, labelled '#N' (the assignment).
+    """
+    if not isinstance(event, Case.HomeworkCompleted | Case.HomeworkMissed):
+        return []
+    label = f"#{event.assignment_id}"
+    return [
+        NotedChange(event.session, kind, label, text)
+        for kind, text in (("insights", event.insights), ("modification", event.modification))
+        if text
+    ]
+
+
 def audit_trail(events: Sequence[Aggregate.Event]) -> list[AuditEntry]:
     """One :class:`AuditEntry` per review, from a client's events in order."""
     case: Case | None = None
@@ -74,6 +89,7 @@ def audit_trail(events: Sequence[Aggregate.Event]) -> list[AuditEntry]:
             item = noted_change(event)
             if item is not None:
                 noted.append(item)
+            noted.extend(reflections(event))
         case = cast("Case", event.mutate(case))
     if case is None:
         return []

@@ -16,6 +16,7 @@ from typing import Any, cast
 from hwcore.application.catalog import MeasureCatalog
 from hwcore.application.commands import DateLike, session_for
 from hwcore.application.dto import ClinicalRecordInfo, MeasureResult
+from hwcore.application.notes import ProgressNote, compose_note
 from hwcore.domain import Case
 from hwcore.domain.clinical import ConsentRecord
 from hwcore.domain.measures import Instrument, RiskAlert
@@ -38,11 +39,14 @@ class ClinicalRecordService:
         load: Callable[[str], Case],
         today: Callable[[], dt.date],
         home: Path | None,
+        logged: Callable[[str, str, str], object] | None = None,
     ) -> None:
         self._change = change
         self._load = load
         self._today = today
         self._home = home
+        self._logged = logged
+        """The access log's ``record(action, client, detail)`` (a read of the record is logged)."""
         self._catalog: MeasureCatalog | None = None
 
     @property
@@ -187,9 +191,31 @@ class ClinicalRecordService:
 
         return cast("RiskAlert", self._change(client, command))
 
+    def progress_note(self, client: str, session: int | None = None) -> ProgressNote:
+        """The homework part of a session's progress note, in seed 003's order.
+
+        Nothing is written. Render it with ``.text()`` (plain, wrapped),
+        ``.markdown()``, or :func:`hwcore.application.to_dict` for JSON.
+
+        Args:
+            client: the client identifier.
+            session: the session (default: the latest held).
+
+        Raises:
+            InvalidValueError: the session was not held.
+        """
+        note = compose_note(self._load(client), session)
+        self._log("note", client)
+        return note
+
+    def _log(self, detail: str, client: str) -> None:
+        if self._logged is not None:
+            self._logged("history", client, detail)
+
     def clinical_record(self, client: str) -> ClinicalRecordInfo:
         """A client's measures with their change, risk alerts and consents."""
         case = self._load(client)
+        self._log("measures", client)
         return ClinicalRecordInfo(
             client=case.client,
             measures=tuple(case.measure_series()),

@@ -91,7 +91,8 @@ class OutcomeEntry:
 
     ``done``/``planned`` apply to a partial (``planned`` defaults to the
     assignment's planned doses), ``experience`` to a completed or partial one,
-    ``explanation`` and ``reasons`` to a miss.
+    ``explanation`` and ``reasons`` to a miss; ``insights`` and
+    ``modification`` to any (seed 003's next-session checklist).
     """
 
     assignment_id: int | str = attrs.field(default="latest", converter=_assignment_ref)
@@ -104,6 +105,10 @@ class OutcomeEntry:
     explanation: str = ""
     reasons: tuple[MissReason, ...] = attrs.field(default=(), converter=parse_reasons)
     """Miss reasons: their names (a sequence, or one string separated by ';')."""
+    insights: str = ""
+    """The clinical insights gained from it (revision 2)."""
+    modification: str = ""
+    """The modification planned for the next assignment (revision 2)."""
 
 
 def _opt_format(value: Format | str | None) -> Format | None:
@@ -316,7 +321,14 @@ def apply_outcome(case: Case, session: int, entry: OutcomeEntry) -> OutcomeResul
     """Record one outcome on a case (the domain's guards decide); its result."""
     ident = resolve_assignment_id(case, entry.assignment_id, pending_only=True)
     if entry.outcome is Outcome.MISSED:
-        case.miss(ident, session, explanation=entry.explanation, reasons=entry.reasons)
+        case.miss(
+            ident,
+            session,
+            explanation=entry.explanation,
+            reasons=entry.reasons,
+            insights=entry.insights,
+            modification=entry.modification,
+        )
     else:
         case.complete(
             ident,
@@ -325,6 +337,8 @@ def apply_outcome(case: Case, session: int, entry: OutcomeEntry) -> OutcomeResul
             done=entry.done,
             planned=entry.planned,
             experience=entry.experience,
+            insights=entry.insights,
+            modification=entry.modification,
         )
     return OutcomeResult(case.client, ident, case.assignments[ident].outcome.value, session)
 

@@ -76,6 +76,10 @@ class AssignmentInfo:
     experience: str
     explanation: str
     reasons: tuple[str, ...]
+    insights: str = ""
+    """The clinical insights gained when it was reviewed ('' when none were recorded)."""
+    modification: str = ""
+    """The modification planned for the next assignment ('' when none was recorded)."""
 
 
 @attrs.frozen
@@ -173,11 +177,12 @@ class NotedChange:
 
     session: int
     kind: str
-    """'life', 'relationship', 'other', 'framing' or 'correction'."""
+    """'life', 'relationship', 'other', 'framing', 'correction', 'insights' or 'modification'."""
     label: str | None
-    """The new framing label, or '#N' for a corrected assignment; else None."""
+    """The new framing label, or '#N' for a corrected or reviewed assignment; else None."""
     text: str
-    """The note, or the reason given for the framing change or correction."""
+    """The note, the reason given for the framing change or correction, or the insights
+    gained or the modification planned at an outcome."""
 
 
 @attrs.frozen

@@ -75,13 +75,13 @@ def summarize(event: Aggregate.Event) -> str:
             text = f"#{event.assignment_id} partly completed{dose}"
         else:
             text = f"#{event.assignment_id} completed"
-        return text + (f': "{event.experience}"' if event.experience else "")
+        return text + (f': "{event.experience}"' if event.experience else "") + _reflection(event)
     if isinstance(event, Case.HomeworkMissed):
         reasons = ", ".join(r.value for r in event.reasons)
         text = f"#{event.assignment_id} missed"
         if reasons:
             text += f" ({reasons})"
-        return text + (f': "{event.explanation}"' if event.explanation else "")
+        return text + (f': "{event.explanation}"' if event.explanation else "") + _reflection(event)
     if isinstance(event, Case.FramingChanged):
         why = f" because {event.reason}" if event.reason else ""
         return f"framing approach changed to '{event.label}'{why}"
@@ -103,6 +103,16 @@ def summarize(event: Aggregate.Event) -> str:
         fields = ", ".join(f"{k}={v}" for k, v in event.changes.items())
         return f"#{event.assignment_id} corrected: {fields} (reason: {event.reason})"
     return name_of(event)
+
+
+def _reflection(event: Case.HomeworkCompleted | Case.HomeworkMissed) -> str:
+    """'; insights: ...; modification: ...' (the therapist's words), or ''."""
+    parts = [
+        f"; {name}: {text}"
+        for name, text in (("insights", event.insights), ("modification", event.modification))
+        if text
+    ]
+    return "".join(parts)
 
 
 def name_of(event: Aggregate.Event) -> str:

@@ -52,4 +52,6 @@ def assignment_info(case: Case, a: Assignment) -> AssignmentInfo:
         experience=r.experience if r else "",
         explanation=r.explanation if r else "",
         reasons=tuple(x.value for x in r.reasons) if r else (),
+        insights=r.insights if r else "",
+        modification=r.modification if r else "",
     )

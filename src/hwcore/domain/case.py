@@ -33,6 +33,7 @@ from hwcore.domain.errors import (
 )
 from hwcore.domain.guards import (
     case_id_for,
+    check_date_order,
     check_dose,
     check_label,
     check_outcome_session,
@@ -40,6 +41,7 @@ from hwcore.domain.guards import (
     check_spec,
     check_text,
 )
+from hwcore.domain.replay import fold
 from hwcore.domain.snapshot import pack_state, unpack_maps
 from hwcore.domain.values import (
     Assignment,
@@ -52,6 +54,7 @@ from hwcore.domain.values import (
     Review,
     SessionRecord,
     SystemChoice,
+    upcast_reflection,
 )
 from hwcore.domain.vocabulary import ChangeKind, MissReason, Outcome, ReviewTrigger
 
@@ -108,14 +111,18 @@ class Case(Aggregate, ClinicalRecord):
             )
 
     class HomeworkCompleted(Aggregate.Event):
-        """Homework was done, fully or partially, with the client's experience."""
+        """Homework was done, fully or partially; the experience, insights, modification."""
 
+        class_version = 2
+        upcast_v1_v2 = staticmethod(upcast_reflection)
         assignment_id: int
         session: int
         partial: bool
         done: int | None
         planned: int | None
         experience: str
+        insights: str = ""
+        modification: str = ""
 
         def apply(self, aggregate: Any) -> None:
             case = cast("Case", aggregate)
@@ -125,16 +132,22 @@ class Case(Aggregate, ClinicalRecord):
                 done=self.done,
                 planned=self.planned,
                 experience=self.experience,
+                insights=self.insights,
+                modification=self.modification,
             )
             case._resolve(self.assignment_id, resolution)
 
     class HomeworkMissed(Aggregate.Event):
-        """Homework was not done; the client's explanation and the reasons."""
+        """Homework was not done; the explanation, reasons, insights and modification."""
 
+        class_version = 2
+        upcast_v1_v2 = staticmethod(upcast_reflection)
         assignment_id: int
         session: int
         explanation: str
         reasons: list[MissReason]
+        insights: str = ""
+        modification: str = ""
 
         def apply(self, aggregate: Any) -> None:
             case = cast("Case", aggregate)
@@ -143,6 +156,8 @@ class Case(Aggregate, ClinicalRecord):
                 session=self.session,
                 explanation=self.explanation,
                 reasons=tuple(self.reasons),
+                insights=self.insights,
+                modification=self.modification,
             )
             case._resolve(self.assignment_id, resolution)
 
@@ -379,8 +394,13 @@ class Case(Aggregate, ClinicalRecord):
         done: int | None = None,
         planned: int | None = None,
         experience: str = "",
+        insights: str = "",
+        modification: str = "",
     ) -> None:
-        """Record that an assignment was done (``partial`` with doses where known)."""
+        """Record that an assignment was done (``partial`` with doses where known).
+
+        ``insights``: clinical insights gained; ``modification``: for the next assignment.
+        """
         assignment = self._check_resolvable(assignment_id, session)
         doses_given = done is not None or planned is not None
         if not partial and doses_given and (done is None or planned is None or done != planned):
@@ -396,7 +416,9 @@ class Case(Aggregate, ClinicalRecord):
             raise InvalidValueError(
                 "done", done, f"fewer than planned ({planned}) for a partial outcome"
             )
-        check_text("experience", experience)
+        for name, text in (("experience", experience), ("insights", insights)):
+            check_text(name, text)
+        check_text("modification", modification)
         self.trigger_event(
             self.HomeworkCompleted,
             assignment_id=assignment_id,
@@ -405,6 +427,8 @@ class Case(Aggregate, ClinicalRecord):
             done=done,
             planned=planned,
             experience=experience,
+            insights=insights,
+            modification=modification,
         )
 
     def miss(
@@ -414,10 +438,14 @@ class Case(Aggregate, ClinicalRecord):
         *,
         explanation: str = "",
         reasons: Sequence[MissReason] = (),
+        insights: str = "",
+        modification: str = "",
     ) -> None:
         """Record that an assignment was missed, with the client's explanation."""
         self._check_resolvable(assignment_id, session)
-        check_text("explanation", explanation)
+        for name, text in (("explanation", explanation), ("insights", insights)):
+            check_text(name, text)
+        check_text("modification", modification)
         unique: list[MissReason] = []
         for reason in reasons:
             if reason not in unique:
@@ -428,6 +456,8 @@ class Case(Aggregate, ClinicalRecord):
             session=session,
             explanation=explanation,
             reasons=unique,
+            insights=insights,
+            modification=modification,
         )
 
     def change_framing(self, session: int, label: str, wording: str, reason: str) -> None:
@@ -534,18 +564,7 @@ class Case(Aggregate, ClinicalRecord):
     # ----------------------------------------------------------------- helpers
 
     def _check_date_order(self, number: int, held_on: dt.date) -> None:
-        """Sessions with higher numbers are never dated earlier (inferred dates aside)."""
-        for other in self.sessions.values():
-            if other.inferred or other.number == number:
-                continue
-            if (other.number < number and other.held_on > held_on) or (
-                other.number > number and other.held_on < held_on
-            ):
-                msg = (
-                    f"session {number} on {held_on} is out of order: session"
-                    f" {other.number} is on {other.held_on}"
-                )
-                raise SessionOrderError(msg)
+        check_date_order(self.sessions.values(), number, held_on)
 
     def _check_session_held(self, session: int) -> None:
         if session not in self.sessions:
@@ -573,19 +592,4 @@ class Case(Aggregate, ClinicalRecord):
         This is the "as of" projection: events that carry a session number
         later than ``until_session`` are left out; registration always counts.
         """
-        case: Case | None = None
-        for event in events:
-            if case is None:
-                case = cast("Case", event.mutate(None))
-                continue
-            session = getattr(event, "session", None)
-            if session is None:
-                session = getattr(event, "number", None)
-            if until_session is not None and session is not None and session > until_session:
-                continue
-            event.apply(case)
-            case.version = event.originator_version
-        if case is None:
-            msg = "no events to replay"
-            raise ValueError(msg)
-        return case
+        return cast("Case", fold(events, until_session=until_session))

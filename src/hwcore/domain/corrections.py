@@ -30,6 +30,8 @@ CORRECTABLE_FIELDS: tuple[str, ...] = (
     "explanation",
     "reasons",
     "experience",
+    "insights",
+    "modification",
 )
 """The assignment fields ``hw correct`` may change."""
 
@@ -65,6 +67,10 @@ def _as_int(field: str, value: Any) -> int:
         raise InvalidValueError(field, value, "a whole number") from None
 
 
+_TEXTS = ("explanation", "experience", "insights", "modification")
+"""An outcome's free-text fields."""
+
+
 def apply_correction(current: Assignment, changes: Mapping[str, Any], session: int) -> Assignment:
     """Return the assignment with the corrected fields (no validation)."""
     spec_changes: dict[str, Any] = {}
@@ -82,7 +88,7 @@ def apply_correction(current: Assignment, changes: Mapping[str, Any], session: i
     spec = attrs.evolve(current.spec, **spec_changes) if spec_changes else current.spec
 
     resolution = current.resolution
-    outcome_fields = {"outcome", "done", "planned", "explanation", "reasons", "experience"}
+    outcome_fields = {"outcome", "done", "planned", "reasons", *_TEXTS}
     if outcome_fields & set(changes):
         outcome = Outcome(changes.get("outcome", current.outcome.value))
         if outcome is Outcome.PENDING:
@@ -90,7 +96,7 @@ def apply_correction(current: Assignment, changes: Mapping[str, Any], session: i
         else:
             base = resolution or Resolution(outcome=outcome, session=session)
             updates: dict[str, Any] = {"outcome": outcome}
-            for name in ("done", "planned", "explanation", "experience"):
+            for name in ("done", "planned", *_TEXTS):
                 if name in changes:
                     updates[name] = changes[name]
             if "reasons" in changes:
@@ -108,6 +114,8 @@ _FITS: dict[str, tuple[Outcome, ...]] = {
     "reasons": (Outcome.MISSED,),
     "explanation": (Outcome.MISSED, Outcome.PARTIAL, Outcome.COMPLETED),
     "experience": (Outcome.MISSED, Outcome.PARTIAL, Outcome.COMPLETED),
+    "insights": (Outcome.MISSED, Outcome.PARTIAL, Outcome.COMPLETED),
+    "modification": (Outcome.MISSED, Outcome.PARTIAL, Outcome.COMPLETED),
 }
 """The outcomes each outcome field fits (issue 14 item 15: no ``done=3`` on a miss)."""
 

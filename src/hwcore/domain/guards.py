@@ -7,15 +7,17 @@ same ones.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import re
 import unicodedata
 import uuid
+from collections.abc import Iterable
 
 import attrs
 
 from hwcore.domain.errors import InvalidValueError, SessionOrderError
-from hwcore.domain.values import Assignment, AssignmentSpec
+from hwcore.domain.values import Assignment, AssignmentSpec, SessionRecord
 
 CASE_NAMESPACE = uuid.UUID("6f1c1a52-4a54-4b8e-9a7e-2f3e0c1d9b11")
 """Namespace of the deterministic case ids (uuid5 of the client identifier)."""
@@ -135,3 +137,22 @@ def check_outcome_session(assignment: Assignment, session: int) -> None:
             f" {assignment.session}: an outcome belongs to a later session"
         )
         raise SessionOrderError(msg)
+
+
+def check_date_order(sessions: Iterable[SessionRecord], number: int, held_on: dt.date) -> None:
+    """Sessions with higher numbers are never dated earlier (inferred dates aside).
+
+    Raises:
+        SessionOrderError: naming the session that would be out of order.
+    """
+    for other in sessions:
+        if other.inferred or other.number == number:
+            continue
+        if (other.number < number and other.held_on > held_on) or (
+            other.number > number and other.held_on < held_on
+        ):
+            msg = (
+                f"session {number} on {held_on} is out of order: session"
+                f" {other.number} is on {other.held_on}"
+            )
+            raise SessionOrderError(msg)

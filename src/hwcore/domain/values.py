@@ -169,6 +169,17 @@ def plain_value(value: Any) -> Any:
     return value
 
 
+def upcast_reflection(state: dict[str, object]) -> None:
+    """An outcome event of class version 1 read as version 2: no insights, no modification.
+
+    ``Case.HomeworkCompleted`` and ``Case.HomeworkMissed`` gained ``insights``
+    and ``modification`` in revision 2 (seed 003's next-session checklist);
+    eventsourcing calls this on every older event as it is read.
+    """
+    state.setdefault("insights", "")
+    state.setdefault("modification", "")
+
+
 @attrs.frozen
 class Resolution:
     """An assignment's recorded outcome (completed, partial or missed)."""
@@ -182,6 +193,10 @@ class Resolution:
     explanation: str = ""
     """The client's own explanation of a miss, as close to verbatim as possible."""
     reasons: tuple[MissReason, ...] = attrs.field(default=(), converter=_reasons)
+    insights: str = ""
+    """Clinical insights gained when it was reviewed (revision 2)."""
+    modification: str = ""
+    """The modification planned for the next assignment (revision 2)."""
 
     @property
     def score(self) -> float:

@@ -9,7 +9,12 @@ from textual.content import Content
 from hwcore.application import AssignmentInfo
 from hwtui.text import shown
 
-OUTCOME_WORDS = (("experience", "Experience"), ("explanation", "Explanation"))
+OUTCOME_WORDS = (
+    ("experience", "Experience"),
+    ("explanation", "Explanation"),
+    ("insights", "Insights"),
+    ("modification", "Modification"),
+)
 """The client's words an outcome carries, as the summary labels them."""
 ASSIGNMENT_DETAILS = (
     ("task", "Task"),

@@ -126,6 +126,20 @@ class OutcomeCard(Vertical):
                 ),
             )
             yield FieldRow("Reasons", TickList(VOCABULARY["reason"], id=f"{self.key}-reasons"))
+        with Vertical(classes="detail detail-reflect"):
+            yield FieldRow(
+                "Insights",
+                field_input(
+                    placeholder="clinical insights gained (optional)", id=f"{self.key}-ins"
+                ),
+            )
+            yield FieldRow(
+                "Next change",
+                field_input(
+                    placeholder="the modification planned for the next assignment (optional)",
+                    id=f"{self.key}-mod",
+                ),
+            )
 
     @property
     def outcome(self) -> str:
@@ -156,7 +170,21 @@ class OutcomeCard(Vertical):
             row.show_error("")
 
     def collect(self) -> dict[str, Any] | None:
-        """The outcome to record (None when left pending); FieldError when invalid."""
+        """The outcome to record (None when left pending); FieldError when invalid.
+
+        Any outcome carries the insights gained and the modification planned
+        (seed 003's next-session checklist) when they were typed.
+        """
+        item = self._collect()
+        if item is None:
+            return None
+        for name, key in (("insights", "ins"), ("modification", "mod")):
+            text = self.query_one(f"#{self.key}-{key}", Input).value.strip()
+            if text:
+                item[name] = text
+        return item
+
+    def _collect(self) -> dict[str, Any] | None:
         outcome = self.outcome
         if outcome == "pending":
             return None

@@ -119,7 +119,6 @@ rewrites the table (``TRUNCATE`` in the purge's transaction, else a plain
 ``DELETE`` it reports as left in the file)."""
 
 
-
 def _create_access_log(recorder: AdminRecorder, cursor: Any) -> None:
     schema = getattr(getattr(recorder, "datastore", None), "schema", None)
     create_access_log(cursor, backend=recorder.backend, schema=schema or None)

@@ -46,6 +46,8 @@ def assignment_row(client: str, a: Assignment, recorded_by: str | None = None) -
         if r.outcome is Outcome.PARTIAL:
             row["done"], row["planned"] = _cell(r.done), _cell(r.planned)
         row["experience"] = r.experience
+        row["insights"] = r.insights
+        row["modification"] = r.modification
         row["explanation"] = r.explanation
         row["reasons"] = ";".join(reason.value for reason in r.reasons)
     row[RECORDED_BY] = recorded_by or ""

@@ -29,7 +29,15 @@ COLUMN_OF = {"title": "assignment", "planned_doses": "planned"}
 """The CSV column of a design field whose column is not named as the field."""
 DESIGN_COLUMNS = tuple(COLUMN_OF.get(f.name, f.name) for f in design_fields())
 """One column per field of an assignment's design (the fields' one list)."""
-OUTCOME_COLUMNS = ("done", "planned", "explanation", "reasons", "experience")
+OUTCOME_COLUMNS = (
+    "done",
+    "planned",
+    "explanation",
+    "reasons",
+    "experience",
+    "insights",
+    "modification",
+)
 RECORDED_BY = "recorded_by"
 """The column naming who recorded the assignment (kept by an import; empty: the importer)."""
 OPTIONAL = tuple(
@@ -54,6 +62,8 @@ class CsvRow:
     experience: str
     recorded_by: str | None = None
     """Who recorded the assignment, as the file says (None: whoever imports it)."""
+    insights: str = ""
+    modification: str = ""
 
     @property
     def title(self) -> str:
@@ -139,6 +149,8 @@ def parse_row(line: int, raw: dict[str, str]) -> CsvRow:
         reasons=reasons,
         experience=get("experience", ""),
         recorded_by=check_clinician(get(RECORDED_BY), RECORDED_BY) if get(RECORDED_BY) else None,
+        insights=get("insights", ""),
+        modification=get("modification", ""),
     )
 
 

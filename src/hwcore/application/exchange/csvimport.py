@@ -249,6 +249,8 @@ def _resolve(case: Case, a: Assignment, row: CsvRow, session: int) -> None:
         experience=row.experience,
         explanation=row.explanation,
         reasons=row.reasons,
+        insights=row.insights,
+        modification=row.modification,
     )
     apply_outcome(case, session, entry)
 

@@ -194,6 +194,8 @@ def _task(
     if r.reasons:
         task["statusReason"] = {"text": "; ".join(reason.value for reason in r.reasons)}
     notes = [text for text in (r.experience, r.explanation) if text]
+    reflection = (("Insights gained", r.insights), ("Modification planned", r.modification))
+    notes += [f"{label}: {text}" for label, text in reflection if text]
     if notes:
         task["note"] = [{"text": text} for text in notes]
     return task

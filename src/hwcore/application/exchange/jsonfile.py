@@ -39,9 +39,15 @@ from hwcore.domain import (
     validate_client,
 )
 from hwcore.domain.identifiers import check_new_client
+from hwcore.domain.measures import BUILTIN, define_measure
 
 EXPORT_FORMAT = "hw-export"
-EXPORT_VERSION = 1
+EXPORT_VERSION = 2
+"""The version an export is written in: 2 since the outcome events' insights and
+modification (revision 2); version 1 files are read too (their outcome events
+without them, read as empty)."""
+READ_VERSIONS = (1, 2)
+"""The export versions this hw imports."""
 
 _TOP_KEYS = frozenset({"format", "version", "clients"})
 _ENTRY_KEYS = frozenset({"client", "events"})
@@ -179,18 +185,19 @@ def _document(text: str, source: str) -> dict[str, Any]:
         msg = f'{source}: not an hw export (expected "format": "{EXPORT_FORMAT}")'
         raise ImportFileError(msg)
     version = data.get("version")
-    if version != EXPORT_VERSION or isinstance(version, bool):
-        if isinstance(version, str) and version.strip() == str(EXPORT_VERSION):
+    if version not in READ_VERSIONS or isinstance(version, bool):
+        if isinstance(version, str) and version.strip() in [str(v) for v in READ_VERSIONS]:
             msg = (
                 f'{source}: export version the text "{version.strip()}", not the number'
-                f' {EXPORT_VERSION}: write "version": {EXPORT_VERSION}'
+                f' {version.strip()}: write "version": {version.strip()}'
             )
             raise ImportFileError(msg)
         if isinstance(version, int) and not isinstance(version, bool):
             what = str(version)
         else:
             what = "missing or not a number"
-        msg = f"{source}: export version {what}: this hw reads version {EXPORT_VERSION}"
+        readable = " and ".join(str(v) for v in READ_VERSIONS)
+        msg = f"{source}: export version {what}: this hw reads versions {readable}"
         raise ImportFileError(msg)
     extra = sorted(set(data) - _TOP_KEYS)
     if extra:
@@ -368,6 +375,16 @@ def _assigned(case: Case, e: Any) -> None:
     case.assign(e.session, _typed(e.spec, AssignmentSpec, "spec"))
 
 
+def _measured(case: Case, e: Any) -> None:
+    """A measure again: a built-in instrument as it is, a practice's one from its event."""
+    builtin = BUILTIN.get(e.instrument)
+    if builtin is not None:
+        case.take_measure(e.session, builtin, items=_typed(e.items, list, "items"))
+        return
+    instrument = define_measure(e.instrument, e.minimum, e.maximum, e.better, e.reliable_change)
+    case.take_measure(e.session, instrument, score=e.total)
+
+
 def _reviewed(case: Case, e: Any) -> None:
     case.review(
         e.session,
@@ -392,9 +409,16 @@ _COMMANDS: dict[type[Aggregate.Event], Callable[[Case, Any], object]] = {
         done=e.done,
         planned=e.planned,
         experience=e.experience,
+        insights=e.insights,
+        modification=e.modification,
     ),
     Case.HomeworkMissed: lambda case, e: case.miss(
-        e.assignment_id, e.session, explanation=e.explanation, reasons=e.reasons
+        e.assignment_id,
+        e.session,
+        explanation=e.explanation,
+        reasons=e.reasons,
+        insights=e.insights,
+        modification=e.modification,
     ),
     Case.FramingChanged: lambda case, e: case.change_framing(
         e.session, e.label, e.wording, e.reason
@@ -405,6 +429,18 @@ _COMMANDS: dict[type[Aggregate.Event], Callable[[Case, Any], object]] = {
     Case.SystemReviewed: _reviewed,
     Case.EntryCorrected: lambda case, e: case.correct(
         e.assignment_id, e.session, _typed(e.changes, dict, "changes"), e.reason
+    ),
+    Case.MeasureTaken: _measured,
+    Case.ConsentRecorded: lambda case, e: case.record_consent(
+        e.session,
+        e.channel,
+        boundaries=e.boundaries,
+        privacy_risk=e.privacy_risk,
+        days=_typed(e.days, list, "days"),
+        note=e.note,
+    ),
+    Case.AlertAcknowledged: lambda case, e: case.acknowledge_alert(
+        e.session, e.kind, e.alert_session, e.note
     ),
 }
 """The domain command that records each kind of event (registration is the case's creation)."""
