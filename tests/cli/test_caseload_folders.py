@@ -9,6 +9,7 @@ import stat
 from contextlib import closing
 from pathlib import Path
 
+from hwcore.application.eventstore.schema import SCHEMA_PARTS
 from tests.cli.conftest import hw_subprocess, invoke, ok
 
 
@@ -36,11 +37,11 @@ def test_db_init_creates_the_file_and_tables_and_is_idempotent(tmp_path: Path) -
     assert first == {
         "backend": "sqlite",
         "caseload": "default",
-        "parts": [["events", 1], ["audit", 1]],
+        "parts": [[part.name, part.version] for part in SCHEMA_PARTS],
     }
     events = home / "events.sqlite"
     assert stat.S_IMODE(events.stat().st_mode) == 0o600
-    assert {"stored_events", "hw_audit", "hw_schema"} <= _tables(events)
+    assert {"stored_events", "hw_audit", "hw_schema", "hw_keys", "hw_access_log"} <= _tables(events)
     ok(invoke(home, "client", "add", "AB"))
     ok(invoke(home, "db", "init"))
     assert "AB" in ok(invoke(home, "clients")).stdout
