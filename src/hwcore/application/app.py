@@ -30,6 +30,7 @@ from hwcore.application.commands import (
     resolve_assignment_id,
     session_for,
 )
+from hwcore.application.dryrun import PlannerMemo
 from hwcore.application.dto import (
     AssignmentInfo,
     AssignResult,
@@ -60,13 +61,7 @@ from hwcore.domain import (
     validate_client,
 )
 from hwcore.domain.identifiers import check_new_client
-from hwcore.planner import (
-    CONFIDENCE_THRESHOLD,
-    Fit,
-    Planner,
-    assess_fit,
-    build_planner,
-)
+from hwcore.planner import CONFIDENCE_THRESHOLD, Fit, Planner, assess_fit, build_planner
 from hwcore.readmodel import (
     ClientSummary,
     EventStoreSource,
@@ -117,6 +112,7 @@ class HwApplication(StoreApplication):
         self.confidence_threshold = confidence_threshold
         self.reads = ReadSide(lambda: self.event_source)
         """The read side: the read model answering caseload queries, kept current."""
+        self._dry = PlannerMemo(lambda case_id: self.repository.kept_state(case_id))
         super().__init__(env, home=home)
 
     @property
@@ -524,12 +520,13 @@ class HwApplication(StoreApplication):
         """
         if assignment is not None:
             check_spec(assignment)
-        when = parse_date(date) or (self._today() if session is None else None)
+        when, memo = parse_date(date) or (self._today() if session is None else None), self._dry
 
         def command(case: Case) -> WrapUpResult:
-            number = session_for(case, session, when, self._today())
+            stored, today = memo.token(case), self._today()  # before any change to the case
+            number = session_for(case, session, when, today)
             results = tuple(apply_outcome(case, number, item) for item in outcomes)
-            planner = build_planner(case)
+            planner = memo.planner(case, stored, tuple(outcomes), session, when, today)
             assigned: AssignResult | None = None
             if assignment is not None:
                 fit = assess_fit(
@@ -548,7 +545,7 @@ class HwApplication(StoreApplication):
             )
 
         if dry_run:
-            return command(self._load(client))
+            return command(self._load(client, keep=True))  # a live preview, again and again
         return self._change(client, command)
 
     def today(self) -> dt.date:
