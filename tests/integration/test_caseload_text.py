@@ -102,7 +102,9 @@ def test_a_row_whose_cells_do_not_fit_is_measured_in_python(varied: Path) -> Non
 def test_the_migration_fills_the_cells_of_an_existing_read_model(varied: Path) -> None:
     expected = _both(varied, due_only=False)[1]
     with closing(sqlite3.connect(varied / "readmodel.sqlite")) as conn, conn:
-        conn.execute("DROP INDEX caseload_order")
+        indexes = "SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'caseload_%'"
+        for (index,) in conn.execute(indexes).fetchall():
+            conn.execute(f"DROP INDEX {index}")
         for column in ("sort_name", "pad_last", "cell_tail", "line_fits"):
             conn.execute(f"ALTER TABLE client_summary DROP COLUMN {column}")
         conn.execute("DELETE FROM _sqlite_migrations WHERE name = 'm004_caseload_lines'")

@@ -518,7 +518,9 @@ def test_a_revision_1_file_is_migrated_its_cache_emptied_and_re_projected(
     # (nor m004's caseload cells, which came later).
     conn = sqlite3.connect(path)
     try:
-        conn.execute("DROP INDEX caseload_order")
+        indexes = "SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'caseload_%'"
+        for (index,) in conn.execute(indexes).fetchall():
+            conn.execute(f"DROP INDEX {index}")
         for column in ("sort_name", "pad_last", "cell_tail", "line_fits"):
             conn.execute(f"ALTER TABLE client_summary DROP COLUMN {column}")
         conn.execute("DELETE FROM _sqlite_migrations WHERE name = 'm004_caseload_lines'")

@@ -14,8 +14,9 @@ each ``client_summary`` row also keeps what its caseload line needs, written
 at catch-up by :func:`summary_cells`: the sort name, the 'last session' cell
 padded to a fixed width and the rest of the line from 'completion' on,
 already padded (its widths are the headers'). An index holds the rows in
-caseload order with those cells (``caseload_order``, migration m004); one
-aggregate query gives the column widths; SQLite pads the identifier, cuts
+caseload order with those cells (``caseload_order``, migration m004); the
+column widths come from aggregates that small indexes answer with one lookup
+each (:data:`WIDTH_INDEXES`); SQLite pads the identifier, cuts
 the 'last session' cell to its width and joins each line, read back as one
 column and written in one go. A row whose cells do not fit those fixed
 widths (``line_fits``) sends the quick path to :func:`render_caseload`. Both
@@ -33,6 +34,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
+from typing import Any
 
 from hwcore.readmodel.caseload import CaseloadEntry, caseload_from, caseload_sql
 from hwcore.textsafe import terminal_text
@@ -196,6 +198,38 @@ def render_caseload(entries: Sequence[CaseloadEntry], *, due_only: bool = False)
     return "\n".join([_warning(flagged), *lines] if flagged else lines)
 
 
+WIDTH_INDEXES = {
+    "caseload_client_width": ("max", "length(client)"),
+    "caseload_last_width": ("max", "length(rtrim(pad_last))"),
+    "caseload_tail_width": ("max", "length(cell_tail)"),
+    "caseload_alerts": ("max", "open_alerts"),
+    "caseload_fits": ("min", "line_fits"),
+}
+"""Index name -> (aggregate, expression): what the column widths are computed from.
+
+Each is indexed after ``due`` (migration m004), so each aggregate is one
+index lookup for the due and one for the others, not a pass over every row."""
+
+
+def _widths(conn: sqlite3.Connection, due_only: bool) -> list[Any]:
+    """Longest identifier, 'last session' cell and tail; any open alert; whether all fit.
+
+    All None for an empty caseload.
+    """
+    groups = (1,) if due_only else (0, 1)
+    selects = [
+        f"(SELECT {agg}({expr}) FROM client_summary WHERE due = {due})"  # noqa: S608 (constants)
+        for agg, expr in WIDTH_INDEXES.values()
+        for due in groups
+    ]
+    found = conn.execute(f"SELECT {', '.join(selects)}").fetchone()
+    values: list[Any] = []
+    for n, (agg, _) in enumerate(WIDTH_INDEXES.values()):
+        known = [v for v in found[n * len(groups) : (n + 1) * len(groups)] if v is not None]
+        values.append((max if agg == "max" else min)(known) if known else None)
+    return values
+
+
 def caseload_text(conn: sqlite3.Connection, *, due_only: bool = False) -> str:
     """The caseload text read from a read model (the very bytes :func:`render_caseload` gives).
 
@@ -204,12 +238,8 @@ def caseload_text(conn: sqlite3.Connection, *, due_only: bool = False) -> str:
         due_only: only the clients whose review is due.
     """
     where = " WHERE due = 1" if due_only else ""
-    count, client, last, tail, alerts, fits = conn.execute(
-        "SELECT count(*), max(length(client)), max(length(rtrim(pad_last))),"  # noqa: S608
-        " max(length(cell_tail)), max(open_alerts > 0), min(line_fits)"
-        f" FROM client_summary{where}"
-    ).fetchone()
-    if not count:
+    client, last, tail, alerts, fits = _widths(conn, due_only)
+    if client is None:
         return _empty(due_only)
     if not fits:  # a cell wider than its padding: every column's width must be measured
         rows = conn.execute(caseload_sql(due_only=due_only)).fetchall()

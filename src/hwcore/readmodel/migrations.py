@@ -16,7 +16,12 @@ from typing import Any
 
 from sqlite_utils import Database, Migrations
 
-from hwcore.readmodel.caseload_text import CELL_COLUMNS, ORDER_BY, summary_cells
+from hwcore.readmodel.caseload_text import (
+    CELL_COLUMNS,
+    ORDER_BY,
+    WIDTH_INDEXES,
+    summary_cells,
+)
 from hwcore.readmodel.schema import (
     MIGRATION_NAMES,
     MIGRATION_SET,
@@ -203,3 +208,5 @@ def m004_caseload_lines(db: Database) -> None:
         f"CREATE INDEX caseload_order ON client_summary ({ORDER_BY},"
         " pad_last, cell_tail, open_alerts, line_fits)"
     )
+    for name, (_, expression) in WIDTH_INDEXES.items():
+        db.execute(f"CREATE INDEX {name} ON client_summary (due, {expression})")
