@@ -14,22 +14,17 @@ import click
 
 from hwcli.common import (
     State,
-    aligned,
     echo_json,
     echo_json_data,
     json_option,
     pass_app,
     pass_state,
     percent,
-    shorten,
 )
 from hwcli.progress import bar, quiet_option
 
 if TYPE_CHECKING:
     from hwcore.application import AuditEntry, CaseloadEntry, HwApplication
-
-TREND_MARKS = {"up": "up", "down": "down", "flat": "flat", None: "-"}
-
 
 # ------------------------------------------------------------------ caseload
 
@@ -56,23 +51,33 @@ def caseload(state: State, due: bool, every: bool, as_json: bool) -> None:
         return
     # The read policy: a read model already current with the log answers alone
     # (start-up time); otherwise the application catches it up first.
-    from hwcore.application.reads import answer, caseload_read
+    from hwcore.application.reads import answer, caseload_read, caseload_text_read
 
-    read = caseload_read(due_only=due)
-    answered = answer(read, state.home, state.database_url, open_application=lambda: state.app)
-    assert answered is not None  # an application was offered
-    entries = answered.value
     if as_json:
         from hwcore.application.caseload import caseload_data
 
-        echo_json_data({"clients": caseload_data(entries), "due_only": due})
+        read = caseload_read(due_only=due)
+        answered = answer(read, state.home, state.database_url, open_application=lambda: state.app)
+        assert answered is not None  # an application was offered
+        echo_json_data({"clients": caseload_data(answered.value), "due_only": due})
         return
-    click.echo(render_caseload(entries, due_only=due))
+    # The text itself comes from the read model when it is current (caseload_50k:
+    # the per-row work is done in SQLite, see hwcore.readmodel.caseload_text).
+    text = answer(
+        caseload_text_read(due_only=due),
+        state.home,
+        state.database_url,
+        open_application=lambda: state.app,
+    )
+    assert text is not None  # an application was offered
+    # color=True: nothing to strip (every cell is terminal-safe already), which
+    # spares click a pass over every line (caseload_50k).
+    click.echo(text.value, color=True)
 
 
 def _every_caseload(state: State, due: bool, as_json: bool) -> None:
     """The caseload of every caseload the role may read, one after the other, each named."""
-    from hwcore.application.caseload import caseload_data
+    from hwcore.application.caseload import caseload_data, render_caseload
     from hwcore.application.database import caseload_names
     from hwcore.bootstrap import open_application, resolve_settings
 
@@ -95,64 +100,6 @@ def _every_caseload(state: State, due: bool, as_json: bool) -> None:
         f"caseload {name}:\n" + render_caseload(entries, due_only=due) for name, entries in found
     ]
     click.echo("\n\n".join(blocks))
-
-
-def render_caseload(entries: Sequence[CaseloadEntry], *, due_only: bool = False) -> str:
-    """One line per client: last session, completion, trend, next review, due, triggers.
-
-    Clients with an open risk alert come first, flagged, under a line naming them.
-    """
-    if not entries:
-        return "no client is due for review" if due_only else "no clients yet"
-    # Written for speed (thousands of rows): every cell is built as a one-line
-    # string here, and the values many rows share (rates, triggers) once.
-    # Client identifiers (at most 40 letters, digits, '.', '-', '_'), session
-    # numbers and ISO dates are one line and shorter than a table cell already.
-    rates: dict[float | None, str] = {}
-    flags: dict[tuple[str, ...], str] = {(): "-"}
-
-    def rate(value: float | None) -> str:
-        text = rates.get(value)
-        if text is None:
-            text = rates[value] = percent(value)
-        return text
-
-    def triggers(names: tuple[str, ...]) -> str:
-        text = flags.get(names)
-        if text is None:
-            text = flags[names] = shorten(", ".join(names))
-        return text
-
-    cells = [
-        (
-            e.client,
-            "RISK ALERT" if e.open_alert else "",
-            f"{e.last_session} ({e.last_session_date})" if e.last_session else "-",
-            rate(e.completion_rate),
-            rate(e.recent_rate),
-            TREND_MARKS.get(e.trend) or shorten(e.trend),
-            str(e.next_review_session or "-"),
-            "DUE" if e.due else "",
-            triggers(e.triggers),
-        )
-        for e in entries
-    ]
-    headers = [
-        "client",
-        "alert",
-        "last session",
-        "completion",
-        "last 8",
-        "trend",
-        "next review",
-        "due",
-        "triggers",
-    ]
-    flagged = [e.client for e in entries if e.open_alert]
-    if not flagged:
-        return aligned(headers, cells)
-    warning = f"RISK ALERT not yet acknowledged: {', '.join(flagged)} (hw alert list CLIENT)"
-    return warning + "\n" + aligned(headers, cells)
 
 
 # --------------------------------------------------------------------- audit

@@ -515,9 +515,16 @@ def test_a_revision_1_file_is_migrated_its_cache_emptied_and_re_projected(
         app.plan("AB")  # cache AB's planner
     before = dump(path)
     # Make it a file as revision 1 left it: no alert columns, m003 not applied,
-    # summaries computed with other rules and a planner of the old format cached.
+    # summaries computed with other rules and a planner of the old format cached
+    # (nor m004's caseload cells, which came later).
     conn = sqlite3.connect(path)
     try:
+        indexes = "SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'caseload_%'"
+        for (index,) in conn.execute(indexes).fetchall():
+            conn.execute(f"DROP INDEX {index}")
+        for column in ("sort_name", "pad_last", "cell_tail", "line_fits"):
+            conn.execute(f"ALTER TABLE client_summary DROP COLUMN {column}")
+        conn.execute("DELETE FROM _sqlite_migrations WHERE name = 'm004_caseload_lines'")
         conn.execute("ALTER TABLE client_summary DROP COLUMN alerts")
         conn.execute("ALTER TABLE client_summary DROP COLUMN open_alerts")
         conn.execute("DELETE FROM _sqlite_migrations WHERE name = 'm003_alerts'")

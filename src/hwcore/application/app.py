@@ -28,6 +28,7 @@ from hwcore.application.commands import (
     resolve_assignment_id,
     session_for,
 )
+from hwcore.application.dryrun import PlannerMemo
 from hwcore.application.dto import (
     AssignmentInfo,
     AssignResult,
@@ -95,6 +96,11 @@ class HwApplication(HwReader):
     name = "hw"
     """Names the PostgreSQL tables (``hw_events``...): eventsourcing gives each subclass
     its class name unless it sets one, so this stays here, frozen."""
+
+    @functools.cached_property
+    def _dry(self) -> PlannerMemo:
+        """The wrap-up preview's memo of its last planner (``tui_keystroke_latency``)."""
+        return PlannerMemo(lambda case_id: self.repository.kept_state(case_id))
 
     # ----------------------------------------------------------------- helpers
 
@@ -480,12 +486,13 @@ class HwApplication(HwReader):
         """
         if assignment is not None:
             check_spec(assignment)
-        when = parse_date(date) or (self._today() if session is None else None)
+        when, memo = parse_date(date) or (self._today() if session is None else None), self._dry
 
         def command(case: Case) -> WrapUpResult:
-            number = session_for(case, session, when, self._today())
+            stored, today = memo.token(case), self._today()  # before any change to the case
+            number = session_for(case, session, when, today)
             results = tuple(apply_outcome(case, number, item) for item in outcomes)
-            planner = build_planner(case)
+            planner = memo.planner(case, stored, tuple(outcomes), session, when, today)
             assigned: AssignResult | None = None
             if assignment is not None:
                 fit = assess_fit(
@@ -504,7 +511,7 @@ class HwApplication(HwReader):
             )
 
         if dry_run:
-            return command(self._load(client))
+            return command(self._load(client, keep=True))  # a live preview, again and again
         return self._change(client, command)
 
     # ------------------------------------------------------- import and export

@@ -12,6 +12,7 @@ from hwcore.readmodel.caseload import (
     entry_from_row,
     sort_caseload,
 )
+from hwcore.readmodel.caseload_text import render_caseload
 
 __all__ = [
     "CaseloadEntry",
@@ -19,5 +20,6 @@ __all__ = [
     "caseload_from",
     "caseload_sql",
     "entry_from_row",
+    "render_caseload",
     "sort_caseload",
 ]

@@ -69,6 +69,18 @@ def caseload_read(*, due_only: bool = False) -> Read[list[CaseloadEntry]]:
     return Read(caseload_query(due_only=due_only), lambda app: app.caseload(due_only=due_only))
 
 
+def caseload_text_read(*, due_only: bool = False) -> Read[str]:
+    """The caseload as ``hw caseload`` prints it (one line per client, attention first)."""
+    from hwcore.readmodel.fastread import caseload_text_query
+
+    def full(app: HwApplication) -> str:
+        from hwcore.readmodel.caseload_text import render_caseload
+
+        return render_caseload(app.caseload(due_only=due_only), due_only=due_only)
+
+    return Read(caseload_text_query(due_only=due_only), full)
+
+
 def planner_read(
     client: str, *, as_of_session: int | None = None, as_of_date: str | None = None
 ) -> Read[dict[str, Any]]:

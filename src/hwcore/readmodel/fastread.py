@@ -24,6 +24,7 @@ from contextlib import closing
 from typing import Any, TypeVar
 
 from hwcore.readmodel.caseload import CaseloadEntry, caseload_from, caseload_sql
+from hwcore.readmodel.caseload_text import caseload_text
 from hwcore.readmodel.schema import MIGRATION_NAMES, MIGRATION_SET, PLANS_TABLE, TRACKING_NAME
 
 T = TypeVar("T")
@@ -80,6 +81,11 @@ def tracked_position(path: str | os.PathLike[str]) -> int:
 def caseload_query(*, due_only: bool = False) -> Query[list[CaseloadEntry]]:
     """The caseload (every client, attention first), as :meth:`HwApplication.caseload` gives it."""
     return lambda conn: caseload_from(conn.execute(caseload_sql(due_only=due_only)))
+
+
+def caseload_text_query(*, due_only: bool = False) -> Query[str]:
+    """The caseload as ``hw caseload`` prints it, every line read from SQLite (``caseload_50k``)."""
+    return lambda conn: caseload_text(conn, due_only=due_only)
 
 
 def planner_query(client: str) -> Query[dict[str, Any]]:

@@ -11,10 +11,17 @@ re-projects the whole log (the read model is disposable).
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from sqlite_utils import Database, Migrations
 
+from hwcore.readmodel.caseload_text import (
+    CELL_COLUMNS,
+    ORDER_BY,
+    WIDTH_INDEXES,
+    summary_cells,
+)
 from hwcore.readmodel.schema import (
     MIGRATION_NAMES,
     MIGRATION_SET,
@@ -170,3 +177,36 @@ def m003_alerts(db: Database) -> None:
         f"UPDATE {TRACKING_TABLE} SET position = 0, originator_id = NULL,"  # noqa: S608
         " originator_version = NULL"
     )
+
+
+@migrations(name=MIGRATION_NAMES[3])
+def m004_caseload_lines(db: Database) -> None:
+    """Keep each caseload line's sort name and cells in ``client_summary``, ordered by an index.
+
+    For the quick ``hw caseload`` (``caseload_50k``, see
+    :mod:`hwcore.readmodel.caseload_text`). The cells are computed from the
+    row's own columns, so the existing rows are filled in here: nothing is
+    re-projected.
+    """
+    summary = db.table("client_summary")
+    for column in CELL_COLUMNS:  # line_fits 0: measured until filled (see caseload_text)
+        number = column == "line_fits"
+        summary.add_column(column, int if number else str, not_null_default=0 if number else "")
+    rows = db.execute(
+        "SELECT client, last_session, last_session_date, completion_rate, recent_rate, trend,"
+        " next_review_session, due, triggers FROM client_summary"
+    ).fetchall()
+    assignments = ", ".join(f"{c} = ?" for c in CELL_COLUMNS)
+    db.conn.executemany(
+        f"UPDATE client_summary SET {assignments} WHERE client = ?",  # noqa: S608 (constants)
+        [
+            (*summary_cells(c, n, on, rate, recent, trend, nxt, due, json.loads(t)).values(), c)
+            for c, n, on, rate, recent, trend, nxt, due, t in rows
+        ],
+    )
+    db.execute(
+        f"CREATE INDEX caseload_order ON client_summary ({ORDER_BY},"
+        " pad_last, cell_tail, open_alerts, line_fits)"
+    )
+    for name, (_, expression) in WIDTH_INDEXES.items():
+        db.execute(f"CREATE INDEX {name} ON client_summary (due, {expression})")

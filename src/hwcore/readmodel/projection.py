@@ -18,6 +18,7 @@ import attrs
 
 from hwcore.domain import Case, ChangeKind
 from hwcore.planner import Planner, build_planner, to_dict
+from hwcore.readmodel.caseload_text import summary_cells
 
 RECENT_SESSIONS = 8
 """How many of the latest sessions count as 'recent' for the caseload trend."""
@@ -98,6 +99,19 @@ def summary_row(summary: ClientSummary) -> Row:
     alerts = summary.alerts
     row["alerts"] = json.dumps(list(alerts)) if alerts else "[]"
     row["open_alerts"] = sum(1 for a in alerts if not a["acknowledged"])
+    row.update(
+        summary_cells(
+            summary.client,
+            summary.last_session,
+            summary.last_session_date,
+            summary.completion_rate,
+            summary.recent_rate,
+            summary.trend,
+            summary.next_review_session,
+            summary.due,
+            triggers,
+        )
+    )
     return row
 
 

@@ -5,7 +5,12 @@ from __future__ import annotations
 MIGRATION_SET = "hw-readmodel"
 """The name of hw's migration set in the ``_sqlite_migrations`` table."""
 
-MIGRATION_NAMES: tuple[str, ...] = ("m001_initial", "m002_plans", "m003_alerts")
+MIGRATION_NAMES: tuple[str, ...] = (
+    "m001_initial",
+    "m002_plans",
+    "m003_alerts",
+    "m004_caseload_lines",
+)
 """Every migration of the read model, in order (checked against migrations.py)."""
 
 TRACKING_TABLE = "tracking"

@@ -390,7 +390,8 @@ class WrapUpScreen(AlertScreen[bool]):
     def _previewed(self, token: int, result: WrapUpResult) -> None:
         if not self._preview_answered(token):
             return
-        self._show_planner(result.planner)
+        if result.planner is not self.planner:
+            self._show_planner(result.planner)
         fit = result.assignment.fit if result.assignment else None
         self.query_one(AssignmentForm).show_fit(fit)
         self.suggested_size = fit.suggested_size if fit else None

@@ -261,8 +261,8 @@ class StoreApplication(Application[UUID]):
                 self.take_snapshot(case_id, version=version, projector_func=project_case)
         return counted[0]
 
-    def _load(self, client: str) -> Case:
-        """The client's case.
+    def _load(self, client: str, *, keep: bool = False) -> Case:
+        """The client's case (with ``keep``, kept for the next load: see ``get_kept``).
 
         Raises:
             ClientNotFoundError: no such client.
@@ -272,7 +272,8 @@ class StoreApplication(Application[UUID]):
         try:
             for case_id in (case_id_for(name), *legacy_case_ids(name)):
                 with contextlib.suppress(AggregateNotFoundError):
-                    return cast("Case", self.repository.get(case_id))
+                    get = self.repository.get_kept if keep else self.repository.get
+                    return cast("Case", get(case_id))
         except STORE_ERRORS as e:
             raise store_error(e) from None
         raise ClientNotFoundError(name)
