@@ -190,6 +190,8 @@ class WrapUpScreen(AlertScreen[bool]):
         if step == "outcomes":
             pickers = list(self.query(ChoiceField).filter(".outcome-card ChoiceField"))
             target = pickers[0] if pickers else None
+        elif step == "planner":
+            target = self.query_one(PlannerGlance)  # the arrows and page keys scroll it
         elif step == "next":
             target = self.query_one("#f-title", Input)
         elif step == "record" and self.written is None:
