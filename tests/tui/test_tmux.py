@@ -105,7 +105,7 @@ def test_wrap_up_under_tmux(tmux: Tmux, home: Path) -> None:
     tmux.text("c")
     tmux.wait_for("Experience")
     tmux.keys("C-n")
-    tmux.wait_for("Recommended system")
+    tmux.wait_for("Recommended  written")  # the planner: the system first, then every section
     tmux.keys("C-n")
     tmux.wait_for("Planner: written")
     tmux.keys("C-l")
@@ -154,7 +154,7 @@ def test_missed_with_the_clients_words_and_quit_asks(tmux: Tmux, home: Path) -> 
     tmux.text("n")
     tmux.wait_until(lambda screen: "Quit and discard" not in screen, "closed the question")
     tmux.keys("C-n")
-    tmux.wait_for("Recommended system")
+    tmux.wait_for("Recommended  written")  # the planner: the system first, then every section
     tmux.keys("C-n")
     tmux.wait_for("Planner: ")
     tmux.text("Two-line diary")

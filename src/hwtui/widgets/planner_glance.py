@@ -282,13 +282,19 @@ def measure_line(trend: MeasureTrend) -> Content:
     return Content(shown(f"{INDENT}{trend.name}: {totals}{change}{homework}"))
 
 
-def status_lines(planner: Planner) -> list[Content]:
-    """Readiness, the completion chart, the risk alerts and the measures."""
+def status_lines(planner: Planner) -> list[Line]:
+    """Readiness, the chart, the systems in one line each, the risk alerts, the measures."""
     ready = "ready" if planner.ready else f"NOT ready ({planner.ready_reason})"
-    lines = [
+    lines: list[Line] = [
         Content.assemble(("Planner ", "bold"), shown(f"· {ready}")),
         Content.assemble(("Completion by session  ", "bold"), chart_text(planner)),
     ]
+    if planner.ready:
+        lines.append(Content.assemble(("Recommended  ", "bold"), system_line(planner)))
+    current = planner.current_system
+    if current is not None:
+        values = " · ".join(current.value(name) or "—" for name in FIELDS)
+        lines.append(Content.assemble(("Current      ", "bold"), shown(values)))
     for alert in planner.alerts:
         state = "acknowledged" if alert.acknowledged else "NOT acknowledged (ctrl+y)"
         lines.append(Content.styled(shown(f"⚠ Risk alert: {alert_text(alert)}, {state}"), "bold"))
