@@ -109,7 +109,7 @@ def test_wrap_up_under_tmux(tmux: Tmux, home: Path) -> None:
     tmux.keys("C-n")
     tmux.wait_for("Planner: written")
     tmux.keys("C-l")
-    tmux.wait_for("Title       Evening notes")
+    tmux.wait_for("Title          Evening notes")
     tmux.keys("C-s")
     screen = tmux.wait_for("This will be recorded")
     assert "Task: Write two lines about the day before bed." in screen

@@ -37,7 +37,7 @@ TEXT_FIELDS = (
     ("followup_plan", "f-followup", "Follow-up", "how it will be followed up"),
     ("framing_wording", "f-wording", "Wording", "the words used to frame it"),
     ("understanding", "f-understanding", "Agreement", "e.g. agreed, restated it"),
-    ("accommodations", "f-accommodations", "Accommodate", "large print, family joins..."),
+    ("accommodations", "f-accommodations", "Accommodations", "large print, family joins..."),
     ("notes", "f-notes", "Notes", "free notes"),
 )
 """The optional free-text fields between the doses and the confidence."""
@@ -185,11 +185,12 @@ class AssignmentForm(VerticalScroll):
         hint.display = bool(tests)
         if tests:
             first = tests[self._next_test % len(tests)]
-            more = f" ({len(tests)} tests: ctrl+f again for the next)" if len(tests) > 1 else ""
+            apart = f"{first.values[0]} and {first.values[1]}"
+            more = f" · {len(tests)} tests: ctrl+f again for the next" if len(tests) > 1 else ""
             hint.update(
                 Content.assemble(
                     ("ctrl+f tries the test: ", "bold"),
-                    shown(f"{first.test}; the history cannot tell apart {first.text}{more}"),
+                    shown(f"{first.test} (it tells {apart} apart){more}"),
                 )
             )
 
