@@ -10,10 +10,11 @@ from __future__ import annotations
 import datetime as dt
 
 from textual.containers import VerticalScroll
-from textual.widgets import Input, Static
+from textual.widgets import Input, Label, Static
 
 from hwcore.application import AssignmentSpec, HwApplication
 from hwtui.app import HwTui
+from hwtui.screens.confirm import ConfirmScreen
 from hwtui.screens.wrapup import WrapUpScreen
 from hwtui.widgets.planner_glance import PlannerGlance
 from tests.tui.helpers import press, settle, type_text
@@ -254,3 +255,28 @@ class TestEveryField:
             "f-understanding": "",  # this session's agreement is asked again
         }
         assert confidence == ""
+
+
+class TestReviewEvidence:
+    async def test_an_override_shows_its_record_and_the_planners(
+        self, seeded: HwApplication
+    ) -> None:
+        seed_confounded(seeded)
+        tui = HwTui(seeded)
+        async with tui.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            await type_text(pilot, "xy")
+            await press(pilot, "ctrl+r")
+            screen = tui.screen
+            size = str(screen.query_one("#rv-size-fit", Label).render())
+            await press(pilot, "w")  # format: written, over the planner's behavioral
+            beside = screen.query_one("#rv-format-fit", Label)
+            fmt = " ".join(str(beside.render()).split())
+            poor = beside.has_class("-poor")
+            await press(pilot, "ctrl+s")
+            assert isinstance(tui.screen, ConfirmScreen)
+            detail = " ".join(str(tui.screen.query_one("#confirm-detail", Static).render()).split())
+        assert size.startswith("the planner's value: n=3, 100% done")
+        assert fmt == "n=3, 0% done · overrides the planner's behavioral: n=2, 100% done"
+        assert poor
+        assert detail.endswith("Overrides: format written instead of the planner's behavioral")
