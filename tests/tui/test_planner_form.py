@@ -277,6 +277,9 @@ class TestReviewEvidence:
             assert isinstance(tui.screen, ConfirmScreen)
             detail = " ".join(str(tui.screen.query_one("#confirm-detail", Static).render()).split())
         assert size.startswith("the planner's value: n=3, 100% done")
-        assert fmt == "n=3, 0% done · overrides the planner's behavioral: n=2, 100% done"
+        assert fmt == (
+            "n=3, 0% done · overrides the planner's behavioral: n=2, 100% done"
+            " · highest smoothed completion rate"
+        )
         assert poor
         assert detail.endswith("Overrides: format written instead of the planner's behavioral")

@@ -60,12 +60,13 @@ def evidence_beside(planner: Planner, name: str, value: str | None) -> tuple[str
     Poor: a value tried at least twice and done less than half the time.
     """
     rec: Recommendation = getattr(planner.system, name)
+    record = f"n={rec.n}, {percent(rec.rate)} done · " if rec.n is not None else ""
     if not planner.ready or rec.value is None:
         planner_says = f"planner: none ({rec.basis})"
     else:
-        planner_says = f"planner's {rec.value}: n={rec.n}, {percent(rec.rate)} done"
+        planner_says = f"planner's {rec.value}: {record}{rec.basis}"
     if value is not None and value == rec.value and planner.ready:
-        return f"the planner's value: n={rec.n}, {percent(rec.rate)} done · {rec.basis}", False
+        return f"the planner's value: {record}{rec.basis}", False
     if value is None:
         return f"none chosen · {planner_says}", False
     evidence = next((e for e in rec.candidates if e.value == value), None)

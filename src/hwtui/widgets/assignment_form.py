@@ -303,6 +303,8 @@ class AssignmentForm(VerticalScroll):
         for name in FIT_FIELDS:
             label = self.query_one(f"#f-{name}-fit", Label)
             f = by_field.get(name)
+            if name == "framing" and not self.input("f-framing").value.strip():
+                f = None  # the preview's stand-in label, not the therapist's
             label.update(Content(shown(f.summary)) if f else "")
             label.set_class(f is not None and f.n >= 2 and (f.rate or 0) < 0.5, "-poor")
         confidence = self.query_one("#f-confidence-fit", Label)

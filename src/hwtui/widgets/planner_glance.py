@@ -51,7 +51,7 @@ def review_banner(planner: Planner) -> str:
 def system_line(planner: Planner) -> str:
     """'written · tiny · daily · experiment' (or why there is no recommendation)."""
     if not planner.ready:
-        return shown(f"not ready ({planner.ready_reason}): no recommendation yet")
+        return "not ready yet: no recommendation (the planner step says why)"
     s = planner.system
     return shown(" · ".join(r.value or "—" for r in (s.format, s.size, s.frequency, s.framing)))
 
@@ -194,7 +194,7 @@ def system_lines(planner: Planner) -> list[Line]:
     if not planner.ready:
         return [
             _heading("Recommended system"),
-            Content(shown(f"{INDENT}not ready: {planner.ready_reason}. No recommendation yet.")),
+            Content(shown(f"{INDENT}none yet ({planner.ready_reason})")),
         ]
     lines: list[Line] = [_heading("Recommended system")]
     for name in FIELDS:
@@ -284,7 +284,7 @@ def measure_line(trend: MeasureTrend) -> Content:
 
 def status_lines(planner: Planner) -> list[Line]:
     """Readiness, the chart, the systems in one line each, the risk alerts, the measures."""
-    ready = "ready" if planner.ready else f"NOT ready ({planner.ready_reason})"
+    ready = f"ready ({planner.ready_reason})" if planner.ready else planner.ready_reason
     lines: list[Line] = [
         Content.assemble(("Planner ", "bold"), shown(f"· {ready}")),
         Content.assemble(("Completion by session  ", "bold"), chart_text(planner)),
@@ -336,10 +336,10 @@ class PlannerGlance(Vertical, can_focus=True):
     """The whole planner (step 2 of the wrap-up): scroll it with ↑↓ and PgUp/PgDn."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("down", "scroll(1)", "Scroll", key_display="↑↓"),
-        Binding("up", "scroll(-1)", "Scroll", show=False),
-        Binding("pagedown", "page(1)", "Page", key_display="PgUp/PgDn"),
-        Binding("pageup", "page(-1)", "Page", show=False),
+        Binding("down", "scroll(1)", "Scroll", key_display="↑↓ PgUp/PgDn Home/End"),
+        Binding("up", "scroll(-1)", "Scroll up", show=False),
+        Binding("pagedown", "page(1)", "Page down", show=False),
+        Binding("pageup", "page(-1)", "Page up", show=False),
         Binding("home", "ends(-1)", "Top", show=False),
         Binding("end", "ends(1)", "Bottom", show=False),
     ]
