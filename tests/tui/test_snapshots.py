@@ -1,8 +1,11 @@
-"""Snapshot tests (pytest-textual-snapshot): every screen at 80x24 on a seeded home.
+"""Snapshot tests (pytest-textual-snapshot): every screen at 80x24 and 120x40, dark and light.
 
-One class per screen, as in darrenburns/posting's tests/test_snapshots.py. The
-seeded data and the clock are fixed, so the pictures are stable. Update them
-after an intended change with ``pytest tests/tui --snapshot-update``.
+One scenario per screen (the keys that reach it from ``hw tui`` or ``hw tui
+CLIENT`` on the seeded home), each taken in both sizes and both themes: 11
+screens, 44 pictures. The seeded data and the clock are fixed, so the pictures
+are stable. Update them after an intended change with
+``pytest tests/tui/test_snapshots.py --snapshot-update`` and look at every
+changed picture (the report's HTML shows them side by side).
 """
 
 from __future__ import annotations
@@ -10,20 +13,44 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import pytest
 from textual.pilot import Pilot
 
 from hwcore.application import HwApplication
-from hwtui.app import HwTui
+from hwtui.app import THEMES, HwTui
 from tests.tui.helpers import no_cursor_blink, press, settle, type_text
 
-SIZE = (80, 24)
 Snap = Callable[..., bool]
+Step = str | tuple[str, str]
+PHQ9_ITEM9_2 = [1, 1, 1, 1, 1, 1, 1, 1, 2]
+
+SCREENS: dict[str, tuple[str | None, tuple[Step, ...]]] = {
+    # name: (client given to `hw tui`, keys and text typed)
+    "caseload": (None, ()),
+    "outcomes_missed": ("AB", ("m", ("type", "too tired"))),
+    "planner": ("AB", ("c", "ctrl+n")),
+    "form_with_warnings": (
+        "AB",
+        ("c", "ctrl+n", "ctrl+n", ("type", "Call a friend"), "down", "down", "c"),
+    ),
+    "form_test_tried": ("AB", ("c", "ctrl+n", "ctrl+n", ("type", "Mood log"), "ctrl+f")),
+    "record": ("AB", ("c", "ctrl+n", "ctrl+n", "ctrl+l", "ctrl+s")),
+    "recorded": ("AB", ("c", "ctrl+n", "ctrl+n", "ctrl+l", "ctrl+s", "ctrl+s")),
+    "discard_question": ("AB", ("c", "escape")),
+    "review": (None, (("type", "cd"), "ctrl+r", "down", "l")),
+    "history": (None, (("type", "cd"), "ctrl+o")),
+    "alert": ("EF", ()),
+}
+"""Every screen of the TUI, and how to get there."""
+SIZES = {"80x24": (80, 24), "120x40": (120, 40)}
+THEME_IDS = {"dark": THEMES[0], "light": THEMES[1]}
 
 
-def steps(*actions: str | tuple[str, str]) -> Callable[[Pilot[Any]], Awaitable[None]]:
-    """A run_before that presses keys ("ctrl+n") and types text (("type", "Diary"))."""
+def steps(theme: str, *actions: Step) -> Callable[[Pilot[Any]], Awaitable[None]]:
+    """A run_before: the theme, then keys pressed ("ctrl+n") and text typed (("type", "Diary"))."""
 
     async def run_before(pilot: Pilot[Any]) -> None:
+        pilot.app.theme = theme
         await settle(pilot)
         for action in actions:
             if isinstance(action, tuple):
@@ -37,54 +64,15 @@ def steps(*actions: str | tuple[str, str]) -> Callable[[Pilot[Any]], Awaitable[N
     return run_before
 
 
-class TestCaseload:
-    def test_attention_first(self, seeded: HwApplication, snap_compare: Snap) -> None:
-        assert snap_compare(HwTui(seeded), terminal_size=SIZE, run_before=steps())
-
-    def test_filtered(self, seeded: HwApplication, snap_compare: Snap) -> None:
-        assert snap_compare(HwTui(seeded), terminal_size=SIZE, run_before=steps(("type", "a")))
-
-    def test_light_theme(self, seeded: HwApplication, snap_compare: Snap) -> None:
-        assert snap_compare(HwTui(seeded), terminal_size=SIZE, run_before=steps("ctrl+t"))
-
-
-class TestWrapUp:
-    def test_outcomes_missed(self, seeded: HwApplication, snap_compare: Snap) -> None:
-        run_before = steps("m", ("type", "too tired"))
-        assert snap_compare(HwTui(seeded, client="AB"), terminal_size=SIZE, run_before=run_before)
-
-    def test_planner_at_a_glance(self, seeded: HwApplication, snap_compare: Snap) -> None:
-        run_before = steps("c", "ctrl+n")
-        assert snap_compare(HwTui(seeded, client="AB"), terminal_size=SIZE, run_before=run_before)
-
-    def test_next_assignment_with_warnings(self, seeded: HwApplication, snap_compare: Snap) -> None:
-        run_before = steps("c", "ctrl+n", "ctrl+n", ("type", "Call a friend"), "down", "down", "c")
-        assert snap_compare(HwTui(seeded, client="AB"), terminal_size=SIZE, run_before=run_before)
-
-    def test_record_summary(self, seeded: HwApplication, snap_compare: Snap) -> None:
-        run_before = steps("c", "ctrl+n", "ctrl+n", "ctrl+l", "ctrl+s")
-        assert snap_compare(HwTui(seeded, client="AB"), terminal_size=SIZE, run_before=run_before)
-
-    def test_recorded(self, seeded: HwApplication, snap_compare: Snap) -> None:
-        run_before = steps("c", "ctrl+n", "ctrl+n", "ctrl+l", "ctrl+s", "ctrl+s")
-        assert snap_compare(HwTui(seeded, client="AB"), terminal_size=SIZE, run_before=run_before)
-
-    def test_review_due_banner(self, seeded: HwApplication, snap_compare: Snap) -> None:
-        run_before = steps("ctrl+b")  # CD has nothing pending: back from the form
-        assert snap_compare(HwTui(seeded, client="CD"), terminal_size=SIZE, run_before=run_before)
-
-    def test_discard_question(self, seeded: HwApplication, snap_compare: Snap) -> None:
-        run_before = steps("c", "escape")
-        assert snap_compare(HwTui(seeded, client="AB"), terminal_size=SIZE, run_before=run_before)
-
-
-class TestReview:
-    def test_review(self, seeded: HwApplication, snap_compare: Snap) -> None:
-        run_before = steps(("type", "cd"), "ctrl+r")
-        assert snap_compare(HwTui(seeded), terminal_size=SIZE, run_before=run_before)
-
-
-class TestHistory:
-    def test_history(self, seeded: HwApplication, snap_compare: Snap) -> None:
-        run_before = steps(("type", "cd"), "ctrl+o")
-        assert snap_compare(HwTui(seeded), terminal_size=SIZE, run_before=run_before)
+@pytest.mark.parametrize("theme", list(THEME_IDS))
+@pytest.mark.parametrize("size", list(SIZES))
+@pytest.mark.parametrize("screen", list(SCREENS))
+def test_screen(
+    seeded: HwApplication, snap_compare: Snap, screen: str, size: str, theme: str
+) -> None:
+    client, actions = SCREENS[screen]
+    if screen == "alert":  # an open PHQ-9 item 9 alert: the banner on the client's screens
+        seeded.clinical.take_measure("EF", "phq9", items=PHQ9_ITEM9_2)
+    app = HwTui(seeded, client=client) if client else HwTui(seeded)
+    run_before = steps(THEME_IDS[theme], *actions)
+    assert snap_compare(app, terminal_size=SIZES[size], run_before=run_before)

@@ -105,11 +105,11 @@ def test_wrap_up_under_tmux(tmux: Tmux, home: Path) -> None:
     tmux.text("c")
     tmux.wait_for("Experience")
     tmux.keys("C-n")
-    tmux.wait_for("Recommended system")
+    tmux.wait_for("Recommended  written")  # the planner: the system first, then every section
     tmux.keys("C-n")
     tmux.wait_for("Planner: written")
     tmux.keys("C-l")
-    tmux.wait_for("Title       Evening notes")
+    tmux.wait_for("Title          Evening notes")
     tmux.keys("C-s")
     screen = tmux.wait_for("This will be recorded")
     assert "Task: Write two lines about the day before bed." in screen
@@ -154,7 +154,7 @@ def test_missed_with_the_clients_words_and_quit_asks(tmux: Tmux, home: Path) -> 
     tmux.text("n")
     tmux.wait_until(lambda screen: "Quit and discard" not in screen, "closed the question")
     tmux.keys("C-n")
-    tmux.wait_for("Recommended system")
+    tmux.wait_for("Recommended  written")  # the planner: the system first, then every section
     tmux.keys("C-n")
     tmux.wait_for("Planner: ")
     tmux.text("Two-line diary")

@@ -13,9 +13,11 @@ from textual.widgets import Footer, Input, Label, Static
 from textual.worker import Worker, WorkerState
 
 from hwcore.application import (
+    FIELDS,
     VOCABULARY,
     HwApplication,
     Planner,
+    Recommendation,
     ReviewChoice,
     ReviewResult,
     WrapUpResult,
@@ -23,7 +25,7 @@ from hwcore.application import (
 from hwtui.calls import CallFailed, call
 from hwtui.screens.alerts import AlertScreen, RiskAlertBanner
 from hwtui.screens.confirm import ConfirmScreen
-from hwtui.text import cell, parse_int, shown
+from hwtui.text import cell, parse_int, percent, shown
 from hwtui.widgets.choice import ChoiceField
 from hwtui.widgets.field import FieldRow, field_input, show_field_error
 from hwtui.widgets.outcome import FieldError
@@ -48,6 +50,30 @@ def _review(
 ) -> ReviewResult:
     """The review with the form's entries as the application's typed command."""
     return application.review(client, ReviewChoice(**choice), session=session, date=date)
+
+
+def evidence_beside(planner: Planner, name: str, value: str | None) -> tuple[str, bool]:
+    """The evidence shown beside one system field's value on the review, and if it is poor.
+
+    The planner's own value shows its n, rate and basis; any other value shows
+    how this client has done with it and the planner's value it overrides.
+    Poor: a value tried at least twice and done less than half the time.
+    """
+    rec: Recommendation = getattr(planner.system, name)
+    record = f"n={rec.n}, {percent(rec.rate)} done · " if rec.n is not None else ""
+    if not planner.ready or rec.value is None:
+        planner_says = f"planner: none ({rec.basis})"
+    else:
+        planner_says = f"planner's {rec.value}: {record}{rec.basis}"
+    if value is not None and value == rec.value and planner.ready:
+        return f"the planner's value: {record}{rec.basis}", False
+    if value is None:
+        return f"none chosen · {planner_says}", False
+    evidence = next((e for e in rec.candidates if e.value == value), None)
+    if evidence is None:
+        return f"never tried · overrides the {planner_says}", False
+    own = f"n={evidence.n}, {percent(evidence.rate)} done"
+    return f"{own} · overrides the {planner_says}", evidence.n >= 2 and evidence.rate < 0.5
 
 
 class ReviewScreen(AlertScreen[bool]):
@@ -76,15 +102,14 @@ class ReviewScreen(AlertScreen[bool]):
         yield Static("", id="rv-banner", classes="banner")
         with VerticalScroll(id="rv-body", can_focus=False):
             yield Static("Loading…", id="rv-recommended")
+            for name in FIELDS[:3]:
+                choice = ChoiceField(VOCABULARY[name], allow_none=True, id=f"rv-{name}")
+                yield FieldRow(name.capitalize(), choice, feedback=True)
             yield FieldRow(
-                "Format", ChoiceField(VOCABULARY["format"], allow_none=True, id="rv-format")
+                "Framing",
+                field_input(placeholder="label", id="rv-framing", classes="medium"),
+                feedback=True,
             )
-            yield FieldRow("Size", ChoiceField(VOCABULARY["size"], allow_none=True, id="rv-size"))
-            yield FieldRow(
-                "Frequency",
-                ChoiceField(VOCABULARY["frequency"], allow_none=True, id="rv-frequency"),
-            )
-            yield FieldRow("Framing", field_input(placeholder="label", id="rv-framing"))
             yield FieldRow("Wording", field_input(placeholder="framing wording", id="rv-wording"))
             for _, ident, label in FOLLOWUP_FIELDS:
                 yield FieldRow(label, field_input(id=ident))
@@ -141,7 +166,31 @@ class ReviewScreen(AlertScreen[bool]):
             cell(chosen.framing_wording) if chosen is not None else ""
         )
         self.loaded = True
+        self.show_evidence()
         self.query_one("#rv-format", ChoiceField).focus()
+
+    def chosen(self, name: str) -> str | None:
+        """The value chosen for a system field (format, size, frequency, framing) now."""
+        if name == "framing":
+            return " ".join(self.query_one("#rv-framing", Input).value.split()).casefold() or None
+        value: str | None = self.query_one(f"#rv-{name}", ChoiceField).value
+        return value
+
+    def show_evidence(self) -> None:
+        """Beside each value: its evidence, and the planner's when the value overrides it."""
+        if self.planner is None:
+            return
+        for name in FIELDS:
+            text, poor = evidence_beside(self.planner, name, self.chosen(name))
+            label = self.query_one(f"#rv-{name}-fit", Label)
+            label.update(Content(shown(text)))
+            label.set_class(poor, "-poor")
+
+    @on(ChoiceField.Changed)
+    @on(Input.Changed, "#rv-framing")
+    def _value_changed(self) -> None:
+        if self.loaded:
+            self.show_evidence()
 
     def action_accept(self) -> None:
         """Set the system fields to the planner's recommendation."""
@@ -207,6 +256,17 @@ class ReviewScreen(AlertScreen[bool]):
             str(fields[k] or "—") for k in ("format", "size", "frequency", "framing")
         )
         detail = f"{system}; next review at session {fields['next_review_session']}"
+        planner = self.planner
+        assert planner is not None  # loaded
+        overrides = [
+            f"{name} {self.chosen(name) or '—'} instead of the planner's {rec.value}"
+            for name in FIELDS
+            if (rec := getattr(planner.system, name)).value is not None
+            and planner.ready
+            and self.chosen(name) != rec.value
+        ]
+        if overrides:
+            detail += "\nOverrides: " + "; ".join(overrides)
 
         def answered(yes: bool | None) -> None:
             if yes and not self._saving:  # one write at a time

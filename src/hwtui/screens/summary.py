@@ -18,10 +18,20 @@ OUTCOME_WORDS = (
 """The client's words an outcome carries, as the summary labels them."""
 ASSIGNMENT_DETAILS = (
     ("task", "Task"),
-    ("rationale", "Rationale"),
+    ("days", "Days"),
+    ("time", "Time"),
     ("when_where", "When/where"),
+    ("rationale", "Rationale"),
     ("barriers", "Barriers"),
+    ("client_why", "Client's why"),
+    ("method", "Method"),
+    ("followup_plan", "Follow-up"),
+    ("framing_wording", "Wording"),
+    ("understanding", "Agreement"),
+    ("accommodations", "Accommodations"),
+    ("notes", "Notes"),
 )
+"""Every optional field of the next assignment, as the summary labels it (shown when given)."""
 
 
 def summary_lines(
@@ -58,5 +68,7 @@ def summary_lines(
     for key, label in ASSIGNMENT_DETAILS:
         if a.get(key):
             lines.append(Content(f"      {label}: {shown(a[key])}"))
+    if a.get("started_in_session"):
+        lines.append(Content("      Started in the session"))
     lines.append(Content.styled("Nothing is written yet: ctrl+s records it, Esc cancels.", "dim"))
     return lines

@@ -26,7 +26,8 @@ from hwtui.screens.alerts import AlertScreen, RiskAlertBanner
 from hwtui.screens.confirm import ConfirmScreen
 from hwtui.screens.summary import summary_lines
 from hwtui.text import parse_int, shown
-from hwtui.widgets.assignment_form import AssignmentForm
+from hwtui.widgets.assignment_form import MAX_WARNINGS as MAX_WARNINGS  # (tests)
+from hwtui.widgets.assignment_form import AssignmentForm, FitBox, usable_tests
 from hwtui.widgets.choice import ChoiceField
 from hwtui.widgets.field import FieldRow, field_input, show_field_error
 from hwtui.widgets.outcome import FieldError, OutcomeCard
@@ -53,11 +54,9 @@ def _wrap_up(
 STEPS = ("outcomes", "planner", "next", "record")
 STEP_KEYS = Binding.Group("Step", compact=True)
 """ctrl+n and ctrl+b share one footer entry: the footer must list every key in 80 columns."""
+FILL_KEYS = Binding.Group("Fill", compact=True)
+"""ctrl+l (the last assignment), ctrl+g (the smaller size), ctrl+f (the planner's test)."""
 STEP_TITLES = {"outcomes": "Outcomes", "planner": "Planner", "next": "Next", "record": "Record"}
-
-
-MAX_WARNINGS = 8
-"""Fit warnings shown at most; any beyond are counted ("… and 2 more"), never cut silently."""
 
 
 class WrapUpScreen(AlertScreen[bool]):
@@ -72,8 +71,9 @@ class WrapUpScreen(AlertScreen[bool]):
         Binding("ctrl+n", "next_step", "Next", group=STEP_KEYS),
         Binding("ctrl+b", "prev_step", "Back", group=STEP_KEYS),
         Binding("ctrl+s", "record", "Record"),
-        Binding("ctrl+l", "copy_last", "Copy"),
-        Binding("ctrl+g", "shrink", "Shrink"),
+        Binding("ctrl+l", "copy_last", "Copy", group=FILL_KEYS),
+        Binding("ctrl+g", "shrink", "Shrink", group=FILL_KEYS),
+        Binding("ctrl+f", "try_test", "Test", group=FILL_KEYS),
         Binding("ctrl+r", "review", "Review"),
         Binding("p", "handout", "Handout"),
         Binding("enter", "done", "Done"),
@@ -119,7 +119,7 @@ class WrapUpScreen(AlertScreen[bool]):
             with Vertical(id="step-next"):
                 yield Label("", id="planner-strip")
                 yield AssignmentForm(id="form")
-                yield Static("", id="fit-warnings")
+                yield FitBox("", id="fit-warnings")
             with VerticalScroll(id="step-record", can_focus=False):
                 yield Static("", id="record-summary")
                 with Vertical(id="record-session"):
@@ -191,6 +191,8 @@ class WrapUpScreen(AlertScreen[bool]):
         if step == "outcomes":
             pickers = list(self.query(ChoiceField).filter(".outcome-card ChoiceField"))
             target = pickers[0] if pickers else None
+        elif step == "planner":
+            target = self.query_one(PlannerGlance)  # the arrows and page keys scroll it
         elif step == "next":
             target = self.query_one("#f-title", Input)
         elif step == "record" and self.written is None:
@@ -216,7 +218,7 @@ class WrapUpScreen(AlertScreen[bool]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Show only the keys that do something at this step."""
         written = self.written is not None
-        editing = ("next_step", "prev_step", "copy_last", "shrink", "record", "cancel")
+        editing = ("next_step", "prev_step", "copy_last", "shrink", "try_test", "record", "cancel")
         if action in editing and (written or not self.loaded):
             return action == "cancel"
         if action == "next_step":
@@ -227,6 +229,8 @@ class WrapUpScreen(AlertScreen[bool]):
             return self.step == "next" and self.last is not None
         if action == "shrink":
             return self.step == "next" and self.suggested_size is not None
+        if action == "try_test":
+            return self.step == "next" and bool(usable_tests(self.planner))
         if action == "done":
             return written
         if action == "review":
@@ -270,6 +274,10 @@ class WrapUpScreen(AlertScreen[bool]):
         """Use the suggested smaller size."""
         if self.suggested_size:
             self.query_one(AssignmentForm).choice("f-size").choose(self.suggested_size)
+
+    def action_try_test(self) -> None:
+        """Fill in the design that would tell two confounded values apart (spec 4a)."""
+        self.query_one(AssignmentForm).try_test()
 
     # -------------------------------------------------------------- validation
 
@@ -397,36 +405,24 @@ class WrapUpScreen(AlertScreen[bool]):
         self.suggested_size = fit.suggested_size if fit else None
         self.show_warnings(
             list(fit.warnings) if fit else [],
+            notes=list(fit.notes) if fit else [],
             history=fit is not None and any(f.n for f in fit.fields),
         )
         self.refresh_bindings()
 
-    def show_warnings(self, warnings: list[str], *, history: bool) -> None:
-        """The fit box: every warning (beyond MAX_WARNINGS, how many more), or that it fits.
-
-        Args:
-            warnings: the fit's warnings, most important first.
-            history: whether the client has outcomes to compare with.
-        """
-        box = self.query_one("#fit-warnings", Static)
-        if warnings:
-            first = warnings if len(warnings) <= MAX_WARNINGS else warnings[: MAX_WARNINGS - 1]
-            lines = [Content.styled(f"⚠ {shown(w)}", "bold") for w in first]
-            if len(first) < len(warnings):
-                lines.append(Content.styled(f"⚠ … and {len(warnings) - len(first)} more", "bold"))
-            if self.suggested_size:
-                lines.append(Content(f"  ctrl+g: use size '{self.suggested_size}'"))
-            box.update(Content("\n").join(lines))
-        elif not history:
-            box.update("No history yet for this client: nothing to compare with.")
-        else:
-            box.update("✓ fits this client's history")
-        box.set_class(bool(warnings), "-warn")
+    def show_warnings(
+        self, warnings: list[str], *, history: bool, notes: list[str] | None = None
+    ) -> None:
+        """The fit box: every warning (beyond MAX_WARNINGS, how many more) and note."""
+        self.query_one(FitBox).show_fit(
+            warnings, notes=notes or [], history=history, suggested_size=self.suggested_size
+        )
 
     def _show_planner(self, planner: Planner) -> None:
         self.planner = planner
         self.show_alerts(planner.alerts)
         self.query_one(PlannerGlance).show(planner)
+        self.query_one(AssignmentForm).show_planner(planner)
         self.query_one("#planner-strip", Label).update(
             Content.assemble(("Planner: ", "bold"), system_line(planner))
         )

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
+import attrs
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.message import Message
-from textual.widgets import Input, Label
+from textual.widgets import Input, Label, Static
 
-from hwcore.application import VOCABULARY, AssignmentInfo, Fit, Planner
+from hwcore.application import VOCABULARY, AssignmentInfo, Confounded, Fit, Planner
 from hwtui.text import cell, parse_int, shown
 from hwtui.widgets.choice import ChoiceField
 from hwtui.widgets.field import FieldRow, field_input, show_field_error
@@ -23,9 +25,61 @@ PREVIEW_TITLE = "(untitled)"
 """Stands in for a title not typed yet, so the fit shows from the first choice."""
 
 
+TEXT_FIELDS = (
+    # (AssignmentSpec field, widget id, label, placeholder), in the form's order
+    ("days", "f-days", "Days", "agreed days, e.g. mon,thu"),
+    ("time", "f-time", "Time", "HH:MM"),
+    ("when_where", "f-when", "When/where", "when and where"),
+    ("rationale", "f-rationale", "Rationale", "why this, now"),
+    ("barriers", "f-barriers", "Barriers", "barriers discussed"),
+    ("client_why", "f-why", "Client's why", "why it can help, in the client's words"),
+    ("method", "f-method", "Method", "paper, phone note, app..."),
+    ("followup_plan", "f-followup", "Follow-up", "how it will be followed up"),
+    ("framing_wording", "f-wording", "Wording", "the words used to frame it"),
+    ("understanding", "f-understanding", "Agreement", "e.g. agreed, restated it"),
+    ("accommodations", "f-accommodations", "Accommodations", "large print, family joins..."),
+    ("notes", "f-notes", "Notes", "free notes"),
+)
+"""The optional free-text fields between the doses and the confidence."""
+COPIED = ("when_where", "rationale", "barriers", "client_why", "method", "followup_plan")
+"""Fields ctrl+l copies from the last assignment (besides title, task, design, doses)."""
+COPIED_TOO = ("framing_wording", "accommodations")
+MAX_WARNINGS = 8
+"""Fit warnings shown at most; any beyond are counted ("… and 2 more"), never cut silently."""
+
+
+def agreement_problem(name: str, text: str) -> str:
+    """Why the agreed days or time cannot be recorded ('' when they can, or are empty)."""
+    if not text:
+        return ""
+    from hwcore.application import AssignmentSpec, HwError
+
+    try:
+        base = AssignmentSpec(title="-", format="other", size="small", framing="-")
+        if name == "days":
+            attrs.evolve(base, days=text)
+        else:
+            attrs.evolve(base, time=text)
+    except (HwError, ValueError) as e:
+        return str(e)
+    return ""
+
+
+def usable_tests(planner: Planner | None) -> list[Confounded]:
+    """The planner's confounded pairs that propose a test the form can fill in."""
+    if planner is None:
+        return []
+    return [c for c in planner.confounded if c.test and c.keep and c.change]
+
+
 class AssignmentForm(VerticalScroll):
-    """Title, task, format, size, framing, frequency, doses, rationale, when/where,
-    barriers and confidence, in that order."""
+    """Every field of an assignment (AssignmentSpec's list), in the order a session asks them.
+
+    Title, task, format, size, framing, frequency, doses, the agreed days and
+    time, when/where, rationale, barriers, the client's why, method, follow-up
+    plan, framing wording, agreement, accommodations, notes, started in
+    session, and the confidence last (Enter there goes to Record).
+    """
 
     class Changed(Message):
         """A choice that changes the fit (format, size, framing, frequency, confidence)."""
@@ -36,9 +90,13 @@ class AssignmentForm(VerticalScroll):
         self._auto_doses: str | None = None
         """The doses this form filled in itself (from the frequency)."""
         self._filling = False
+        self.planner: Planner | None = None
+        """The planner the form designs against (its confounded pairs give the test)."""
+        self._next_test = 0
 
     def compose(self) -> ComposeResult:
         """The rows, in the order the therapist fills them in."""
+        yield Static("", id="f-test")
         yield FieldRow("Title", field_input(placeholder="short title (required)", id="f-title"))
         yield FieldRow(
             "Task", field_input(placeholder="the assignment in one sentence", id="f-task")
@@ -56,9 +114,10 @@ class AssignmentForm(VerticalScroll):
             feedback=True,
         )
         yield FieldRow("Doses", field_input(placeholder="planned", id="f-doses", classes="short"))
-        yield FieldRow("Rationale", field_input(placeholder="why this, now", id="f-rationale"))
-        yield FieldRow("When/where", field_input(placeholder="when and where", id="f-when"))
-        yield FieldRow("Barriers", field_input(placeholder="barriers discussed", id="f-barriers"))
+        for _, ident, label, placeholder in TEXT_FIELDS:
+            short = "short" if ident == "f-time" else None
+            yield FieldRow(label, field_input(placeholder=placeholder, id=ident, classes=short))
+        yield FieldRow("In session", ChoiceField(("no", "yes"), id="f-started"))
         yield FieldRow(
             "Confidence",
             field_input(placeholder="0-10", id="f-confidence", classes="short"),
@@ -92,7 +151,11 @@ class AssignmentForm(VerticalScroll):
             self._filling = False
 
     def copy_last(self, last: AssignmentInfo) -> None:
-        """Copy the last assignment's words and choices (to repeat or adjust it)."""
+        """Copy the last assignment's words, design and agreement (to repeat or adjust it).
+
+        The confidence, the agreement, the notes and "in session" are this
+        session's own and are not copied.
+        """
         self._filling = True
         try:
             # Stored words, shown as the TUI shows any: control characters made visible.
@@ -104,13 +167,52 @@ class AssignmentForm(VerticalScroll):
             self.input("f-framing").value = cell(last.framing)
             self._auto_doses = None  # the last assignment's doses: kept when the frequency changes
             self.input("f-doses").value = str(last.planned_doses or "")
-            self.input("f-rationale").value = cell(last.rationale)
-            self.input("f-when").value = cell(last.when_where)
-            self.input("f-barriers").value = cell(last.barriers)
+            self.input("f-days").value = ",".join(last.days)
+            self.input("f-time").value = last.time
+            for name, ident, _, _ in TEXT_FIELDS:
+                if name in COPIED or name in COPIED_TOO:
+                    self.input(ident).value = cell(getattr(last, name))
             self._doses_typed = True
         finally:
             self._filling = False
         self.post_message(self.Changed())
+
+    def show_planner(self, planner: Planner) -> None:
+        """The planner the form designs against: its proposed tests are offered (ctrl+f)."""
+        self.planner = planner
+        tests = usable_tests(planner)
+        hint = self.query_one("#f-test", Static)
+        hint.display = bool(tests)
+        if tests:
+            first = tests[self._next_test % len(tests)]
+            apart = f"{first.values[0]} and {first.values[1]}"
+            more = f" · {len(tests)} tests: ctrl+f again for the next" if len(tests) > 1 else ""
+            hint.update(
+                Content.assemble(
+                    ("ctrl+f tries the test: ", "bold"),
+                    shown(f"{first.test} (it tells {apart} apart){more}"),
+                )
+            )
+
+    def try_test(self) -> None:
+        """Fill in the design the planner proposes to tell two confounded values apart.
+
+        The value kept and the value changed are set; every other field stays.
+        Pressed again, the next proposed test (when there are several).
+        """
+        tests = usable_tests(self.planner)
+        if not tests:
+            return
+        entry = tests[self._next_test % len(tests)]
+        self._next_test += 1
+        for field, value in (entry.keep or ("", ""), entry.change or ("", "")):
+            if field == "framing":
+                self.input("f-framing").value = cell(value)
+            elif field:
+                self.choice(f"f-{field}").choose(value)
+        if self.planner is not None:
+            self.show_planner(self.planner)
+        self.notify(shown(f"Trying the test: {entry.test}"), markup=False)
 
     def choice(self, ident: str) -> ChoiceField:
         """A choice field by id."""
@@ -151,10 +253,10 @@ class AssignmentForm(VerticalScroll):
     # ---------------------------------------------------------------- reading
 
     def fields(self, *, strict: bool) -> dict[str, Any]:
-        """The assignment's fields for the application.
+        """The assignment's fields for the application (every field of AssignmentSpec).
 
         Strict: FieldError (with the widget) on the first invalid entry. Not
-        strict (live preview): invalid optional numbers are left out and a
+        strict (live preview): invalid optional entries are left out and a
         missing title is stood in for.
         """
         title = self.input("f-title").value.strip()
@@ -175,6 +277,13 @@ class AssignmentForm(VerticalScroll):
                 if strict:
                     raise FieldError(widget, str(e)) from None
                 numbers[key] = None
+        texts = {name: self.input(ident).value.strip() for name, ident, _, _ in TEXT_FIELDS}
+        for name in ("days", "time"):
+            problem = agreement_problem(name, texts[name])
+            if problem and strict:
+                raise FieldError(self.input(f"f-{name}"), problem)
+            if problem:
+                texts[name] = ""
         return {
             "title": title or PREVIEW_TITLE,
             "task": self.input("f-task").value.strip(),
@@ -183,10 +292,9 @@ class AssignmentForm(VerticalScroll):
             "framing": framing or "-",
             "frequency": self.choice("f-frequency").value or "weekly",
             "planned_doses": numbers["planned_doses"],
-            "rationale": self.input("f-rationale").value.strip(),
-            "when_where": self.input("f-when").value.strip(),
-            "barriers": self.input("f-barriers").value.strip(),
             "confidence": numbers["confidence"],
+            "started_in_session": self.choice("f-started").value == "yes",
+            **texts,
         }
 
     def show_fit(self, fit: Fit | None) -> None:
@@ -195,6 +303,8 @@ class AssignmentForm(VerticalScroll):
         for name in FIT_FIELDS:
             label = self.query_one(f"#f-{name}-fit", Label)
             f = by_field.get(name)
+            if name == "framing" and not self.input("f-framing").value.strip():
+                f = None  # the preview's stand-in label, not the therapist's
             label.update(Content(shown(f.summary)) if f else "")
             label.set_class(f is not None and f.n >= 2 and (f.rate or 0) < 0.5, "-poor")
         confidence = self.query_one("#f-confidence-fit", Label)
@@ -210,3 +320,45 @@ class AssignmentForm(VerticalScroll):
         """Clear every error line of the form."""
         for row in self.query(FieldRow):
             row.show_error("")
+
+
+class FitBox(Static):
+    """Under the form: every fit warning (beyond MAX_WARNINGS, how many more) and note.
+
+    A client with no outcomes yet is told there is nothing to compare with,
+    never that the design "fits".
+    """
+
+    def show_fit(
+        self,
+        warnings: Sequence[str],
+        *,
+        notes: Sequence[str] = (),
+        history: bool,
+        suggested_size: str | None = None,
+    ) -> None:
+        """Show the warnings and notes of a fit.
+
+        Args:
+            warnings: the fit's warnings, most important first.
+            notes: what is not a warning (e.g. that this design is the test).
+            history: whether the client has outcomes to compare with.
+            suggested_size: the smaller size ctrl+g takes, if any.
+        """
+        lines: list[Content] = []
+        if warnings:
+            first = warnings if len(warnings) <= MAX_WARNINGS else warnings[: MAX_WARNINGS - 1]
+            lines += [Content.styled(f"⚠ {shown(w)}", "bold") for w in first]
+            if len(first) < len(warnings):
+                lines.append(Content.styled(f"⚠ … and {len(warnings) - len(first)} more", "bold"))
+        lines += [Content(f"• {shown(note)}") for note in notes]
+        if warnings and suggested_size:
+            lines.append(Content(f"  ctrl+g: use size '{shown(suggested_size)}'"))
+        if not lines:
+            lines.append(
+                Content("✓ fits this client's history")
+                if history
+                else Content("No history yet for this client: nothing to compare with.")
+            )
+        self.update(Content("\n").join(lines))
+        self.set_class(bool(warnings), "-warn")

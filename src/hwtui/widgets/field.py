@@ -28,9 +28,9 @@ class FieldRow(Vertical):
     DEFAULT_CSS = """
     FieldRow { height: auto; }
     FieldRow > Horizontal { height: auto; }
-    FieldRow .field-label { width: 12; color: $text-muted; }
+    FieldRow .field-label { width: 15; color: $text-muted; }
     FieldRow .feedback { width: 1fr; padding-left: 1; color: $text-muted; }
-    FieldRow .field-error { color: $text-error; padding-left: 12; display: none; }
+    FieldRow .field-error { color: $text-error; padding-left: 15; display: none; }
     FieldRow .field-error.-shown { display: block; }
     """
 
