@@ -43,6 +43,7 @@ from hwcore.application.dto import (
     SessionInfo,
     WrapUpResult,
 )
+from hwcore.application.entries import SessionEntries, note_entries, review_on
 from hwcore.application.eventstore.application import StoreApplication
 from hwcore.application.eventstore.retries import MAX_ATTEMPTS, backoff
 from hwcore.application.readside import ReadSide
@@ -443,22 +444,7 @@ class HwApplication(StoreApplication):
         c = choice or ReviewChoice()
 
         def command(case: Case) -> ReviewResult:
-            number = session_for(case, session, date, self._today())
-            planner = build_planner(case)
-            system = c.system(planner)
-            trigger = c.review_trigger(planner)
-            next_review = c.next_review(number)
-            case.review(number, system, c.followup(), next_review, trigger, c.notes)
-            return ReviewResult(
-                client=case.client,
-                session=number,
-                format=system.format.value if system.format else None,
-                size=system.size.value if system.size else None,
-                frequency=system.frequency.value if system.frequency else None,
-                framing=system.framing,
-                next_review_session=next_review,
-                trigger=trigger.value,
-            )
+            return review_on(case, session_for(case, session, date, self._today()), c)
 
         return self._change(client, command)
 
@@ -499,20 +485,25 @@ class HwApplication(StoreApplication):
         *,
         outcomes: Sequence[OutcomeEntry] = (),
         assignment: AssignmentSpec | None = None,
+        entries: SessionEntries | None = None,
         session: int | None = None,
         date: DateLike = None,
         dry_run: bool = False,
     ) -> WrapUpResult:
         """Record a session's wrap-up in one write: outcomes, then the next assignment.
 
-        All or nothing: every event (the session if new, each outcome, the
-        assignment) is saved together, or none is. With ``dry_run`` nothing is
-        written and the result shows what would be (a frontend's live preview).
+        All or nothing: every event (the session if new, the ``entries``, each
+        outcome, the review, the assignment) is saved together, or none is. With
+        ``dry_run`` nothing is written and the result shows what would be (a
+        frontend's live preview).
 
         Args:
             client: the client identifier.
             outcomes: one :class:`OutcomeEntry` per pending assignment resolved now.
             assignment: the next assignment (as for :meth:`assign`), or None.
+            entries: the rest of the session's record (corrections, changes,
+                framing, measures, consents, the review: see
+                :mod:`hwcore.application.entries`), or None.
             session: the wrap-up's session; when omitted, the session held on
                 ``date`` if there is one, else a new session after the latest.
             date: that session's date (today when omitted).
@@ -528,7 +519,11 @@ class HwApplication(StoreApplication):
 
         def command(case: Case) -> WrapUpResult:
             number = session_for(case, session, when, self._today())
+            extra = entries or SessionEntries()
+            noted = note_entries(case, number, extra, lambda name: self.clinical.catalog.get(name))
             results = tuple(apply_outcome(case, number, item) for item in outcomes)
+            if extra.review is not None:
+                noted = attrs.evolve(noted, review=review_on(case, number, extra.review))
             planner = build_planner(case)
             assigned: AssignResult | None = None
             if assignment is not None:
@@ -545,6 +540,7 @@ class HwApplication(StoreApplication):
                 assignment=assigned,
                 planner=planner,
                 written=not dry_run,
+                entries=noted if extra else None,
             )
 
         if dry_run:
