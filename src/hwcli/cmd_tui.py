@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from typing import IO, Any
 
@@ -30,8 +31,13 @@ def tui(client: str | None) -> None:
     state = current_state()
     application = None
     if client is not None:
+        from hwcore.application import ClientNotFoundError
+
         application = state.app
-        application.client(client)  # unknown client: one error line, exit 1
+        # An identifier that is not allowed: one error line, exit 1. One not
+        # registered yet: the TUI offers to register it (one confirmation).
+        with contextlib.suppress(ClientNotFoundError):
+            application.client(client)
     # The one sanctioned hwcli -> hwtui import (see the import-linter contract).
     from hwtui.app import PAINTED, HwTui
 

@@ -58,15 +58,17 @@ class TestWrapUp:
         assert snap_compare(HwTui(seeded, client="AB"), terminal_size=SIZE, run_before=run_before)
 
     def test_next_assignment_with_warnings(self, seeded: HwApplication, snap_compare: Snap) -> None:
-        run_before = steps("c", "ctrl+n", "ctrl+n", ("type", "Call a friend"), "down", "down", "c")
+        run_before = steps(
+            "c", "ctrl+n", "ctrl+n", "escape", ("type", "Call a friend"), "down", "down", "c"
+        )
         assert snap_compare(HwTui(seeded, client="AB"), terminal_size=SIZE, run_before=run_before)
 
     def test_record_summary(self, seeded: HwApplication, snap_compare: Snap) -> None:
-        run_before = steps("c", "ctrl+n", "ctrl+n", "ctrl+l", "ctrl+s")
+        run_before = steps("c", "ctrl+n", "ctrl+n", "escape", "ctrl+l", "ctrl+s")
         assert snap_compare(HwTui(seeded, client="AB"), terminal_size=SIZE, run_before=run_before)
 
     def test_recorded(self, seeded: HwApplication, snap_compare: Snap) -> None:
-        run_before = steps("c", "ctrl+n", "ctrl+n", "ctrl+l", "ctrl+s", "ctrl+s")
+        run_before = steps("c", "ctrl+n", "ctrl+n", "escape", "ctrl+l", "ctrl+s", "ctrl+s")
         assert snap_compare(HwTui(seeded, client="AB"), terminal_size=SIZE, run_before=run_before)
 
     def test_review_due_banner(self, seeded: HwApplication, snap_compare: Snap) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from textual import on, work
@@ -25,7 +26,7 @@ from hwtui.screens.alerts import AlertScreen, RiskAlertBanner
 from hwtui.screens.confirm import ConfirmScreen
 from hwtui.text import cell, parse_int, shown
 from hwtui.widgets.choice import ChoiceField
-from hwtui.widgets.field import FieldRow, field_input, show_field_error
+from hwtui.widgets.field import FieldRow, field_input, row_of, show_field_error
 from hwtui.widgets.outcome import FieldError
 from hwtui.widgets.planner_glance import review_banner, system_line
 
@@ -61,10 +62,21 @@ class ReviewScreen(AlertScreen[bool]):
         Binding("up", "app.focus_previous", "Previous field", show=False),
     ]
 
-    def __init__(self, application: HwApplication, client: str) -> None:
+    def __init__(
+        self,
+        application: HwApplication,
+        client: str,
+        *,
+        preview: WrapUpResult | None = None,
+        on_choose: Callable[[dict[str, Any]], None] | None = None,
+    ) -> None:
         super().__init__()
         self.application = application
         self.client = client
+        self.preview = preview
+        """The wrap-up's dry run to review from (its planner counts the outcomes entered)."""
+        self.on_choose = on_choose
+        """In a wrap-up: ctrl+s hands the choice to it (written on its Record step)."""
         self.planner: Planner | None = None
         self.loaded = False
         self._saving = False
@@ -96,8 +108,19 @@ class ReviewScreen(AlertScreen[bool]):
         yield Footer(show_command_palette=False, compact=True)
 
     def on_mount(self) -> None:
-        """Load the planner."""
-        self.load()
+        """Load the planner (or take the wrap-up's)."""
+        if self.preview is None:
+            self.load()
+            return
+        self._loaded(self.preview)
+        if self.on_choose is not None:  # the wrap-up's session and date
+            for ident in ("#rv-session", "#rv-date"):
+                row = row_of(self.query_one(ident))
+                if row is not None:
+                    row.display = False
+            self.query_one("#rv-title", Label).update(
+                Content(shown(f"Review · {self.client} · part of the wrap-up (written on Record)"))
+            )
 
     @work(thread=True, group="review-load")
     def load(self) -> None:
@@ -201,6 +224,12 @@ class ReviewScreen(AlertScreen[bool]):
             show_field_error(e.widget, str(e))
             e.widget.focus()
             self.notify(shown(e), severity="error", markup=False)
+            return
+        if self.on_choose is not None:  # part of a wrap-up: written with it, on Record
+            for where in ("session", "date"):
+                fields.pop(where)
+            self.on_choose(fields)
+            self.dismiss(True)
             return
         system = " · ".join(
             str(fields[k] or "—") for k in ("format", "size", "frequency", "framing")
