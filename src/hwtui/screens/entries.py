@@ -202,7 +202,8 @@ class EntryDialog(ModalScreen[Any]):
 
     def on_mount(self) -> None:
         """Focus the first field."""
-        self.focus_next()
+        first = self.query(FieldRow).first().field
+        first.focus()
 
     def text(self, ident: str) -> str:
         """A text field's value, trimmed."""

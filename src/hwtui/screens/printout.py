@@ -62,7 +62,7 @@ class PrintScreen(ModalScreen[None]):
                 continue
             tick = "[x]" if self.chosen.get(name) else "[ ]"
             lines.append(f"  {key}  {tick} {what}")
-        self.query_one("#print-options", Static).update("\n".join(lines))
+        self.query_one("#print-options", Static).update(Content("\n".join(lines)))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """The handout's options only when an assignment was given."""
@@ -112,10 +112,12 @@ class PrintScreen(ModalScreen[None]):
     def _printed(self, done: list[str]) -> None:
         self._printing = False
         self.query_one("#print-done", Static).update(Content(shown("\n".join(done))))
-        for line in done:
-            self.notify(
-                shown(line), markup=False, severity="error" if "Not" in line else "information"
-            )
+        failed = any(line.startswith("Not printed") for line in done)
+        self.notify(
+            shown(done[-1] if failed else f"Printed {len(done)} file(s) into the current folder"),
+            markup=False,
+            severity="error" if failed else "information",
+        )
 
     def action_close(self) -> None:
         """Back to the wrap-up."""

@@ -176,9 +176,17 @@ class WrapUpScreen(SessionAdditions):
         # this load live as long as the screen; frozen, the collector never walks them again.
         gc.freeze()
 
+    def on_screen_resume(self) -> None:
+        """Back from a dialog: once written, no field takes keys (Enter is Done); keys again."""
+        if self.written is not None:
+            self.set_focus(None)
+        self._bindings_key = ()
+        self._bindings_changed()
+
     def _update_title(self) -> None:
-        where = f" · session {self.session} ({self.date})" if self.session else ""
-        self._update("#wu-title", Content(shown(f"Wrap-up · {self.client}{where}")))
+        # Short: the five steps beside it fit 80 columns (the step bar says it is a wrap-up).
+        where = f" · session {self.session} · {self.date}" if self.session else ""
+        self._update("#wu-title", Content(shown(f"{self.client}{where}")))
 
     # ------------------------------------------------------------------- steps
 
@@ -206,10 +214,10 @@ class WrapUpScreen(SessionAdditions):
         self.query_one(ContentSwitcher).current = f"step-{self.step}"
         parts: list[str | tuple[str, str]] = []
         for number, name in enumerate(STEPS, start=1):
-            text = f" {number} {STEP_TITLES[name]} "
+            text = f"{number} {STEP_TITLES[name]}"
             if name == "review" and self.review is not None:
-                text = f" {number} Review ✓ "
-            parts.append((text, "reverse bold") if name == self.step else text)
+                text += " ✓"
+            parts.append((f" {text} ", "reverse bold") if name == self.step else f" {text}")
         self._update("#wu-steps", Content.assemble(*parts))
         text = review_banner(self.planner) if self.planner and self.step != "planner" else ""
         if text and self.review is not None:
