@@ -185,7 +185,8 @@ class EntryDialog(ModalScreen[Any]):
 
     def compose(self) -> ComposeResult:
         """Title, fields, keys."""
-        with VerticalScroll(id="entry-box", classes="dialog-box"):
+        # Not focusable itself: the first field takes the keys typed at once.
+        with VerticalScroll(id="entry-box", classes="dialog-box", can_focus=False):
             yield Static(Content.styled(shown(f"{self.TITLE} · {self.client}"), "bold"))
             yield from self.fields()
             yield Static("", id="entry-note")
@@ -201,9 +202,13 @@ class EntryDialog(ModalScreen[Any]):
         raise NotImplementedError
 
     def on_mount(self) -> None:
-        """Focus the first field."""
-        first = self.query(FieldRow).first().field
-        first.focus()
+        """Focus the first field (again once laid out: keys typed at once land there)."""
+        self._focus_first()
+        self.call_after_refresh(self._focus_first)
+
+    def _focus_first(self) -> None:
+        if self.focused is None:
+            self.query(FieldRow).first().field.focus()
 
     def text(self, ident: str) -> str:
         """A text field's value, trimmed."""
