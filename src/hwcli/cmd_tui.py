@@ -19,7 +19,8 @@ PAINT_MARKER = "hw-tui-first-paint"
 def tui(client: str | None) -> None:
     """Open the session wrap-up UI (optionally straight at CLIENT's wrap-up).
 
-    Keys are shown in the footer. Nothing is written until you confirm.
+    Keys are shown in the footer. Nothing is written until you confirm. A
+    CLIENT not registered yet is offered registration (one question).
     Set HW_TUI_EXIT_AFTER_PAINT=1 to exit right after the caseload is first
     drawn (prints a timing line; used by the start-up benchmark).
     """
