@@ -454,7 +454,8 @@ class WrapUpScreen(SessionAdditions):
 
     def _show_planner(self, planner: Planner) -> None:
         self.planner = planner
-        self.show_alerts(planner.alerts)
+        if tuple(planner.alerts) != self.alerts:  # it refreshes the footer: only on a change
+            self.show_alerts(planner.alerts)
         self.query_one(PlannerGlance).show(planner)
         self._update(
             "#planner-strip", Content.assemble(("Planner: ", "bold"), system_line(planner))
