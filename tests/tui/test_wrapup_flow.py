@@ -207,3 +207,17 @@ class TestPrinting:
         assert "Planner printed" in done
         names = sorted(p.name for p in tmp_path.iterdir() if p.is_file())
         assert names == ["EF-handout-1.ics", "EF-handout-1.pdf", "EF-planner.pdf"]
+
+
+class TestRiskAlertOfAnAddedMeasure:
+    async def test_ctrl_y_asks_to_record_the_wrap_up_first(self, seeded: HwApplication) -> None:
+        tui = HwTui(seeded, client="EF")
+        async with tui.run_test(size=(100, 30)) as pilot:
+            await settle(pilot)
+            await add(pilot, tui, "m")
+            await fill(pilot, tui, {f"en-item-{n}": "2" for n in range(1, 10)})
+            await press(pilot, "ctrl+s", "ctrl+y")
+            assert isinstance(tui.screen, WrapUpScreen)  # no acknowledgement asked for
+            last = [n.message for n in tui._notifications][-1]
+            assert "record the wrap-up (ctrl+s), then ctrl+y" in last
+        assert events(seeded, "EF") == ["Registered", "SessionHeld"]  # nothing written

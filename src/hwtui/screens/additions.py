@@ -20,7 +20,13 @@ from hwtui.text import shown
 from hwtui.widgets.assignment_form import AssignmentForm
 
 if TYPE_CHECKING:
-    from hwcore.application import AssignmentInfo, HwApplication, Instrument, WrapUpResult
+    from hwcore.application import (
+        Alert,
+        AssignmentInfo,
+        HwApplication,
+        Instrument,
+        WrapUpResult,
+    )
 
 
 class SessionAdditions(AlertScreen[bool]):
@@ -42,6 +48,7 @@ class SessionAdditions(AlertScreen[bool]):
         _pristine: dict[str, Any]
         _instruments: list[Instrument]
         _assignments: list[AssignmentInfo]
+        _stored_alerts: tuple[Alert, ...]
 
         def _go(self, step: str) -> None: ...
         def refresh_preview(self) -> None: ...
@@ -50,6 +57,13 @@ class SessionAdditions(AlertScreen[bool]):
     KEYS: tuple[Binding, ...] = ()
     _bindings_key: tuple[object, ...]
     _texts: dict[str, object]
+
+    def on_screen_resume(self) -> None:
+        """Back from a dialog: once written, no field takes keys (Enter is Done); keys again."""
+        if self.written is not None:
+            self.set_focus(None)
+        self._bindings_key = ()
+        self._bindings_changed()
 
     def action_review(self) -> None:
         """Open the review (before the next assignment is designed): written on Record."""
@@ -79,6 +93,18 @@ class SessionAdditions(AlertScreen[bool]):
 
         screen = ReviewScreen(self.application, self.client, preview=preview, on_choose=chosen)
         self.app.push_screen(screen, closed)
+
+    def action_acknowledge_alert(self) -> None:
+        """Acknowledge a risk alert; one raised by a measure added here is recorded first."""
+        unwritten = [a for a in self.open_alerts if a not in self._stored_alerts]
+        if self.written is None and unwritten and unwritten[0] == self.open_alerts[0]:
+            self.notify(
+                "This alert comes from the measure added to this wrap-up: record the"
+                " wrap-up (ctrl+s), then ctrl+y acknowledges it.",
+                severity="warning",
+            )
+            return
+        super().action_acknowledge_alert()
 
     def _untouched(self) -> bool:
         return self.query_one(AssignmentForm).fields(strict=False) == self._pristine

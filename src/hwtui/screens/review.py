@@ -56,6 +56,7 @@ class ReviewScreen(AlertScreen[bool]):
 
     BINDINGS = [  # noqa: RUF012 (Textual API)
         Binding("ctrl+s", "save", "Save review"),
+        Binding("ctrl+s", "choose", "Use in wrap-up"),  # in a wrap-up (written on its Record)
         Binding("ctrl+p", "accept", "Use planner"),
         Binding("escape", "cancel", "Cancel"),
         Binding("down", "app.focus_next", "Field", key_display="↑↓"),
@@ -211,6 +212,16 @@ class ReviewScreen(AlertScreen[bool]):
             keep = followup.source != "default" or text != getattr(followup, name)
             fields[name] = text if keep else ""
         return fields
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """In a wrap-up ctrl+s takes the review into it; else it saves it."""
+        if action in ("save", "choose"):
+            return (action == "choose") == (self.on_choose is not None)
+        return True
+
+    def action_choose(self) -> None:
+        """Hand the review to the wrap-up (nothing is written here)."""
+        self.action_save()
 
     def action_save(self) -> None:
         """Ask, then write the review."""

@@ -14,7 +14,14 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import ContentSwitcher, Footer, Input, Label, Static
 
-from hwcore.application import AssignmentInfo, HwApplication, Instrument, Planner, WrapUpResult
+from hwcore.application import (
+    Alert,
+    AssignmentInfo,
+    HwApplication,
+    Instrument,
+    Planner,
+    WrapUpResult,
+)
 from hwtui.calls import CallFailed, call, handout_printer
 from hwtui.screens.additions import SessionAdditions
 from hwtui.screens.alerts import RiskAlertBanner
@@ -92,6 +99,7 @@ class WrapUpScreen(SessionAdditions):
         self._texts: dict[str, object] = {}
         self._instruments: list[Instrument] = []
         self._assignments: list[AssignmentInfo] = []
+        self._stored_alerts: tuple[Alert, ...] = ()  # in the store (not a measure's added here)
 
     # ------------------------------------------------------------------ layout
 
@@ -149,6 +157,7 @@ class WrapUpScreen(SessionAdditions):
         """Show the pending homework, the planner and the prefilled form."""
         assignments, preview = message.assignments, message.preview
         self._preview = preview
+        self._stored_alerts = tuple(preview.planner.alerts)
         self._assignments = assignments
         self.pending = [a for a in assignments if a.outcome == "pending"]
         self.last = assignments[-1] if assignments else None
@@ -175,13 +184,6 @@ class WrapUpScreen(SessionAdditions):
         # tui_keystroke_latency (docs/performance.md): the objects of the start-up and of
         # this load live as long as the screen; frozen, the collector never walks them again.
         gc.freeze()
-
-    def on_screen_resume(self) -> None:
-        """Back from a dialog: once written, no field takes keys (Enter is Done); keys again."""
-        if self.written is not None:
-            self.set_focus(None)
-        self._bindings_key = ()
-        self._bindings_changed()
 
     def _update_title(self) -> None:
         # Short: the five steps beside it fit 80 columns (the step bar says it is a wrap-up).
