@@ -196,7 +196,11 @@ async def _wait(pilot: Any, ready: Any, what: str, timeout: float = PAINT_TIMEOU
 async def _reach_form(app: Any, pilot: Any) -> Any:
     """Open the wrap-up's next-assignment form and focus its format choice."""
     await _wait(pilot, lambda: _label_text(app), "the wrap-up showed no fit feedback")
-    for _ in range(3):  # outcomes -> planner -> next (fewer when nothing is pending)
+    for _ in range(4):  # outcomes -> planner (-> a due review) -> next
+        if not app.screen.query(FORM_CHOICE):  # the due review: Esc leaves it for later
+            await pilot.press("escape")
+            await pilot.pause()
+            continue
         choice = app.screen.query_one(FORM_CHOICE)
         if choice.region.height:  # on screen: the form's step is shown
             break

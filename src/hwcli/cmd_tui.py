@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from typing import IO, Any
 
@@ -18,7 +19,8 @@ PAINT_MARKER = "hw-tui-first-paint"
 def tui(client: str | None) -> None:
     """Open the session wrap-up UI (optionally straight at CLIENT's wrap-up).
 
-    Keys are shown in the footer. Nothing is written until you confirm.
+    Keys are shown in the footer. Nothing is written until you confirm. A
+    CLIENT not registered yet is offered registration (one question).
     Set HW_TUI_EXIT_AFTER_PAINT=1 to exit right after the caseload is first
     drawn (prints a timing line; used by the start-up benchmark).
     """
@@ -30,8 +32,13 @@ def tui(client: str | None) -> None:
     state = current_state()
     application = None
     if client is not None:
+        from hwcore.application import ClientNotFoundError
+
         application = state.app
-        application.client(client)  # unknown client: one error line, exit 1
+        # An identifier that is not allowed: one error line, exit 1. One not
+        # registered yet: the TUI offers to register it (one confirmation).
+        with contextlib.suppress(ClientNotFoundError):
+            application.client(client)
     # The one sanctioned hwcli -> hwtui import (see the import-linter contract).
     from hwtui.app import PAINTED, HwTui
 

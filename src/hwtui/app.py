@@ -129,9 +129,9 @@ class HwTui(App[str | None]):
             client = self.client
 
             def open_wrapup(application: HwApplication) -> None:
-                from hwtui.screens.wrapup import WrapUpScreen
+                from hwtui.screens.newclient import open_wrapup
 
-                self.push_screen(WrapUpScreen(application, client))
+                open_wrapup(caseload, application, client)  # unknown: offered registration
 
             with_application(self, self.opener, open_wrapup)
 

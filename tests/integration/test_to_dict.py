@@ -51,6 +51,18 @@ def _types_inside(value: Any, seen: set[type]) -> None:
             _types_inside(item, seen)
 
 
+def _whole_session() -> api.SessionEntries:
+    """Every kind of entry a wrap-up records besides the outcomes and the assignment."""
+    return api.SessionEntries(
+        corrections=[api.CorrectionEntry(assignment_id=1, changes={"title": "x"}, reason="typo")],
+        changes=[api.ChangeEntry(kind="life", note="moved house")],
+        framing=api.FramingEntry(label="curiosity"),
+        measures=[api.MeasureEntry(instrument="gad7", items=[1, 1, 1, 1, 1, 1, 1])],
+        consents=[api.ConsentEntry(channel="sms", boundaries="no crisis", privacy_risk="seen")],
+        review=ReviewChoice(size="tiny"),
+    )
+
+
 def _every_result(app: HwApplication, home: Path, tmp_path: Path) -> list[Any]:
     record_history(app, "AB")
     app.register_client("ZZ")
@@ -101,6 +113,8 @@ def _every_result(app: HwApplication, home: Path, tmp_path: Path) -> list[Any]:
         app.plan("AB"),  # with its measures and the alert (item 9 = 1)
         [app.clinical.progress_note("AB", n) for n in sorted(_held(app, "AB"))],
         fill_design(app.plan("AB").current_system, {"title": "Walk", "format": "written"}),
+        app.wrap_up("AB", entries=_whole_session(), dry_run=True),  # and the entries it takes
+        _whole_session(),
         app.export_text("AB", "fhir"),
         list(LogFollower(app).read(limit=3)),
         app.access.entries(client="AB"),

@@ -25,17 +25,18 @@ Step = str | tuple[str, str]
 PHQ9_ITEM9_2 = [1, 1, 1, 1, 1, 1, 1, 1, 2]
 
 SCREENS: dict[str, tuple[str | None, tuple[Step, ...]]] = {
-    # name: (client given to `hw tui`, keys and text typed)
+    # name: (client given to `hw tui`, keys and text typed). AB has a review due:
+    # the second ctrl+n opens it first, and Esc ("not now") goes on to the form.
     "caseload": (None, ()),
     "outcomes_missed": ("AB", ("m", ("type", "too tired"))),
     "planner": ("AB", ("c", "ctrl+n")),
     "form_with_warnings": (
         "AB",
-        ("c", "ctrl+n", "ctrl+n", ("type", "Call a friend"), "down", "down", "c"),
+        ("c", "ctrl+n", "ctrl+n", "escape", ("type", "Call a friend"), "down", "down", "c"),
     ),
-    "form_test_tried": ("AB", ("c", "ctrl+n", "ctrl+n", ("type", "Mood log"), "ctrl+f")),
-    "record": ("AB", ("c", "ctrl+n", "ctrl+n", "ctrl+l", "ctrl+s")),
-    "recorded": ("AB", ("c", "ctrl+n", "ctrl+n", "ctrl+l", "ctrl+s", "ctrl+s")),
+    "form_test_tried": ("AB", ("c", "ctrl+n", "ctrl+n", "escape", ("type", "Mood log"), "ctrl+f")),
+    "record": ("AB", ("c", "ctrl+n", "ctrl+n", "escape", "ctrl+l", "ctrl+s")),
+    "recorded": ("AB", ("c", "ctrl+n", "ctrl+n", "escape", "ctrl+l", "ctrl+s", "ctrl+s")),
     "discard_question": ("AB", ("c", "escape")),
     "review": (None, (("type", "cd"), "ctrl+r", "down", "l")),
     "history": (None, (("type", "cd"), "ctrl+o")),

@@ -107,6 +107,8 @@ def test_wrap_up_under_tmux(tmux: Tmux, home: Path) -> None:
     tmux.keys("C-n")
     tmux.wait_for("Recommended  written")  # the planner: the system first, then every section
     tmux.keys("C-n")
+    tmux.wait_for("part of the wrap-up")  # AB's review is due: it comes first
+    tmux.keys("Escape")  # not now
     tmux.wait_for("Planner: written")
     tmux.keys("C-l")
     tmux.wait_for("Title          Evening notes")
@@ -156,6 +158,8 @@ def test_missed_with_the_clients_words_and_quit_asks(tmux: Tmux, home: Path) -> 
     tmux.keys("C-n")
     tmux.wait_for("Recommended  written")  # the planner: the system first, then every section
     tmux.keys("C-n")
+    tmux.wait_for("part of the wrap-up")
+    tmux.keys("Escape")
     tmux.wait_for("Planner: ")
     tmux.text("Two-line diary")
     tmux.keys("C-s")
@@ -174,3 +178,64 @@ def test_missed_with_the_clients_words_and_quit_asks(tmux: Tmux, home: Path) -> 
         assert missed.outcome == "missed"
         assert missed.explanation == "It rained and I felt silly"
         assert missed.reasons == ("forgotten", "too-complex")
+
+
+def test_change_and_measure(tmux: Tmux, home: Path) -> None:
+    """A wrap-up that records a life change and a PHQ-9, item by item, with the next assignment."""
+    tmux.wait_for("hw · caseload")
+    tmux.text("ef")
+    tmux.keys("Enter")
+    tmux.wait_for("^o Add")
+    tmux.keys("C-o")
+    tmux.wait_for("Add to this wrap-up")
+    tmux.text("c")
+    tmux.wait_for("Change · EF")
+    tmux.wait_for("Pick")  # the kind has the focus
+    tmux.keys("Down")
+    tmux.wait_until(lambda screen: "Pick" not in screen, "moved to the words")
+    tmux.text("Mum had a fall")
+    tmux.wait_for("Mum had a fall")
+    tmux.keys("C-s")
+    tmux.wait_until(lambda screen: "Change · EF" not in screen, "closed the dialog")
+    tmux.keys("C-o")
+    tmux.wait_for("Add to this wrap-up")
+    tmux.text("m")
+    tmux.wait_for("Measure · EF")
+    tmux.wait_for("Pick")  # the instrument (PHQ-9) has the focus
+    tmux.keys("Down")
+    tmux.wait_until(lambda screen: "Pick" not in screen, "moved to item 1")
+    for number, item in enumerate("102100000", start=1):  # item by item, each one seen
+        if number > 1:
+            tmux.keys("Down")
+            # A human pause: Down moves the focus in an action that Textual runs after
+            # the key, so a digit sent within the same few milliseconds (as send-keys
+            # does, never a hand) would reach the field before the move.
+            time.sleep(0.3)
+        tmux.text(item)
+        tmux.wait_for(f"Item {number}      {item}")
+    tmux.keys("C-s")
+    tmux.wait_until(lambda screen: "Measure · EF" not in screen, "closed the dialog")
+    tmux.text("Walk")
+    tmux.wait_for("Title       Walk")
+    for shown in (False, True, True, False):  # task, format, size, framing: one at a time
+        tmux.keys("Down")
+        tmux.wait_until(lambda screen, pick=shown: ("Pick" in screen) == pick, "moved")
+        time.sleep(0.3)  # the pause above
+    tmux.text("experiment")
+    tmux.wait_for("experiment")
+    tmux.keys("C-s")
+    screen = tmux.wait_for("This will be recorded")
+    assert "Change (life): “Mum had a fall”" in screen
+    assert "Measure phq9: items 1 0 2 1 0 0 0 0 0 (total 4)" in screen
+    tmux.keys("C-s")
+    tmux.wait_for("✓ Recorded at session")
+    tmux.keys("Enter")
+    tmux.wait_for("hw · caseload")
+    tmux.keys("C-q")
+    tmux.wait_for("hw-exit-0")
+
+    with open_application(home) as application:
+        events = [e.event for e in application.history("EF")]
+        assert events[-4:] == ["SessionHeld", "ChangeNoted", "MeasureTaken", "HomeworkAssigned"]
+        [series] = application.clinical.clinical_record("EF").measures
+        assert series.points[-1].total == 4

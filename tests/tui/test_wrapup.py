@@ -48,7 +48,9 @@ class TestWholeWrapUp:
             await press(pilot, "enter", "space")  # to the reasons; tick 'forgotten'
             await press(pilot, "ctrl+n")
             assert tui.screen.step == "planner"
-            await press(pilot, "ctrl+n")
+            await press(pilot, "ctrl+n")  # AB's review is due: it comes first
+            assert isinstance(tui.screen, ReviewScreen)
+            await press(pilot, "escape")  # not now
             assert tui.screen.step == "next"
             await type_text(pilot, "Two-line diary")
             await press(pilot, "ctrl+s")
@@ -82,10 +84,11 @@ class TestWholeWrapUp:
         assert seeded.history("AB")[before].data["held_on"] == TODAY.isoformat()
 
     async def test_common_wrap_up_takes_a_dozen_keys(self, seeded: HwApplication) -> None:
-        """Completed + repeat last week's assignment: 10 keystrokes from the caseload."""
+        """Completed + last week's assignment again, AB's due review left for later: 11 keys."""
         before = len(seeded.history("AB"))
         tui = HwTui(seeded)
-        keys = ["a", "b", "enter", "c", "ctrl+n", "ctrl+n", "ctrl+l", "ctrl+s", "ctrl+s", "enter"]
+        keys = ["a", "b", "enter", "c", "ctrl+n", "ctrl+n", "escape", "ctrl+l", "ctrl+s"]
+        keys += ["ctrl+s", "enter"]
         async with tui.run_test(size=(80, 24)) as pilot:
             await settle(pilot)
             await press(pilot, *keys)
@@ -108,7 +111,7 @@ class TestWholeWrapUp:
             await settle(pilot)
             await press(pilot, "p")  # focus moves to 'doses done'
             await type_text(pilot, "5")
-            await press(pilot, "ctrl+n", "ctrl+n")
+            await press(pilot, "ctrl+n", "ctrl+n", "escape")
             await type_text(pilot, "Evening notes")
             await press(pilot, "ctrl+s", "ctrl+s")
             assert tui.screen.written is not None
@@ -121,7 +124,7 @@ class TestWholeWrapUp:
         tui = HwTui(seeded, client="AB")
         async with tui.run_test(size=(80, 24)) as pilot:
             await settle(pilot)
-            await press(pilot, "ctrl+n", "ctrl+n")
+            await press(pilot, "ctrl+n", "ctrl+n", "escape")
             await type_text(pilot, "Breathing")
             await press(pilot, "ctrl+s", "ctrl+s")
         assert events(seeded, "AB")[before:] == ["SessionHeld", "HomeworkAssigned"]
@@ -139,6 +142,7 @@ class TestCancelWritesNothing:
             for _ in range(min(steps, 2)):
                 await press(pilot, "ctrl+n")
             if steps >= 2:
+                await press(pilot, "escape")  # the review that is due: not now
                 await type_text(pilot, "Anything")
             if steps == 3:
                 await press(pilot, "ctrl+s")
@@ -191,7 +195,7 @@ class TestInvalidEntriesRefused:
         tui = HwTui(seeded, client="AB")
         async with tui.run_test(size=(80, 24)) as pilot:
             await settle(pilot)
-            await press(pilot, "ctrl+n", "ctrl+n", "ctrl+s")
+            await press(pilot, "ctrl+n", "ctrl+n", "escape", "ctrl+s")
             assert tui.screen.step == "next"
             assert error_at(tui, "f-title") == "title: required (a short title)"
             await type_text(pilot, "Diary")
@@ -210,7 +214,7 @@ class TestInvalidEntriesRefused:
         tui = HwTui(seeded, client="AB")
         async with tui.run_test(size=(80, 24)) as pilot:
             await settle(pilot)
-            await press(pilot, "ctrl+n", "ctrl+n")
+            await press(pilot, "ctrl+n", "ctrl+n", "escape")
             await type_text(pilot, "Diary")
             await press(pilot, "ctrl+s")
             session = tui.screen.query_one("#r-session")
@@ -226,7 +230,7 @@ class TestLiveFit:
         tui = HwTui(seeded, client="AB")
         async with tui.run_test(size=(80, 24)) as pilot:
             await settle(pilot)
-            await press(pilot, "ctrl+n", "ctrl+n")
+            await press(pilot, "ctrl+n", "ctrl+n", "escape")
             screen = tui.screen
             fit = screen.query_one("#f-format-fit", Label)
             assert str(fit.render()) == "written: 2 of 3 completed, 1 partly (86%)"
@@ -247,7 +251,7 @@ class TestLiveFit:
         tui = HwTui(seeded, client="AB")
         async with tui.run_test(size=(80, 24)) as pilot:
             await settle(pilot)
-            await press(pilot, "c", "ctrl+n", "ctrl+n")
+            await press(pilot, "c", "ctrl+n", "ctrl+n", "escape")
             fit = tui.screen.query_one("#f-format-fit", Label)
             assert str(fit.render()) == "written: 3 of 4 completed, 1 partly (89%)"
         assert seeded.assignment("AB", 7).outcome == "pending"
@@ -329,15 +333,15 @@ class TestCaseloadAndStartUp:
         tui = HwTui(seeded, client="AB")
         async with tui.run_test(size=(80, 24)) as pilot:
             await settle(pilot)
-            await press(pilot, "ctrl+n", "ctrl+n", "ctrl+l", "ctrl+s", "ctrl+s")
+            await press(pilot, "ctrl+n", "ctrl+n", "escape", "ctrl+l", "ctrl+s", "ctrl+s")
             screen = tui.screen
             assert isinstance(screen, WrapUpScreen)
             assert screen.written is not None
             printing = hasattr(seeded.printing, "print_handout")
-            assert (screen.check_action("handout", ()) is True) == printing
-            assert ("Handout" in str(tui.screen.active_bindings)) == printing
+            assert (screen.check_action("print", ()) is True) == printing
+            assert ("description='Print'" in str(tui.screen.active_bindings)) == printing
             if printing:
-                await press(pilot, "p")
+                await press(pilot, "p", "enter")  # the print dialog: the handout is ticked
                 assert (tmp_path / "AB-handout-8.pdf").is_file()
 
 

@@ -78,7 +78,7 @@ class TestFieldErrorsClear:
         tui = HwTui(seeded, client="AB")
         async with tui.run_test(size=(80, 24)) as pilot:
             await settle(pilot)
-            await press(pilot, "ctrl+n", "ctrl+n")
+            await press(pilot, "ctrl+n", "ctrl+n", "escape")
             await type_text(pilot, "Diary")
             await press(pilot, "ctrl+s")
             session = tui.screen.query_one("#r-session", Input)
@@ -126,7 +126,7 @@ class TestTypedTextIsKept:
         tui = HwTui(seeded, client="AB")
         async with tui.run_test(size=(80, 24)) as pilot:
             await settle(pilot)
-            await press(pilot, "ctrl+n", "ctrl+n")
+            await press(pilot, "ctrl+n", "ctrl+n", "escape")
             await type_text(pilot, "Two-line diary")
             await press(pilot, "ctrl+l")
             title = tui.screen.query_one("#f-title", Input)
@@ -145,7 +145,7 @@ class TestRecordShowsEverything:
             await press(pilot, "m")
             await type_text(pilot, "It rained and I felt silly")
             await press(pilot, "enter", "space", "down", "space")  # forgotten, too-complex
-            await press(pilot, "ctrl+n", "ctrl+n", "ctrl+l")
+            await press(pilot, "ctrl+n", "ctrl+n", "escape", "ctrl+l")
             tui.screen.query_one("#f-when").focus()
             await type_text(pilot, "after dinner")
             tui.screen.query_one("#f-confidence").focus()
@@ -172,7 +172,7 @@ class TestRecordShowsEverything:
             await type_text(pilot, "5")
             tui.screen.query_one("#a7-exp").focus()
             await type_text(pilot, "easy on workdays")
-            await press(pilot, "ctrl+n", "ctrl+n")
+            await press(pilot, "ctrl+n", "ctrl+n", "escape")
             await type_text(pilot, "Diary")
             await press(pilot, "ctrl+s")
             summary = text_of(tui, "#record-summary")
@@ -185,7 +185,7 @@ class TestFitWarnings:
         tui = HwTui(seeded, client="AB")
         async with tui.run_test(size=(80, 24)) as pilot:
             await settle(pilot)
-            await press(pilot, "ctrl+n", "ctrl+n")
+            await press(pilot, "ctrl+n", "ctrl+n", "escape")
             await type_text(pilot, "Call a friend")
             screen = tui.screen
             for field, letter in (("#f-format", "c"), ("#f-size", "m")):
@@ -252,7 +252,7 @@ class TestDosesFollowTheFrequency:
         tui = HwTui(seeded, client="AB")
         async with tui.run_test(size=(80, 24)) as pilot:
             await settle(pilot)
-            await press(pilot, "ctrl+n", "ctrl+n")
+            await press(pilot, "ctrl+n", "ctrl+n", "escape")
             screen = tui.screen
             doses = screen.query_one("#f-doses", Input)
             assert doses.value == "7"  # daily, from the planner
@@ -289,7 +289,7 @@ class TestFooterListsTheKeys:
             keys = footer_keys(tui)
             assert keys["space"] == "Tick"
             assert keys["↑↓"] == "Move"
-            await press(pilot, "ctrl+n", "ctrl+n")
+            await press(pilot, "ctrl+n", "ctrl+n", "escape")
             tui.screen.query_one("#f-format").focus()
             await settle(pilot)
             assert footer_keys(tui)["←→a-z"] == "Pick"
@@ -348,6 +348,8 @@ class TestFooterFits:
             await press(pilot, "c", "ctrl+n")
             await footer_fits(tui)  # planner
             await press(pilot, "ctrl+n")
+            await footer_fits(tui)  # the review, due
+            await press(pilot, "escape")
             await type_text(pilot, "Call a friend")
             tui.screen.query_one("#f-format").focus()
             await press(pilot, "c")

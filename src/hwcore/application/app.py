@@ -40,6 +40,7 @@ from hwcore.application.dto import (
     SessionInfo,
     WrapUpResult,
 )
+from hwcore.application.entries import SessionEntries, note_entries, review_on
 from hwcore.application.eventstore.retries import MAX_ATTEMPTS, backoff
 from hwcore.application.queries import HwReader
 from hwcore.application.views import assignment_info
@@ -405,22 +406,7 @@ class HwApplication(HwReader):
         c = choice or ReviewChoice()
 
         def command(case: Case) -> ReviewResult:
-            number = session_for(case, session, date, self._today())
-            planner = build_planner(case)
-            system = c.system(planner)
-            trigger = c.review_trigger(planner)
-            next_review = c.next_review(number)
-            case.review(number, system, c.followup(), next_review, trigger, c.notes)
-            return ReviewResult(
-                client=case.client,
-                session=number,
-                format=system.format.value if system.format else None,
-                size=system.size.value if system.size else None,
-                frequency=system.frequency.value if system.frequency else None,
-                framing=system.framing,
-                next_review_session=next_review,
-                trigger=trigger.value,
-            )
+            return review_on(case, session_for(case, session, date, self._today()), c)
 
         return self._change(client, command)
 
@@ -461,20 +447,25 @@ class HwApplication(HwReader):
         *,
         outcomes: Sequence[OutcomeEntry] = (),
         assignment: AssignmentSpec | None = None,
+        entries: SessionEntries | None = None,
         session: int | None = None,
         date: DateLike = None,
         dry_run: bool = False,
     ) -> WrapUpResult:
         """Record a session's wrap-up in one write: outcomes, then the next assignment.
 
-        All or nothing: every event (the session if new, each outcome, the
-        assignment) is saved together, or none is. With ``dry_run`` nothing is
-        written and the result shows what would be (a frontend's live preview).
+        All or nothing: every event (the session if new, the ``entries``, each
+        outcome, the review, the assignment) is saved together, or none is. With
+        ``dry_run`` nothing is written and the result shows what would be (a
+        frontend's live preview).
 
         Args:
             client: the client identifier.
             outcomes: one :class:`OutcomeEntry` per pending assignment resolved now.
             assignment: the next assignment (as for :meth:`assign`), or None.
+            entries: the rest of the session's record (corrections, changes,
+                framing, measures, consents, the review: see
+                :mod:`hwcore.application.entries`), or None.
             session: the wrap-up's session; when omitted, the session held on
                 ``date`` if there is one, else a new session after the latest.
             date: that session's date (today when omitted).
@@ -491,8 +482,16 @@ class HwApplication(HwReader):
         def command(case: Case) -> WrapUpResult:
             stored, today = memo.token(case), self._today()  # before any change to the case
             number = session_for(case, session, when, today)
+            extra = entries or SessionEntries()
+            noted = note_entries(case, number, extra, lambda name: self.clinical.catalog.get(name))
             results = tuple(apply_outcome(case, number, item) for item in outcomes)
-            planner = memo.planner(case, stored, tuple(outcomes), session, when, today)
+            if extra.review is not None:
+                noted = attrs.evolve(noted, review=review_on(case, number, extra.review))
+            # The memo's key is the stored case, the outcomes and the session: other
+            # entries (a review above all) change the planner, so it is built afresh then.
+            planner = memo.planner(
+                case, None if extra else stored, tuple(outcomes), session, when, today
+            )
             assigned: AssignResult | None = None
             if assignment is not None:
                 fit = assess_fit(
@@ -508,6 +507,7 @@ class HwApplication(HwReader):
                 assignment=assigned,
                 planner=planner,
                 written=not dry_run,
+                entries=noted if extra else None,
             )
 
         if dry_run:

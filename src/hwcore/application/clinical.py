@@ -16,6 +16,7 @@ from typing import Any, cast
 from hwcore.application.catalog import MeasureCatalog
 from hwcore.application.commands import DateLike, session_for
 from hwcore.application.dto import ClinicalRecordInfo, MeasureResult
+from hwcore.application.entries import take_measure_on
 from hwcore.application.notes import ProgressNote, compose_note
 from hwcore.domain import Case
 from hwcore.domain.clinical import ConsentRecord
@@ -84,18 +85,7 @@ class ClinicalRecordService:
 
         def command(case: Case) -> MeasureResult:
             number = session_for(case, session, date, self._today())
-            total = case.take_measure(number, definition, items=items, score=score)
-            [series] = [s for s in case.measure_series() if s.instrument == definition.key]
-            raised = [a for a in case.alerts() if a.session == number and not a.acknowledged]
-            return MeasureResult(
-                client=case.client,
-                session=number,
-                instrument=definition.key,
-                total=total,
-                severity=definition.severity(total),
-                series=series,
-                alert=raised[-1] if raised else None,
-            )
+            return take_measure_on(case, number, definition, items=items, score=score)
 
         return cast("MeasureResult", self._change(client, command))
 

@@ -160,6 +160,9 @@ class WrapUpResult:
     """The planner once this wrap-up's outcomes are in (before the new assignment)."""
     written: bool
     """False for a dry run (nothing was saved)."""
+    entries: EntriesResult | None = None
+    """The rest of the session's record written with it (corrections, changes, framing,
+    measures, consents, the review), when the wrap-up carried any."""
 
 
 @attrs.frozen
@@ -249,3 +252,16 @@ class ClinicalRecordInfo:
     measures: tuple[MeasureSeries, ...]
     alerts: tuple[RiskAlert, ...]
     consents: tuple[ConsentRecord, ...]
+
+
+@attrs.frozen
+class EntriesResult:
+    """What a wrap-up recorded besides the outcomes and the assignment (r2)."""
+
+    corrected: tuple[int, ...] = ()
+    """The assignments corrected, in order."""
+    noted: tuple[NotedChange, ...] = ()
+    """The changes noted, the framing change last (kind 'framing')."""
+    measures: tuple[MeasureResult, ...] = ()
+    consents: tuple[ConsentRecord, ...] = ()
+    review: ReviewResult | None = None

@@ -377,16 +377,17 @@ class CaseloadScreen(Screen[None]):
 
     @on(CaseloadTable.RowSelected)
     def action_open(self) -> None:
-        """Open the wrap-up of the highlighted client."""
+        """Open the wrap-up of the highlighted client (none matches: offer to register it)."""
         client = self.selected_client()
-        if client is None:
+        typed = self.query_one("#filter", Input).value.strip().upper()
+        if client is None and not (typed and self.painted):
             self.notify("No client selected", severity="warning")
             return
 
         def open_wrapup(application: HwApplication) -> None:
-            from hwtui.screens.wrapup import WrapUpScreen
+            from hwtui.screens.newclient import open_wrapup
 
-            self.app.push_screen(WrapUpScreen(application, client))
+            open_wrapup(self, application, client or typed)
 
         self.with_application(open_wrapup)
 

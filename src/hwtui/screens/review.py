@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from textual import on, work
@@ -27,7 +28,7 @@ from hwtui.screens.alerts import AlertScreen, RiskAlertBanner
 from hwtui.screens.confirm import ConfirmScreen
 from hwtui.text import cell, parse_int, percent, shown
 from hwtui.widgets.choice import ChoiceField
-from hwtui.widgets.field import FieldRow, field_input, show_field_error
+from hwtui.widgets.field import FieldRow, field_input, row_of, show_field_error
 from hwtui.widgets.outcome import FieldError
 from hwtui.widgets.planner_glance import review_banner, system_line
 
@@ -81,16 +82,28 @@ class ReviewScreen(AlertScreen[bool]):
 
     BINDINGS = [  # noqa: RUF012 (Textual API)
         Binding("ctrl+s", "save", "Save review"),
+        Binding("ctrl+s", "choose", "Use in wrap-up"),  # in a wrap-up (written on its Record)
         Binding("ctrl+p", "accept", "Use planner"),
         Binding("escape", "cancel", "Cancel"),
         Binding("down", "app.focus_next", "Field", key_display="↑↓"),
         Binding("up", "app.focus_previous", "Previous field", show=False),
     ]
 
-    def __init__(self, application: HwApplication, client: str) -> None:
+    def __init__(
+        self,
+        application: HwApplication,
+        client: str,
+        *,
+        preview: WrapUpResult | None = None,
+        on_choose: Callable[[dict[str, Any]], None] | None = None,
+    ) -> None:
         super().__init__()
         self.application = application
         self.client = client
+        self.preview = preview
+        """The wrap-up's dry run to review from (its planner counts the outcomes entered)."""
+        self.on_choose = on_choose
+        """In a wrap-up: ctrl+s hands the choice to it (written on its Record step)."""
         self.planner: Planner | None = None
         self.loaded = False
         self._saving = False
@@ -121,8 +134,19 @@ class ReviewScreen(AlertScreen[bool]):
         yield Footer(show_command_palette=False, compact=True)
 
     def on_mount(self) -> None:
-        """Load the planner."""
-        self.load()
+        """Load the planner (or take the wrap-up's)."""
+        if self.preview is None:
+            self.load()
+            return
+        self._loaded(self.preview)
+        if self.on_choose is not None:  # the wrap-up's session and date
+            for ident in ("#rv-session", "#rv-date"):
+                row = row_of(self.query_one(ident))
+                if row is not None:
+                    row.display = False
+            self.query_one("#rv-title", Label).update(
+                Content(shown(f"Review · {self.client} · part of the wrap-up (written on Record)"))
+            )
 
     @work(thread=True, group="review-load")
     def load(self) -> None:
@@ -239,6 +263,16 @@ class ReviewScreen(AlertScreen[bool]):
             fields[name] = text if keep else ""
         return fields
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """In a wrap-up ctrl+s takes the review into it; else it saves it."""
+        if action in ("save", "choose"):
+            return (action == "choose") == (self.on_choose is not None)
+        return True
+
+    def action_choose(self) -> None:
+        """Hand the review to the wrap-up (nothing is written here)."""
+        self.action_save()
+
     def action_save(self) -> None:
         """Ask, then write the review."""
         if not self.loaded:
@@ -251,6 +285,12 @@ class ReviewScreen(AlertScreen[bool]):
             show_field_error(e.widget, str(e))
             e.widget.focus()
             self.notify(shown(e), severity="error", markup=False)
+            return
+        if self.on_choose is not None:  # part of a wrap-up: written with it, on Record
+            for where in ("session", "date"):
+                fields.pop(where)
+            self.on_choose(fields)
+            self.dismiss(True)
             return
         system = " · ".join(
             str(fields[k] or "—") for k in ("format", "size", "frequency", "framing")

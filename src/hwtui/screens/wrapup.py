@@ -1,7 +1,8 @@
-"""The session wrap-up of one client: outcomes, planner, next assignment, record."""
+"""The session wrap-up of one client: outcomes, planner, review, next assignment, record."""
 
 from __future__ import annotations
 
+import gc
 from typing import Any
 
 from textual import on, work
@@ -14,17 +15,20 @@ from textual.widget import Widget
 from textual.widgets import ContentSwitcher, Footer, Input, Label, Static
 
 from hwcore.application import (
+    Alert,
     AssignmentInfo,
-    AssignmentSpec,
     HwApplication,
-    OutcomeEntry,
+    Instrument,
     Planner,
     WrapUpResult,
 )
 from hwtui.calls import CallFailed, call, handout_printer
-from hwtui.screens.alerts import AlertScreen, RiskAlertBanner
+from hwtui.screens.additions import SessionAdditions
+from hwtui.screens.alerts import RiskAlertBanner
 from hwtui.screens.confirm import ConfirmScreen
-from hwtui.screens.summary import summary_lines
+from hwtui.screens.entries import Entry, describe, wrap_up_call
+from hwtui.screens.printout import PrintScreen
+from hwtui.screens.summary import recorded_lines, review_lines, summary_lines
 from hwtui.text import parse_int, shown
 from hwtui.widgets.assignment_form import MAX_WARNINGS as MAX_WARNINGS  # (tests)
 from hwtui.widgets.assignment_form import AssignmentForm, FitBox, usable_tests
@@ -33,33 +37,15 @@ from hwtui.widgets.field import FieldRow, field_input, show_field_error
 from hwtui.widgets.outcome import FieldError, OutcomeCard
 from hwtui.widgets.planner_glance import PlannerGlance, review_banner, system_line
 
-
-def _wrap_up(
-    application: HwApplication,
-    client: str,
-    *,
-    outcomes: list[dict[str, Any]],
-    assignment: dict[str, Any],
-    **where: Any,
-) -> WrapUpResult:
-    """The wrap-up with the form's entries as the application's typed commands."""
-    return application.wrap_up(
-        client,
-        outcomes=[OutcomeEntry(**item) for item in outcomes],
-        assignment=AssignmentSpec(**assignment),
-        **where,
-    )
-
-
-STEPS = ("outcomes", "planner", "next", "record")
+STEPS = ("outcomes", "planner", "review", "next", "record")
 STEP_KEYS = Binding.Group("Step", compact=True)
 """ctrl+n and ctrl+b share one footer entry: the footer must list every key in 80 columns."""
 FILL_KEYS = Binding.Group("Fill", compact=True)
 """ctrl+l (the last assignment), ctrl+g (the smaller size), ctrl+f (the planner's test)."""
-STEP_TITLES = {"outcomes": "Outcomes", "planner": "Planner", "next": "Next", "record": "Record"}
+STEP_TITLES = dict(zip(STEPS, ("Outcomes", "Planner", "Review", "Next", "Record"), strict=True))
 
 
-class WrapUpScreen(AlertScreen[bool]):
+class WrapUpScreen(SessionAdditions):
     """Resolve last week's homework, see the planner, design and record the next one.
 
     Nothing is written until the therapist presses ctrl+s on the Record step;
@@ -70,14 +56,16 @@ class WrapUpScreen(AlertScreen[bool]):
     BINDINGS = [  # noqa: RUF012 (Textual API)
         Binding("ctrl+n", "next_step", "Next", group=STEP_KEYS),
         Binding("ctrl+b", "prev_step", "Back", group=STEP_KEYS),
-        Binding("ctrl+s", "record", "Record"),
+        Binding("ctrl+s", "record", "Save"),  # short: the footer fits 80 columns
         Binding("ctrl+l", "copy_last", "Copy", group=FILL_KEYS),
         Binding("ctrl+g", "shrink", "Shrink", group=FILL_KEYS),
         Binding("ctrl+f", "try_test", "Test", group=FILL_KEYS),
-        Binding("ctrl+r", "review", "Review"),
-        Binding("p", "handout", "Handout"),
+        Binding("ctrl+o", "add_entry", "Add"),
+        # In the footer through ctrl+o's menu (the footer must fit 80 columns).
+        Binding("ctrl+r", "review", "Review", show=False),
+        Binding("p", "print", "Print"),
         Binding("enter", "done", "Done"),
-        Binding("escape", "cancel", "Cancel"),
+        Binding("escape", "cancel", "Exit"),
         Binding("down", "app.focus_next", "Field", key_display="↑↓"),
         Binding("up", "app.focus_previous", "Previous field", show=False),
     ]
@@ -100,6 +88,18 @@ class WrapUpScreen(AlertScreen[bool]):
         self._committing = False
         self._pristine: dict[str, Any] = {}
         """The form as prefilled: anything else was entered by the therapist."""
+        self.entries: list[Entry] = []
+        """Changes, framing, measures, consents, corrections added (written on Record)."""
+        self.review: dict[str, Any] | None = None
+        """The review chosen in this wrap-up (written on Record), as ReviewChoice's fields."""
+        self._review_offered = False
+        self._prefill_after_review = False
+        self._preview: WrapUpResult | None = None
+        self._bindings_key: tuple[object, ...] = ()
+        self._texts: dict[str, object] = {}
+        self._instruments: list[Instrument] = []
+        self._assignments: list[AssignmentInfo] = []
+        self._stored_alerts: tuple[Alert, ...] = ()  # in the store (not a measure's added here)
 
     # ------------------------------------------------------------------ layout
 
@@ -140,6 +140,7 @@ class WrapUpScreen(AlertScreen[bool]):
             assignments = call(self.application.assignments, self.client)
             preview = call(self.application.wrap_up, self.client, dry_run=True)
             call(self.application.access.record, "open", self.client, "wrap-up")
+            self._instruments = call(self.application.clinical.instruments)
         except CallFailed as e:
             self.app.call_from_thread(self.notify, shown(e), severity="error", markup=False)
             return
@@ -156,6 +157,9 @@ class WrapUpScreen(AlertScreen[bool]):
     async def on_wrap_up_screen_loaded(self, message: Loaded) -> None:
         """Show the pending homework, the planner and the prefilled form."""
         assignments, preview = message.assignments, message.preview
+        self._preview = preview
+        self._stored_alerts = tuple(preview.planner.alerts)
+        self._assignments = assignments
         self.pending = [a for a in assignments if a.outcome == "pending"]
         self.last = assignments[-1] if assignments else None
         self.session, self.date = preview.session, preview.date
@@ -169,7 +173,8 @@ class WrapUpScreen(AlertScreen[bool]):
         form.prefill(preview.planner, self.last)
         self._pristine = form.fields(strict=False)
         self.loaded = True
-        self._go("outcomes" if self.pending else "next")
+        # Nothing pending: straight to the design, unless a review comes first.
+        self._go("outcomes" if self.pending else "planner" if self._review_due() else "next")
         # Shown only once the focus is set: what is on screen can be typed at.
         self.query_one("#outcomes-empty", Label).update(
             "Pending homework: choose how each went (c / p / m; l leaves it pending)."
@@ -177,14 +182,24 @@ class WrapUpScreen(AlertScreen[bool]):
             else "No pending homework for this client."
         )
         self.refresh_preview()
+        # tui_keystroke_latency (docs/performance.md): the objects of the start-up and of
+        # this load live as long as the screen; frozen, the collector never walks them again.
+        gc.freeze()
 
     def _update_title(self) -> None:
-        where = f" · session {self.session} ({self.date})" if self.session else ""
-        self.query_one("#wu-title", Label).update(Content(shown(f"Wrap-up · {self.client}{where}")))
+        # Short: the five steps beside it fit 80 columns (the step bar says it is a wrap-up).
+        where = f" · session {self.session} · {self.date}" if self.session else ""
+        self._update("#wu-title", Content(shown(f"{self.client}{where}")))
 
     # ------------------------------------------------------------------- steps
 
+    KEYS = tuple(b for b in BINDINGS if isinstance(b, Binding))
+    """The screen's own keys (the footer is refreshed when the ones that work change)."""
+
     def _go(self, step: str) -> None:
+        if step == "review":
+            self._open_review()
+            return
         self.step = step
         self._show_step()
         target: Widget | None = None
@@ -195,8 +210,6 @@ class WrapUpScreen(AlertScreen[bool]):
             target = self.query_one(PlannerGlance)  # the arrows and page keys scroll it
         elif step == "next":
             target = self.query_one("#f-title", Input)
-        elif step == "record" and self.written is None:
-            target = None
         if target is not None:
             target.focus()
         else:
@@ -206,20 +219,28 @@ class WrapUpScreen(AlertScreen[bool]):
         self.query_one(ContentSwitcher).current = f"step-{self.step}"
         parts: list[str | tuple[str, str]] = []
         for number, name in enumerate(STEPS, start=1):
-            text = f" {number} {STEP_TITLES[name]} "
-            parts.append((text, "reverse bold") if name == self.step else text)
-        self.query_one("#wu-steps", Label).update(Content.assemble(*parts))
-        banner = self.query_one("#wu-banner", Static)
+            text = f"{number} {STEP_TITLES[name]}"
+            if name == "review" and self.review is not None:
+                text += " ✓"
+            parts.append((f" {text} ", "reverse bold") if name == self.step else f" {text}")
+        self._update("#wu-steps", Content.assemble(*parts))
         text = review_banner(self.planner) if self.planner and self.step != "planner" else ""
-        banner.update(text)
-        banner.display = bool(text)
-        self.refresh_bindings()
+        if text and self.review is not None:
+            text = ""  # reviewed in this wrap-up (written on Record)
+        elif text and self.written is None:
+            text += " · ctrl+r: review now"
+        self._update("#wu-banner", text)
+        self.query_one("#wu-banner", Static).display = bool(text)
+        self._bindings_changed()
+
+    def _review_due(self) -> bool:
+        return self.planner is not None and self.planner.review.due and self.review is None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Show only the keys that do something at this step."""
         written = self.written is not None
         editing = ("next_step", "prev_step", "copy_last", "shrink", "try_test", "record", "cancel")
-        if action in editing and (written or not self.loaded):
+        if action in (*editing, "add_entry", "review") and (written or not self.loaded):
             return action == "cancel"
         if action == "next_step":
             return self.step != "record"
@@ -234,33 +255,30 @@ class WrapUpScreen(AlertScreen[bool]):
         if action == "done":
             return written
         if action == "review":
-            return written and self.written is not None and self.written.planner.review.due
-        if action == "handout":
-            return (
-                written
-                and self.written is not None
-                and self.written.assignment is not None
-                and handout_printer(self.application) is not None
-            )
+            return self.step in ("planner", "next", "record")
+        if action == "print":
+            return written and handout_printer(self.application) is not None
         return True
 
     def action_next_step(self) -> None:
-        """Go to the next step (checking this one first)."""
-        index = STEPS.index(self.step)
+        """Go to the next step (checking this one first); a due review comes before Next."""
         if self.step == "outcomes" and not self._check_outcomes():
             return
-        if STEPS[index + 1] == "record":
+        following = STEPS[STEPS.index(self.step) + 1]
+        if following == "review" and (self._review_offered or not self._review_due()):
+            following = "next"
+        if following == "record":
             self.action_record()
             return
-        self._go(STEPS[index + 1])
+        self._go(following)
         if self.step == "planner":
             self.refresh_preview()
 
     def action_prev_step(self) -> None:
-        """Go back a step (nothing is lost)."""
+        """Go back a step (nothing is lost; the review is reopened with ctrl+r)."""
         index = STEPS.index(self.step)
         if index > 0:
-            self._go(STEPS[index - 1])
+            self._go("planner" if STEPS[index - 1] == "review" else STEPS[index - 1])
 
     def action_copy_last(self) -> None:
         """Fill the form from the last assignment."""
@@ -352,7 +370,7 @@ class WrapUpScreen(AlertScreen[bool]):
         self._previewing = True
         outcomes = self._outcomes(strict=False)
         assignment = self.query_one(AssignmentForm).fields(strict=False)
-        self.preview(self._token, outcomes, assignment)
+        self.preview(self._token, outcomes, assignment, list(self.entries), self.review)
 
     def _preview_answered(self, token: int) -> bool:
         """A preview answered: start the next if entries changed meanwhile; True if current."""
@@ -374,16 +392,25 @@ class WrapUpScreen(AlertScreen[bool]):
 
     @work(thread=True, group="wrapup-preview")
     def preview(
-        self, token: int, outcomes: list[dict[str, Any]], assignment: dict[str, Any]
+        self,
+        token: int,
+        outcomes: list[dict[str, Any]],
+        assignment: dict[str, Any],
+        entries: list[Entry],
+        review: dict[str, Any] | None,
     ) -> None:
         """Dry-run the wrap-up (worker thread)."""
         try:
             result = call(
-                _wrap_up,
+                wrap_up_call,
                 self.application,
                 self.client,
                 outcomes=outcomes,
                 assignment=assignment,
+                entries=entries,
+                review=review,
+                session=self.session,
+                date=self.date,
                 dry_run=True,
             )
         except CallFailed as e:
@@ -398,8 +425,14 @@ class WrapUpScreen(AlertScreen[bool]):
     def _previewed(self, token: int, result: WrapUpResult) -> None:
         if not self._preview_answered(token):
             return
-        if result.planner is not self.planner:
+        self._preview = result
+        if result.planner is not self.planner:  # tui_keystroke_latency: only on a change
             self._show_planner(result.planner)
+        if self._prefill_after_review:  # the next assignment starts from the reviewed system
+            self._prefill_after_review = False
+            form = self.query_one(AssignmentForm)
+            form.prefill(result.planner, self.last)
+            self._pristine = form.fields(strict=False)
         fit = result.assignment.fit if result.assignment else None
         self.query_one(AssignmentForm).show_fit(fit)
         self.suggested_size = fit.suggested_size if fit else None
@@ -408,7 +441,7 @@ class WrapUpScreen(AlertScreen[bool]):
             notes=list(fit.notes) if fit else [],
             history=fit is not None and any(f.n for f in fit.fields),
         )
-        self.refresh_bindings()
+        self._bindings_changed()
 
     def show_warnings(
         self, warnings: list[str], *, history: bool, notes: list[str] | None = None
@@ -420,11 +453,12 @@ class WrapUpScreen(AlertScreen[bool]):
 
     def _show_planner(self, planner: Planner) -> None:
         self.planner = planner
-        self.show_alerts(planner.alerts)
+        if tuple(planner.alerts) != self.alerts:  # it refreshes the footer: only on a change
+            self.show_alerts(planner.alerts)
         self.query_one(PlannerGlance).show(planner)
         self.query_one(AssignmentForm).show_planner(planner)
-        self.query_one("#planner-strip", Label).update(
-            Content.assemble(("Planner: ", "bold"), system_line(planner))
+        self._update(
+            "#planner-strip", Content.assemble(("Planner: ", "bold"), system_line(planner))
         )
         self._show_step()
 
@@ -451,10 +485,17 @@ class WrapUpScreen(AlertScreen[bool]):
 
     def _summarize(self, outcomes: list[dict[str, Any]], assignment: dict[str, Any]) -> None:
         """Show everything that ctrl+s will write, the client's own words included."""
-        self.query_one("#record-summary", Static).update(
-            Content("\n").join(summary_lines(self.pending, outcomes, assignment))
-        )
+        extra = [line for entry in self.entries for line in describe(entry)]
+        extra += review_lines(self.review)
+        lines = summary_lines(self.pending, outcomes, assignment, extra)
+        self.query_one("#record-summary", Static).update(Content("\n").join(lines))
         self.query_one("#record-done", Static).update("")
+
+    def action_record_summary(self) -> None:
+        """Show the Record step's summary again (an entry was added or removed there)."""
+        assignment = self._check_form()
+        if assignment is not None and self.written is None:
+            self._summarize(self._outcomes(strict=False), assignment)
 
     @work(thread=True, group="wrapup-commit")
     def commit(
@@ -463,11 +504,13 @@ class WrapUpScreen(AlertScreen[bool]):
         """Write the whole wrap-up at once (worker thread)."""
         try:
             result = call(
-                _wrap_up,
+                wrap_up_call,
                 self.application,
                 self.client,
                 outcomes=outcomes,
                 assignment=assignment,
+                entries=list(self.entries),
+                review=self.review,
                 session=session,
                 date=date or None,
             )
@@ -489,21 +532,13 @@ class WrapUpScreen(AlertScreen[bool]):
     def _committed(self, result: WrapUpResult) -> None:
         self.written = result
         self.query_one("#record-session").display = False
-        lines = [Content.styled(f"✓ Recorded at session {result.session} ({result.date})", "bold")]
-        for outcome in result.outcomes:
-            lines.append(Content(f"  #{outcome.assignment_id} {outcome.outcome}"))
-        if result.assignment is not None:
-            a = result.assignment.assignment
-            lines.append(Content(f"  #{a.assignment_id} '{shown(a.title)}' assigned"))
-        if result.planner.review.due:
-            lines.append(Content.styled("⚠ A review is due: ctrl+r opens it.", "bold"))
+        printing = handout_printer(self.application) is not None
+        lines = recorded_lines(result, printing=printing)
         self.query_one("#record-summary", Static).update(Content("\n").join(lines))
-        keys = "Enter: back to the caseload"
-        if handout_printer(self.application) is not None and result.assignment is not None:
-            keys = "p: print the handout · " + keys
-        self.query_one("#record-done", Static).update(keys)
+        keys = "p: print (handout, calendar, planner) · " if printing else ""
+        self.query_one("#record-done", Static).update(keys + "Enter: back to the caseload")
         self.set_focus(None)
-        self.refresh_bindings()
+        self._bindings_changed()
         self.notify(shown(f"Recorded {self.client}'s wrap-up"), markup=False)
 
     # ------------------------------------------------------------ after record
@@ -513,33 +548,12 @@ class WrapUpScreen(AlertScreen[bool]):
         if self.written is not None:
             self.dismiss(True)
 
-    def action_review(self) -> None:
-        """Open the review screen (once the wrap-up is recorded)."""
-        if self.written is None:
-            return
-        from hwtui.screens.review import ReviewScreen
-
-        self.app.push_screen(ReviewScreen(self.application, self.client))
-
-    def action_handout(self) -> None:
-        """Print the client's handout for the new assignment."""
-        if self.written is None or self.written.assignment is None:
-            return
-        self.print_handout(self.written.assignment.assignment.assignment_id)
-
-    @work(thread=True, group="wrapup-handout")
-    def print_handout(self, assignment_id: int) -> None:
-        """Print the handout (worker thread)."""
-        printer = handout_printer(self.application)
-        if printer is None:
-            return
-        try:
-            where = call(printer, self.client, assignment_id)
-        except CallFailed as e:
-            self.app.call_from_thread(self.notify, shown(e), severity="error", markup=False)
-            return
-        done = f"Handout printed: {where}" if where else "Handout printed"
-        self.app.call_from_thread(self.notify, shown(done), markup=False)
+    def action_print(self) -> None:
+        """Print the handout (calendar file, large print) and the planner PDF."""
+        if self.written is not None:
+            given = self.written.assignment
+            ident = given.assignment.assignment_id if given is not None else None
+            self.app.push_screen(PrintScreen(self.application, self.client, ident))
 
     # ------------------------------------------------------------------ cancel
 
@@ -548,6 +562,8 @@ class WrapUpScreen(AlertScreen[bool]):
         return self.written is None and self.loaded and self._dirty()
 
     def _dirty(self) -> bool:
+        if self.entries or self.review is not None:
+            return True
         if any(card.outcome != "pending" for card in self.query(OutcomeCard)):
             return True
         return self.query_one(AssignmentForm).fields(strict=False) != self._pristine
