@@ -69,7 +69,7 @@ class TestPlannerStep:
         tui = HwTui(seeded, client="XY")
         async with tui.run_test(size=(80, 24)) as pilot:
             await settle(pilot)
-            await press(pilot, "ctrl+b")  # nothing pending: the form first, the planner before it
+            # Nothing pending and a review due: the wrap-up opens on the planner.
             assert isinstance(tui.screen, WrapUpScreen)
             assert tui.screen.step == "planner"
             text = planner_text(tui)
@@ -92,8 +92,7 @@ class TestPlannerStep:
         seed_confounded(seeded)
         tui = HwTui(seeded, client="XY")
         async with tui.run_test(size=(80, 24)) as pilot:
-            await settle(pilot)
-            await press(pilot, "ctrl+b")
+            await settle(pilot)  # on the planner: nothing pending, a review due
             body = tui.screen.query_one("#step-planner", VerticalScroll)
             assert body.max_scroll_y > 0  # longer than 24 lines: it scrolls
             await press(pilot, "pagedown")
@@ -115,6 +114,8 @@ class TestTryTheTest:
         tui = HwTui(seeded, client="XY")
         async with tui.run_test(size=(80, 24)) as pilot:
             await settle(pilot)
+            await press(pilot, "ctrl+n")  # the due review first ...
+            await press(pilot, "escape")  # ... not now: on to the form
             screen = tui.screen
             assert isinstance(screen, WrapUpScreen)
             assert screen.step == "next"

@@ -13,7 +13,7 @@ import pytest
 
 from hwcore.application import HwApplication
 from hwtui.app import HwTui
-from tests.tui.test_snapshots import steps
+from tests.tui.test_snapshots import THEME_IDS, steps
 
 Snap = Callable[..., bool]
 SIZES = [(80, 24), (120, 40)]
@@ -58,8 +58,6 @@ def test_flow_screen(
     seeded: HwApplication, snap_compare: Snap, name: str, size: tuple[int, int], theme: str
 ) -> None:
     client, actions = SCREENS[name]
-    keys = (*(("ctrl+t",) if theme == "light" else ()), *actions)
-    if name == "print":
-        keys = (*keys, "ctrl+s", "ctrl+s", "p")
+    keys = (*actions, "ctrl+s", "ctrl+s", "p") if name == "print" else actions
     app = HwTui(seeded, client=client)
-    assert snap_compare(app, terminal_size=size, run_before=steps(*keys))
+    assert snap_compare(app, terminal_size=size, run_before=steps(THEME_IDS[theme], *keys))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -212,11 +213,14 @@ def test_change_and_measure(tmux: Tmux, home: Path) -> None:
             # does, never a hand) would reach the field before the move.
             time.sleep(0.3)
         tmux.text(item)
-        tmux.wait_for(f"Item {number}      {item}")
+        tmux.wait_until(
+            lambda screen, n=number, v=item: re.search(rf"Item {n} +{v}\b", screen) is not None,
+            f"showed item {number} as {item}",
+        )
     tmux.keys("C-s")
     tmux.wait_until(lambda screen: "Measure · EF" not in screen, "closed the dialog")
     tmux.text("Walk")
-    tmux.wait_for("Title       Walk")
+    tmux.wait_until(lambda screen: re.search(r"Title +Walk", screen) is not None, "the title")
     for shown in (False, True, True, False):  # task, format, size, framing: one at a time
         tmux.keys("Down")
         tmux.wait_until(lambda screen, pick=shown: ("Pick" in screen) == pick, "moved")
