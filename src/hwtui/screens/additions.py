@@ -48,6 +48,7 @@ class SessionAdditions(AlertScreen[bool]):
         _pristine: dict[str, Any]
         _instruments: list[Instrument]
         _assignments: list[AssignmentInfo]
+        last: AssignmentInfo | None
         _stored_alerts: tuple[Alert, ...]
 
         def _go(self, step: str) -> None: ...
@@ -108,6 +109,15 @@ class SessionAdditions(AlertScreen[bool]):
 
     def _untouched(self) -> bool:
         return self.query_one(AssignmentForm).fields(strict=False) == self._pristine
+
+    def _prefill_from_outcomes(self) -> None:
+        """An untouched form follows the outcomes entered in this wrap-up (issue 13 item 9)."""
+        preview = self._preview
+        if preview is None or not self._untouched():
+            return
+        form = self.query_one(AssignmentForm)
+        form.prefill(preview.planner, self.last)
+        self._pristine = form.fields(strict=False)
 
     # ----------------------------------------------------------------- entries
 

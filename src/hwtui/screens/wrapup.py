@@ -209,6 +209,7 @@ class WrapUpScreen(SessionAdditions):
         elif step == "planner":
             target = self.query_one(PlannerGlance)  # the arrows and page keys scroll it
         elif step == "next":
+            self._prefill_from_outcomes()
             target = self.query_one("#f-title", Input)
         if target is not None:
             target.focus()
