@@ -186,7 +186,7 @@ def test_change_and_measure(tmux: Tmux, home: Path) -> None:
     tmux.wait_for("hw · caseload")
     tmux.text("ef")
     tmux.keys("Enter")
-    tmux.wait_for("^o Add")
+    tmux.wait_for("^o^r More")
     tmux.keys("C-o")
     tmux.wait_for("Add to this wrap-up")
     tmux.text("c")

@@ -40,6 +40,8 @@ from hwtui.widgets.planner_glance import PlannerGlance, review_banner, system_li
 STEPS = ("outcomes", "planner", "review", "next", "record")
 STEP_KEYS = Binding.Group("Step", compact=True)
 """ctrl+n and ctrl+b share one footer entry: the footer must list every key in 80 columns."""
+ENTRY_KEYS = Binding.Group("More", compact=True)
+"""ctrl+o (a change, framing, measure, consent, correction) and ctrl+r (the review): one entry."""
 FILL_KEYS = Binding.Group("Fill", compact=True)
 """ctrl+l (the last assignment), ctrl+g (the smaller size), ctrl+f (the planner's test)."""
 STEP_TITLES = dict(zip(STEPS, ("Outcomes", "Planner", "Review", "Next", "Record"), strict=True))
@@ -60,9 +62,8 @@ class WrapUpScreen(SessionAdditions):
         Binding("ctrl+l", "copy_last", "Copy", group=FILL_KEYS),
         Binding("ctrl+g", "shrink", "Shrink", group=FILL_KEYS),
         Binding("ctrl+f", "try_test", "Test", group=FILL_KEYS),
-        Binding("ctrl+o", "add_entry", "Add"),
-        # In the footer through ctrl+o's menu (the footer must fit 80 columns).
-        Binding("ctrl+r", "review", "Review", show=False),
+        Binding("ctrl+o", "add_entry", "Add", group=ENTRY_KEYS),
+        Binding("ctrl+r", "review", "Review", group=ENTRY_KEYS),
         Binding("p", "print", "Print"),
         Binding("enter", "done", "Done"),
         Binding("escape", "cancel", "Exit"),
@@ -160,7 +161,10 @@ class WrapUpScreen(SessionAdditions):
         self._preview = preview
         self._stored_alerts = tuple(preview.planner.alerts)
         self._assignments = assignments
-        self.pending = [a for a in assignments if a.outcome == "pending"]
+        # Homework given at this very session is resolved at a later one (spec 3, r2).
+        self.pending = [
+            a for a in assignments if a.outcome == "pending" and a.session < preview.session
+        ]
         self.last = assignments[-1] if assignments else None
         self.session, self.date = preview.session, preview.date
         self.query_one("#r-session", Input).value = str(preview.session)
@@ -179,7 +183,7 @@ class WrapUpScreen(SessionAdditions):
         self.query_one("#outcomes-empty", Label).update(
             "Pending homework: choose how each went (c / p / m; l leaves it pending)."
             if self.pending
-            else "No pending homework for this client."
+            else "No homework to resolve: none is pending from an earlier session."
         )
         self.refresh_preview()
         # tui_keystroke_latency (docs/performance.md): the objects of the start-up and of

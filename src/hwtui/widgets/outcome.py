@@ -41,7 +41,7 @@ class OutcomePicker(ChoiceField, inherit_bindings=False):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("left", "step(-1)", "Previous", show=False),
-        Binding("right", "step(1)", "Change", key_display="←→"),
+        Binding("right", "step(1)", "Pick", key_display="←→"),
         Binding("c", "jump('completed')", "Completed", group=OUTCOME_KEYS),
         Binding("p", "jump('partial')", "Partial", group=OUTCOME_KEYS),
         Binding("m", "jump('missed')", "Missed", group=OUTCOME_KEYS),

@@ -336,7 +336,7 @@ class PlannerGlance(Vertical, can_focus=True):
     """The whole planner (step 2 of the wrap-up): scroll it with ↑↓ and PgUp/PgDn."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("down", "scroll(1)", "Scroll", key_display="↑↓ PgUp/PgDn Home/End"),
+        Binding("down", "scroll(1)", "Scroll", key_display="↑↓ PgUp/Dn Home/End"),
         Binding("up", "scroll(-1)", "Scroll up", show=False),
         Binding("pagedown", "page(1)", "Page down", show=False),
         Binding("pageup", "page(-1)", "Page up", show=False),
