@@ -253,7 +253,9 @@ def pgappend(variant: str, url: str, n: str) -> dict[str, Any]:
 
         with tempfile.TemporaryDirectory(dir=os.environ.get("HW_BENCH_SCRATCH")) as home:
             env = resolve_settings(home, database_url=url, environ={}).event_store_env()
-        took = _bare_appends(env, count)
+        # hw opens a store 'hw db init' made (CREATE_TABLE off); bare eventsourcing
+        # makes its own tables when it opens, as it does by default (not timed).
+        took = _bare_appends({**env, "CREATE_TABLE": "y"}, count)
     else:
         msg = f"unknown pgappend variant {variant!r}"
         raise SystemExit(msg)
