@@ -185,14 +185,7 @@ def _ensure(recorder: AdminRecorder, cursor: Any) -> None:
 
 
 def _exists(recorder: AdminRecorder, cursor: Any) -> bool:
-    if recorder.backend == "postgres":
-        cursor.execute(
-            "SELECT to_regclass(%s) IS NOT NULL AS present", (recorder.qualified(ACCESS_LOG_TABLE),)
-        )
-        row = cursor.fetchone()
-        return bool(row["present"] if isinstance(row, dict) else row[0])
-    cursor.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (ACCESS_LOG_TABLE,))
-    return bool(cursor.fetchall())
+    return recorder.table_exists(cursor, ACCESS_LOG_TABLE)
 
 
 def read_rows(

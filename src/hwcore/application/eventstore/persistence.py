@@ -98,8 +98,12 @@ class AdminRecorder(ABC):
         """Make a read transaction see one consistent state (a backup)."""
 
     @abstractmethod
+    def table_exists(self, cursor: Any, table: str) -> bool:
+        """Whether hw's table ``table`` exists in the store's schema (asked, never created)."""
+
     def audit_exists(self, cursor: Any) -> bool:
         """Whether the audit table exists (the first purge or restore creates it)."""
+        return self.table_exists(cursor, AUDIT_TABLE)
 
     def prepare_audit(self, cursor: Any) -> None:
         """Make sure the audit table exists before an entry is written (SQLite creates it).

@@ -25,7 +25,7 @@ from psycopg.errors import UndefinedTable
 
 from hwcore.application.eventstore.accesslog import ACCESS_LOG_TABLE
 from hwcore.application.eventstore.errors import STORE_ERRORS
-from hwcore.application.eventstore.persistence import AUDIT_TABLE, AdminRecorder
+from hwcore.application.eventstore.persistence import AdminRecorder
 from hwcore.application.eventstore.schema import (
     ACCESS,
     EVENTS_TABLE,
@@ -106,11 +106,9 @@ class PostgresAdminRecorder(AdminRecorder, PostgresApplicationRecorder):
         """Every statement of the backup sees the same committed state."""
         cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
 
-    def audit_exists(self, cursor: Any) -> bool:
-        """Whether ``hw_audit`` exists in the schema (asked first: a failed query aborts)."""
-        cursor.execute(
-            "SELECT to_regclass(%s) IS NOT NULL AS present", (self.qualified(AUDIT_TABLE),)
-        )
+    def table_exists(self, cursor: Any, table: str) -> bool:
+        """Whether the table is in the caseload's schema (asked first: a failed query aborts)."""
+        cursor.execute("SELECT to_regclass(%s) IS NOT NULL AS present", (self.qualified(table),))
         row = cursor.fetchone()
         return bool(row["present"] if isinstance(row, dict) else row[0])
 

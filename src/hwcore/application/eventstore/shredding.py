@@ -113,17 +113,7 @@ def create_key_table(recorder: AdminRecorder, cursor: Any) -> None:
 def key_table_exists(recorder: AdminRecorder) -> bool:
     """Whether the store has the key table (per-client keys are on)."""
     with suppress(*_db_errors()), recorder.admin_transaction(commit=False) as cursor:
-        if recorder.backend == "postgres":
-            cursor.execute("SELECT to_regclass(%s) IS NOT NULL", (recorder.qualified(KEY_TABLE),))
-        else:
-            cursor.execute(
-                "SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (KEY_TABLE,)
-            )
-        row = cursor.fetchone()
-        if row is None:
-            return False
-        value = next(iter(row.values())) if isinstance(row, dict) else row[0]
-        return bool(value)
+        return recorder.table_exists(cursor, KEY_TABLE)
     return False
 
 
@@ -274,14 +264,7 @@ def _delete_rows(recorder: AdminRecorder, cursor: Any, idents: Collection[uuid.U
 
 
 def _exists_with(recorder: AdminRecorder, cursor: Any) -> bool:
-    if recorder.backend == "postgres":
-        cursor.execute(
-            "SELECT to_regclass(%s) IS NOT NULL AS present", (recorder.qualified(KEY_TABLE),)
-        )
-        row = cursor.fetchone()
-        return bool(row["present"] if isinstance(row, dict) else row[0])
-    cursor.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (KEY_TABLE,))
-    return bool(cursor.fetchall())
+    return recorder.table_exists(cursor, KEY_TABLE)
 
 
 # ------------------------------------------------------------------ the keys

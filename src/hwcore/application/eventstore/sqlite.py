@@ -13,7 +13,7 @@ from typing import Any
 from eventsourcing.sqlite import SQLiteApplicationRecorder
 
 from hwcore.application.eventstore.errors import STORE_ERRORS
-from hwcore.application.eventstore.persistence import AUDIT_TABLE, AdminRecorder
+from hwcore.application.eventstore.persistence import AdminRecorder
 
 SCRUB_WAIT = 2.0
 """Seconds a purge waits for other processes' reads before leaving the rest to the next hw."""
@@ -104,9 +104,9 @@ class SQLiteAdminRecorder(AdminRecorder, SQLiteApplicationRecorder):
     def begin_snapshot(self, cursor: Any) -> None:
         """A read transaction already sees one state (the library began it)."""
 
-    def audit_exists(self, cursor: Any) -> bool:
-        """Whether ``hw_audit`` is in the schema."""
-        cursor.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (AUDIT_TABLE,))
+    def table_exists(self, cursor: Any, table: str) -> bool:
+        """Whether the table is in the store's file."""
+        cursor.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (table,))
         return bool(cursor.fetchall())
 
     def generation(self) -> tuple[int, str | None]:
