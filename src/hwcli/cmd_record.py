@@ -128,7 +128,7 @@ def _filled(app: HwApplication, client: str, given: dict[str, Any], *, needs: bo
     """The design completed from CLIENT's current system (read only when a value is missing)."""
     from hwcore.application import MissingDesignError, fill_design
 
-    current = app.plan(client).current_system if needs else None
+    current = app.decided_system(client) if needs else None
     try:
         return fill_design(current, given)
     except MissingDesignError as e:

@@ -213,6 +213,15 @@ def test_hw_assign_takes_the_current_system_and_says_so(reviewed: Path) -> None:
     ) in result.stdout
 
 
+def test_hw_assign_is_a_write_not_a_read_of_the_plan(reviewed: Path) -> None:
+    """Its defaults come from the decided system: no planner read lands in the access log."""
+    _review(reviewed)
+    before = json.loads(ok(invoke(reviewed, "access-log", "--json")).stdout)
+    ok(invoke(reviewed, "assign", "TR-22", "--title", "Walk after lunch"))
+    after = json.loads(ok(invoke(reviewed, "access-log", "--json")).stdout)
+    assert after == before
+
+
 def test_a_value_given_overrides_the_current_system_and_the_json_names_the_rest(
     reviewed: Path,
 ) -> None:

@@ -26,7 +26,15 @@ from hwcore.application.eventstore.application import StoreApplication
 from hwcore.application.readside import ReadSide
 from hwcore.application.views import assignment_info
 from hwcore.domain import AssignmentSpec, Case, ClientNotFoundError, check_spec
-from hwcore.planner import CONFIDENCE_THRESHOLD, Fit, Planner, assess_fit, build_planner
+from hwcore.planner import (
+    CONFIDENCE_THRESHOLD,
+    CurrentSystem,
+    Fit,
+    Planner,
+    assess_fit,
+    build_planner,
+)
+from hwcore.planner.decisions import decided_system
 from hwcore.readmodel import EventStoreSource, Progress, ReadModel
 from hwcore.readmodel.caseload import CaseloadEntry, caseload_from, caseload_sql
 
@@ -141,6 +149,21 @@ class HwReader(StoreApplication):
         past = planner_as_of(self._events(client), as_of_session, when)
         self.access.record("plan", client, f"as-of {past.as_of_session}")
         return past
+
+    def decided_system(self, client: str) -> CurrentSystem | None:
+        """The system chosen at the client's last review: its values only, no planner built.
+
+        What ``hw assign`` takes its defaults from (a framing change since the
+        review replacing the framing). :meth:`plan`'s ``current_system`` is the
+        same with where the history now points elsewhere.
+
+        Args:
+            client: the client identifier.
+
+        Returns:
+            The current system's values, or None before the first review.
+        """
+        return decided_system(self._load(client))
 
     def assignment(self, client: str, assignment_id: int | str) -> AssignmentInfo:
         """One assignment ('latest' = the most recent one) with its outcome."""

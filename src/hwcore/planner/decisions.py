@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+import attrs
+
 from hwcore.domain import Case, Outcome, Review, normalize_framing
 from hwcore.planner.model import (
     FIELDS,
@@ -47,14 +49,12 @@ def chosen_system(review: Review) -> ChosenSystem:
     )
 
 
-def current_system(case: Case, system: System, resolved: Sequence[Row]) -> CurrentSystem | None:
-    """The system chosen at the last review (None before the first review).
+def decided_system(case: Case) -> CurrentSystem | None:
+    """The system chosen at the last review, without comparing it with the history.
 
-    A framing change recorded after that review replaces the framing (one at
-    the review's own session counts as after it; so does any framing approach
-    when the review left the framing open). Where outcomes recorded since the
-    review make the planner recommend another value, the current system says
-    "since the review, the history points to size tiny".
+    What :func:`current_system` gives, its ``elsewhere`` left empty: the cheap
+    answer for a command that only needs the therapist's values (``hw assign``'s
+    defaults), with no planner built. None before the first review.
     """
     if not case.reviews:
         return None
@@ -68,25 +68,38 @@ def current_system(case: Case, system: System, resolved: Sequence[Row]) -> Curre
         framing = normalize_framing(approach.label)
         wording = approach.wording or wording
         source = f"framing change at session {approach.session}"
-    values = {
-        "format": choice.format.value if choice.format else None,
-        "size": choice.size.value if choice.size else None,
-        "frequency": choice.frequency.value if choice.frequency else None,
-        "framing": framing,
-    }
-    elsewhere = []
-    if any(_recorded_at(r) > review.session for r in reversed(resolved)):  # recent ones last
-        for field in FIELDS:
-            chosen, points_to = values[field], getattr(system, field).value
-            if chosen is not None and points_to is not None and chosen != points_to:
-                elsewhere.append(Elsewhere(field, chosen, points_to))
     return CurrentSystem(
         review_session=review.session,
         framing_wording=wording,
         framing_source=source,
-        elsewhere=tuple(elsewhere),
-        **values,
+        elsewhere=(),
+        format=choice.format.value if choice.format else None,
+        size=choice.size.value if choice.size else None,
+        frequency=choice.frequency.value if choice.frequency else None,
+        framing=framing,
     )
+
+
+def current_system(case: Case, system: System, resolved: Sequence[Row]) -> CurrentSystem | None:
+    """The system chosen at the last review (None before the first review).
+
+    A framing change recorded after that review replaces the framing (one at
+    the review's own session counts as after it; so does any framing approach
+    when the review left the framing open). Where outcomes recorded since the
+    review make the planner recommend another value, the current system says
+    "since the review, the history points to size tiny".
+    """
+    chosen = decided_system(case)
+    if chosen is None:
+        return None
+    review_session = chosen.review_session
+    elsewhere = []
+    if any(_recorded_at(r) > review_session for r in reversed(resolved)):  # recent ones last
+        for field in FIELDS:
+            value, points_to = chosen.value(field), getattr(system, field).value
+            if value is not None and points_to is not None and value != points_to:
+                elsewhere.append(Elsewhere(field, value, points_to))
+    return attrs.evolve(chosen, elsewhere=tuple(elsewhere)) if elsewhere else chosen
 
 
 # ------------------------------------------------------------------ follow-up
