@@ -100,6 +100,9 @@ def test_wrap_up_under_tmux(tmux: Tmux, home: Path) -> None:
     assert "AB" in screen
     assert "CD" in screen
     tmux.text("ab")
+    # Enter once the filter has narrowed the list (send-keys types faster than a hand:
+    # an Enter in the same milliseconds would open the row highlighted before it).
+    tmux.wait_for("1 of 3 clients")
     tmux.keys("Enter")
     tmux.wait_for("Pending homework")
     screen = tmux.wait_for("Outcome")  # the footer lists the outcome letters
@@ -132,6 +135,9 @@ def test_wrap_up_under_tmux(tmux: Tmux, home: Path) -> None:
 def test_missed_with_the_clients_words_and_quit_asks(tmux: Tmux, home: Path) -> None:
     tmux.wait_for("hw · caseload")
     tmux.text("ab")
+    # Enter once the filter has narrowed the list (send-keys types faster than a hand:
+    # an Enter in the same milliseconds would open the row highlighted before it).
+    tmux.wait_for("1 of 3 clients")
     tmux.keys("Enter")
     tmux.wait_for("Pending homework")
     tmux.text("m")
