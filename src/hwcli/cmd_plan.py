@@ -68,14 +68,14 @@ def plan(state: State, client: str, as_of: str | None, as_json: bool) -> None:
     read = planner_read(client, as_of_session=as_of_session, as_of_date=as_of_date)
     answered = answer(read, state.home, state.database_url, open_application=lambda: state.app)
     assert answered is not None  # an application was offered
-    document = answered.value
+    planner = answered.value
     if as_json:
-        echo_json_data(document)
-        return
-    from hwcore.application import from_dict
+        from hwcore.application import to_dict
 
+        echo_json_data(to_dict(planner, digits=None))
+        return
     # The text is rendered from the typed planner, as the TUI renders it.
-    click.echo(render_planner(from_dict(document)))
+    click.echo(render_planner(planner))
 
 
 @click.command("history")

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 import attrs
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -23,6 +24,7 @@ from hwcore.domain import (
 )
 from hwcore.domain.measures import PHQ9
 from hwcore.planner import FIELDS, Row, assess_fit, build_planner, from_dict, to_dict
+from hwcore.planner.cache import from_cache, to_cache
 from tests.unit.builders import new_case, session_date
 
 FORMATS = ["written", "behavioral", "visual", "conversational"]
@@ -116,6 +118,30 @@ def test_from_dict_is_the_inverse_of_to_dict_through_json(steps: list[dict[str, 
     planner = build_planner(build(steps))
     document = json.loads(json.dumps(to_dict(planner, digits=None)))
     assert from_dict(document) == planner
+
+
+@settings(max_examples=80, deadline=None)
+@given(histories)
+def test_the_cached_form_reads_back_as_the_same_planner(steps: list[dict[str, Any]]) -> None:
+    planner = build_planner(build(steps))
+    text = to_cache(planner)
+    assert from_cache(text) == planner
+    # Rows are arrays in the cache (not objects that repeat every field name).
+    rows = json.loads(text)["rows"]
+    assert [len(r) for r in rows["completed"]] == [len(attrs.fields(Row))] * len(planner.completed)
+
+
+def test_a_planner_cached_by_an_earlier_hw_is_refused_not_misread() -> None:
+    planner = build_planner(build([]))
+    old = json.dumps(to_dict(planner, digits=None))  # the form m005 emptied from the cache
+    for text in (
+        old,
+        "not json",
+        "[]",
+        to_cache(planner).replace('"cache_format":2', '"cache_format":9'),
+    ):
+        with pytest.raises(ValueError, match="cached planner"):
+            from_cache(text)
 
 
 def _generic(value: Any, digits: int | None) -> Any:

@@ -62,4 +62,9 @@ def quick_planner(
         (floats at full precision: print ``rounded(document)`` as JSON), or None.
     """
     answered = answer(planner_read(client), home, database_url, environ=environ)
-    return None if answered is None else answered.value
+    if answered is None:
+        return None
+    from hwcore.planner import to_dict
+
+    document: dict[str, Any] = to_dict(answered.value, digits=None)
+    return document

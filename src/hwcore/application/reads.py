@@ -25,13 +25,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Generic, NamedTuple, TypeVar
 
 if TYPE_CHECKING:
     import sqlite3
 
     from hwcore.application.app import HwApplication
     from hwcore.application.eventstore.sqlitefile import LogHead
+    from hwcore.planner import Planner
     from hwcore.readmodel.caseload import CaseloadEntry
     from hwcore.readmodel.fastread import Query
 
@@ -83,20 +84,30 @@ def caseload_text_read(*, due_only: bool = False) -> Read[str]:
 
 def planner_read(
     client: str, *, as_of_session: int | None = None, as_of_date: str | None = None
-) -> Read[dict[str, Any]]:
-    """CLIENT's planner document, ``to_dict(planner, digits=None)`` (print ``rounded`` of it)."""
+) -> Read[Planner]:
+    """CLIENT's typed planner, as :meth:`HwApplication.plan` gives it (what the CLI renders)."""
 
-    def full(app: HwApplication) -> dict[str, Any]:
-        from hwcore.planner import to_dict
-
-        planner = app.plan(client, as_of_session=as_of_session, as_of_date=as_of_date)
-        return to_dict(planner, digits=None)  # type: ignore[no-any-return]
+    def full(app: HwApplication) -> Planner:
+        return app.plan(client, as_of_session=as_of_session, as_of_date=as_of_date)
 
     if as_of_session is not None or as_of_date is not None:
         return Read(None, full)  # the past is computed from the log, never cached
     from hwcore.readmodel.fastread import planner_query
 
-    return Read(planner_query(client), full, ("plan", client.strip()))
+    text = planner_query(client)
+
+    def cached(conn: sqlite3.Connection) -> Planner | None:
+        found = text(conn)
+        if found is None:
+            return None
+        from hwcore.planner.cache import from_cache
+
+        try:
+            return from_cache(found)
+        except ValueError:  # another hw's cached form: the application computes it
+            return None
+
+    return Read(cached, full, ("plan", client.strip()))
 
 
 def answer(

@@ -16,12 +16,11 @@ one place that decides between the two.
 
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
 from collections.abc import Callable
 from contextlib import closing
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from hwcore.readmodel.caseload import CaseloadEntry, caseload_from, caseload_sql
 from hwcore.readmodel.caseload_text import caseload_text
@@ -88,14 +87,15 @@ def caseload_text_query(*, due_only: bool = False) -> Query[str]:
     return lambda conn: caseload_text(conn, due_only=due_only)
 
 
-def planner_query(client: str) -> Query[dict[str, Any]]:
-    """CLIENT's cached planner document, when the cache holds the client's current version.
+def planner_query(client: str) -> Query[str]:
+    """CLIENT's cached planner, when the cache holds the client's current version.
 
-    The document is ``to_dict(planner, digits=None)`` (floats at full precision).
+    The text is the cached form, unparsed (``hwcore.planner.cache.from_cache``
+    turns it into the typed planner: the planner is not imported here).
     """
     name = client.strip()
 
-    def cached(conn: sqlite3.Connection) -> dict[str, Any] | None:
+    def cached(conn: sqlite3.Connection) -> str | None:
         if not name:
             return None
         row = conn.execute(
@@ -103,8 +103,7 @@ def planner_query(client: str) -> Query[dict[str, Any]]:
             " WHERE p.client = ? AND p.version = c.version",
             (name,),
         ).fetchone()
-        document = json.loads(row[0]) if row is not None else None
-        return document if isinstance(document, dict) else None
+        return str(row[0]) if row is not None else None
 
     return cached
 

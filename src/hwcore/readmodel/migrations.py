@@ -210,3 +210,14 @@ def m004_caseload_lines(db: Database) -> None:
     )
     for name, (_, expression) in WIDTH_INDEXES.items():
         db.execute(f"CREATE INDEX {name} ON client_summary (due, {expression})")
+
+
+@migrations(name=MIGRATION_NAMES[4])
+def m005_compact_plans(db: Database) -> None:
+    """Empty the planner cache: it now keeps each planner in the compact form.
+
+    The table rows are arrays (:mod:`hwcore.planner.cache`, for ``cli_write``
+    and ``cli_plan``); a planner cached in the earlier form is not served. The
+    cache refills as clients are written to or planned.
+    """
+    db.execute(f"DELETE FROM {PLANS_TABLE}")  # noqa: S608 (a constant name)

@@ -4,7 +4,7 @@ Every row is a function of the case state alone, so applying events one by one
 and rebuilding from the whole log give the same rows. Free text (titles,
 explanations, experiences, notes, rationale, wording) is left out of the view
 tables; the one exception is the ``plans`` cache (:func:`plan_row`), which
-holds the planner document exactly as ``hw plan --json`` prints it. With a
+holds the planner (what ``hw plan --json`` prints, in a compact form). With a
 cipher key the read model lives in memory only, so free text reaches the disk
 only where the event store itself is plain (see docs/security.md).
 """
@@ -18,6 +18,7 @@ import attrs
 
 from hwcore.domain import Case, ChangeKind
 from hwcore.planner import Planner, build_planner, to_dict
+from hwcore.planner.cache import to_cache
 from hwcore.readmodel.caseload_text import summary_cells
 
 RECENT_SESSIONS = 8
@@ -251,6 +252,5 @@ def case_rows(case: Case, planner: Planner | None = None) -> dict[str, list[Row]
 
 
 def plan_row(case: Case, planner: Planner) -> Row:
-    """The ``plans`` row of a case: its planner as compact JSON (floats exact), its version."""
-    document = json.dumps(to_dict(planner, digits=None), ensure_ascii=False, separators=(",", ":"))
-    return {"client": case.client, "version": case.version, "planner": document}
+    """The ``plans`` row of a case: its planner in the cached form (:mod:`hwcore.planner.cache`)."""
+    return {"client": case.client, "version": case.version, "planner": to_cache(planner)}

@@ -10,6 +10,7 @@ MIGRATION_NAMES: tuple[str, ...] = (
     "m002_plans",
     "m003_alerts",
     "m004_caseload_lines",
+    "m005_compact_plans",
 )
 """Every migration of the read model, in order (checked against migrations.py)."""
 
