@@ -16,7 +16,6 @@ import attrs
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError
 
-from hwcore.application.clinical import ClinicalRecordService
 from hwcore.application.commands import (
     DateLike,
     OutcomeEntry,
@@ -28,19 +27,16 @@ from hwcore.application.commands import (
     resolve_assignment_id,
     session_for,
 )
-from hwcore.application.dryrun import PlannerMemo
 from hwcore.application.dto import (
     AssignmentInfo,
     AssignResult,
     ClientInfo,
-    ImportReport,
     NotedChange,
     OutcomeResult,
     ReviewResult,
     SessionInfo,
     WrapUpResult,
 )
-from hwcore.application.entries import SessionEntries, note_entries, review_on
 from hwcore.application.eventstore.retries import MAX_ATTEMPTS, backoff
 from hwcore.application.queries import HwReader
 from hwcore.application.views import assignment_info
@@ -66,8 +62,14 @@ from hwcore.readmodel import (
 )
 
 if TYPE_CHECKING:
+    # Imported where used: a recording command (hw missed, hw assign) loads neither
+    # the clinical record's services nor the wrap-up's entries (cli_write).
+    from hwcore.application.clinical import ClinicalRecordService
+    from hwcore.application.dryrun import PlannerMemo
+    from hwcore.application.entries import SessionEntries
     from hwcore.application.exchange.formats import ExportText
     from hwcore.application.exchange.service import Exchange
+    from hwcore.application.records import ImportReport
 
 T = TypeVar("T")
 StageProgress = Callable[[str], Progress]
@@ -101,6 +103,8 @@ class HwApplication(HwReader):
     @functools.cached_property
     def _dry(self) -> PlannerMemo:
         """The wrap-up preview's memo of its last planner (``tui_keystroke_latency``)."""
+        from hwcore.application.dryrun import PlannerMemo
+
         return PlannerMemo(lambda case_id: self.repository.kept_state(case_id))
 
     # ----------------------------------------------------------------- helpers
@@ -377,6 +381,8 @@ class HwApplication(HwReader):
     @functools.cached_property
     def clinical(self) -> ClinicalRecordService:
         """The clinical record's use cases: outcome measures, consents, risk alerts (r2)."""
+        from hwcore.application.clinical import ClinicalRecordService
+
         return ClinicalRecordService(
             change=self._change,
             load=self._load,
@@ -403,6 +409,8 @@ class HwApplication(HwReader):
             session: the session of the review (latest when omitted).
             date: that session's date when it is new.
         """
+        from hwcore.application.entries import review_on
+
         c = choice or ReviewChoice()
 
         def command(case: Case) -> ReviewResult:
@@ -475,6 +483,8 @@ class HwApplication(HwReader):
             The session, the outcomes, the assignment with its fit, and the
             planner once the outcomes are in.
         """
+        from hwcore.application.entries import SessionEntries, note_entries, review_on
+
         if assignment is not None:
             check_spec(assignment)
         when, memo = parse_date(date) or (self._today() if session is None else None), self._dry

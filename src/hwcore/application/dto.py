@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 import attrs
 
-from hwcore.domain.clinical import ConsentRecord
-from hwcore.domain.measures import MeasureSeries, RiskAlert
-from hwcore.planner import Fit, Planner
+from hwcore.lazy import lazy_attributes
 
 # CaseloadEntry lives in the light caseload module (the quick path uses it); re-exported.
 from hwcore.readmodel.caseload import CaseloadEntry as CaseloadEntry
+
+if TYPE_CHECKING:  # annotations only: a recording command imports no more (cli_write)
+    from hwcore.planner import Fit, Planner
 
 
 @attrs.frozen
@@ -101,39 +102,6 @@ class OutcomeResult:
 
 
 @attrs.frozen
-class HistoryEntry:
-    """One event of a client's log, readable."""
-
-    position: int
-    """The event's version in the client's log (1 = registration)."""
-    recorded_at: str
-    """When it was recorded (ISO 8601, UTC)."""
-    session: int | None
-    event: str
-    """The event's name, e.g. 'HomeworkMissed'."""
-    summary: str
-    data: dict[str, Any]
-    recorded_by: str | None = None
-    """The clinician who recorded it; None when unknown (stored before hw recorded it)."""
-
-
-@attrs.frozen
-class ImportReport:
-    """What an import did."""
-
-    source: str
-    rows: int
-    clients: int
-    new_clients: int
-    events_written: int
-    assignments_added: int
-    outcomes_added: int
-    unchanged_rows: int
-    store_ahead: int = 0
-    """Clients whose stored history goes on past the file's (left as they are)."""
-
-
-@attrs.frozen
 class ReviewResult:
     """A review recorded: the system chosen and the next review."""
 
@@ -166,15 +134,6 @@ class WrapUpResult:
 
 
 @attrs.frozen
-class FieldChange:
-    """One field of the chosen system that changed between two reviews."""
-
-    field: str
-    old: str | None
-    new: str | None
-
-
-@attrs.frozen
 class NotedChange:
     """Something recorded between two reviews that explains a change."""
 
@@ -188,80 +147,23 @@ class NotedChange:
     gained or the modification planned at an outcome."""
 
 
-@attrs.frozen
-class AuditEntry:
-    """One review of a client's system: what was chosen, why, and how it went."""
+# The results of reads and imports live in hwcore.application.records; imported on first use.
+_RECORDS = (
+    "HistoryEntry",
+    "ImportReport",
+    "FieldChange",
+    "AuditEntry",
+    "MeasureResult",
+    "ClinicalRecordInfo",
+    "EntriesResult",
+)
+__getattr__ = lazy_attributes(__name__, dict.fromkeys(_RECORDS, "hwcore.application.records"))
 
-    review: int
-    """1 for the first review, then 2, 3..."""
-    position: int
-    """The review's version in the client's event log."""
-    recorded_at: str
-    session: int
-    date: str | None
-    trigger: str
-    format: str | None
-    size: str | None
-    frequency: str | None
-    framing: str | None
-    framing_wording: str
-    next_review_session: int
-    notes: str
-    previous_session: int | None
-    """The session of the previous review (None for the first)."""
-    changes: tuple[FieldChange, ...]
-    """What changed since the previous review (for the first: every value set)."""
-    noted: tuple[NotedChange, ...]
-    """Changes, framing changes and corrections recorded since the previous review."""
-    recommended: dict[str, str | None]
-    """The planner's recommendation just before this review (None: no recommendation)."""
-    until_session: int | None
-    """The next review's session (exclusive end of 'after'); None when it is the last."""
-    assigned_after: int
-    """Assignments given from this review's session until the next review."""
-    completed_after: int
-    partial_after: int
-    missed_after: int
-    pending_after: int
-    resolved_after: int
-    completion_rate_after: float | None
-    """Mean score of the resolved assignments after this review (None: none resolved)."""
-    recorded_by: str | None = None
-    """The clinician who recorded the review; None when unknown (stored before hw recorded it)."""
-
-
-@attrs.frozen
-class MeasureResult:
-    """A measurement just recorded, with its instrument's series after it."""
-
-    client: str
-    session: int
-    instrument: str
-    total: int
-    severity: str | None
-    series: MeasureSeries
-    alert: RiskAlert | None
-    """The risk alert this measurement raised (PHQ-9 item 9 above 0), if any."""
-
-
-@attrs.frozen
-class ClinicalRecordInfo:
-    """A client's measures, open and acknowledged risk alerts, and consents."""
-
-    client: str
-    measures: tuple[MeasureSeries, ...]
-    alerts: tuple[RiskAlert, ...]
-    consents: tuple[ConsentRecord, ...]
-
-
-@attrs.frozen
-class EntriesResult:
-    """What a wrap-up recorded besides the outcomes and the assignment (r2)."""
-
-    corrected: tuple[int, ...] = ()
-    """The assignments corrected, in order."""
-    noted: tuple[NotedChange, ...] = ()
-    """The changes noted, the framing change last (kind 'framing')."""
-    measures: tuple[MeasureResult, ...] = ()
-    consents: tuple[ConsentRecord, ...] = ()
-    review: ReviewResult | None = None
+if TYPE_CHECKING:  # re-exported (``as``): the names of this module, typed
+    from hwcore.application.records import AuditEntry as AuditEntry
+    from hwcore.application.records import ClinicalRecordInfo as ClinicalRecordInfo
+    from hwcore.application.records import EntriesResult as EntriesResult
+    from hwcore.application.records import FieldChange as FieldChange
+    from hwcore.application.records import HistoryEntry as HistoryEntry
+    from hwcore.application.records import ImportReport as ImportReport
+    from hwcore.application.records import MeasureResult as MeasureResult

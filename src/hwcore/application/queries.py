@@ -21,7 +21,7 @@ from eventsourcing.utils import EnvType
 
 from hwcore.application.asof import planner_as_of
 from hwcore.application.commands import DateLike, parse_date, resolve_assignment_id
-from hwcore.application.dto import AssignmentInfo, AuditEntry, ClientInfo, HistoryEntry
+from hwcore.application.dto import AssignmentInfo, ClientInfo
 from hwcore.application.eventstore.application import StoreApplication
 from hwcore.application.readside import ReadSide
 from hwcore.application.views import assignment_info
@@ -41,6 +41,7 @@ from hwcore.readmodel.caseload import CaseloadEntry, caseload_from, caseload_sql
 if TYPE_CHECKING:
     from hwcore.application.access import AccessLog
     from hwcore.application.printing import Printing
+    from hwcore.application.records import AuditEntry, HistoryEntry
 
 
 class HwReader(StoreApplication):

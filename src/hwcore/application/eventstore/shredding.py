@@ -28,7 +28,6 @@ log in another process learns that it must forget the client
 
 from __future__ import annotations
 
-import base64
 import os
 import sys
 import threading
@@ -311,6 +310,8 @@ class DataKeys:
 
     def __init__(self, recorder: AdminRecorder, practice_key: str) -> None:
         self.recorder = recorder
+        import base64  # only with a practice key (start-up time of every command)
+
         self._wrapper = _aesgcm(base64.b64decode(practice_key.encode("ascii")))
         self._keys: dict[uuid.UUID, bytes] = {}
         self._lock = threading.Lock()

@@ -1,0 +1,138 @@
+"""Plain data of the application's reads and bulk writes: history, audit, measures, imports.
+
+Kept apart from :mod:`hwcore.application.dto` (the results of recording
+commands) so that a recording command imports none of these classes
+(``cli_write``); :mod:`~hwcore.application.dto` still exports every name.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+if TYPE_CHECKING:
+    from hwcore.application.dto import NotedChange, ReviewResult
+    from hwcore.domain.clinical import ConsentRecord
+    from hwcore.domain.measures import MeasureSeries, RiskAlert
+
+
+@attrs.frozen
+class HistoryEntry:
+    """One event of a client's log, readable."""
+
+    position: int
+    """The event's version in the client's log (1 = registration)."""
+    recorded_at: str
+    """When it was recorded (ISO 8601, UTC)."""
+    session: int | None
+    event: str
+    """The event's name, e.g. 'HomeworkMissed'."""
+    summary: str
+    data: dict[str, Any]
+    recorded_by: str | None = None
+    """The clinician who recorded it; None when unknown (stored before hw recorded it)."""
+
+
+@attrs.frozen
+class ImportReport:
+    """What an import did."""
+
+    source: str
+    rows: int
+    clients: int
+    new_clients: int
+    events_written: int
+    assignments_added: int
+    outcomes_added: int
+    unchanged_rows: int
+    store_ahead: int = 0
+    """Clients whose stored history goes on past the file's (left as they are)."""
+
+
+@attrs.frozen
+class FieldChange:
+    """One field of the chosen system that changed between two reviews."""
+
+    field: str
+    old: str | None
+    new: str | None
+
+
+@attrs.frozen
+class AuditEntry:
+    """One review of a client's system: what was chosen, why, and how it went."""
+
+    review: int
+    """1 for the first review, then 2, 3..."""
+    position: int
+    """The review's version in the client's event log."""
+    recorded_at: str
+    session: int
+    date: str | None
+    trigger: str
+    format: str | None
+    size: str | None
+    frequency: str | None
+    framing: str | None
+    framing_wording: str
+    next_review_session: int
+    notes: str
+    previous_session: int | None
+    """The session of the previous review (None for the first)."""
+    changes: tuple[FieldChange, ...]
+    """What changed since the previous review (for the first: every value set)."""
+    noted: tuple[NotedChange, ...]
+    """Changes, framing changes and corrections recorded since the previous review."""
+    recommended: dict[str, str | None]
+    """The planner's recommendation just before this review (None: no recommendation)."""
+    until_session: int | None
+    """The next review's session (exclusive end of 'after'); None when it is the last."""
+    assigned_after: int
+    """Assignments given from this review's session until the next review."""
+    completed_after: int
+    partial_after: int
+    missed_after: int
+    pending_after: int
+    resolved_after: int
+    completion_rate_after: float | None
+    """Mean score of the resolved assignments after this review (None: none resolved)."""
+    recorded_by: str | None = None
+    """The clinician who recorded the review; None when unknown (stored before hw recorded it)."""
+
+
+@attrs.frozen
+class MeasureResult:
+    """A measurement just recorded, with its instrument's series after it."""
+
+    client: str
+    session: int
+    instrument: str
+    total: int
+    severity: str | None
+    series: MeasureSeries
+    alert: RiskAlert | None
+    """The risk alert this measurement raised (PHQ-9 item 9 above 0), if any."""
+
+
+@attrs.frozen
+class ClinicalRecordInfo:
+    """A client's measures, open and acknowledged risk alerts, and consents."""
+
+    client: str
+    measures: tuple[MeasureSeries, ...]
+    alerts: tuple[RiskAlert, ...]
+    consents: tuple[ConsentRecord, ...]
+
+
+@attrs.frozen
+class EntriesResult:
+    """What a wrap-up recorded besides the outcomes and the assignment (r2)."""
+
+    corrected: tuple[int, ...] = ()
+    """The assignments corrected, in order."""
+    noted: tuple[NotedChange, ...] = ()
+    """The changes noted, the framing change last (kind 'framing')."""
+    measures: tuple[MeasureResult, ...] = ()
+    consents: tuple[ConsentRecord, ...] = ()
+    review: ReviewResult | None = None
