@@ -484,6 +484,8 @@ def table(
     memo: dict[tuple[type, object], str] = {}
 
     def cell(value: object) -> str:
+        if type(value) is int:  # ids and sessions: nothing to shorten or show (cli_plan)
+            return str(value)
         key = (type(value), value)  # the type too: 1, 1.0 and True are equal keys
         try:
             return memo[key]

@@ -48,13 +48,8 @@ if TYPE_CHECKING:
     from hwcore.application.dto import (
         AssignmentInfo,
         AssignResult,
-        AuditEntry,
         ClientInfo,
-        ClinicalRecordInfo,
         EntriesResult,
-        FieldChange,
-        HistoryEntry,
-        ImportReport,
         MeasureResult,
         NotedChange,
         OutcomeResult,
@@ -107,6 +102,13 @@ if TYPE_CHECKING:
     )
     from hwcore.application.queries import (
         HwReader,
+    )
+    from hwcore.application.records import (
+        AuditEntry,
+        ClinicalRecordInfo,
+        FieldChange,
+        HistoryEntry,
+        ImportReport,
     )
     from hwcore.application.vocabulary import (
         VOCABULARY,
@@ -180,11 +182,11 @@ _LAZY: dict[str, str] = {
     "parse_date": "hwcore.application.commands",
     "AssignmentInfo": "hwcore.application.dto",
     "AssignResult": "hwcore.application.dto",
-    "AuditEntry": "hwcore.application.dto",
+    "AuditEntry": "hwcore.application.records",
     "ClientInfo": "hwcore.application.dto",
-    "FieldChange": "hwcore.application.dto",
-    "HistoryEntry": "hwcore.application.dto",
-    "ImportReport": "hwcore.application.dto",
+    "FieldChange": "hwcore.application.records",
+    "HistoryEntry": "hwcore.application.records",
+    "ImportReport": "hwcore.application.records",
     "NotedChange": "hwcore.application.dto",
     "OutcomeResult": "hwcore.application.dto",
     "ReviewResult": "hwcore.application.dto",
@@ -198,7 +200,7 @@ _LAZY: dict[str, str] = {
     "MeasureEntry": "hwcore.application.entries",
     "SessionEntries": "hwcore.application.entries",
     "MeasureResult": "hwcore.application.dto",
-    "ClinicalRecordInfo": "hwcore.application.dto",
+    "ClinicalRecordInfo": "hwcore.application.records",
     "Instrument": "hwcore.domain.measures",
     "MeasurePoint": "hwcore.domain.measures",
     "MeasureSeries": "hwcore.domain.measures",

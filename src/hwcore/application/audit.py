@@ -13,8 +13,9 @@ from typing import cast
 
 from eventsourcing.domain import Aggregate
 
-from hwcore.application.dto import AuditEntry, FieldChange, NotedChange
+from hwcore.application.dto import NotedChange
 from hwcore.application.eventstore.recording import recorded_by
+from hwcore.application.records import AuditEntry, FieldChange
 from hwcore.domain import Case, Outcome, SystemChoice
 from hwcore.planner import build_planner
 

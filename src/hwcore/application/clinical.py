@@ -15,9 +15,10 @@ from typing import Any, cast
 
 from hwcore.application.catalog import MeasureCatalog
 from hwcore.application.commands import DateLike, session_for
-from hwcore.application.dto import ClinicalRecordInfo, MeasureResult
+from hwcore.application.dto import MeasureResult
 from hwcore.application.entries import take_measure_on
 from hwcore.application.notes import ProgressNote, compose_note
+from hwcore.application.records import ClinicalRecordInfo
 from hwcore.domain import Case
 from hwcore.domain.clinical import ConsentRecord
 from hwcore.domain.measures import Instrument, RiskAlert

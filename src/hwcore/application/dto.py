@@ -12,6 +12,8 @@ from hwcore.lazy import lazy_attributes
 from hwcore.readmodel.caseload import CaseloadEntry as CaseloadEntry
 
 if TYPE_CHECKING:  # annotations only: a recording command imports no more (cli_write)
+    from hwcore.domain.clinical import ConsentRecord
+    from hwcore.domain.measures import MeasureSeries, RiskAlert
     from hwcore.planner import Fit, Planner
 
 
@@ -147,23 +149,39 @@ class NotedChange:
     gained or the modification planned at an outcome."""
 
 
+@attrs.frozen
+class MeasureResult:
+    """A measurement just recorded, with its instrument's series after it."""
+
+    client: str
+    session: int
+    instrument: str
+    total: int
+    severity: str | None
+    series: MeasureSeries
+    alert: RiskAlert | None
+    """The risk alert this measurement raised (PHQ-9 item 9 above 0), if any."""
+
+
+@attrs.frozen
+class EntriesResult:
+    """What a wrap-up recorded besides the outcomes and the assignment (r2)."""
+
+    corrected: tuple[int, ...] = ()
+    """The assignments corrected, in order."""
+    noted: tuple[NotedChange, ...] = ()
+    """The changes noted, the framing change last (kind 'framing')."""
+    measures: tuple[MeasureResult, ...] = ()
+    consents: tuple[ConsentRecord, ...] = ()
+    review: ReviewResult | None = None
+
+
 # The results of reads and imports live in hwcore.application.records; imported on first use.
 _RECORDS = (
     "HistoryEntry",
     "ImportReport",
     "FieldChange",
     "AuditEntry",
-    "MeasureResult",
     "ClinicalRecordInfo",
-    "EntriesResult",
 )
 __getattr__ = lazy_attributes(__name__, dict.fromkeys(_RECORDS, "hwcore.application.records"))
-
-if TYPE_CHECKING:  # re-exported (``as``): the names of this module, typed
-    from hwcore.application.records import AuditEntry as AuditEntry
-    from hwcore.application.records import ClinicalRecordInfo as ClinicalRecordInfo
-    from hwcore.application.records import EntriesResult as EntriesResult
-    from hwcore.application.records import FieldChange as FieldChange
-    from hwcore.application.records import HistoryEntry as HistoryEntry
-    from hwcore.application.records import ImportReport as ImportReport
-    from hwcore.application.records import MeasureResult as MeasureResult

@@ -6,8 +6,8 @@ from typing import Any
 
 from eventsourcing.domain import Aggregate
 
-from hwcore.application.dto import HistoryEntry
 from hwcore.application.eventstore.recording import FIELD, recorded_by
+from hwcore.application.records import HistoryEntry
 from hwcore.domain import Case
 from hwcore.planner import to_dict
 

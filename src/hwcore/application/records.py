@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 if TYPE_CHECKING:
-    from hwcore.application.dto import NotedChange, ReviewResult
+    from hwcore.application.dto import NotedChange
     from hwcore.domain.clinical import ConsentRecord
     from hwcore.domain.measures import MeasureSeries, RiskAlert
 
@@ -102,20 +102,6 @@ class AuditEntry:
 
 
 @attrs.frozen
-class MeasureResult:
-    """A measurement just recorded, with its instrument's series after it."""
-
-    client: str
-    session: int
-    instrument: str
-    total: int
-    severity: str | None
-    series: MeasureSeries
-    alert: RiskAlert | None
-    """The risk alert this measurement raised (PHQ-9 item 9 above 0), if any."""
-
-
-@attrs.frozen
 class ClinicalRecordInfo:
     """A client's measures, open and acknowledged risk alerts, and consents."""
 
@@ -123,16 +109,3 @@ class ClinicalRecordInfo:
     measures: tuple[MeasureSeries, ...]
     alerts: tuple[RiskAlert, ...]
     consents: tuple[ConsentRecord, ...]
-
-
-@attrs.frozen
-class EntriesResult:
-    """What a wrap-up recorded besides the outcomes and the assignment (r2)."""
-
-    corrected: tuple[int, ...] = ()
-    """The assignments corrected, in order."""
-    noted: tuple[NotedChange, ...] = ()
-    """The changes noted, the framing change last (kind 'framing')."""
-    measures: tuple[MeasureResult, ...] = ()
-    consents: tuple[ConsentRecord, ...] = ()
-    review: ReviewResult | None = None

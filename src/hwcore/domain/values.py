@@ -41,6 +41,8 @@ def parse_reasons(value: Iterable[MissReason | str] | str) -> tuple[MissReason, 
 
 
 def _reasons(value: object) -> tuple[MissReason, ...]:
+    if value == ():  # most outcomes name no reason (a case's 1,000 loaded: cli_write)
+        return ()
     items = value if isinstance(value, list | tuple) else ()
     return tuple(MissReason.parse(v) for v in items)
 
@@ -59,6 +61,8 @@ def _frequency(value: Frequency | str) -> Frequency:
 
 def _days(value: Iterable[Weekday | str] | str) -> tuple[Weekday, ...]:
     """Agreed days from 'mon,thu' (or 'mon;thu') or a sequence; each once, Monday first."""
+    if value == ():  # the default: most assignments agree no days (cli_write)
+        return ()
     items = value.replace(";", ",").split(",") if isinstance(value, str) else value
     days = {Weekday.parse(v) for v in items if isinstance(v, Weekday) or str(v).strip()}
     return tuple(sorted(days, key=lambda d: d.index))
@@ -66,6 +70,8 @@ def _days(value: Iterable[Weekday | str] | str) -> tuple[Weekday, ...]:
 
 def _time(value: str) -> str:
     """An agreed time as 'HH:MM' (24-hour); '' when none was agreed."""
+    if value == "":  # the default (cli_write)
+        return ""
     text = str(value).strip()
     if not text:
         return ""

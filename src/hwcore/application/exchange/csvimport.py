@@ -15,10 +15,10 @@ from uuid import UUID
 from eventsourcing.domain import DomainEventProtocol
 
 from hwcore.application.commands import OutcomeEntry, apply_outcome, session_date
-from hwcore.application.dto import ImportReport
 from hwcore.application.eventstore.recording import with_recorded_by
 from hwcore.application.exchange.csvfile import CsvRow
 from hwcore.application.exchange.errors import ImportFileError
+from hwcore.application.records import ImportReport
 from hwcore.domain import (
     Assignment,
     Case,

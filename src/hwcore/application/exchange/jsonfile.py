@@ -21,11 +21,11 @@ from typing import Any, cast
 from eventsourcing.domain import Aggregate
 from eventsourcing.utils import get_topic
 
-from hwcore.application.dto import ImportReport
 from hwcore.application.eventstore.recording import FIELD as RECORDED_BY
 from hwcore.application.eventstore.recording import with_recorded_by
 from hwcore.application.exchange.errors import ImportFileError
 from hwcore.application.exchange.port import ExchangeStore
+from hwcore.application.records import ImportReport
 from hwcore.clinician import check_clinician
 from hwcore.domain import (
     AssignmentSpec,

@@ -25,8 +25,8 @@ if TYPE_CHECKING:
     import datetime as dt
 
     from hwcore.application.access import AccessLog
-    from hwcore.application.dto import ImportReport
     from hwcore.application.exchange.formats import ExportText
+    from hwcore.application.records import ImportReport
     from hwcore.readmodel import Progress
 
 StageProgress = Callable[[str], "Progress"]
