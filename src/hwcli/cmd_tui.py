@@ -39,8 +39,12 @@ def tui(client: str | None) -> None:
         # registered yet: the TUI offers to register it (one confirmation).
         with contextlib.suppress(ClientNotFoundError):
             application.client(client)
+    from hwcli import startup
+
     # The one sanctioned hwcli -> hwtui import (see the import-linter contract).
     from hwtui.app import PAINTED, HwTui
+
+    startup.done()  # a long session: the collector on (the TUI freezes its own screens)
 
     if application is not None:
         ui = HwTui(application, client=client)

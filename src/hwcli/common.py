@@ -68,6 +68,9 @@ class State:
             self._app = open_application(
                 self.home, database_url=self.database_url, create=not _reading()
             )
+            from hwcli import startup
+
+            startup.done()
         return self._app
 
     @property

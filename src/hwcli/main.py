@@ -118,6 +118,9 @@ def _restore(var: str, value: str | None) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``hw`` console script."""
+    from hwcli import startup
+
+    startup.begin()  # until the application is open (see hwcli.startup)
     cli.main(args=argv, prog_name="hw")
 
 

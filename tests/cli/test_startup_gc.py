@@ -1,0 +1,72 @@
+"""The ``hw`` process starts with the cyclic collector off and turns it on once the
+application is open (hwcli.startup, a speed trick for cli_write and cli_plan)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+# Runs the console script's entry point and reports the collector's state at exit.
+PROBE = """
+import atexit, gc, json, sys
+from hwcli.main import main
+atexit.register(lambda: print(json.dumps({"enabled": gc.isenabled(),
+                                          "frozen": gc.get_freeze_count()}), file=sys.stderr))
+main(sys.argv[1:])
+"""
+
+
+def _collector(home: Path, *args: str) -> dict[str, object]:
+    env = {**os.environ, "HW_HOME": str(home), "HW_CLINICIAN": "dr.test"}
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, *args], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    state: dict[str, object] = json.loads(done.stderr.strip().splitlines()[-1])
+    return state
+
+
+@pytest.mark.slow
+def test_a_command_that_opens_the_application_runs_it_with_the_collector_on(tmp_path: Path) -> None:
+    state = _collector(tmp_path, "client", "add", "AB")
+    assert state["enabled"] is True
+    assert isinstance(state["frozen"], int)
+    assert state["frozen"] > 1000  # what start-up made, out of the collector's way
+
+
+def test_begin_and_done_turn_the_collector_off_and_on_again() -> None:
+    import gc
+
+    from hwcli import startup
+
+    assert gc.isenabled()
+    frozen = gc.get_freeze_count()
+    startup.begin()
+    try:
+        assert not gc.isenabled()
+        startup.done()
+        assert gc.isenabled()
+        assert gc.get_freeze_count() >= frozen
+        startup.done()  # once only: a second call changes nothing
+        assert gc.isenabled()
+    finally:
+        gc.unfreeze()
+        gc.enable()
+
+
+def test_done_without_begin_leaves_an_embedder_s_collector_alone() -> None:
+    import gc
+
+    from hwcli import startup
+
+    gc.disable()  # an embedder's choice
+    try:
+        startup.done()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
