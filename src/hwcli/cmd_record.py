@@ -106,6 +106,8 @@ def assign(
         warn(line)
     if fit.suggested_size:
         warn(f"suggested size: {fit.suggested_size}")
+    if filled.design.accommodations.strip():
+        _warn_unprintable(app, client, result.assignment.assignment_id)
     if as_json:
         echo_json_data({**to_dict(result), "from_current_system": filled.from_current_system})
         return
@@ -122,6 +124,16 @@ def assign(
         )
         click.echo(f"from the current system ({filled.source}): {values}")
     click.echo("history with these values: " + "; ".join(render_fit(result.fit)))
+
+
+def _warn_unprintable(app: HwApplication, client: str, assignment_id: int) -> None:
+    """Warn now when the accommodations ask for a handout hw cannot print (not at print time)."""
+    from hwcore.application import AccommodationError
+
+    try:
+        app.printing.handout_choice(client, assignment_id)
+    except AccommodationError as e:
+        warn(f"{e}; the assignment is recorded")
 
 
 def _filled(app: HwApplication, client: str, given: dict[str, Any], *, needs: bool) -> Any:

@@ -53,3 +53,30 @@ def test_an_over_long_accommodation_is_refused_unechoed_and_nothing_written(home
     assert "accommodations" in result.stderr
     assert "large print" not in result.stderr
     assert export_text(home) == before
+
+
+def test_an_accommodation_naming_a_handout_hw_cannot_print_is_warned_at_once(home: Path) -> None:
+    """Not only when the handout is printed: the therapist can still correct it."""
+    ok(invoke(home, "client", "add", "MB-1"))
+    ok(invoke(home, "session", "MB-1", "1", "--date", "2026-11-02"))
+    result = ok(
+        invoke(
+            home, "assign", "MB-1", "--title", "Walk", "--format", "behavioral",
+            "--size", "small", "--framing", "experiment",
+            "--accommodations", "large print; language: pt",
+        )
+    )  # fmt: skip
+    warnings = [line for line in result.stderr.splitlines() if "handout language" in line]
+    assert len(warnings) == 1
+    assert "'pt'" in warnings[0]
+    assert "allowed en, es, fr, de" in warnings[0]
+    assert "the assignment is recorded" in warnings[0]
+    assert "assigned #1" in result.stdout
+    # A language hw prints: no such warning.
+    fine = ok(
+        invoke(
+            home, "assign", "MB-1", "--title", "Walk", "--format", "behavioral",
+            "--size", "small", "--framing", "experiment", "--accommodations", "Spanish handout",
+        )
+    )  # fmt: skip
+    assert "handout language" not in fine.stderr
