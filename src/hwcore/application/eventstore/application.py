@@ -11,7 +11,7 @@ failure turned into one clear :class:`~hwcore.domain.StoreError`.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import suppress
 from pathlib import Path
 from typing import Any, cast
@@ -44,6 +44,11 @@ from hwcore.application.eventstore.transcodings import register_hw_transcodings
 from hwcore.clinician import check_clinician, os_user
 from hwcore.domain import Case, ClientNotFoundError, StoreError, case_id_for, validate_client
 from hwcore.domain.identifiers import legacy_case_ids
+
+
+def _nothing() -> None:
+    """Nothing to do."""
+
 
 SNAPSHOT_INTERVAL = 200
 """A snapshot of a case is taken every this many events (fast loads)."""
@@ -193,16 +198,40 @@ class StoreApplication(Application[UUID]):
             StoreError: the store's write-ahead log was deleted under this
                 process (the write would be lost): nothing is written.
         """
-        recorder = self.recorder
-        problem = recorder.log_problem() if isinstance(recorder, AdminRecorder) else None
-        if problem is not None:
-            raise StoreError(problem)
-        keys = data_keys(self)
-        if keys is not None:
-            keys.check_generation()  # a purge elsewhere destroyed keys this process kept
-        recordings = super().save(*objs, **kwargs)
+        wrote = self._before_write()
+        try:
+            keys = data_keys(self)
+            if keys is not None:
+                keys.check_generation()  # a purge elsewhere destroyed keys this process kept
+            recordings = super().save(*objs, **kwargs)
+        finally:
+            wrote()
         self.repository.keep([o for o in objs if isinstance(o, Case)], recordings)
         return recordings
+
+    def _before_write(self) -> Callable[[], None]:
+        """Refuse a write that would be lost or land in a damaged store; what to call after it.
+
+        Raises:
+            StoreError: the write-ahead log was deleted under this process, or
+                the store file changed outside hw and its pages are damaged.
+        """
+        recorder = self.recorder
+        if not isinstance(recorder, AdminRecorder):
+            return _nothing
+        problem = recorder.log_problem()
+        if problem is not None:
+            raise StoreError(problem)
+        return recorder.before_write(self.check_integrity)
+
+    def close(self) -> None:
+        """Close the store (see the recorder's ``closing``: its log, its stamp)."""
+        recorder = getattr(self, "recorder", None)  # None: the open failed before it
+        closed = recorder.closing() if isinstance(recorder, AdminRecorder) else _nothing
+        try:
+            super().close()
+        finally:
+            closed()
 
     def record_stream(self, events: Iterable[DomainEventProtocol[UUID]]) -> int:
         """Record a long stream of new case events in one transaction; how many.
@@ -222,9 +251,7 @@ class StoreApplication(Application[UUID]):
                 (nothing is written).
         """
         recorder = self.recorder
-        problem = recorder.log_problem() if isinstance(recorder, AdminRecorder) else None
-        if problem is not None:
-            raise StoreError(problem)
+        wrote = self._before_write()
         due: dict[UUID, int] = {}
         counted = [0]
 
@@ -254,6 +281,8 @@ class StoreApplication(Application[UUID]):
             raise
         except STORE_ERRORS as e:
             raise store_error(e) from None
+        finally:
+            wrote()
         # The events are committed: a snapshot that fails is only a slower next
         # load (replayed from the events), never a failed write.
         with suppress(*STORE_ERRORS):
