@@ -9,7 +9,9 @@ through again (the stamp beside it).
 
 from __future__ import annotations
 
+import logging
 import os
+import random
 import sqlite3
 import subprocess
 import sys
@@ -19,9 +21,11 @@ from pathlib import Path
 
 import pytest
 
+from hwcore.application import AssignmentSpec
+from hwcore.application.eventstore.sqlitestamp import read_stamp, stamp_path
 from hwcore.bootstrap import open_application
 from tests.conftest import TODAY
-from tests.integration.test_durability import hw
+from tests.integration.test_durability import digest, filled, hw, one_clear_line
 
 pytestmark = pytest.mark.sqlite_only
 
@@ -133,3 +137,142 @@ def test_on_python_312_the_lost_log_process_closes_every_connection(
     assert not [t for t in threading.enumerate() if t.name == "hw-store-lost-log"]
     assert len(_events(home)) == 3
     assert _integrity(home) == "ok"
+
+
+# -------------------------------------------------- item 5: a damaged store
+
+
+def _garble(path: Path) -> None:
+    """8 KB of garbage written into the middle of the file in place (as ``dd conv=notrunc``)."""
+    size = path.stat().st_size
+    with path.open("rb") as f:
+        page = int.from_bytes(f.read(100)[16:18], "big")
+    middle = (size // 2) // page * page
+    with path.open("r+b") as f:
+        f.seek(middle)
+        f.write(random.Random(5).randbytes(8192))
+
+
+def _logged_hw(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    """The real ``hw`` CLI in a subprocess, with hw's INFO log lines on stderr."""
+    code = (
+        "import logging, sys;"
+        "logging.basicConfig(level=logging.WARNING, format='%(levelname)s %(message)s');"
+        f"logging.getLogger({CHECK_LOGGER!r}).setLevel(logging.INFO);"
+        "from hwcli.main import main; main(sys.argv[1:])"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", code, *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+        timeout=300,
+    )
+
+
+WRITES = (
+    ("client", "add", "G1"),
+    (
+        "assign", "F01", "--title", "Walk", "--format", "behavioral", "--size", "small",
+        "--framing", "experiment",
+    ),
+    ("done", "F02", "latest"),
+)  # fmt: skip
+
+
+def test_single_writes_to_a_store_with_garbage_inside_are_refused(
+    home: Path, tmp_path: Path, plain_env: dict[str, str]
+) -> None:
+    """hw stamped the store when it closed it; garbage written since: every write refused."""
+    filled(home)
+    for extra in ("-wal", "-shm"):
+        (home / f"events.sqlite{extra}").unlink(missing_ok=True)
+    assert read_stamp(home / "events.sqlite") is not None
+    _garble(home / "events.sqlite")
+    before = digest(home)
+    count = len(_events_unchecked(home))
+    for args in WRITES:
+        line = one_clear_line(hw(plain_env, *args))
+        assert "damaged" in line, (args, line)
+        assert digest(home) == before, args
+        assert len(_events_unchecked(home)) == count
+    # The same store copied elsewhere (a new inode: no stamp matches) is refused too.
+    copy = tmp_path / "copy"
+    copy.mkdir()
+    (copy / "events.sqlite").write_bytes((home / "events.sqlite").read_bytes())
+    env = {**plain_env, "HW_HOME": str(copy)}
+    line = one_clear_line(hw(env, "client", "add", "G1"))
+    assert "damaged" in line
+
+
+def _events_unchecked(home: Path) -> list[int]:
+    """The event rows' ids (read through the index only: the damage lies elsewhere)."""
+    uri = f"{(home / 'events.sqlite').as_uri()}?mode=ro&immutable=1"  # leaves no -wal behind
+    with closing(sqlite3.connect(uri, uri=True)) as conn:
+        return [int(r[0]) for r in conn.execute("SELECT rowid FROM stored_events")]
+
+
+def test_a_store_hw_left_as_it_was_is_not_read_through_again(
+    home: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The first write of a new store checks it; the next process's does not; an outside write does."""
+    caplog.set_level(logging.INFO, logger=CHECK_LOGGER)
+    with open_application(home, today=lambda: TODAY) as app:
+        app.register_client("N1")
+        app.register_client("N2")
+    checks = [r for r in caplog.records if CHECKING in r.getMessage()]
+    assert len(checks) == 1  # once per process, never per write
+    assert read_stamp(home / "events.sqlite") is not None
+    assert stamp_path(home / "events.sqlite").stat().st_mode & 0o777 == 0o600
+    caplog.clear()
+    with open_application(home, today=lambda: TODAY) as app:
+        app.register_client("N3")
+    assert not [r for r in caplog.records if CHECKING in r.getMessage()]
+    # Written from outside hw (a sound change, but not hw's): checked again, once.
+    with closing(sqlite3.connect(home / "events.sqlite")) as conn:
+        conn.execute("CREATE TABLE other (x)")
+        conn.commit()
+    caplog.clear()
+    with open_application(home, today=lambda: TODAY) as app:
+        app.register_client("N4")
+        app.register_client("N5")
+    assert len([r for r in caplog.records if CHECKING in r.getMessage()]) == 1
+    for record in caplog.records:
+        assert "N4" not in record.getMessage()  # no client data in the log
+
+
+def test_cli_writes_while_a_program_holds_the_store_open_check_nothing(
+    home: Path, plain_env: dict[str, str]
+) -> None:
+    """The TUI's case: one program holds the store, the CLI writes beside it, cheaply."""
+    filled(home)
+    spec = AssignmentSpec(title="Read", format="written", size="tiny", framing="experiment")
+    with open_application(home, today=lambda: TODAY) as held:
+        held.register_client("T1")
+        for n in range(3):
+            result = _logged_hw(plain_env, "client", "add", f"C{n}")
+            assert result.returncode == 0, result.stderr
+            assert CHECKING not in result.stderr
+            plan = _logged_hw(plain_env, "plan", "F01")  # the quick read, with its access entry
+            assert plan.returncode == 0, plan.stderr
+        held.assign("T1", spec, session=1, date="2026-01-05")
+        assert "C2" in held.client_names()
+    result = _logged_hw(plain_env, "client", "add", "AFTER")
+    assert result.returncode == 0, result.stderr
+    assert CHECKING not in result.stderr
+    assert _integrity(home) == "ok"
+    assert {"T1", "C0", "C1", "C2", "AFTER"} <= set(hw(plain_env, "clients").stdout.split())
+
+
+def test_an_emptied_store_is_refused_even_without_its_read_model(
+    home: Path, plain_env: dict[str, str]
+) -> None:
+    """The stamp remembers that hw left the store holding data."""
+    settings = filled(home)
+    settings.events_path.write_bytes(b"")
+    settings.readmodel_path.unlink()
+    before = digest(home)
+    line = one_clear_line(hw(plain_env, "client", "add", "NEW"))
+    assert "is empty but hw last left it holding" in line
+    assert digest(home) == before

@@ -40,6 +40,7 @@ from hwcore.application.eventstore.repository import (
 )
 from hwcore.application.eventstore.retries import open_retrying
 from hwcore.application.eventstore.shredding import attach_keys, data_keys
+from hwcore.application.eventstore.sqlitefile import FileHold, hold_file, release_file
 from hwcore.application.eventstore.transcodings import register_hw_transcodings
 from hwcore.clinician import check_clinician, os_user
 from hwcore.domain import Case, ClientNotFoundError, StoreError, case_id_for, validate_client
@@ -71,6 +72,7 @@ class StoreApplication(Application[UUID]):
     """
 
     name = "hw"
+    _file_hold: FileHold = None
     committed_events: int = 0
     """Events this application has committed to the store since it was opened
     (a purge or a restore counts at least one): a committed write stands."""
@@ -83,8 +85,12 @@ class StoreApplication(Application[UUID]):
         """The hw home (configuration, logos) that backups include, when there is one."""
         self.clinician = check_clinician(clinician) if clinician is not None else os_user()
         """Who records and reads: every new event's ``recorded_by``, the access log's ``who``."""
-        preflight(dict(env or {}))
+        store_file = preflight(dict(env or {}))
+        # Held before SQLite opens it, released once every connection is closed.
+        self._file_hold = hold_file(store_file) if store_file is not None else None
         open_retrying(lambda: super(StoreApplication, self).__init__(env), self._abandon_open)
+        if store_file is not None and self._file_hold is None:  # SQLite created it just now
+            self._file_hold = hold_file(store_file)
         try:
             attach_keys(self, create=False)  # the first event may be under a data key
             verify_store(self)
@@ -232,6 +238,8 @@ class StoreApplication(Application[UUID]):
             super().close()
         finally:
             closed()
+            hold, self._file_hold = self.__dict__.get("_file_hold"), None
+            release_file(hold)
 
     def record_stream(self, events: Iterable[DomainEventProtocol[UUID]]) -> int:
         """Record a long stream of new case events in one transaction; how many.

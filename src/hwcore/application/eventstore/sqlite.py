@@ -16,6 +16,7 @@ from eventsourcing.sqlite import SQLiteApplicationRecorder
 
 from hwcore.application.eventstore.errors import STORE_ERRORS
 from hwcore.application.eventstore.persistence import AdminRecorder
+from hwcore.application.eventstore.sqlitefile import hold_file
 from hwcore.application.eventstore.sqlitestamp import StoreStamp
 
 _log = logging.getLogger(__name__)
@@ -305,6 +306,8 @@ def _park(conn: sqlite3.Connection) -> None:
     interpreter abandons it at exit without freeing it, so SQLite never runs
     the connection's close (nor its checkpoint).
     """
+    with suppress(sqlite3.Error):
+        hold_file(Path(conn.execute("PRAGMA database_list").fetchone()[2]))  # held for good
     never = threading.Event()
     thread = threading.Thread(
         target=_hold, args=(conn, never), name="hw-store-lost-log", daemon=True
