@@ -276,3 +276,23 @@ def test_an_emptied_store_is_refused_even_without_its_read_model(
     line = one_clear_line(hw(plain_env, "client", "add", "NEW"))
     assert "is empty but hw last left it holding" in line
     assert digest(home) == before
+
+
+def test_a_quick_read_beside_an_open_store_keeps_its_locks(
+    home: Path, plain_env: dict[str, str]
+) -> None:
+    """Closing any descriptor of the file drops the process's POSIX locks (the TUI's prefetch).
+
+    The quick read checks the header with a plain ``open()``: beside an open
+    application it must not, or a CLI command could checkpoint and delete the
+    log under that application.
+    """
+    from hwcore.application.eventstore.sqlitefile import log_head
+
+    filled(home)
+    with open_application(home, today=lambda: TODAY) as held:
+        held.register_client("T1")
+        assert log_head(home / "events.sqlite") is not None
+        assert hw(plain_env, "client", "add", "C1").returncode == 0
+        held.register_client("T2")  # its log is still the one it opened
+    assert {"T1", "T2", "C1"} <= set(hw(plain_env, "clients").stdout.split())

@@ -122,8 +122,8 @@ class SQLiteAdminRecorder(AdminRecorder, SQLiteApplicationRecorder):
         if lost:
             _log.warning(
                 "the event store's write-ahead log was replaced while this program had it"
-                " open: other programs' writes are kept, this one's since then are not;"
-                " check its last changes (hw history)"
+                " open: other programs' writes are kept, but this program's changes still in"
+                " the deleted log are lost; check its last changes (hw history CLIENT)"
             )
         no_checkpoint = getattr(sqlite3, "SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE", None)
         if lost and anchor is not None and no_checkpoint is not None:
