@@ -81,8 +81,12 @@ class SQLiteAdminRecorder(AdminRecorder, SQLiteApplicationRecorder):
             anchor = sqlite3.connect(
                 str(path)[: -len("-wal")], isolation_level=None, check_same_thread=False
             )
-            # A read takes the shared lock (held from then on in WAL mode).
-            anchor.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()
+            try:
+                # A read takes the shared lock (held from then on in WAL mode).
+                anchor.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()
+            except sqlite3.Error:
+                anchor.close()
+                raise
             self._anchor = anchor
 
     def _log_replaced(self) -> bool:
@@ -109,7 +113,7 @@ class SQLiteAdminRecorder(AdminRecorder, SQLiteApplicationRecorder):
         daemon thread keeps it until the process ends, and the operating system
         then drops its lock without a checkpoint). Its shared lock keeps every
         other connection of the process from checkpointing. A warning says
-        that this process's writes since the log was deleted were not kept.
+        that what was still in the deleted log is lost.
 
         Otherwise the anchor is closed after the others (the usual checkpoint),
         and when the file was as hw left it, its identity is stamped
@@ -121,9 +125,9 @@ class SQLiteAdminRecorder(AdminRecorder, SQLiteApplicationRecorder):
         trusted = not lost and stamp is not None and stamp.as_hw_left_it()
         if lost:
             _log.warning(
-                "the event store's write-ahead log was replaced while this program had it"
-                " open: other programs' writes are kept, but this program's changes still in"
-                " the deleted log are lost; check its last changes (hw history CLIENT)"
+                "the event store's write-ahead log was deleted while this program had it open:"
+                " the writes made since are kept, those still in the deleted log are lost;"
+                " check the last changes (hw history CLIENT)"
             )
         no_checkpoint = getattr(sqlite3, "SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE", None)
         if lost and anchor is not None and no_checkpoint is not None:
