@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from hwcore.application import AssignmentSpec
-from hwcore.application.eventstore.sqlitestamp import read_stamp, stamp_path
+from hwcore.application.eventstore.sqlitestamp import identity, read_stamp, stamp_path
 from hwcore.bootstrap import open_application
 from tests.conftest import TODAY
 from tests.integration.test_durability import digest, filled, hw, one_clear_line
@@ -296,3 +296,19 @@ def test_a_quick_read_beside_an_open_store_keeps_its_locks(
         assert hw(plain_env, "client", "add", "C1").returncode == 0
         held.register_client("T2")  # its log is still the one it opened
     assert {"T1", "T2", "C1"} <= set(hw(plain_env, "clients").stdout.split())
+
+
+def test_garbage_written_while_a_program_holds_the_store_is_not_stamped_at_its_close(
+    home: Path, plain_env: dict[str, str]
+) -> None:
+    """The holder had checked the store, but it did not write that garbage: no stamp covers it."""
+    filled(home)
+    path = home / "events.sqlite"
+    with open_application(home, today=lambda: TODAY) as held:
+        held.register_client("T1")  # checked (or stamped) and written: this process trusts it
+        _garble(path)
+    assert read_stamp(path) != identity(path)
+    before = digest(home)
+    line = one_clear_line(hw(plain_env, "client", "add", "G1"))
+    assert "damaged" in line
+    assert digest(home) == before
