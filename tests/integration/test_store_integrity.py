@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from hwcore.application import AssignmentSpec
+from hwcore.application import AssignmentSpec, StoreError
 from hwcore.application.eventstore.sqlitestamp import identity, read_stamp, stamp_path
 from hwcore.bootstrap import open_application
 from tests.conftest import TODAY
@@ -312,3 +312,21 @@ def test_garbage_written_while_a_program_holds_the_store_is_not_stamped_at_its_c
     line = one_clear_line(hw(plain_env, "client", "add", "G1"))
     assert "damaged" in line
     assert digest(home) == before
+
+
+@pytest.mark.skipif(sys.version_info >= (3, 12), reason="3.11 keeps one connection open")
+def test_after_a_lost_log_this_process_does_not_open_the_store_again(
+    home: Path, plain_env: dict[str, str]
+) -> None:
+    """Its kept connection holds a stale view of the log: a reopen here is refused, not stale."""
+    with open_application(home, today=lambda: TODAY) as held:
+        held.register_client("HOLD")
+        for extra in ("-wal", "-shm"):
+            (home / f"events.sqlite{extra}").unlink()
+        for n in range(3):
+            assert hw(plain_env, "client", "add", f"B{n}").returncode == 0
+    with pytest.raises(StoreError, match="restart the program to open the store again"):
+        open_application(home, today=lambda: TODAY)
+    listed = hw(plain_env, "clients")  # another process sees every acknowledged write
+    assert listed.returncode == 0, listed.stderr
+    assert {"B0", "B1", "B2"} <= set(listed.stdout.split())

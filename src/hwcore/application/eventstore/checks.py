@@ -16,7 +16,7 @@ from typing import Any
 from eventsourcing.application import Application
 
 from hwcore.application.eventstore.errors import store_error
-from hwcore.application.eventstore.sqlitefile import header_problem
+from hwcore.application.eventstore.sqlitefile import header_problem, lost_problem
 from hwcore.domain import InvalidValueError, StoreError
 
 KEY_SIZES = (16, 24, 32)
@@ -69,6 +69,9 @@ def preflight(env: Mapping[str, str]) -> Path | None:
                 raise StoreError(problem)
             return None
         if name and ":memory:" not in name and "mode=memory" not in name:
+            lost = lost_problem(Path(name))
+            if lost is not None:
+                raise StoreError(lost)
             check_sqlite_file(Path(name))
             return None if name.startswith("file:") else Path(name)
     elif env.get("PERSISTENCE_MODULE") == "eventsourcing.postgres":

@@ -16,7 +16,7 @@ from eventsourcing.sqlite import SQLiteApplicationRecorder
 
 from hwcore.application.eventstore.errors import STORE_ERRORS
 from hwcore.application.eventstore.persistence import AdminRecorder
-from hwcore.application.eventstore.sqlitefile import hold_file
+from hwcore.application.eventstore.sqlitefile import keep_lost
 from hwcore.application.eventstore.sqlitestamp import StoreStamp
 
 _log = logging.getLogger(__name__)
@@ -308,10 +308,11 @@ def _park(conn: sqlite3.Connection) -> None:
 
     A daemon thread holds the only reference and waits forever: the
     interpreter abandons it at exit without freeing it, so SQLite never runs
-    the connection's close (nor its checkpoint).
+    the connection's close (nor its checkpoint). The process may not open
+    the store again (``sqlitefile.keep_lost``): it would share the stale log.
     """
     with suppress(sqlite3.Error):
-        hold_file(Path(conn.execute("PRAGMA database_list").fetchone()[2]))  # held for good
+        keep_lost(Path(conn.execute("PRAGMA database_list").fetchone()[2]))  # held for good
     never = threading.Event()
     thread = threading.Thread(
         target=_hold, args=(conn, never), name="hw-store-lost-log", daemon=True

@@ -58,6 +58,39 @@ def release_file(key: FileHold) -> None:
             _open_here.pop(key, None)
 
 
+_lost_here: set[tuple[int, int]] = set()
+"""Store files whose deleted log a connection of this process keeps open until it exits."""
+
+
+def keep_lost(path: Path) -> None:
+    """Note that this process keeps ``path`` open on a deleted log until it exits.
+
+    Its other connections would share that connection's stale view of the
+    log (SQLite keeps one per file and process): :func:`lost_problem` then
+    refuses to open the file again in this process.
+    """
+    key = hold_file(path)
+    if key is not None:
+        with _files_lock:
+            _lost_here.add(key)
+
+
+def lost_problem(path: Path) -> str | None:
+    """Why this process may not open ``path`` again (see :func:`keep_lost`); else None."""
+    if not _lost_here:
+        return None
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    if (st.st_dev, st.st_ino) not in _lost_here:
+        return None
+    return (
+        "this program had the event store open when its write-ahead log was deleted:"
+        " restart the program to open the store again (nothing was read or changed)"
+    )
+
+
 def header_problem(path: Path) -> str | None:
     """Why ``path`` cannot be an intact SQLite database, judged by its header; else None.
 
@@ -146,7 +179,7 @@ def with_log_head(path: Path, use: Callable[[LogHead, sqlite3.Connection], T | N
     The quick read answers and appends its access-log entry on the one
     connection it opened (start-up time). None when there is no readable head.
     """
-    if header_problem(path) is not None:
+    if lost_problem(path) is not None or header_problem(path) is not None:
         return None
     from hwcore.application.eventstore.sqlitestamp import StoreStamp
 
