@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import os
 import sqlite3
 import threading
@@ -10,7 +9,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from eventsourcing.sqlite import SQLiteApplicationRecorder
 
@@ -19,7 +18,16 @@ from hwcore.application.eventstore.persistence import AdminRecorder
 from hwcore.application.eventstore.sqlitefile import keep_lost
 from hwcore.application.eventstore.sqlitestamp import StoreStamp
 
-_log = logging.getLogger(__name__)
+if TYPE_CHECKING:
+    import logging
+
+
+def _log() -> logging.Logger:
+    """This module's logger (``logging`` is imported only when there is something to say:
+    start-up time, see tests/cli/test_subprocess.py)."""
+    import logging
+
+    return logging.getLogger(__name__)
 
 
 def _nothing() -> None:
@@ -124,7 +132,7 @@ class SQLiteAdminRecorder(AdminRecorder, SQLiteApplicationRecorder):
         lost = self._log_replaced()
         trusted = not lost and stamp is not None and stamp.as_hw_left_it()
         if lost:
-            _log.warning(
+            _log().warning(
                 "the event store's write-ahead log was deleted while this program had it open:"
                 " the writes made since are kept, those still in the deleted log are lost;"
                 " check the last changes (hw history CLIENT)"
@@ -240,7 +248,7 @@ class SQLiteAdminRecorder(AdminRecorder, SQLiteApplicationRecorder):
             if trusted:
                 stamp.verified = True
             else:
-                _log.info(
+                _log().info(
                     "the event store file changed outside hw since hw last closed it"
                     " (or was never stamped): checking every page before writing"
                 )
