@@ -88,7 +88,12 @@ class StoreApplication(Application[UUID]):
         store_file = preflight(dict(env or {}))
         # Held before SQLite opens it, released once every connection is closed.
         self._file_hold = hold_file(store_file) if store_file is not None else None
-        open_retrying(lambda: super(StoreApplication, self).__init__(env), self._abandon_open)
+        try:
+            open_retrying(lambda: super(StoreApplication, self).__init__(env), self._abandon_open)
+        except BaseException:
+            release_file(self._file_hold)
+            self._file_hold = None
+            raise
         if store_file is not None and self._file_hold is None:  # SQLite created it just now
             self._file_hold = hold_file(store_file)
         try:
@@ -202,7 +207,8 @@ class StoreApplication(Application[UUID]):
 
         Raises:
             StoreError: the store's write-ahead log was deleted under this
-                process (the write would be lost): nothing is written.
+                process (the write would be lost), or the store file changed
+                outside hw and its pages are damaged: nothing is written.
         """
         wrote = self._before_write()
         try:
