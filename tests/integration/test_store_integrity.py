@@ -153,7 +153,7 @@ def _garble(path: Path) -> None:
         f.write(random.Random(5).randbytes(8192))
 
 
-def _logged_hw(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+def logged_hw(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     """The real ``hw`` CLI in a subprocess, with hw's INFO log lines on stderr."""
     code = (
         "import logging, sys;"
@@ -251,14 +251,14 @@ def test_cli_writes_while_a_program_holds_the_store_open_check_nothing(
     with open_application(home, today=lambda: TODAY) as held:
         held.register_client("T1")
         for n in range(3):
-            result = _logged_hw(plain_env, "client", "add", f"C{n}")
+            result = logged_hw(plain_env, "client", "add", f"C{n}")
             assert result.returncode == 0, result.stderr
             assert CHECKING not in result.stderr
-            plan = _logged_hw(plain_env, "plan", "F01")  # the quick read, with its access entry
+            plan = logged_hw(plain_env, "plan", "F01")  # the quick read, with its access entry
             assert plan.returncode == 0, plan.stderr
         held.assign("T1", spec, session=1, date="2026-01-05")
         assert "C2" in held.client_names()
-    result = _logged_hw(plain_env, "client", "add", "AFTER")
+    result = logged_hw(plain_env, "client", "add", "AFTER")
     assert result.returncode == 0, result.stderr
     assert CHECKING not in result.stderr
     assert _integrity(home) == "ok"
