@@ -17,6 +17,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -166,7 +167,7 @@ def filled(home: Path) -> Settings:
                 session=1,
                 date="2026-01-05",
             )
-    with sqlite3.connect(settings.events_path) as conn:
+    with closing(sqlite3.connect(settings.events_path)) as conn:  # closed: no lock left behind
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     return settings
 

@@ -168,7 +168,7 @@ def test_restore_writes_only_the_files_hw_backs_up(home: Path, tmp_path: Path) -
         assert report.files == 1
         assert len(app.client_names()) == 40
     assert sorted(
-        p.name for p in target.iterdir() if not p.name.startswith(("events", "read"))
+        p.name for p in target.iterdir() if not p.name.startswith(("events", "read", ".events"))
     ) == ["config.json"]
     assert not (target / ".ssh").exists()
 

@@ -11,7 +11,7 @@ failure turned into one clear :class:`~hwcore.domain.StoreError`.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import suppress
 from pathlib import Path
 from typing import Any, cast
@@ -40,10 +40,16 @@ from hwcore.application.eventstore.repository import (
 )
 from hwcore.application.eventstore.retries import open_retrying
 from hwcore.application.eventstore.shredding import attach_keys, data_keys
+from hwcore.application.eventstore.sqlitefile import FileHold, hold_file, release_file
 from hwcore.application.eventstore.transcodings import register_hw_transcodings
 from hwcore.clinician import check_clinician, os_user
 from hwcore.domain import Case, ClientNotFoundError, StoreError, case_id_for, validate_client
 from hwcore.domain.identifiers import legacy_case_ids
+
+
+def _nothing() -> None:
+    """Nothing to do."""
+
 
 SNAPSHOT_INTERVAL = 200
 """A snapshot of a case is taken every this many events (fast loads)."""
@@ -66,6 +72,7 @@ class StoreApplication(Application[UUID]):
     """
 
     name = "hw"
+    _file_hold: FileHold = None
     committed_events: int = 0
     """Events this application has committed to the store since it was opened
     (a purge or a restore counts at least one): a committed write stands."""
@@ -78,8 +85,17 @@ class StoreApplication(Application[UUID]):
         """The hw home (configuration, logos) that backups include, when there is one."""
         self.clinician = check_clinician(clinician) if clinician is not None else os_user()
         """Who records and reads: every new event's ``recorded_by``, the access log's ``who``."""
-        preflight(dict(env or {}))
-        open_retrying(lambda: super(StoreApplication, self).__init__(env), self._abandon_open)
+        store_file = preflight(dict(env or {}))
+        # Held before SQLite opens it, released once every connection is closed.
+        self._file_hold = hold_file(store_file) if store_file is not None else None
+        try:
+            open_retrying(lambda: super(StoreApplication, self).__init__(env), self._abandon_open)
+        except BaseException:
+            release_file(self._file_hold)
+            self._file_hold = None
+            raise
+        if store_file is not None and self._file_hold is None:  # SQLite created it just now
+            self._file_hold = hold_file(store_file)
         try:
             attach_keys(self, create=False)  # the first event may be under a data key
             verify_store(self)
@@ -191,18 +207,45 @@ class StoreApplication(Application[UUID]):
 
         Raises:
             StoreError: the store's write-ahead log was deleted under this
-                process (the write would be lost): nothing is written.
+                process (the write would be lost), or the store file changed
+                outside hw and its pages are damaged: nothing is written.
         """
-        recorder = self.recorder
-        problem = recorder.log_problem() if isinstance(recorder, AdminRecorder) else None
-        if problem is not None:
-            raise StoreError(problem)
-        keys = data_keys(self)
-        if keys is not None:
-            keys.check_generation()  # a purge elsewhere destroyed keys this process kept
-        recordings = super().save(*objs, **kwargs)
+        wrote = self._before_write()
+        try:
+            keys = data_keys(self)
+            if keys is not None:
+                keys.check_generation()  # a purge elsewhere destroyed keys this process kept
+            recordings = super().save(*objs, **kwargs)
+        finally:
+            wrote()
         self.repository.keep([o for o in objs if isinstance(o, Case)], recordings)
         return recordings
+
+    def _before_write(self) -> Callable[[], None]:
+        """Refuse a write that would be lost or land in a damaged store; what to call after it.
+
+        Raises:
+            StoreError: the write-ahead log was deleted under this process, or
+                the store file changed outside hw and its pages are damaged.
+        """
+        recorder = self.recorder
+        if not isinstance(recorder, AdminRecorder):
+            return _nothing
+        problem = recorder.log_problem()
+        if problem is not None:
+            raise StoreError(problem)
+        return recorder.before_write(self.check_integrity)
+
+    def close(self) -> None:
+        """Close the store (see the recorder's ``closing``: its log, its stamp)."""
+        recorder = getattr(self, "recorder", None)  # None: the open failed before it
+        closed = recorder.closing() if isinstance(recorder, AdminRecorder) else _nothing
+        try:
+            super().close()
+        finally:
+            closed()
+            hold, self._file_hold = self.__dict__.get("_file_hold"), None
+            release_file(hold)
 
     def record_stream(self, events: Iterable[DomainEventProtocol[UUID]]) -> int:
         """Record a long stream of new case events in one transaction; how many.
@@ -222,9 +265,7 @@ class StoreApplication(Application[UUID]):
                 (nothing is written).
         """
         recorder = self.recorder
-        problem = recorder.log_problem() if isinstance(recorder, AdminRecorder) else None
-        if problem is not None:
-            raise StoreError(problem)
+        wrote = self._before_write()
         due: dict[UUID, int] = {}
         counted = [0]
 
@@ -254,6 +295,8 @@ class StoreApplication(Application[UUID]):
             raise
         except STORE_ERRORS as e:
             raise store_error(e) from None
+        finally:
+            wrote()
         # The events are committed: a snapshot that fails is only a slower next
         # load (replayed from the events), never a failed write.
         with suppress(*STORE_ERRORS):

@@ -16,7 +16,7 @@ from typing import Any
 from eventsourcing.application import Application
 
 from hwcore.application.eventstore.errors import store_error
-from hwcore.application.eventstore.sqlitefile import header_problem
+from hwcore.application.eventstore.sqlitefile import header_problem, lost_problem
 from hwcore.domain import InvalidValueError, StoreError
 
 KEY_SIZES = (16, 24, 32)
@@ -46,8 +46,11 @@ def check_key(key: str) -> None:
 # -------------------------------------------------------------- store checks
 
 
-def preflight(env: Mapping[str, str]) -> None:
+def preflight(env: Mapping[str, str]) -> Path | None:
     """Check the settings and an SQLite file before the library opens (and alters) it.
+
+    Returns:
+        The SQLite store file this opens for writing (a plain path), else None.
 
     Raises:
         InvalidValueError: the cipher key is malformed.
@@ -64,11 +67,16 @@ def preflight(env: Mapping[str, str]) -> None:
             problem = header_problem(Path(unquote(urlsplit(name).path)))
             if problem is not None:
                 raise StoreError(problem)
-            return
+            return None
         if name and ":memory:" not in name and "mode=memory" not in name:
+            lost = lost_problem(Path(name))
+            if lost is not None:
+                raise StoreError(lost)
             check_sqlite_file(Path(name))
+            return None if name.startswith("file:") else Path(name)
     elif env.get("PERSISTENCE_MODULE") == "eventsourcing.postgres":
         probe_postgres(env)
+    return None
 
 
 def connect_postgres(env: Mapping[str, str]) -> Any:
@@ -125,12 +133,15 @@ def probe_postgres(env: Mapping[str, str]) -> None:
 
 
 def check_not_emptied(path: Path, applied: Callable[[], int]) -> None:
-    """Refuse an empty store file in a home whose read model has applied events.
+    """Refuse an empty store file in a home that shows the store had content.
 
     hw creates a new store as an empty file, so an empty file alone is a new
     store; but when the home's read model has applied events (``applied()``,
-    asked only for an empty file), the store was emptied (or replaced):
-    opening it as new would wipe the read model and start a second history.
+    asked only for an empty file), or hw's stamp beside the store says hw
+    last left it holding data (:mod:`~hwcore.application.eventstore.sqlitestamp`,
+    which the read model's deletion does not remove), the store was emptied
+    (or replaced): opening it as new would wipe the read model and start a
+    second history.
 
     Raises:
         StoreError: the store file is empty although events were recorded.
@@ -145,8 +156,18 @@ def check_not_emptied(path: Path, applied: Callable[[], int]) -> None:
     if events > 0:
         msg = (
             f"the event store {path.name!r} is empty but this home's read model has applied"
-            f" {events} events: the store was emptied or replaced; restore it from a backup"
-            " (nothing was changed)"
+            f" {events} events: the store was emptied or replaced (nothing was changed);"
+            " delete that empty file, then restore a backup (hw restore)"
+        )
+        raise StoreError(msg)
+    from hwcore.application.eventstore.sqlitestamp import read_stamp
+
+    left = read_stamp(path)
+    if left is not None and left[2] > 0:
+        msg = (
+            f"the event store {path.name!r} is empty but hw last left it holding"
+            f" {left[2]} bytes: the store was emptied or replaced (nothing was changed);"
+            " delete that empty file, then restore a backup (hw restore)"
         )
         raise StoreError(msg)
 

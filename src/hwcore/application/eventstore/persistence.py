@@ -35,6 +35,11 @@ AUDIT_DDL = (
 )
 """The audit table (``hw db init`` creates it; on SQLite also the first purge or restore)."""
 
+
+def _nothing() -> None:
+    """Nothing to do."""
+
+
 RECORDER_TOPICS = {
     "eventsourcing.sqlite": "hwcore.application.eventstore.sqlite:SQLiteAdminRecorder",
     "eventsourcing.postgres": "hwcore.application.eventstore.postgres:PostgresAdminRecorder",
@@ -133,6 +138,20 @@ class AdminRecorder(ABC):
     @abstractmethod
     def log_problem(self) -> str | None:
         """Why writing now would be lost (the log this process writes to is gone); else None."""
+
+    def before_write(self, check_pages: Callable[[], None]) -> Callable[[], None]:
+        """Make sure the store may be written; call the returned function after the write.
+
+        A backend whose file can be changed behind hw's back (SQLite) calls
+        ``check_pages`` (which raises when the pages are damaged) before this
+        process's first write unless the file is as hw last left it. Here:
+        nothing to check (the server checks its own pages).
+        """
+        return _nothing
+
+    def closing(self) -> Callable[[], None]:
+        """Prepare to close the store; call the returned function once it is closed."""
+        return _nothing
 
     # ------------------------------------------------------------- the audit
 

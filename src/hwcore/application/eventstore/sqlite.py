@@ -4,16 +4,35 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from eventsourcing.sqlite import SQLiteApplicationRecorder
 
 from hwcore.application.eventstore.errors import STORE_ERRORS
 from hwcore.application.eventstore.persistence import AdminRecorder
+from hwcore.application.eventstore.sqlitefile import keep_lost
+from hwcore.application.eventstore.sqlitestamp import StoreStamp
+
+if TYPE_CHECKING:
+    import logging
+
+
+def _log() -> logging.Logger:
+    """This module's logger (``logging`` is imported only when there is something to say:
+    start-up time, see tests/cli/test_subprocess.py)."""
+    import logging
+
+    return logging.getLogger(__name__)
+
+
+def _nothing() -> None:
+    """Nothing to do after a write."""
+
 
 SCRUB_WAIT = 2.0
 """Seconds a purge waits for other processes' reads before leaving the rest to the next hw."""
@@ -29,6 +48,8 @@ class SQLiteAdminRecorder(AdminRecorder, SQLiteApplicationRecorder):
     log_order = "rowid"
 
     _log_identity: tuple[int, int] | None = None
+    _anchor: sqlite3.Connection | None = None
+    _stamp: StoreStamp | None = None
 
     def streams_inserts(self) -> bool:
         """A file store: eventsourcing 9.5's recorder inserts row by row as it
@@ -46,16 +67,92 @@ class SQLiteAdminRecorder(AdminRecorder, SQLiteApplicationRecorder):
         return Path(name + "-wal")
 
     def remember_log(self) -> None:
-        """Note the identity (device, inode) of the write-ahead log this process has open."""
+        """Note the identity (device, inode) of the write-ahead log this process has open.
+
+        Also opens this process's *anchor*: one more connection, kept until the
+        store is closed, that holds SQLite's shared lock on the file. While it
+        is open no other connection of this process can be the last one to
+        close, so SQLite's close-time checkpoint happens only where
+        :meth:`closing` decides (see there).
+        """
         path = self._log_path()
         if path is None:
             return
+        self._stamp = StoreStamp(Path(str(path)[: -len("-wal")]))
         self.finish_scrub()
         try:
             st = path.stat()
         except OSError:
             return  # no log yet: nothing to compare later
         self._log_identity = (st.st_dev, st.st_ino)
+        with suppress(sqlite3.Error):
+            anchor = sqlite3.connect(
+                str(path)[: -len("-wal")], isolation_level=None, check_same_thread=False
+            )
+            try:
+                # A read takes the shared lock (held from then on in WAL mode).
+                anchor.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()
+            except sqlite3.Error:
+                anchor.close()
+                raise
+            self._anchor = anchor
+
+    def _log_replaced(self) -> bool:
+        """True when the -wal on disk is another file than the one this process opened."""
+        path = self._log_path()
+        if self._log_identity is None or path is None:
+            return False
+        try:
+            st = path.stat()
+        except OSError:
+            return False  # deleted and not replaced: nobody else logged writes since
+        return (st.st_dev, st.st_ino) != self._log_identity
+
+    def closing(self) -> Callable[[], None]:
+        """Prepare to close the store; call the returned function once it is closed.
+
+        When the write-ahead log this process opened was deleted and another
+        process started a new one, SQLite's close-time checkpoint would copy
+        this process's old (deleted) log over ``events.sqlite`` and delete the
+        new log by name: the other processes' acknowledged writes would be
+        lost. So then no connection of this process may checkpoint: on Python
+        3.12 and later the anchor is told not to (``SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE``)
+        and closed last; before 3.12 the anchor is never closed (a parked
+        daemon thread keeps it until the process ends, and the operating system
+        then drops its lock without a checkpoint). Its shared lock keeps every
+        other connection of the process from checkpointing. A warning says
+        that what was still in the deleted log is lost.
+
+        Otherwise the anchor is closed after the others (the usual checkpoint),
+        and when the file was as hw left it, its identity is stamped
+        (:mod:`~hwcore.application.eventstore.sqlitestamp`).
+        """
+        anchor, self._anchor = self._anchor, None
+        stamp, self._stamp = self._stamp, None  # closing twice stamps once
+        lost = self._log_replaced()
+        trusted = not lost and stamp is not None and stamp.as_hw_left_it()
+        if lost:
+            _log().warning(
+                "the event store's write-ahead log was deleted while this program had it open:"
+                " the writes made since are kept, those still in the deleted log are lost;"
+                " check the last changes (hw history CLIENT)"
+            )
+        no_checkpoint = getattr(sqlite3, "SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE", None)
+        if lost and anchor is not None and no_checkpoint is not None:
+            with suppress(sqlite3.Error):
+                anchor.setconfig(no_checkpoint, True)  # type: ignore[attr-defined,unused-ignore]
+
+        def closed() -> None:
+            if anchor is not None:
+                if lost and no_checkpoint is None:
+                    _park(anchor)
+                else:
+                    with suppress(sqlite3.Error):
+                        anchor.close()
+            if trusted and stamp is not None:
+                stamp.restamp()
+
+        return closed
 
     def log_problem(self) -> str | None:
         """Why a write would be lost: the -wal this process opened was deleted (or replaced).
@@ -120,12 +217,46 @@ class SQLiteAdminRecorder(AdminRecorder, SQLiteApplicationRecorder):
                 return (0, None)
 
     def damage(self) -> str | None:
-        """SQLite's ``quick_check`` over every page (reads the whole file once)."""
+        """SQLite's ``quick_check`` over every page (reads the whole file once).
+
+        A sound store is noted as checked (see :meth:`before_write`).
+        """
+        before = self._stamp.identity() if self._stamp is not None else None
         with self.datastore.transaction(commit=False) as cursor:
             cursor.execute("PRAGMA quick_check(1)")
             row = cursor.fetchone()
         result = str(row[0]) if row is not None else ""
-        return None if result == "ok" else "SQLite's check of its pages failed"
+        if result != "ok":
+            return "SQLite's check of its pages failed"
+        if self._stamp is not None:
+            self._stamp.checked(before)
+        return None
+
+    def before_write(self, check_pages: Callable[[], None]) -> Callable[[], None]:
+        """Check every page once before this process's first write, unless hw left the file so.
+
+        The stamp beside the store (:mod:`~hwcore.application.eventstore.sqlitestamp`)
+        says whether the file is as an hw process that had checked it left it;
+        else ``check_pages`` reads every page (and raises when one is damaged).
+        After the write, the file's new identity is this process's to stamp.
+        """
+        stamp = self._stamp
+        if stamp is None:
+            return _nothing
+        trusted = stamp.as_hw_left_it()
+        if not stamp.verified:
+            if trusted:
+                stamp.verified = True
+            else:
+                _log().info(
+                    "the event store file changed outside hw since hw last closed it"
+                    " (or was never stamped): checking every page before writing"
+                )
+                before = stamp.identity()
+                check_pages()
+                stamp.verified = True
+                trusted = before is not None and stamp.known == before
+        return lambda: stamp.wrote(trusted)
 
     def scrub(self, snapshots_table: str | None) -> bool:
         """Copy the purge into the file and truncate the write-ahead log, without a long wait.
@@ -175,3 +306,29 @@ class SQLiteAdminRecorder(AdminRecorder, SQLiteApplicationRecorder):
         marker = self._scrub_marker()
         if marker is not None and marker.exists() and self._checkpoint():
             marker.unlink(missing_ok=True)
+
+
+_PARKED: list[threading.Thread] = []
+
+
+def _park(conn: sqlite3.Connection) -> None:
+    """Keep ``conn`` open until the process ends, never closing it (see ``closing``).
+
+    A daemon thread holds the only reference and waits forever: the
+    interpreter abandons it at exit without freeing it, so SQLite never runs
+    the connection's close (nor its checkpoint). The process may not open
+    the store again (``sqlitefile.keep_lost``): it would share the stale log.
+    """
+    with suppress(sqlite3.Error):
+        keep_lost(Path(conn.execute("PRAGMA database_list").fetchone()[2]))  # held for good
+    never = threading.Event()
+    thread = threading.Thread(
+        target=_hold, args=(conn, never), name="hw-store-lost-log", daemon=True
+    )
+    thread.start()
+    _PARKED.append(thread)
+
+
+def _hold(conn: sqlite3.Connection, never: threading.Event) -> None:
+    never.wait()
+    conn.close()  # pragma: no cover (never reached)
