@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -73,7 +75,9 @@ def start(home: Path, tmp_path: Path, size: tuple[int, int]) -> Tmux:
     application = open_application(home, today=lambda: TODAY)
     seed(application)
     application.close()
-    session = Tmux(f"hw-test-{tmp_path.name}")
+    # A socket name of this process and test alone: two suites on one machine (a
+    # developer's and CI's) once met on the same name ("duplicate session: hw").
+    session = Tmux(f"hw-test-{os.getpid()}-{uuid.uuid4().hex[:8]}-{tmp_path.name}")
     command = f"{sys.executable} -m hwcli.main --home {home} tui; echo hw-exit-$?; sleep 60"
     width, height = size
     session.run(
