@@ -3,13 +3,14 @@
 Issue 19's ``tui_keystroke_latency``: every layout of the wrap-up screen costs a
 reflow of its ~200 widgets and a repaint of what moved. The fit feedback is
 repainted in place when it fills the same lines, a choice lays the screen out
-only when its width changes, and the choice's new value is painted together
-with its fit. Real SQLite home, the real ``HwTui`` under Textual's pilot; the
+only when its width changes (from 100 columns the fit choices have one fixed
+width), and the choice's new value is painted together with its fit. Real SQLite home, the real ``HwTui`` under Textual's pilot; the
 layouts are counted with Textual's public ``screen_layout_refresh_signal``.
 """
 
 from __future__ import annotations
 
+import pytest
 from textual.app import App, ComposeResult
 from textual.content import Content
 from textual.screen import Screen
@@ -18,7 +19,7 @@ from textual.widgets import Label, Static
 from hwcore.application import HwApplication
 from hwtui.app import HwTui
 from hwtui.screens.wrapup import WrapUpScreen
-from hwtui.widgets.assignment_form import KEEP_LINES, FitBox
+from hwtui.widgets.assignment_form import FIT_FIELDS, KEEP_LINES, FitBox
 from hwtui.widgets.choice import HELD_AT_MOST, ChoiceField, field_width
 from hwtui.widgets.inplace import show
 from tests.tui.helpers import press, settle
@@ -36,12 +37,13 @@ def count_layouts(screen: Screen[object]) -> list[int]:
     return count
 
 
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)])
 async def test_a_format_key_repaints_its_fit_without_laying_the_screen_out(
-    seeded: HwApplication,
+    seeded: HwApplication, size: tuple[int, int]
 ) -> None:
     seed_confounded(seeded)
     tui = HwTui(seeded, client="XY")
-    async with tui.run_test(size=(120, 40)) as pilot:
+    async with tui.run_test(size=size) as pilot:
         await settle(pilot)
         await press(pilot, "ctrl+n")  # the due review first ...
         await press(pilot, "escape")  # ... not now: on to the form
@@ -67,7 +69,14 @@ async def test_a_format_key_repaints_its_fit_without_laying_the_screen_out(
                     quiet += 1
             else:
                 assert layouts[0] > before  # a wider or narrower field moves its fit
-        assert quiet >= 2  # the check above ran on keys that changed the width and the fit
+        assert quiet >= 2  # the check above ran on keys that changed the fit
+        widths = {field_width(choice, option) for option in choice.options}
+        if size[0] >= 100:  # one column for the fit (app.tcss): no key moves it
+            assert widths == {20}
+            assert {tui.screen.query_one(f"#f-{f}").region.width for f in FIT_FIELDS} == {20}
+        else:
+            assert len(widths) > 1
+            assert max(widths) <= 20  # every value fits the wide terminals' column
 
 
 class HeldChoice(App[None]):

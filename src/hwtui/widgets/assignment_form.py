@@ -81,9 +81,10 @@ def fit_choice(field: str, value: str | None = None) -> ChoiceField:
     """The choice of a field with fit feedback beside it: held (see ChoiceField).
 
     A new value is painted with its fit, in one frame (tui_keystroke_latency,
-    docs/performance.md).
+    docs/performance.md); from 100 columns its width is fixed (``.fit-choice``
+    in app.tcss), so a new value is never laid out again.
     """
-    return ChoiceField(VOCABULARY[field], value, held=True, id=f"f-{field}")
+    return ChoiceField(VOCABULARY[field], value, held=True, id=f"f-{field}", classes="fit-choice")
 
 
 class AssignmentForm(VerticalScroll):

@@ -170,6 +170,9 @@ class ChoiceField(Widget, can_focus=True):
 
 def field_width(choice: ChoiceField, value: str | None) -> int:
     """The choice's width (padding and min-width included) with this value chosen."""
+    fixed = choice.styles.width
+    if fixed is not None and fixed.cells is not None:  # a width in the CSS
+        return fixed.cells
     if choice.inline:  # every option shown: the same whatever the value
         return sum(Content(f" {choice.label(option)} ").cell_length for option in choice.options)
     text = Content.assemble("‹ ", choice.label(value), " ›").cell_length
