@@ -82,6 +82,8 @@ class HwTui(App[str | None]):
     """
 
     CSS_PATH = "app.tcss"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # noqa: RUF012 (Textual API)
+    """From 100 columns the screens have the class ``-wide`` (app.tcss: the form's fit column)."""
     TITLE = "hw"
     ENABLE_COMMAND_PALETTE = False
     BINDINGS = [  # noqa: RUF012 (Textual API)

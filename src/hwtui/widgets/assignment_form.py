@@ -16,6 +16,7 @@ from hwcore.application import VOCABULARY, AssignmentInfo, Confounded, Fit, Plan
 from hwtui.text import cell, parse_int, shown
 from hwtui.widgets.choice import ChoiceField
 from hwtui.widgets.field import FieldRow, field_input, show_field_error
+from hwtui.widgets.inplace import show, show_steady
 from hwtui.widgets.outcome import FieldError
 
 DOSES_BY_FREQUENCY = {"daily": "7", "several-weekly": "3", "weekly": "1", "once": "1"}
@@ -46,6 +47,10 @@ COPIED = ("when_where", "rationale", "barriers", "client_why", "method", "follow
 COPIED_TOO = ("framing_wording", "accommodations")
 MAX_WARNINGS = 8
 """Fit warnings shown at most; any beyond are counted ("… and 2 more"), never cut silently."""
+KEEP_LINES = 1
+"""The fit box keeps its height when the next design's warnings need up to this many lines
+fewer: the form above does not move on every key (and Textual need not lay the screen out
+again: tui_keystroke_latency, docs/performance.md)."""
 
 
 def agreement_problem(name: str, text: str) -> str:
@@ -70,6 +75,16 @@ def usable_tests(planner: Planner | None) -> list[Confounded]:
     if planner is None:
         return []
     return [c for c in planner.confounded if c.test and c.keep and c.change]
+
+
+def fit_choice(field: str, value: str | None = None) -> ChoiceField:
+    """The choice of a field with fit feedback beside it: held (see ChoiceField).
+
+    A new value is painted with its fit, in one frame (tui_keystroke_latency,
+    docs/performance.md); from 100 columns its width is fixed (``.fit-choice``
+    in app.tcss), so a new value is never laid out again.
+    """
+    return ChoiceField(VOCABULARY[field], value, held=True, id=f"f-{field}", classes="fit-choice")
 
 
 class AssignmentForm(VerticalScroll):
@@ -101,8 +116,8 @@ class AssignmentForm(VerticalScroll):
         yield FieldRow(
             "Task", field_input(placeholder="the assignment in one sentence", id="f-task")
         )
-        yield FieldRow("Format", ChoiceField(VOCABULARY["format"], id="f-format"), feedback=True)
-        yield FieldRow("Size", ChoiceField(VOCABULARY["size"], id="f-size"), feedback=True)
+        yield FieldRow("Format", fit_choice("format"), feedback=True)
+        yield FieldRow("Size", fit_choice("size"), feedback=True)
         yield FieldRow(
             "Framing",
             field_input(placeholder="label", id="f-framing", classes="medium"),
@@ -110,7 +125,7 @@ class AssignmentForm(VerticalScroll):
         )
         yield FieldRow(
             "Frequency",
-            ChoiceField(VOCABULARY["frequency"], "weekly", id="f-frequency"),
+            fit_choice("frequency", "weekly"),
             feedback=True,
         )
         yield FieldRow("Doses", field_input(placeholder="planned", id="f-doses", classes="short"))
@@ -298,22 +313,29 @@ class AssignmentForm(VerticalScroll):
         }
 
     def show_fit(self, fit: Fit | None) -> None:
-        """Show how this client has done with each chosen value."""
+        """Show how this client has done with each chosen value (and the values, held till now).
+
+        Each label is repainted in place when its text fills the same lines
+        (``inplace.show``): no layout of the screen on a key (tui_keystroke_latency).
+        """
         by_field = {f.field: f for f in fit.fields} if fit else {}
         for name in FIT_FIELDS:
             label = self.query_one(f"#f-{name}-fit", Label)
             f = by_field.get(name)
             if name == "framing" and not self.input("f-framing").value.strip():
                 f = None  # the preview's stand-in label, not the therapist's
-            label.update(Content(shown(f.summary)) if f else "")
+            show(label, Content(shown(f.summary) if f else ""))
             label.set_class(f is not None and f.n >= 2 and (f.rate or 0) < 0.5, "-poor")
+            if name != "framing":
+                self.choice(f"f-{name}").paint()
         confidence = self.query_one("#f-confidence-fit", Label)
         low = fit is not None and any("confidence" in w for w in fit.warnings)
-        confidence.update(
-            shown(f"below 9: consider a smaller task ('{fit.suggested_size}')")
+        text = (
+            f"below 9: consider a smaller task ('{fit.suggested_size}')"
             if low and fit is not None and fit.suggested_size
             else "0-10; below 9 suggests a smaller task"
         )
+        show(confidence, Content(shown(text)))
         confidence.set_class(low, "-poor")
 
     def clear_errors(self) -> None:
@@ -326,7 +348,8 @@ class FitBox(Static):
     """Under the form: every fit warning (beyond MAX_WARNINGS, how many more) and note.
 
     A client with no outcomes yet is told there is nothing to compare with,
-    never that the design "fits".
+    never that the design "fits". Its height follows the warnings, except that
+    it keeps its height when they need up to ``KEEP_LINES`` fewer lines.
     """
 
     def show_fit(
@@ -360,5 +383,5 @@ class FitBox(Static):
                 if history
                 else Content("No history yet for this client: nothing to compare with.")
             )
-        self.update(Content("\n").join(lines))
+        show_steady(self, lines, KEEP_LINES)
         self.set_class(bool(warnings), "-warn")

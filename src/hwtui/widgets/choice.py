@@ -9,11 +9,14 @@ from textual.binding import Binding
 from textual.content import Content
 from textual.message import Message
 from textual.reactive import reactive
+from textual.timer import Timer
 from textual.widget import Widget
 
 from hwtui.widgets.field import FIELD_KEYS
 
 NONE_LABEL = "—"
+HELD_AT_MOST = 0.1
+"""Seconds a held choice waits for its feedback before its new value is painted alone."""
 
 
 class ChoiceField(Widget, can_focus=True):
@@ -22,6 +25,13 @@ class ChoiceField(Widget, can_focus=True):
     ``inline`` shows every option with the chosen one highlighted (for short
     lists, e.g. outcomes); otherwise only the chosen value between arrows.
     Options can carry an accelerator letter shown as ``[c]ompleted``.
+
+    A new value is repainted without laying the screen out again unless the
+    field's width changes with it. ``held``: a new value is painted with the
+    feedback it leads to, when the owner calls :meth:`paint` (at most
+    ``HELD_AT_MOST`` seconds later it is painted anyway): the next-assignment
+    form's choices show their value and its fit in one frame
+    (tui_keystroke_latency, docs/performance.md).
     """
 
     DEFAULT_CSS = """
@@ -44,7 +54,8 @@ class ChoiceField(Widget, can_focus=True):
         *FIELD_KEYS,
     ]
 
-    value: reactive[str | None] = reactive(None, layout=True)
+    value: reactive[str | None] = reactive(None, repaint=False)
+    """Painted by :meth:`paint` (laid out again only when the field's width changes)."""
 
     class Changed(Message):
         """The chosen value changed."""
@@ -67,16 +78,21 @@ class ChoiceField(Widget, can_focus=True):
         allow_none: bool = False,
         inline: bool = False,
         labels: dict[str, str] | None = None,
+        held: bool = False,
         id: str | None = None,
         classes: str | None = None,
     ) -> None:
         super().__init__(id=id, classes=classes)
+        self.held = held
+        self._held_timer: Timer | None = None
         self.options: list[str | None] = [*([None] if allow_none else []), *options]
         self.inline = inline
         self.jumped = False
         """True when the last change came from a letter (the form may move on)."""
         self.labels = labels or {}
         self.set_reactive(ChoiceField.value, value if value in self.options else self.options[0])
+        self._painted = self.value
+        """The value on screen (a held choice's new value waits for :meth:`paint`)."""
 
     def label(self, option: str | None) -> str:
         """How an option is shown."""
@@ -95,9 +111,24 @@ class ChoiceField(Widget, can_focus=True):
         return Content.assemble(*parts)
 
     def watch_value(self, old: str | None, new: str | None) -> None:
-        """Tell the form."""
+        """Tell the form; paint the new value now, or (held) with its feedback."""
         if old != new:
             self.post_message(self.Changed(self, new))
+        if not self.held or not self.is_mounted:
+            self.paint()
+            return
+        if self._held_timer is not None:
+            self._held_timer.stop()
+        self._held_timer = self.set_timer(HELD_AT_MOST, self.paint)
+
+    def paint(self) -> None:
+        """Paint the value if it is not the one shown (a layout only if the width changes)."""
+        if self._held_timer is not None:
+            self._held_timer.stop()
+            self._held_timer = None
+        shown, self._painted = self._painted, self.value
+        if shown != self.value:
+            self.refresh(layout=field_width(self, shown) != field_width(self, self.value))
 
     def action_step(self, delta: int) -> None:
         """Move to the previous or next option (wrapping)."""
@@ -135,3 +166,15 @@ class ChoiceField(Widget, can_focus=True):
         if "[" in label and "]" in label:
             return label[label.index("[") + 1].lower()
         return option[0].lower()
+
+
+def field_width(choice: ChoiceField, value: str | None) -> int:
+    """The choice's width (padding and min-width included) with this value chosen."""
+    fixed = choice.styles.width
+    if fixed is not None and fixed.cells is not None:  # a width in the CSS
+        return fixed.cells
+    if choice.inline:  # every option shown: the same whatever the value
+        return sum(Content(f" {choice.label(option)} ").cell_length for option in choice.options)
+    text = Content.assemble("‹ ", choice.label(value), " ›").cell_length
+    minimum = choice.styles.min_width
+    return max(text + choice.styles.padding.width, (minimum.cells or 0) if minimum else 0)
