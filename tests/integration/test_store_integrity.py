@@ -121,6 +121,16 @@ def test_a_process_whose_log_was_replaced_keeps_other_processes_writes_at_close(
     assert _integrity(home) == "ok"
 
 
+def _lose_the_log_while_held(home: Path, plain_env: dict[str, str]) -> None:
+    """This process holds the store; its -wal and -shm are deleted; the CLI writes B0..B2."""
+    with open_application(home, today=lambda: TODAY) as held:
+        held.register_client("HOLD")
+        for extra in ("-wal", "-shm"):
+            (home / f"events.sqlite{extra}").unlink()
+        for n in range(3):
+            assert hw(plain_env, "client", "add", f"B{n}").returncode == 0
+
+
 @pytest.mark.skipif(sys.version_info < (3, 12), reason="the 3.12 path (setconfig)")
 def test_on_python_312_the_lost_log_process_closes_every_connection(
     home: Path, plain_env: dict[str, str]
@@ -128,12 +138,7 @@ def test_on_python_312_the_lost_log_process_closes_every_connection(
     """In-process: nothing is left open (no parked thread) and the other writes stay."""
     import threading
 
-    with open_application(home, today=lambda: TODAY) as held:
-        held.register_client("HOLD")
-        for extra in ("-wal", "-shm"):
-            (home / f"events.sqlite{extra}").unlink()
-        for n in range(3):
-            assert hw(plain_env, "client", "add", f"B{n}").returncode == 0
+    _lose_the_log_while_held(home, plain_env)
     assert not [t for t in threading.enumerate() if t.name == "hw-store-lost-log"]
     assert len(_events(home)) == 3
     assert _integrity(home) == "ok"
@@ -319,12 +324,7 @@ def test_after_a_lost_log_this_process_does_not_open_the_store_again(
     home: Path, plain_env: dict[str, str]
 ) -> None:
     """Its kept connection holds a stale view of the log: a reopen here is refused, not stale."""
-    with open_application(home, today=lambda: TODAY) as held:
-        held.register_client("HOLD")
-        for extra in ("-wal", "-shm"):
-            (home / f"events.sqlite{extra}").unlink()
-        for n in range(3):
-            assert hw(plain_env, "client", "add", f"B{n}").returncode == 0
+    _lose_the_log_while_held(home, plain_env)
     with pytest.raises(StoreError, match="restart the program to open the store again"):
         open_application(home, today=lambda: TODAY)
     listed = hw(plain_env, "clients")  # another process sees every acknowledged write
