@@ -84,6 +84,9 @@ def _every_caseload(state: State, due: bool, as_json: bool) -> None:
     settings = resolve_settings(state.home, state.database_url)
     names = caseload_names(settings)
     found: list[tuple[str, list[CaseloadEntry]]] = []
+    from hwcli import startup
+
+    startup.done()  # each caseload's application is opened here (see hwcli.startup)
     for name in names:
         with open_application(settings=settings.with_caseload(name), create=False) as app:
             found.append((name, app.caseload(due_only=due)))

@@ -128,12 +128,14 @@ def assign(
 
 def _warn_unprintable(app: HwApplication, client: str, assignment_id: int) -> None:
     """Warn now when the accommodations ask for a handout hw cannot print (not at print time)."""
-    from hwcore.application import AccommodationError
+    from hwcore.application import AccommodationError, HwError
 
     try:
         app.printing.handout_choice(client, assignment_id)
     except AccommodationError as e:
         warn(f"{e}; the assignment is recorded")
+    except HwError:  # after the commit: never an exit code that invites a second assign
+        warn("the handout's language could not be checked; the assignment is recorded")
 
 
 def _filled(app: HwApplication, client: str, given: dict[str, Any], *, needs: bool) -> Any:

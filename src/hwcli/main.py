@@ -121,7 +121,10 @@ def main(argv: list[str] | None = None) -> None:
     from hwcli import startup
 
     startup.begin()  # until the application is open (see hwcli.startup)
-    cli.main(args=argv, prog_name="hw")
+    try:
+        cli.main(args=argv, prog_name="hw")
+    finally:
+        startup.done()  # a caller that goes on after main() (an embedder) gets its collector back
 
 
 if __name__ == "__main__":

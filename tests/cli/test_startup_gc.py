@@ -39,6 +39,15 @@ def test_a_command_that_opens_the_application_runs_it_with_the_collector_on(tmp_
     assert state["frozen"] > 1000  # what start-up made, out of the collector's way
 
 
+@pytest.mark.slow
+def test_a_command_that_never_opens_the_application_gives_the_collector_back(
+    tmp_path: Path,
+) -> None:
+    """An embedder calling hwcli.main.main() goes on with its collector on."""
+    state = _collector(tmp_path, "vocab")
+    assert state["enabled"] is True
+
+
 def test_begin_and_done_turn_the_collector_off_and_on_again() -> None:
     import gc
 

@@ -127,21 +127,42 @@ def test_the_cached_form_reads_back_as_the_same_planner(steps: list[dict[str, An
     text = to_cache(planner)
     assert from_cache(text) == planner
     # Rows are arrays in the cache (not objects that repeat every field name).
-    rows = json.loads(text)["rows"]
+    rows = json.loads(text)[2]["rows"]
     assert [len(r) for r in rows["completed"]] == [len(attrs.fields(Row))] * len(planner.completed)
 
 
-def test_a_planner_cached_by_an_earlier_hw_is_refused_not_misread() -> None:
-    planner = build_planner(build([]))
+STEPS_WITH_ROWS = [
+    {
+        "format": "written", "size": "small", "frequency": "weekly", "framing": "experiment",
+        "outcome": outcome, "done": 3, "review": False, "choice": {}, "framing_change": None,
+        "change": False, "phq9": None, "acknowledge": False,
+    }
+    for outcome in ("completed", "missed", "pending")
+]  # fmt: skip
+"""A history with a completed, a missed and a pending row."""
+
+
+def test_a_planner_cached_in_another_form_is_refused_not_misread() -> None:
+    planner = build_planner(build(STEPS_WITH_ROWS))
+    assert planner.completed
+    fine = to_cache(planner)
+    version, fields, document = json.loads(fine)
     old = json.dumps(to_dict(planner, digits=None))  # the form m005 emptied from the cache
-    for text in (
-        old,
-        "not json",
-        "[]",
-        to_cache(planner).replace('"cache_format":2', '"cache_format":9'),
-    ):
+    other_rows = json.dumps([version, [*fields, "added_later"], document])
+    short_row = json.loads(fine)
+    short_row[2]["rows"]["completed"][0].pop()
+    damaged = json.loads(fine)
+    damaged[2]["system"] = 7
+    texts = [old, "not json", "[]", "[9]", fine.replace("[2,", "[9,", 1), other_rows]
+    for text in [*texts, json.dumps(short_row), json.dumps(damaged)]:
         with pytest.raises(ValueError, match="cached planner"):
             from_cache(text)
+    assert from_cache(fine) == planner
+
+
+def test_an_earlier_hw_reading_the_cache_finds_no_object_and_computes() -> None:
+    """Its fast read served a cached JSON object only: the cached form is an array."""
+    assert isinstance(json.loads(to_cache(build_planner(build([])))), list)
 
 
 def _generic(value: Any, digits: int | None) -> Any:

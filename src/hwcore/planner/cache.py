@@ -25,7 +25,11 @@ import attrs
 from hwcore.planner.model import Planner, Row, from_dict, to_dict
 
 CACHE_FORMAT = 2
-"""The version of the cached form (1 was the plain document with rows as objects)."""
+"""The version of the cached form (1 was the plain document with rows as objects).
+
+The text is ``[2, [row field names], document]``: the document as ``to_dict``
+writes it, but with ``rows`` (the three tables as arrays) in place of
+``completed``, ``missed`` and ``pending``."""
 
 ROW_TABLES = ("completed", "missed", "pending")
 """The planner's fields that hold :class:`Row` tables (cached as arrays)."""
@@ -53,8 +57,10 @@ def to_cache(planner: Planner) -> str:
         table: [list(row.__dict__.values()) for row in getattr(planner, table)]
         for table in ROW_TABLES
     }
-    document["cache_format"] = CACHE_FORMAT
-    return json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+    # An array at the top (an older hw's read of the cache wants an object, and
+    # declines this), with the row fields' names: a row of another shape is refused.
+    cached = [CACHE_FORMAT, _ROW_FIELDS, document]
+    return json.dumps(cached, ensure_ascii=False, separators=(",", ":"))
 
 
 def from_cache(text: str) -> Planner:
@@ -65,27 +71,32 @@ def from_cache(text: str) -> Planner:
             hw wrote it, or it was damaged): compute the planner instead.
     """
     try:
-        document = json.loads(text)
+        cached = json.loads(text)
     except (TypeError, ValueError):
         raise ValueError("the cached planner is not JSON") from None
-    if not isinstance(document, dict) or document.pop("cache_format", None) != CACHE_FORMAT:
+    if not (isinstance(cached, list) and len(cached) == 3 and cached[0] == CACHE_FORMAT):
         raise ValueError("the cached planner has another format")
-    rows = document.pop("rows", None)
-    if not isinstance(rows, dict):
-        raise ValueError("the cached planner has no rows")
+    _, fields, document = cached
+    if fields != list(_ROW_FIELDS) or not isinstance(document, dict):
+        raise ValueError("the cached planner's rows have other fields")
     try:
+        rows = document.pop("rows")
         completed, missed, pending = (_rows(rows[table]) for table in ROW_TABLES)
-    except (KeyError, TypeError, IndexError):
-        raise ValueError("the cached planner's rows are not rows") from None
-    for table in ROW_TABLES:
-        document[table] = ()
-    return attrs.evolve(from_dict(document), completed=completed, missed=missed, pending=pending)
+        for table in ROW_TABLES:
+            document[table] = ()
+        planner = from_dict(document)
+    except (KeyError, TypeError, IndexError, AttributeError):
+        # A damaged row or value: never a traceback, the planner is computed instead.
+        raise ValueError("the cached planner's values are not a planner's") from None
+    return attrs.evolve(planner, completed=completed, missed=missed, pending=pending)
 
 
 def _rows(arrays: list[list[Any]]) -> tuple[Row, ...]:
     """Rows from their arrays (JSON gives the reasons as a list: a row keeps a tuple)."""
     decoded = []
     for values in arrays:
+        if len(values) != len(_ROW_FIELDS):
+            raise IndexError
         values[_REASONS] = tuple(values[_REASONS])
         decoded.append(Row(*values))
     return tuple(decoded)

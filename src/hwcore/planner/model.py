@@ -558,6 +558,8 @@ def _hint(kind: type, field: attrs.Attribute[Any]) -> Any:
         return field.type
     if field.type in _PLAIN_HINTS:
         return str  # any type without a decoder
+    # The class's own module: no planner value inherits its fields from another
+    # module's class (get_type_hints would walk the bases' modules too).
     namespace = vars(sys.modules[kind.__module__])
     return eval(field.type, namespace)  # noqa: S307 (hw's own annotation, as typing does)
 
