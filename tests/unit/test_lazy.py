@@ -43,3 +43,16 @@ def test_rebuilding_a_cached_planner_loads_neither_the_domain_nor_eventsourcing(
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_the_dto_module_still_exports_the_dtos_moved_to_records() -> None:
+    """Embedders' ``from hwcore.application.dto import ...`` (named or *) keeps working."""
+    import hwcore.application.dto as dto
+    from hwcore.application import records
+
+    namespace: dict[str, object] = {}
+    exec("from hwcore.application.dto import *", namespace)  # noqa: S102 (the import under test)
+    for name in ("HistoryEntry", "AuditEntry", "FieldChange", "ImportReport", "ClinicalRecordInfo"):
+        assert namespace[name] is getattr(records, name)
+        assert name in dir(dto)
+    assert namespace["ClientInfo"] is dto.ClientInfo

@@ -185,3 +185,23 @@ _RECORDS = (
     "ClinicalRecordInfo",
 )
 __getattr__ = lazy_attributes(__name__, dict.fromkeys(_RECORDS, "hwcore.application.records"))
+
+__all__ = [
+    "AssignResult",
+    "AssignmentInfo",
+    "CaseloadEntry",
+    "ClientInfo",
+    "EntriesResult",
+    "MeasureResult",
+    "NotedChange",
+    "OutcomeResult",
+    "ReviewResult",
+    "SessionInfo",
+    "WrapUpResult",
+    *_RECORDS,
+]
+
+
+def __dir__() -> list[str]:
+    """Every name of the module, the lazily imported ones included."""
+    return sorted({*globals(), *_RECORDS})
