@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from click.testing import Result
+
 from tests.cli.conftest import export_text, invoke, ok
 
 
@@ -59,13 +61,7 @@ def test_an_accommodation_naming_a_handout_hw_cannot_print_is_warned_at_once(hom
     """Not only when the handout is printed: the therapist can still correct it."""
     ok(invoke(home, "client", "add", "MB-1"))
     ok(invoke(home, "session", "MB-1", "1", "--date", "2026-11-02"))
-    result = ok(
-        invoke(
-            home, "assign", "MB-1", "--title", "Walk", "--format", "behavioral",
-            "--size", "small", "--framing", "experiment",
-            "--accommodations", "large print; language: pt",
-        )
-    )  # fmt: skip
+    result = _assign_walk(home, "--accommodations", "large print; language: pt")
     warnings = [line for line in result.stderr.splitlines() if "handout language" in line]
     assert len(warnings) == 1
     assert "'pt'" in warnings[0]
@@ -73,10 +69,15 @@ def test_an_accommodation_naming_a_handout_hw_cannot_print_is_warned_at_once(hom
     assert "the assignment is recorded" in warnings[0]
     assert "assigned #1" in result.stdout
     # A language hw prints: no such warning.
-    fine = ok(
+    fine = _assign_walk(home, "--accommodations", "Spanish handout")
+    assert "handout language" not in fine.stderr
+
+
+def _assign_walk(home: Path, *extra: str) -> Result:
+    """``hw assign MB-1`` of a small behavioural walk, with ``extra`` options."""
+    return ok(
         invoke(
             home, "assign", "MB-1", "--title", "Walk", "--format", "behavioral",
-            "--size", "small", "--framing", "experiment", "--accommodations", "Spanish handout",
+            "--size", "small", "--framing", "experiment", *extra,
         )
     )  # fmt: skip
-    assert "handout language" not in fine.stderr
