@@ -62,12 +62,16 @@ from hwcore.domain.vocabulary import ChangeKind, MissReason, Outcome, ReviewTrig
 class Case(Aggregate, ClinicalRecord):
     """A client's homework case: sessions, assignments, outcomes and reviews."""
 
-    class Registered(Aggregate.Created):
+    class Event(Aggregate.Event):
+        """The base of the case's events: subclassing it, no event is defined twice at
+        import (eventsourcing redefines the others; ``cli_write``, docs/performance.md)."""
+
+    class Registered(Aggregate.Created, Event):
         """A client was registered."""
 
         client: str
 
-    class SessionHeld(Aggregate.Event):
+    class SessionHeld(Event):
         """A session with the client was held."""
 
         number: int
@@ -79,7 +83,7 @@ class Case(Aggregate, ClinicalRecord):
             case = cast("Case", aggregate)
             case.sessions[self.number] = SessionRecord(self.number, self.held_on, self.inferred)
 
-    class SessionDateCorrected(Aggregate.Event):
+    class SessionDateCorrected(Event):
         """A session's recorded date was wrong: the right date and the reason."""
 
         number: int
@@ -93,7 +97,7 @@ class Case(Aggregate, ClinicalRecord):
                 if a.session == self.number:
                     case.assignments[ident] = attrs.evolve(a, assigned_on=self.held_on)
 
-    class HomeworkAssigned(Aggregate.Event):
+    class HomeworkAssigned(Event):
         """Homework was assigned at a session."""
 
         assignment_id: int
@@ -110,7 +114,7 @@ class Case(Aggregate, ClinicalRecord):
                 assigned_on=self.assigned_on,
             )
 
-    class HomeworkCompleted(Aggregate.Event):
+    class HomeworkCompleted(Event):
         """Homework was done, fully or partially; the experience, insights, modification."""
 
         class_version = 2
@@ -137,7 +141,7 @@ class Case(Aggregate, ClinicalRecord):
             )
             case._resolve(self.assignment_id, resolution)
 
-    class HomeworkMissed(Aggregate.Event):
+    class HomeworkMissed(Event):
         """Homework was not done; the explanation, reasons, insights and modification."""
 
         class_version = 2
@@ -161,7 +165,7 @@ class Case(Aggregate, ClinicalRecord):
             )
             case._resolve(self.assignment_id, resolution)
 
-    class FramingChanged(Aggregate.Event):
+    class FramingChanged(Event):
         """The client-level framing approach changed, with the reason."""
 
         session: int
@@ -174,7 +178,7 @@ class Case(Aggregate, ClinicalRecord):
             case.framing = FramingApproach(self.label, self.wording, self.reason, self.session)
             case.framing_history.append(case.framing)
 
-    class ChangeNoted(Aggregate.Event):
+    class ChangeNoted(Event):
         """A life or relationship change was noted (may prompt an early review)."""
 
         session: int
@@ -187,7 +191,7 @@ class Case(Aggregate, ClinicalRecord):
                 ChangeRecord(self.kind, self.note, self.session, self.originator_version)
             )
 
-    class SystemReviewed(Aggregate.Event):
+    class SystemReviewed(Event):
         """The therapist reviewed and chose the client's between-session system."""
 
         session: int
@@ -211,7 +215,7 @@ class Case(Aggregate, ClinicalRecord):
                 )
             )
 
-    class EntryCorrected(Aggregate.Event):
+    class EntryCorrected(Event):
         """An earlier entry was wrong; the new values and the reason.
 
         ``changes`` maps field names (see ``CORRECTABLE_FIELDS``) to plain
