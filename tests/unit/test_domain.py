@@ -276,3 +276,26 @@ def test_a_long_framing_is_refused_without_echoing_it() -> None:
             1, SystemChoice(framing=words), FollowupProtocol(), 9, ReviewTrigger.CADENCE, ""
         )
     assert words not in str(info.value)
+
+
+def test_the_case_events_are_each_built_once() -> None:
+    """Each event declared in ``Case`` subclasses ``Case.Event``: eventsourcing does not rebuild it.
+
+    An event declared on ``Aggregate.Event`` is rebuilt as a subclass of the
+    original and ``Case.Event`` (a second frozen dataclass at every start-up,
+    ``cli_write``); a rebuilt class has a base of its own name.
+    Inherited ones (the clinical mixin's, eventsourcing's ``Created``) are rebuilt.
+    """
+    from eventsourcing.domain import Aggregate
+
+    inherited = {"Created", "MeasureTaken", "ConsentRecorded", "AlertAcknowledged"}
+    declared = {
+        name: value
+        for name, value in vars(Case).items()
+        if isinstance(value, type) and issubclass(value, Aggregate.Event) and name != "Event"
+    }
+    assert set(declared) - inherited >= {"Registered", "HomeworkAssigned", "HomeworkMissed"}
+    for name, event in declared.items():
+        rebuilt = any(base.__name__ == name for base in event.__bases__)
+        assert rebuilt == (name in inherited), name
+        assert issubclass(event, Case.Event), name
