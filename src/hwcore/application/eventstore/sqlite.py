@@ -115,13 +115,15 @@ class SQLiteAdminRecorder(AdminRecorder, SQLiteApplicationRecorder):
         process started a new one, SQLite's close-time checkpoint would copy
         this process's old (deleted) log over ``events.sqlite`` and delete the
         new log by name: the other processes' acknowledged writes would be
-        lost. So then no connection of this process may checkpoint: on Python
-        3.12 and later the anchor is told not to (``SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE``)
-        and closed last; before 3.12 the anchor is never closed (a parked
-        daemon thread keeps it until the process ends, and the operating system
-        then drops its lock without a checkpoint). Its shared lock keeps every
-        other connection of the process from checkpointing. A warning says
-        that what was still in the deleted log is lost.
+        lost. So then no connection of this process may checkpoint: the anchor
+        is never closed (a parked daemon thread keeps it until the process
+        ends, and the operating system then drops its lock without a
+        checkpoint), and its shared lock keeps every other connection of the
+        process, this store's or another's on the same file, from
+        checkpointing. (Telling the anchor alone not to checkpoint, as
+        ``SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE`` does on Python 3.12+, would leave
+        a connection that outlives it free to.) A warning says that what was
+        still in the deleted log is lost.
 
         Otherwise the anchor is closed after the others (the usual checkpoint),
         and when the file was as hw left it, its identity is stamped
@@ -137,14 +139,10 @@ class SQLiteAdminRecorder(AdminRecorder, SQLiteApplicationRecorder):
                 " the writes made since are kept, those still in the deleted log are lost;"
                 " check the last changes (hw history CLIENT)"
             )
-        no_checkpoint = getattr(sqlite3, "SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE", None)
-        if lost and anchor is not None and no_checkpoint is not None:
-            with suppress(sqlite3.Error):
-                anchor.setconfig(no_checkpoint, True)  # type: ignore[attr-defined,unused-ignore]
 
         def closed() -> None:
             if anchor is not None:
-                if lost and no_checkpoint is None:
+                if lost:
                     _park(anchor)
                 else:
                     with suppress(sqlite3.Error):
