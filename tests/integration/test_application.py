@@ -18,6 +18,7 @@ from hwcore.application import (
     ImportFileError,
     InvalidValueError,
     ReviewChoice,
+    StoreError,
     to_dict,
 )
 from hwcore.bootstrap import open_application
@@ -429,3 +430,25 @@ def test_close_is_idempotent_and_never_re_creates_a_deleted_read_model(home: Pat
     with open_application(home, today=lambda: TODAY) as again:
         assert [e.client for e in again.caseload()] == ["AB"]  # built again when read
     assert readmodel.exists()
+
+
+def test_an_application_used_after_close_says_so(tmp_path: Path) -> None:
+    """An embedder's use after ``close()``: one ``StoreError``, never eventsourcing's own error."""
+    with open_application(tmp_path / "home", today=lambda: TODAY) as app:
+        app.register_client("C001")
+    spec = AssignmentSpec(title="Walk", format="behavioral", size="small", framing="experiment")
+    uses = {
+        "plan": lambda: app.plan("C001"),
+        "clients": app.clients,
+        "caseload": app.caseload,
+        "history": lambda: app.history("C001"),
+        "access log": app.access.entries,
+        "export": app.export_data,
+        "register": lambda: app.register_client("C002"),
+        "session": lambda: app.hold_session("C001", 1),
+        "assign": lambda: app.assign("C001", spec, session=1),
+    }
+    for use, call in uses.items():
+        with pytest.raises(StoreError, match="^the hw application is closed") as raised:
+            call()
+        assert raised.value.__cause__ is None, use

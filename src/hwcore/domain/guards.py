@@ -39,7 +39,10 @@ def validate_client(client: str) -> str:
     """Return the trimmed client identifier in NFC, or raise ``InvalidValueError``."""
     text = unicodedata.normalize("NFC", str(client).strip())
     if not _CLIENT_RE.match(text):
-        raise InvalidValueError("client", client, CLIENT_RULE)
+        # An identifier-shaped typo is named; other text (a note typed where the
+        # client goes) may be clinical: only its length is.
+        typo = len(text) <= 40 and not any(c.isspace() for c in text)
+        raise InvalidValueError("client", text if typo else f"<{len(text)} characters>", CLIENT_RULE)
     return text
 
 

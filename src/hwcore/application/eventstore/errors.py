@@ -6,16 +6,24 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from eventsourcing.persistence import MapperDeserialisationError, PersistenceError
+from eventsourcing.persistence import (
+    ConnectionPoolClosedError,
+    MapperDeserialisationError,
+    PersistenceError,
+)
 
 from hwcore.domain import HwError, StoreError
 
 STORE_ERRORS: tuple[type[Exception], ...] = (
     PersistenceError,
     MapperDeserialisationError,
+    ConnectionPoolClosedError,
     sqlite3.Error,
 )
 """Exceptions from the storage layer that hw turns into :class:`StoreError`."""
+
+CLOSED = "the hw application is closed: open it again (hwcore.bootstrap.open_application)"
+"""The message of any use of an application after its ``close()``."""
 
 Words = tuple[str, ...]
 """Words that must all appear in a driver's message (lower case)."""
@@ -130,6 +138,8 @@ def store_error_message(error: BaseException, name: str | None = None) -> str:
     Returns:
         One line from :data:`STORE_ERROR_TABLE`, else naming only the error's type.
     """
+    if isinstance(error, ConnectionPoolClosedError):  # a use after close() (an embedder)
+        return CLOSED
     text = str(error).lower()
     for alternatives, message, named in STORE_ERROR_TABLE:
         if any(all(word in text for word in words) for words in alternatives):

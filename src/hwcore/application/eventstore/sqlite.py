@@ -132,6 +132,7 @@ class SQLiteAdminRecorder(AdminRecorder, SQLiteApplicationRecorder):
         anchor, self._anchor = self._anchor, None
         stamp, self._stamp = self._stamp, None  # closing twice stamps once
         lost = self._log_replaced()
+        self._log_identity = None  # closed: a later use is told so, not that the log went
         trusted = not lost and stamp is not None and stamp.as_hw_left_it()
         if lost:
             _log().warning(
