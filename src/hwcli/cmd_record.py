@@ -476,11 +476,14 @@ def _parse_sets(values: tuple[str, ...]) -> dict[str, str]:
     for item in values:
         name, sep, value = item.partition("=")
         name = name.strip().lower().replace("-", "_")
-        if not sep or not name:
-            msg = f"{item!r}: expected FIELD=VALUE, e.g. outcome=missed"
+        if not sep or not name:  # the item may be a correction's text: never echoed
+            msg = "expected FIELD=VALUE, e.g. outcome=missed (the text given is not shown)"
             raise click.BadParameter(msg, param_hint="'--set'")
         if name in changes:
-            msg = f"field {name!r} is given twice"
+            from hwcore.application import CORRECTABLE_FIELDS
+
+            shown = repr(name) if name in CORRECTABLE_FIELDS else "(not shown)"
+            msg = f"field {shown} is given twice"
             raise click.BadParameter(msg, param_hint="'--set'")
         changes[name] = value.strip()
     return changes

@@ -219,6 +219,17 @@ def test_vocabulary_errors_never_echo_free_text(imported: Path, tmp_path: Path) 
     ):  # fmt: skip
         message = _refused(invoke(imported, *args), 1, f"invalid {field}", "not shown", "allowed")
         assert "husband" not in message
+    # Text typed where a --set FIELD=VALUE or a client identifier goes.
+    message = _refused(
+        invoke(imported, "correct", "A1", "6", "--set", f"experience:{SECRET}", "--reason", "r"),
+        2,
+        "FIELD=VALUE",
+        "not shown",
+    )
+    assert "husband" not in message
+    for args in (["plan", SECRET], ["client", "add", SECRET * 3]):
+        message = _refused(invoke(imported, *args), 1, "invalid client", "characters>", "allowed")
+        assert "husband" not in message
     csv = tmp_path / "h.csv"
     header = "client,session,date,assignment,format,size,framing,outcome,reasons,done,planned"
     for row, column in (
