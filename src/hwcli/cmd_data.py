@@ -109,6 +109,8 @@ def export(
     "format": ..., "clients": N} instead of the 'exported' line; without it
     the export itself is on stdout.
     """
+    if output is not None and output != "-":  # refused before anything is read or logged
+        app.printing.check_output(output, force=force)
     with bar("Exporting clients", quiet) as progress:
         export = app.export_text(client, fmt, progress)
     if output is None or output == "-":

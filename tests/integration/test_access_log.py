@@ -109,6 +109,25 @@ def test_reads_prints_and_exports_name_the_clinician(
     assert text.splitlines()[0].split() == ["at", "clinician", "action", "client", "detail"]
 
 
+def test_a_refused_output_path_logs_no_export_and_no_print(
+    store_settings: Settings, store_env: dict[str, str], tmp_path: Path
+) -> None:
+    """An export or a printout refused for its path disclosed nothing: the log says nothing."""
+    with open_application(settings=store_settings, today=lambda: TODAY) as app:
+        record(app)
+    existing = tmp_path / "existing.json"
+    existing.write_text("kept", encoding="utf-8")
+    for target in (existing, tmp_path, tmp_path / "missing-folder" / "x.json"):
+        for args in (["export", CLIENT], ["print", "plan", CLIENT]):
+            refused = hw(store_env, *args, "--output", str(target))
+            assert refused.returncode == 1, refused.stderr
+            assert len(refused.stderr.splitlines()) == 1, refused.stderr
+    assert existing.read_text(encoding="utf-8") == "kept"
+    assert entries(store_env) == []
+    ok(hw(store_env, "export", CLIENT, "--output", str(tmp_path / "done.json")))
+    assert [e["action"] for e in entries(store_env)] == ["export"]
+
+
 def test_filters_by_client_and_date(store_settings: Settings, store_env: dict[str, str]) -> None:
     with open_application(settings=store_settings, today=lambda: TODAY) as app:
         record(app)

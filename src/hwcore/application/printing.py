@@ -237,6 +237,8 @@ class Printing:
         from hwcore.printing.files import write_private
         from hwcore.printing.planner_pdf import render_planner
 
+        if out is not None:  # a refused path reads (and so logs) no planner
+            _output(self, out, "", force=force)
         planner = self.plan(client, as_of_session=as_of_session, as_of_date=as_of_date)
         suffix = f"-session-{planner.as_of_session}" if planner.as_of_session else ""
         target = _output(self, out, f"{planner.client}-planner{suffix}.pdf", force=force)
@@ -409,6 +411,17 @@ class Printing:
         written = write_private(target, data, force=force, what="calendar file")
         self._queries.access.record("print", client, "calendar")
         return written
+
+    def check_output(self, out: PathLike, *, force: bool = False) -> Path:
+        """The path :meth:`write_output` would write, checked now (nothing is written).
+
+        A frontend checks first, so that a refused path costs no read of the
+        records (and no access-log entry for an export that never happened).
+
+        Raises:
+            OutputError: as :meth:`write_output` for the path.
+        """
+        return _output(self, out, "", force=force, what="output file")
 
     def write_output(self, out: PathLike, data: bytes, *, force: bool = False) -> Path:
         """Write a file the user asked for (an export) through the output guard, 0600.
