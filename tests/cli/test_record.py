@@ -225,3 +225,23 @@ def test_export_to_stdout_and_one_client(home: Path) -> None:
     assert [c["client"] for c in everything["clients"]] == ["AB", "CD"]
     one = json.loads(ok(invoke(home, "export", "CD")).stdout)
     assert [c["client"] for c in one["clients"]] == ["CD"]
+
+
+def test_latest_is_the_newest_assignment_and_a_repeat_is_refused(home: Path) -> None:
+    """Run twice, ``done AB latest`` must not move on to older homework still pending."""
+    ok(invoke(home, "client", "add", "AB"))
+    ok(invoke(home, "session", "AB", "1", "--date", "2026-01-05"))
+    _assign(home, "Walk", "behavioral", "small", "experiment")
+    _assign(home, "Journal", "written", "small", "practice")
+    ok(invoke(home, "done", "AB", "latest", "--session", "2", "--date", "2026-01-12"))
+    for command in ("done", "missed"):
+        again = invoke(home, command, "AB", "latest", "--session", "2")
+        assert again.exit_code == 1
+        assert again.stderr.splitlines() == [
+            "hw: error: assignment #2 is already resolved as completed:"
+            " use 'hw correct' to change a recorded outcome"
+        ]
+    shown = json.loads(ok(invoke(home, "client", "show", "AB", "--json")).stdout)
+    outcomes = {a["assignment_id"]: a["outcome"] for a in shown["assignments"]}
+    assert outcomes == {1: "pending", 2: "completed"}
+    ok(invoke(home, "missed", "AB", "1", "--session", "2"))  # the older one, by its number

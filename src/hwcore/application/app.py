@@ -244,7 +244,7 @@ class HwApplication(HwReader):
 
         Args:
             client: the client identifier.
-            assignment_id: the assignment's number (or 'latest' pending).
+            assignment_id: the assignment's number (or 'latest': the newest, still pending).
             session: the session at which it was reviewed (default: the latest, or
                 a new session today when the homework was given at the latest
                 session on an earlier day).
@@ -295,7 +295,7 @@ class HwApplication(HwReader):
 
         Args:
             client: the client identifier.
-            assignment_id: the assignment's number (or 'latest' pending).
+            assignment_id: the assignment's number (or 'latest': the newest, still pending).
             explanation: the client's own words, as close to verbatim as possible.
             reasons: zero or more of forgotten, too-complex, wrong-timing,
                 wrong-format, framing-pressure, relational, practical-obstacle,

@@ -18,6 +18,7 @@ import attrs
 
 from hwcore.application.dto import OutcomeResult
 from hwcore.domain import (
+    AlreadyResolvedError,
     AssignmentSpec,
     Case,
     FollowupProtocol,
@@ -96,7 +97,7 @@ class OutcomeEntry:
     """
 
     assignment_id: int | str = attrs.field(default="latest", converter=_assignment_ref)
-    """The assignment's number, or 'latest' (the latest pending one)."""
+    """The assignment's number, or 'latest' (the newest one, which must be pending)."""
     outcome: Outcome = attrs.field(converter=_outcome)
     """completed, partial or missed."""
     done: int | None = None
@@ -297,16 +298,23 @@ def outcome_session_for(
 
 
 def resolve_assignment_id(case: Case, assignment_id: int | str, *, pending_only: bool) -> int:
-    """An assignment number from an int, '#3', '3' or 'latest'."""
+    """An assignment number from an int, '#3', '3' or 'latest' (the newest assignment).
+
+    With ``pending_only`` (recording an outcome) the newest assignment must
+    still be pending: once it has its outcome, 'latest' is refused as naming
+    it twice would be, never moved on to an older pending one (a command run
+    twice would otherwise record its outcome on other homework).
+    """
     text = str(assignment_id).strip().lstrip("#")
     if text.lower() == "latest":
-        candidates = case.pending() if pending_only else list(case.assignments.values())
-        if not candidates:
-            what = "pending assignment" if pending_only else "assignment"
+        if not case.assignments:
             raise InvalidValueError(
-                "assignment", "latest", f"an existing {what}: {case.client} has none"
+                "assignment", "latest", f"an existing assignment: {case.client} has none"
             )
-        return max(a.id for a in candidates)
+        newest = case.assignments[max(case.assignments)]
+        if pending_only and newest.resolution is not None:
+            raise AlreadyResolvedError(newest.id, newest.outcome.value)
+        return newest.id
     try:
         ident = int(text)
     except ValueError:
