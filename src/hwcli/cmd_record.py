@@ -283,7 +283,7 @@ def partial(
     "reasons",
     multiple=True,
     metavar="REASON",
-    help=f"Miss reason, repeatable (or 'a;b') {VOCAB_HELP}.",
+    help=f"Miss reason, repeatable (or 'a;b', 'a,b') {VOCAB_HELP}.",
 )
 @reflection_options
 @session_option

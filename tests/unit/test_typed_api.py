@@ -78,5 +78,10 @@ def test_an_outcome_entry_refuses_pending_and_parses_reasons() -> None:
 
     entry = OutcomeEntry(outcome="missed", reasons="forgotten; too-complex;forgotten")
     assert entry.reasons == (MissReason.FORGOTTEN, MissReason.TOO_COMPLEX)
+    # ',' as --days takes it (a user's habit), as well as ';' (a CSV cell's)
+    assert OutcomeEntry(outcome="missed", reasons="too-complex,forgotten").reasons == (
+        MissReason.TOO_COMPLEX,
+        MissReason.FORGOTTEN,
+    )
     with pytest.raises(InvalidValueError, match="outcome 'pending'"):
         OutcomeEntry(outcome="pending")

@@ -105,7 +105,7 @@ class OutcomeEntry:
     experience: str = ""
     explanation: str = ""
     reasons: tuple[MissReason, ...] = attrs.field(default=(), converter=parse_reasons)
-    """Miss reasons: their names (a sequence, or one string separated by ';')."""
+    """Miss reasons: their names (a sequence, or one string separated by ';' or ',')."""
     insights: str = ""
     """The clinical insights gained from it (revision 2)."""
     modification: str = ""

@@ -27,10 +27,12 @@ from hwcore.domain.vocabulary import (
     normalize_framing,
 )
 
+_REASON_SEPARATORS = re.compile(r"[;,]")
+
 
 def parse_reasons(value: Iterable[MissReason | str] | str) -> tuple[MissReason, ...]:
-    """Miss reasons from their names (a sequence, or one string separated by ';')."""
-    items = value.split(";") if isinstance(value, str) else value
+    """Miss reasons from their names (a sequence, or one string separated by ';' or ',')."""
+    items = _REASON_SEPARATORS.split(value) if isinstance(value, str) else value
     unique: list[MissReason] = []
     for item in items:
         if isinstance(item, MissReason) or str(item).strip():
