@@ -132,6 +132,7 @@ if TYPE_CHECKING:
         SessionOrderError,
         Size,
         StoreError,
+        VocabularyError,
         Weekday,
     )
     from hwcore.domain.measures import (
@@ -242,6 +243,7 @@ _LAZY: dict[str, str] = {
     "Frequency": "hwcore.domain",
     "HwError": "hwcore.domain",
     "InvalidValueError": "hwcore.domain",
+    "VocabularyError": "hwcore.domain",
     "MissReason": "hwcore.domain",
     "Outcome": "hwcore.domain",
     "ReviewTrigger": "hwcore.domain",
@@ -406,6 +408,7 @@ __all__ = [
     "StoreAuditEntry",
     "StoreError",
     "System",
+    "VocabularyError",
     "Weekday",
     "WrapUpResult",
     "backup_info",
