@@ -27,7 +27,7 @@ from hwcore.application import (
     restore_store,
 )
 from hwcore.bootstrap import Settings, open_application
-from hwcore.domain import StoreError
+from hwcore.domain import InvalidValueError, StoreError
 from tests.conftest import TODAY
 from tests.pgserver import PgServer
 
@@ -312,3 +312,16 @@ def test_the_quick_plan_read_appends_its_entry(tmp_path: Path, backend: str) -> 
     with open_application(settings=Settings(home)) as app:
         got = [(e.clinician, e.action, e.client) for e in app.access.entries()]
     assert got == [("dr.test", "plan", CLIENT), ("dr.quick", "plan", CLIENT)]
+
+
+def test_an_embedders_detail_is_a_word_or_two_never_text(tmp_path: Path) -> None:
+    """``hw.access.record``'s detail cannot carry a note: refused, never echoed, nothing logged."""
+    with open_application(tmp_path / "home", today=lambda: TODAY) as app:
+        record(app)
+        assert app.access.record("open", CLIENT, "summary tab")
+        for detail in (SECRET, "x" * 25, "line\nbreak"):
+            with pytest.raises(InvalidValueError, match="access-log detail") as refused:
+                app.access.record("open", CLIENT, detail)
+            assert SECRET not in str(refused.value)
+        got = [(e.action, e.detail) for e in app.access.entries()]
+    assert got == [("open", "summary tab")]

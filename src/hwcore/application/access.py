@@ -20,6 +20,7 @@ may only read (a SQLite home on a read-only disk) is read without entries.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -33,7 +34,11 @@ from hwcore.domain import InvalidValueError, validate_client
 if TYPE_CHECKING:
     from hwcore.application.eventstore.application import StoreApplication
 
-__all__ = ["ACTIONS", "AccessEntry", "AccessLog", "parse_since"]
+__all__ = ["ACTIONS", "DETAIL_RULE", "AccessEntry", "AccessLog", "parse_since"]
+
+DETAIL_RULE = "nothing, or one or two words of letters, digits, '-', '.' or ':' (24 each at most)"
+"""What an entry's detail may be (a format, a document kind, ``as-of 3``)."""
+_DETAIL = re.compile(r"([\w.:-]{1,24}( [\w.:-]{1,24})?)?")
 
 
 @attrs.frozen
@@ -103,18 +108,22 @@ class AccessLog:
         Args:
             action: one of :data:`ACTIONS`.
             client: the client identifier, several, or None (no one client).
-            detail: a word more (a format, a document kind); never clinical text.
+            detail: a word more (a format, a document kind): :data:`DETAIL_RULE`.
 
         Returns:
             True when written; False on a store hw may only read.
 
         Raises:
             ValueError: an action hw does not log (a programming error).
+            InvalidValueError: a detail that is more than a word or two (it is
+                never shown: it may be clinical text).
             StoreError: the store refused the entry (e.g. a PostgreSQL role
                 without INSERT on ``hw_access_log``): the read is not shown.
         """
         if action not in ACTIONS:
             raise ValueError(f"not an access-log action: {action!r}")
+        if not _DETAIL.fullmatch(detail):  # an embedder's detail: never clinical text
+            raise InvalidValueError("access-log detail", f"<{len(detail)} characters>", DETAIL_RULE)
         names: list[str | None]
         if client is None:
             names = [None]
