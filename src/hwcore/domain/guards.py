@@ -42,7 +42,9 @@ def validate_client(client: str) -> str:
         # An identifier-shaped typo is named; other text (a note typed where the
         # client goes) may be clinical: only its length is.
         typo = len(text) <= 40 and not any(c.isspace() for c in text)
-        raise InvalidValueError("client", text if typo else f"<{len(text)} characters>", CLIENT_RULE)
+        raise InvalidValueError(
+            "client", text if typo else f"<{len(text)} characters>", CLIENT_RULE
+        )
     return text
 
 
