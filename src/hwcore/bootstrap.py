@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import stat
 from collections.abc import Callable
+from pathlib import Path
 
 from hwcore.application import HwApplication, StoreError
 from hwcore.application.eventstore.checks import check_not_emptied
@@ -59,18 +61,8 @@ def open_application(
         who = resolve_clinician(os.environ, resolved.home)
     require_extras(resolved)
     apply_libpq_environment(resolved)  # sslmode & co. reach libpq
-    if not create and resolved.backend == "sqlite" and not resolved.home.is_dir():
-        msg = (
-            f"there is no hw home at {str(resolved.home)!r} (nothing was created):"
-            " check --home or HW_HOME, or record something first"
-        )
-        raise StoreError(msg)
-    if not create and resolved.backend == "sqlite" and not resolved.data_dir.is_dir():
-        msg = (
-            f"there is no caseload {resolved.caseload_name!r} in this hw home (nothing was"
-            " created): check --caseload or HW_CASELOAD (hw db caseloads lists them)"
-        )
-        raise StoreError(msg)
+    if resolved.backend == "sqlite":
+        _check_home(resolved, create=create)
     if resolved.database_url is None:
         check_not_emptied(resolved.events_path, lambda: tracked_position(resolved.readmodel_path))
     read_only = not create and resolved.backend == "sqlite" and _read_only(resolved)
@@ -103,9 +95,92 @@ def open_application(
 def _read_only(settings: Settings) -> bool:
     """True when the home holds a store that this process may not write."""
     events = settings.events_path
-    if not events.is_file():
-        return False
+    try:
+        if not events.is_file():
+            return False
+    except OSError as e:  # checked by _check_home: only a change since then gets here
+        raise _home_error(settings.home, e) from None
     return not (os.access(settings.home, os.W_OK) and os.access(events, os.W_OK))
+
+
+def _check_home(settings: Settings, *, create: bool) -> None:
+    """Refuse, in one clear line, an SQLite home this process cannot use.
+
+    A home path that is a file (or under one), a home or caseload folder this
+    user may not enter, an event store that is not a file; with ``create`` off,
+    a home or caseload that does not exist (nothing is then created).
+
+    Raises:
+        StoreError: the home cannot be used (the message names it and what to check).
+    """
+    home = settings.home
+    try:
+        kind = _kind(home)
+        if kind is None and not create:
+            msg = (
+                f"there is no hw home at {str(home)!r} (nothing was created):"
+                " check --home or HW_HOME, or record something first"
+            )
+            raise StoreError(msg)
+        if kind not in (None, "folder"):
+            msg = f"the hw home {str(home)!r} is a {kind}, not a folder: check --home or HW_HOME"
+            raise StoreError(msg)
+        data = None if kind is None else _kind(settings.data_dir)
+        if data is None and kind is not None and not create:
+            msg = (
+                f"there is no caseload {settings.caseload_name!r} in this hw home (nothing was"
+                " created): check --caseload or HW_CASELOAD (hw db caseloads lists them)"
+            )
+            raise StoreError(msg)
+        if data not in (None, "folder"):
+            msg = (
+                f"the caseload {settings.caseload_name!r} of the hw home {str(home)!r} is a"
+                f" {data}, not a folder: move it away, or choose another caseload"
+            )
+            raise StoreError(msg)
+        events = None if data is None else _kind(settings.events_path)
+        if events not in (None, "file"):
+            msg = (
+                f"the event store {str(settings.events_path)!r} is a {events}, not a file:"
+                " move it away, or check --home or HW_HOME"
+            )
+            raise StoreError(msg)
+    except OSError as e:
+        raise _home_error(home, e) from None
+
+
+def _kind(path: Path) -> str | None:
+    """'folder', 'file' or 'special file' for what is at ``path``; None when nothing is.
+
+    Raises:
+        OSError: the path cannot be looked at (a folder on the way this user
+            may not enter: PermissionError; a file on the way: NotADirectoryError).
+    """
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return None
+    if stat.S_ISDIR(mode):
+        return "folder"
+    return "file" if stat.S_ISREG(mode) else "special file"
+
+
+def _home_error(home: Path, error: OSError) -> StoreError:
+    """The one clear line for an OS error met while looking at the hw home."""
+    if isinstance(error, PermissionError):
+        msg = (
+            f"cannot read the hw home {str(home)!r}: permission denied: check that this"
+            " user owns it and may enter it (ls -ld), or choose another with --home or HW_HOME"
+        )
+    elif isinstance(error, NotADirectoryError):
+        msg = (
+            f"the hw home {str(home)!r} cannot be a folder: a part of that path is a file:"
+            " check --home or HW_HOME"
+        )
+    else:
+        reason = error.strerror or type(error).__name__
+        msg = f"cannot open the hw home {str(home)!r}: {reason}: check --home or HW_HOME"
+    return StoreError(msg)
 
 
 def require_extras(settings: Settings) -> None:

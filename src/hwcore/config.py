@@ -244,19 +244,46 @@ def resolve_settings(
 
     Raises:
         InvalidValueError: the caseload (``caseload`` or ``HW_CASELOAD``) is not a valid name.
+        StoreError: the home's path cannot be made absolute (see :func:`absolute_home`).
     """
     env = os.environ if environ is None else environ
     chosen_home = home or env.get("HW_HOME") or None
-    path = Path(chosen_home).expanduser() if chosen_home else default_home()
     url = database_url or env.get("HW_DATABASE_URL") or None
     key = env.get("HW_CIPHER_KEY") or None
     from hwcore.clinician import chosen_clinician
 
     chosen = caseload or env.get("HW_CASELOAD") or None
-    home_path = path.absolute()
+    home_path = absolute_home(chosen_home)
     who = chosen_clinician(env, home_path)
     settings = Settings(home=home_path, database_url=url, cipher_key=key, clinician=who)
     return settings.with_caseload(chosen) if chosen else settings
+
+
+def absolute_home(chosen: str | os.PathLike[str] | None) -> Path:
+    """The home folder's absolute path: ``chosen`` with ``~`` expanded, else the default.
+
+    Raises:
+        StoreError: a ``~name`` of no known user, a relative path while the
+            current folder no longer exists, a NUL character (the message
+            names the path and what to check).
+    """
+    if chosen is None:
+        return default_home().absolute()
+    text = os.fspath(chosen)
+    why = ""
+    if "\0" in text:
+        why = "a path cannot contain a NUL character"
+    else:
+        try:
+            return Path(text).expanduser().absolute()
+        except RuntimeError:  # Path.expanduser: no such user, or no home directory
+            why = "its '~' names no user with a home directory"
+        except OSError:  # Path.absolute: os.getcwd() of a deleted folder
+            why = "the current folder no longer exists: give an absolute path"
+    from hwcore.domain.errors import StoreError
+
+    msg = f"cannot use {text!r} as the hw home: {why}: check --home or HW_HOME"
+    raise StoreError(msg)
 
 
 def ensure_private_home(settings: Settings) -> None:
@@ -286,8 +313,15 @@ def ensure_private_home(settings: Settings) -> None:
                     fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
                     os.close(fd)
     except PermissionError:
-        msg = f"cannot write to the hw home {str(home)!r}: permission denied"
+        msg = (
+            f"cannot write to the hw home {str(home)!r}: permission denied: check that this"
+            " user may write to it, or to the folder it is created in (ls -ld), or choose"
+            " another with --home or HW_HOME"
+        )
         raise StoreError(msg) from None
     except OSError as e:
-        msg = f"cannot prepare the hw home {str(home)!r}: {e.strerror}"
+        reason = (
+            "a part of that path is a file" if isinstance(e, NotADirectoryError) else e.strerror
+        )
+        msg = f"cannot prepare the hw home {str(home)!r}: {reason}: check --home or HW_HOME"
         raise StoreError(msg) from None

@@ -25,6 +25,7 @@ import pytest
 from hwcore.application import AssignmentSpec, StoreError
 from hwcore.bootstrap import Settings, open_application
 from tests.conftest import TODAY
+from tests.privileges import unprivileged
 
 KILLS = 6
 CLIENTS = 120
@@ -280,20 +281,6 @@ def test_full_disk_writes_nothing(home: Path, plain_env: dict[str, str], tmp_pat
     assert log_state(settings) == before
 
 
-CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH, CAP_FOWNER = 1, 2, 3
-PR_CAPBSET_DROP = 24
-
-
-def _drop_root_overrides() -> None:
-    """In the child: give up root's power to ignore file permissions (before exec)."""
-    import ctypes
-
-    libc = ctypes.CDLL(None, use_errno=True)
-    for cap in (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH, CAP_FOWNER):
-        if libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0:
-            raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP)")
-
-
 @pytest.fixture
 def read_only_home(home: Path) -> Iterator[Path]:
     """A filled SQLite home made read-only (files 0400, folder 0500)."""
@@ -311,8 +298,7 @@ def test_read_only_home_is_a_clear_error_and_unchanged(
     read_only_home: Path, plain_env: dict[str, str]
 ) -> None:
     # Root ignores permissions: as root the child drops that power first.
-    kwargs = {"preexec_fn": _drop_root_overrides} if os.geteuid() == 0 else {}
     before = digest(read_only_home)
-    line = one_clear_line(hw(plain_env, "client", "add", "NEW", **kwargs))
+    line = one_clear_line(hw(plain_env, "client", "add", "NEW", **unprivileged()))
     assert "hw home" in line or "read-only" in line or "writable" in line
     assert digest(read_only_home) == before

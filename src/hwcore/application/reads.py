@@ -159,7 +159,10 @@ def _fast(
     settings = resolve_settings(home, database_url, environ)
     if settings.database_url or settings.cipher_key:
         return None
-    if not settings.readmodel_path.is_file() or not settings.events_path.is_file():
+    try:
+        if not settings.readmodel_path.is_file() or not settings.events_path.is_file():
+            return None
+    except OSError:  # a home this user may not enter: the application explains
         return None
 
     def use(head: LogHead, conn: sqlite3.Connection) -> T | None:
