@@ -41,7 +41,9 @@ def open_application(
         settings: already resolved settings (overrides home and database_url).
         today: the clock for default session dates.
         create: create the home and its store when missing (False for a read:
-            a home that does not exist is then an error, not a new empty store).
+            a home or caseload folder that does not exist is then an error and
+            nothing is created; an existing folder without a store still gets an
+            empty one, so that a new home's first read shows no clients).
         clinician: who records and reads (else the settings', else ``HW_CLINICIAN``,
             the home's ``clinician.id``, the operating-system user).
 
