@@ -449,6 +449,6 @@ def test_an_application_used_after_close_says_so(tmp_path: Path) -> None:
         "assign": lambda: app.assign("C001", spec, session=1),
     }
     for use, call in uses.items():
-        with pytest.raises(StoreError, match="^the hw application is closed") as raised:
+        with pytest.raises(StoreError, match=r"^the hw application is closed") as raised:
             call()
         assert raised.value.__cause__ is None, use
