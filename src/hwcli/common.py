@@ -164,7 +164,7 @@ class HwCliError(click.ClickException):
 
     def show(self, file: IO[Any] | None = None) -> None:
         """Print the one error line on stderr."""
-        click.echo(error_line(self.format_message()), file=file or sys.stderr)
+        click.echo(error_line(self.format_message()), file=file or sys.stderr, color=True)
 
 
 def _is_hw_error(error: BaseException) -> bool:
@@ -306,7 +306,7 @@ def _output_failed(error: OSError, code: int) -> int:
     if isinstance(error, BrokenPipeError):
         return ExitStatus.ERROR  # the reader went away (`hw history X | head`): quietly
     reason = error.strerror or type(error).__name__
-    click.echo(error_line(f"cannot write the output: {reason}"), file=sys.stderr)
+    click.echo(error_line(f"cannot write the output: {reason}"), file=sys.stderr, color=True)
     return ExitStatus.ERROR if code == 0 else code
 
 
@@ -315,7 +315,7 @@ def _interrupted() -> int:
         _silence_stdout()  # unwritten output would block the exit again
         _stands("interrupted")
         return ExitStatus.SUCCESS
-    click.echo(f"{PROG}: interrupted", file=sys.stderr)
+    click.echo(f"{PROG}: interrupted", file=sys.stderr, color=True)
     return ExitStatus.INTERRUPTED
 
 
@@ -326,21 +326,25 @@ def _run(
     **extra: Any,
 ) -> int:
     err = sys.stderr
+    # color=True: click never strips an escape sequence itself (it would, off a
+    # terminal only): every line reaches TerminalSafeStream, which shows it
+    # (\x1b[31m) the same way on a terminal, in a pipe and in a file.
+    extra.setdefault("color", True)
     try:
         rv = command.main(args=args, prog_name=prog_name, standalone_mode=False, **extra)
     except click.exceptions.NoArgsIsHelpError as e:
         e.show()
         return ExitStatus.USAGE
     except click.UsageError as e:
-        click.echo(_usage_line(e), file=err)
+        click.echo(_usage_line(e), file=err, color=True)
         return ExitStatus.USAGE
     except click.ClickException as e:
-        click.echo(error_line(e.format_message()), file=err)
+        click.echo(error_line(e.format_message()), file=err, color=True)
         return e.exit_code
     except click.Abort as e:
         if isinstance(e.__cause__, KeyboardInterrupt):
             return _interrupted()
-        click.echo(f"{PROG}: aborted", file=err)
+        click.echo(f"{PROG}: aborted", file=err, color=True)
         return ExitStatus.ERROR
     except KeyboardInterrupt:
         return _interrupted()
@@ -365,11 +369,11 @@ def _unexpected(e: Exception) -> int:
     """One line for an hw error, or one that names only the type of any other error."""
     err = sys.stderr
     if _is_hw_error(e):
-        click.echo(error_line(str(e)), file=err)
+        click.echo(error_line(str(e)), file=err, color=True)
         return ExitStatus.ERROR
     missing = _missing_extra(e)
     if missing is not None:  # an optional extra (print, postgres, crypto)
-        click.echo(error_line(missing), file=err)
+        click.echo(error_line(missing), file=err, color=True)
         return ExitStatus.ERROR
     if os.environ.get(DEBUG_ENV):
         raise e
@@ -380,6 +384,7 @@ def _unexpected(e: Exception) -> int:
             f" protect client data (set {DEBUG_ENV}=1 to see them)"
         ),
         file=err,
+        color=True,
     )
     return ExitStatus.ERROR
 

@@ -1,7 +1,8 @@
 """Issue 14 item 13: stored text never reaches a terminal raw (spec section 6).
 
 A title, an explanation and the clinic's name full of escape sequences are
-recorded, then every text command runs on a real pseudo-terminal: not one
+recorded (as hw recorded them before it refused control characters: an older
+store, see tests/oldstore.py), then every text command runs on a real pseudo-terminal: not one
 ESC or C1 byte comes out. JSON keeps the exact text; the .ics file holds no
 control characters (RFC 5545).
 """
@@ -18,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from tests.cli.conftest import hw_subprocess, invoke, ok
+from tests.oldstore import text_guard_lifted
 
 pytestmark = pytest.mark.slow
 
@@ -64,6 +66,12 @@ def _strings(value: object) -> set[str]:
 
 @pytest.fixture
 def hostile(home: Path, tmp_path: Path) -> Path:
+    """A store written before hw refused control characters in recorded text."""
+    with text_guard_lifted():
+        return _hostile(home)
+
+
+def _hostile(home: Path) -> Path:
     ok(invoke(home, "client", "add", "XY"))
     ok(
         invoke(

@@ -18,6 +18,7 @@ from hwtui.screens.confirm import ConfirmScreen
 from hwtui.screens.history import HistoryScreen
 from hwtui.screens.review import ReviewScreen
 from hwtui.screens.wrapup import WrapUpScreen
+from tests.oldstore import text_guard_lifted
 from tests.tui.helpers import press, settle, type_text
 from tests.tui.seed import TODAY
 
@@ -28,7 +29,15 @@ VISIBLE = "\\x1b[2J"
 
 
 def _seed_escapes(app: HwApplication) -> None:
-    """Client ZZ: titles, framing, words and a change note holding escape sequences."""
+    """Client ZZ: titles, framing, words and a change note holding escape sequences.
+
+    hw refuses control characters now: this is a store written before it did.
+    """
+    with text_guard_lifted():
+        _record_escapes(app)
+
+
+def _record_escapes(app: HwApplication) -> None:
     app.register_client("ZZ")
     dates = ["2026-02-02", "2026-02-09", "2026-02-16"]
     for number, date in enumerate(dates, start=1):

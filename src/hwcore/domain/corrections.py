@@ -13,6 +13,7 @@ from typing import Any
 import attrs
 
 from hwcore.domain.errors import InvalidValueError, VocabularyError
+from hwcore.domain.guards import check_label, check_line, check_text
 from hwcore.domain.values import Assignment, Resolution
 from hwcore.domain.vocabulary import Format, Frequency, MissReason, Outcome, Size
 
@@ -56,8 +57,25 @@ def normalize_changes(changes: Mapping[str, Any]) -> dict[str, Any]:
         elif name in ("done", "planned", "planned_doses"):
             plain[name] = None if value in (None, "") else _as_int(name, value)
         else:
-            plain[name] = str(value)
+            plain[name] = _checked_text(name, value)
     return plain
+
+
+def _checked_text(name: str, value: Any) -> str:
+    """A corrected text field, under the guard of the field it corrects.
+
+    The title and framing label are one line (the label short too); the task
+    and an outcome's words are free text: at most ``MAX_TEXT`` characters and
+    no control character but newline and tab, as when they were first recorded.
+    """
+    text = str(value)
+    if name == "framing":
+        check_label(text)
+    elif name == "title":
+        check_line(name, text)
+    else:
+        check_text(name, text)
+    return text
 
 
 def _as_int(field: str, value: Any) -> int:

@@ -59,11 +59,72 @@ def _case_id(name: str) -> uuid.UUID:
 
 
 def check_text(field: str, value: str) -> None:
-    """Guard one free-text field: text of at most ``MAX_TEXT`` characters (never echoed)."""
+    """Guard one free-text field: at most ``MAX_TEXT`` characters, no control character.
+
+    Newlines and tabs are the only control characters allowed (a carriage
+    return is refused: a line ends with ``\\n``); the text is never echoed, only
+    its length or the code point refused and where.
+    """
+    _check_length(field, value)
+    found = _control_character(value, layout=True)
+    if found is not None:
+        raise InvalidValueError(field, found, FREE_TEXT_RULE)
+
+
+def check_line(field: str, value: str) -> None:
+    """Guard a one-line field (a title, a label): no control character at all, no newline or tab.
+
+    The value is never echoed (it cannot be word-shaped with a control
+    character in it): only the code point refused and where.
+    """
+    _check_length(field, value)
+    found = _control_character(value, layout=False)
+    if found is not None:
+        raise InvalidValueError(field, found, LINE_RULE)
+
+
+FREE_TEXT_RULE = (
+    "text without control characters (new lines and tabs are allowed;"
+    " carriage returns, escape sequences and invisible format characters are not)"
+)
+LINE_RULE = (
+    "one line of text without control characters (no new lines, tabs, escape sequences"
+    " or invisible format characters)"
+)
+
+_REFUSED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+"""Control, format (bidi overrides, zero-width), surrogate and line/paragraph separators."""
+_ASCII_LINES = re.compile("[\t\n\x20-\x7e]*")
+"""Printable ASCII, newlines and tabs: nothing a free-text field refuses."""
+_FREE_TEXT_ALLOWED = frozenset("\n\t\u200c\u200d")
+"""Allowed in free text: newline, tab and the zero-width (non-)joiners that Persian,
+Indic scripts and emoji sequences need to be spelled right."""
+
+
+def _check_length(field: str, value: object) -> None:
     if not isinstance(value, str):
         raise InvalidValueError(field, f"<{type(value).__name__}>", "text")
     if len(value) > MAX_TEXT:
         raise InvalidValueError(field, f"<{len(value)} characters>", f"at most {MAX_TEXT}")
+
+
+def _control_character(value: str, *, layout: bool) -> str | None:
+    """``'<control character U+001B at character 4>'`` for the first refused one, else None.
+
+    ``layout``: free text, where newlines, tabs and the zero-width joiners are allowed.
+    """
+    # The common cases, in C: nothing but printable characters, or plain ASCII
+    # lines of free text (an import checks every cell of every row).
+    if value.isprintable() or (layout and _ASCII_LINES.fullmatch(value)):
+        return None
+    allowed = _FREE_TEXT_ALLOWED if layout else frozenset()
+    category = unicodedata.category
+    for index, char in enumerate(value, start=1):
+        if char.isprintable() or char in allowed:
+            continue
+        if category(char) in _REFUSED_CATEGORIES:
+            return f"<control character U+{ord(char):04X} at character {index}>"
+    return None
 
 
 def _check_whole(field: str, value: object) -> None:
@@ -75,12 +136,16 @@ def _check_whole(field: str, value: object) -> None:
 _NOT_TEXT = frozenset(
     {"format", "size", "frequency", "days", "started_in_session", "confidence", "planned_doses"}
 )
+_ONE_LINE = frozenset({"title", "framing"})
+"""The design's one-line fields (the rest is free text)."""
 
 
 def check_spec(spec: AssignmentSpec) -> None:
     """Guard an assignment's fields (text, title, framing, confidence, doses)."""
     for field in attrs.fields(AssignmentSpec):
-        if field.name not in _NOT_TEXT:
+        if field.name in _ONE_LINE:
+            check_line(field.name, getattr(spec, field.name))
+        elif field.name not in _NOT_TEXT:
             check_text(field.name, getattr(spec, field.name))
     if type(spec.started_in_session) is not bool:
         raise InvalidValueError("started in session", "<not true or false>", "true or false")
@@ -100,7 +165,8 @@ def check_spec(spec: AssignmentSpec) -> None:
 
 
 def check_label(label: str) -> None:
-    """Guard a framing label: non-empty, short (the value is not echoed if long)."""
+    """Guard a framing label: non-empty, short, one line (the value is not echoed if long)."""
+    check_line("framing", label)
     if not label.strip():
         raise InvalidValueError("framing", label, "a non-empty label")
     if len(label.strip()) > MAX_LABEL:

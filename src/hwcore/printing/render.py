@@ -22,6 +22,7 @@ import attrs
 
 from hwcore.printing.branding import Branding
 from hwcore.printing.colours import readable_ink
+from hwcore.textsafe import terminal_text
 
 MARGIN = 52
 """Page margin in points (left, right, top)."""
@@ -30,8 +31,14 @@ FOOTER_SPACE = 44
 
 
 def esc(text: object) -> str:
-    """HTML-escaped text with line breaks kept (never a blank line: see module doc)."""
-    lines = [escape(line.strip()) for line in str(text).splitlines()]
+    """HTML-escaped text with line breaks kept (never a blank line: see module doc).
+
+    Control characters (an escape sequence in text stored before hw refused
+    them) are shown as the terminal shows them (``\\x1b[31m``), never as a
+    replacement glyph; a newline (or a stored ``\\r\\n``) breaks a line.
+    """
+    shown = terminal_text(str(text).replace("\r\n", "\n").replace("\t", " "))
+    lines = [escape(line.strip()) for line in shown.split("\n")]
     return "<br/>".join(line for line in lines if line)
 
 

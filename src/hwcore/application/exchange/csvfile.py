@@ -181,6 +181,12 @@ _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 """One line with its ending, split as ``open(..., newline="")`` splits (for csv)."""
 
 
+def _cell(value: str) -> str:
+    """A cell's text: trimmed, a ``\\r\\n`` line break read as ``\\n``."""
+    text = value.strip()
+    return text.replace("\r\n", "\n") if "\r" in text else text
+
+
 def csv_lines(text: str) -> Iterator[str]:
     """The text's lines, one at a time: ``io.StringIO(text)`` would copy the
     whole file into a buffer of four bytes per character (36 MiB for the
@@ -250,7 +256,9 @@ def parse_csv(text: str, source: str = "file") -> list[CsvRow]:
                     " columns (a comma inside a value needs quotes)"
                 )
                 raise ImportFileError(msg)
-            raw = {c: v.strip() for c, v in zip(columns, record, strict=True)}
+            # A line break inside a quoted cell written on Windows (\r\n) is a
+            # newline; any other control character is refused by the domain's guards.
+            raw = {c: _cell(v) for c, v in zip(columns, record, strict=True)}
             try:
                 row = parse_row(line, raw)
             except HwError as e:
