@@ -79,7 +79,10 @@ CASES: dict[str, tuple[Edit, str]] = {
         _set_spec("confidence", "8"),
         "event 3: invalid confidence '<str>': allowed a whole number",
     ),
-    "done 900 of 7": (_set_done, "event 5: invalid done 900: allowed at most planned (7)"),
+    "done 900 of 7": (
+        _set_done,
+        "event 5: invalid done 900: allowed fewer than planned (7) for a partial outcome",
+    ),
     "a spec made a string": (
         _spec_a_string,
         "event 3: invalid spec 'str': allowed a AssignmentSpec",

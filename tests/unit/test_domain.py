@@ -299,3 +299,13 @@ def test_the_case_events_are_each_built_once() -> None:
         rebuilt = any(base.__name__ == name for base in event.__bases__)
         assert rebuilt == (name in inherited), name
         assert issubclass(event, Case.Event), name
+
+
+def test_a_partial_with_too_many_doses_gets_one_message() -> None:
+    """done 4 of 3 and done 3 of 3 for a partial: both 'fewer than planned', never 'at most' first."""
+    from hwcore.domain import InvalidValueError
+
+    for done in (3, 4):
+        case = new_case()
+        with pytest.raises(InvalidValueError, match=r"fewer than planned \(3\) for a partial"):
+            give(case, session=1, outcome="partial", done=done, planned=3)

@@ -415,11 +415,7 @@ class Case(Aggregate, ClinicalRecord):
             )
         if partial and planned is None and done is not None:
             planned = assignment.spec.planned_doses
-        check_dose(done, planned)
-        if partial and done is not None and planned is not None and done == planned:
-            raise InvalidValueError(
-                "done", done, f"fewer than planned ({planned}) for a partial outcome"
-            )
+        check_dose(done, planned, partial=partial)
         for name, text in (("experience", experience), ("insights", insights)):
             check_text(name, text)
         check_text("modification", modification)

@@ -182,8 +182,8 @@ def check_session_number(number: int, field: str = "session") -> None:
         raise InvalidValueError(field, number, f"a whole number from 1 to {MAX_SESSION}")
 
 
-def check_dose(done: int | None, planned: int | None) -> None:
-    """Guard a partial dose: both non-negative, done <= planned, planned >= 1."""
+def check_dose(done: int | None, planned: int | None, *, partial: bool = False) -> None:
+    """Guard a dose: both non-negative, done <= planned (< for a partial), planned >= 1."""
     _check_whole("done", done)
     _check_whole("planned", planned)
     if done is not None and not 0 <= done <= MAX_DOSES:
@@ -193,6 +193,10 @@ def check_dose(done: int | None, planned: int | None) -> None:
     if (done is None) != (planned is None):
         raise InvalidValueError(
             "doses", f"done={done} planned={planned}", "both done and planned, or neither"
+        )
+    if done is not None and planned is not None and partial and done >= planned:
+        raise InvalidValueError(
+            "done", done, f"fewer than planned ({planned}) for a partial outcome"
         )
     if done is not None and planned is not None and done > planned:
         raise InvalidValueError("done", done, f"at most planned ({planned})")

@@ -127,9 +127,7 @@ def parse_row(line: int, raw: dict[str, str]) -> CsvRow:
                 f"done={get('done', '')!r} planned={get('planned', '')!r}",
                 "both 'done' and 'planned' for a partial outcome",
             )
-        check_dose(done, planned)
-        if done == planned:
-            raise InvalidValueError("done", done, f"fewer than planned ({planned}) for partial")
+        check_dose(done, planned, partial=True)
     reasons_text = get("reasons", "")
     reasons = tuple(MissReason.parse(r) for r in reasons_text.split(";") if r.strip())
     if reasons and outcome is not Outcome.MISSED:
