@@ -23,6 +23,7 @@ from hwcore.domain import (
     check_dose,
     validate_client,
 )
+from hwcore.domain.values import parse_reasons
 
 REQUIRED = ("client", "session", "date", "assignment", "format", "size", "framing", "outcome")
 COLUMN_OF = {"title": "assignment", "planned_doses": "planned"}
@@ -129,7 +130,7 @@ def parse_row(line: int, raw: dict[str, str]) -> CsvRow:
             )
         check_dose(done, planned, partial=True)
     reasons_text = get("reasons", "")
-    reasons = tuple(MissReason.parse(r) for r in reasons_text.split(";") if r.strip())
+    reasons = parse_reasons(reasons_text)  # ';' as exported, or ',' as the CLI takes them
     if reasons and outcome is not Outcome.MISSED:
         raise VocabularyError("reasons", reasons_text, "only on a missed outcome")
     design = _design(raw)
