@@ -308,7 +308,6 @@ def missed(
     new session today when ASSIGNMENT was given at the latest session on an
     earlier day (homework is reviewed at the session after it was given).
     """
-    split = [part for r in reasons for part in r.split(";")]
     _record(
         app,
         client,
@@ -318,7 +317,7 @@ def missed(
         assignment_id=assignment,
         outcome="missed",
         explanation=explanation,
-        reasons=split,
+        reasons=reasons,  # each may be 'a;b' or 'a,b': the entry's parse_reasons splits
         insights=insights,
         modification=modification,
     )

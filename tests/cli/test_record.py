@@ -245,3 +245,23 @@ def test_latest_is_the_newest_assignment_and_a_repeat_is_refused(home: Path) -> 
     outcomes = {a["assignment_id"]: a["outcome"] for a in shown["assignments"]}
     assert outcomes == {1: "pending", 2: "completed"}
     ok(invoke(home, "missed", "AB", "1", "--session", "2"))  # the older one, by its number
+
+
+def test_reasons_repeat_or_come_in_one_value_with_a_comma_or_semicolon(home: Path) -> None:
+    ok(invoke(home, "client", "add", "AB"))
+    ok(invoke(home, "session", "AB", "1", "--date", "2026-01-05"))
+    for _ in range(3):
+        _assign(home, "Walk", "behavioral", "small", "experiment")
+    given = (
+        ["--reason", "too-complex,wrong-timing"],
+        ["--reason", "forgotten;relational"],
+        ["--reason", "other", "--reason", "wrong-format, forgotten"],
+    )
+    for n, reasons in enumerate(given, start=1):
+        ok(invoke(home, "missed", "AB", str(n), "--session", "2", "--date", "2026-01-12", *reasons))
+    missed = {r["assignment_id"]: r["reasons"] for r in plan_json(home, "AB")["missed"]}
+    assert missed == {
+        1: ["too-complex", "wrong-timing"],
+        2: ["forgotten", "relational"],
+        3: ["other", "wrong-format", "forgotten"],
+    }

@@ -32,7 +32,9 @@ _REASON_SEPARATORS = re.compile(r"[;,]")
 
 def parse_reasons(value: Iterable[MissReason | str] | str) -> tuple[MissReason, ...]:
     """Miss reasons from their names (a sequence, or one string separated by ';' or ',')."""
-    items = _REASON_SEPARATORS.split(value) if isinstance(value, str) else value
+    given = [value] if isinstance(value, str) else value
+    # Each string may hold several ('a;b', 'a,b'): --reason is repeatable and takes both.
+    items = [p for v in given for p in (_REASON_SEPARATORS.split(v) if isinstance(v, str) else [v])]
     unique: list[MissReason] = []
     for item in items:
         if isinstance(item, MissReason) or str(item).strip():
