@@ -30,6 +30,7 @@ from hwcore.application.eventstore.accesslog import ACTIONS, AccessRow, append, 
 from hwcore.application.eventstore.errors import store_errors
 from hwcore.application.eventstore.persistence import AdminRecorder
 from hwcore.domain import InvalidValueError, validate_client
+from hwcore.valueclass import Value
 
 if TYPE_CHECKING:
     from hwcore.application.eventstore.application import StoreApplication
@@ -41,8 +42,8 @@ DETAIL_RULE = "nothing, or one or two words of letters, digits, '-', '.' or ':' 
 _DETAIL = re.compile(r"([\w.:-]{1,24}( [\w.:-]{1,24})?)?")
 
 
-@attrs.frozen
-class AccessEntry:
+@attrs.frozen(repr=False, eq=False)
+class AccessEntry(Value):
     """One access-log entry: who did what to which client's record, and when."""
 
     at: str

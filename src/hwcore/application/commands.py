@@ -34,10 +34,11 @@ from hwcore.domain import (
 )
 from hwcore.domain.values import parse_reasons
 from hwcore.planner import REVIEW_INTERVAL, Planner
+from hwcore.valueclass import Value
 
 
-@attrs.frozen
-class DesignField:
+@attrs.frozen(repr=False, eq=False)
+class DesignField(Value):
     """One field of an assignment's design, as a frontend offers it."""
 
     name: str
@@ -86,8 +87,8 @@ def _assignment_ref(value: int | str) -> int | str:
     return value if isinstance(value, int) else str(value).strip()
 
 
-@attrs.frozen(kw_only=True)
-class OutcomeEntry:
+@attrs.frozen(kw_only=True, repr=False, eq=False)
+class OutcomeEntry(Value):
     """An outcome to record for one pending assignment (e.g. in a wrap-up).
 
     ``done``/``planned`` apply to a partial (``planned`` defaults to the
@@ -134,8 +135,8 @@ def _opt_label(value: str | None) -> str | None:
     return value.strip() if value is not None else None
 
 
-@attrs.frozen(kw_only=True)
-class ReviewChoice:
+@attrs.frozen(kw_only=True, repr=False, eq=False)
+class ReviewChoice(Value):
     """A review of a client's system: what the therapist chose, and the follow-up wording.
 
     With ``accept`` the review starts from the planner's recommendation (values

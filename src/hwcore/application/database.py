@@ -31,6 +31,7 @@ from hwcore.config import (
     ensure_private_home,
 )
 from hwcore.domain import InvalidValueError, StoreError
+from hwcore.valueclass import Value
 
 if TYPE_CHECKING:
     from hwcore.application.eventstore.application import StoreApplication
@@ -38,8 +39,8 @@ if TYPE_CHECKING:
 __all__ = ["GrantReport", "InitReport", "caseload_names", "grant_caseload", "init_database"]
 
 
-@attrs.frozen
-class InitReport:
+@attrs.frozen(repr=False, eq=False)
+class InitReport(Value):
     """What ``hw db init`` made: the backend, the caseload, each schema part and its version."""
 
     backend: str
@@ -52,8 +53,8 @@ class InitReport:
         return f"hw schema ready on {self.backend}, caseload {self.caseload!r}: {parts}"
 
 
-@attrs.frozen
-class GrantReport:
+@attrs.frozen(repr=False, eq=False)
+class GrantReport(Value):
     """What ``hw db grant`` granted: to whom, on which caseload, which access, the statements."""
 
     caseload: str

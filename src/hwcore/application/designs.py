@@ -16,6 +16,7 @@ import attrs
 
 from hwcore.domain import AssignmentSpec, HwError
 from hwcore.planner import CurrentSystem
+from hwcore.valueclass import Value
 
 SYSTEM_DEFAULTS: tuple[str, ...] = ("format", "size", "frequency", "framing")
 """The design fields the current system gives defaults for (with the framing's wording)."""
@@ -36,8 +37,8 @@ class MissingDesignError(HwError, ValueError):
         super().__init__(f"missing {', '.join(missing)}: {why}")
 
 
-@attrs.frozen
-class FilledDesign:
+@attrs.frozen(repr=False, eq=False)
+class FilledDesign(Value):
     """A design completed from the current system, and what was taken from it."""
 
     design: AssignmentSpec

@@ -10,6 +10,7 @@ from hwcore.lazy import lazy_attributes
 
 # CaseloadEntry lives in the light caseload module (the quick path uses it); re-exported.
 from hwcore.readmodel.caseload import CaseloadEntry as CaseloadEntry
+from hwcore.valueclass import Value
 
 if TYPE_CHECKING:  # annotations only: a recording command imports no more (cli_write)
     from hwcore.domain.clinical import ConsentRecord
@@ -17,8 +18,8 @@ if TYPE_CHECKING:  # annotations only: a recording command imports no more (cli_
     from hwcore.planner import Fit, Planner
 
 
-@attrs.frozen
-class ClientInfo:
+@attrs.frozen(repr=False, eq=False)
+class ClientInfo(Value):
     """One client in the caseload."""
 
     client: str
@@ -29,8 +30,8 @@ class ClientInfo:
     pending: int
 
 
-@attrs.frozen
-class SessionInfo:
+@attrs.frozen(repr=False, eq=False)
+class SessionInfo(Value):
     """A session as recorded (``created`` is False when it was already there)."""
 
     client: str
@@ -39,8 +40,8 @@ class SessionInfo:
     created: bool
 
 
-@attrs.frozen
-class AssignmentInfo:
+@attrs.frozen(repr=False, eq=False)
+class AssignmentInfo(Value):
     """One assignment with its current outcome."""
 
     client: str
@@ -85,16 +86,16 @@ class AssignmentInfo:
     """The modification planned for the next assignment ('' when none was recorded)."""
 
 
-@attrs.frozen
-class AssignResult:
+@attrs.frozen(repr=False, eq=False)
+class AssignResult(Value):
     """The assignment recorded and how it fits the client's history."""
 
     assignment: AssignmentInfo
     fit: Fit
 
 
-@attrs.frozen
-class OutcomeResult:
+@attrs.frozen(repr=False, eq=False)
+class OutcomeResult(Value):
     """An outcome recorded for an assignment."""
 
     client: str
@@ -103,8 +104,8 @@ class OutcomeResult:
     session: int
 
 
-@attrs.frozen
-class ReviewResult:
+@attrs.frozen(repr=False, eq=False)
+class ReviewResult(Value):
     """A review recorded: the system chosen and the next review."""
 
     client: str
@@ -117,8 +118,8 @@ class ReviewResult:
     trigger: str
 
 
-@attrs.frozen
-class WrapUpResult:
+@attrs.frozen(repr=False, eq=False)
+class WrapUpResult(Value):
     """A session's wrap-up: the outcomes, the next assignment, the planner after them."""
 
     client: str
@@ -135,8 +136,8 @@ class WrapUpResult:
     measures, consents, the review), when the wrap-up carried any."""
 
 
-@attrs.frozen
-class NotedChange:
+@attrs.frozen(repr=False, eq=False)
+class NotedChange(Value):
     """Something recorded between two reviews that explains a change."""
 
     session: int
@@ -149,8 +150,8 @@ class NotedChange:
     gained or the modification planned at an outcome."""
 
 
-@attrs.frozen
-class MeasureResult:
+@attrs.frozen(repr=False, eq=False)
+class MeasureResult(Value):
     """A measurement just recorded, with its instrument's series after it."""
 
     client: str
@@ -163,8 +164,8 @@ class MeasureResult:
     """The risk alert this measurement raised (PHQ-9 item 9 above 0), if any."""
 
 
-@attrs.frozen
-class EntriesResult:
+@attrs.frozen(repr=False, eq=False)
+class EntriesResult(Value):
     """What a wrap-up recorded besides the outcomes and the assignment (r2)."""
 
     corrected: tuple[int, ...] = ()

@@ -27,6 +27,7 @@ from hwcore.application.dto import EntriesResult, MeasureResult, NotedChange, Re
 from hwcore.domain import Case, ChangeKind
 from hwcore.domain.measures import Instrument
 from hwcore.planner import Planner, build_planner
+from hwcore.valueclass import Value
 
 
 def _kind(value: ChangeKind | str) -> ChangeKind:
@@ -62,8 +63,8 @@ def _consents(value: Sequence[ConsentEntry]) -> tuple[ConsentEntry, ...]:
     return tuple(value)
 
 
-@attrs.frozen(kw_only=True)
-class ChangeEntry:
+@attrs.frozen(kw_only=True, repr=False, eq=False)
+class ChangeEntry(Value):
     """A life, relationship or other change noted in the session (as ``hw change``)."""
 
     kind: ChangeKind = attrs.field(converter=_kind)
@@ -72,8 +73,8 @@ class ChangeEntry:
     """What changed, in a few words."""
 
 
-@attrs.frozen(kw_only=True)
-class FramingEntry:
+@attrs.frozen(kw_only=True, repr=False, eq=False)
+class FramingEntry(Value):
     """A change of the client-level framing approach (as ``hw framing``)."""
 
     label: str
@@ -84,8 +85,8 @@ class FramingEntry:
     """Why the framing changes."""
 
 
-@attrs.frozen(kw_only=True)
-class MeasureEntry:
+@attrs.frozen(kw_only=True, repr=False, eq=False)
+class MeasureEntry(Value):
     """An outcome measure taken in the session (as ``hw measure``)."""
 
     instrument: str
@@ -96,8 +97,8 @@ class MeasureEntry:
     """The one score of a practice measure."""
 
 
-@attrs.frozen(kw_only=True)
-class ConsentEntry:
+@attrs.frozen(kw_only=True, repr=False, eq=False)
+class ConsentEntry(Value):
     """A consent for reminders or a digital channel (as ``hw consent``)."""
 
     channel: str
@@ -111,8 +112,8 @@ class ConsentEntry:
     note: str = ""
 
 
-@attrs.frozen(kw_only=True)
-class CorrectionEntry:
+@attrs.frozen(kw_only=True, repr=False, eq=False)
+class CorrectionEntry(Value):
     """A correction of an earlier entry of an assignment (as ``hw correct``)."""
 
     assignment_id: int | str
@@ -123,8 +124,8 @@ class CorrectionEntry:
     """Why the earlier entry was wrong."""
 
 
-@attrs.frozen(kw_only=True)
-class SessionEntries:
+@attrs.frozen(kw_only=True, repr=False, eq=False)
+class SessionEntries(Value):
     """Everything else a wrap-up records, besides the outcomes and the next assignment."""
 
     corrections: tuple[CorrectionEntry, ...] = attrs.field(default=(), converter=_corrections)

@@ -41,6 +41,7 @@ from eventsourcing.system import NotificationLogReader
 from hwcore.application.eventstore.shredding import TOMBSTONE_TOPIC
 from hwcore.application.exchange.jsonfile import event_data
 from hwcore.domain import Case, case_id_for
+from hwcore.valueclass import Value
 
 if TYPE_CHECKING:
     from hwcore.application.app import HwApplication
@@ -55,8 +56,8 @@ PURGE = "purge"
 it holds of the client ``case`` (the tombstone holds no clinical content)."""
 
 
-@attrs.frozen
-class FollowedEvent:
+@attrs.frozen(repr=False, eq=False)
+class FollowedEvent(Value):
     """One item of the log as a follower sees it.
 
     ``position`` is the notification id: store the last one handled and pass

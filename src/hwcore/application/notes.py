@@ -26,6 +26,7 @@ import attrs
 from hwcore.domain import Assignment, Case, InvalidValueError, Outcome
 from hwcore.domain.clinical import ConsentRecord
 from hwcore.domain.measures import MeasurePoint, RiskAlert, series
+from hwcore.valueclass import Value
 
 NOT_RECORDED = "not recorded"
 """What the note says where a field was not recorded."""
@@ -33,8 +34,8 @@ WIDTH = 78
 """The plain text's default line width."""
 
 
-@attrs.frozen(kw_only=True)
-class NoteAssignment:
+@attrs.frozen(kw_only=True, repr=False, eq=False)
+class NoteAssignment(Value):
     """Homework given at the session, with seed 003's five elements and the agreement."""
 
     assignment_id: int
@@ -60,8 +61,8 @@ class NoteAssignment:
     followup_plan: str
 
 
-@attrs.frozen(kw_only=True)
-class NoteOutcome:
+@attrs.frozen(kw_only=True, repr=False, eq=False)
+class NoteOutcome(Value):
     """Homework reviewed at the session: its completion and what was learnt from it."""
 
     assignment_id: int
@@ -83,8 +84,8 @@ class NoteOutcome:
     modification: str
 
 
-@attrs.frozen(kw_only=True)
-class NoteMeasure:
+@attrs.frozen(kw_only=True, repr=False, eq=False)
+class NoteMeasure(Value):
     """An outcome measure taken at the session and its change up to it."""
 
     instrument: str
@@ -103,8 +104,8 @@ class NoteMeasure:
     reliable_change_threshold: float | None
 
 
-@attrs.frozen(kw_only=True)
-class ProgressNote:
+@attrs.frozen(kw_only=True, repr=False, eq=False)
+class ProgressNote(Value):
     """The homework part of one session's progress note (see the module's docstring)."""
 
     client: str

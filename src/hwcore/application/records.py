@@ -11,14 +11,16 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from hwcore.valueclass import Value
+
 if TYPE_CHECKING:
     from hwcore.application.dto import NotedChange
     from hwcore.domain.clinical import ConsentRecord
     from hwcore.domain.measures import MeasureSeries, RiskAlert
 
 
-@attrs.frozen
-class HistoryEntry:
+@attrs.frozen(repr=False, eq=False)
+class HistoryEntry(Value):
     """One event of a client's log, readable."""
 
     position: int
@@ -34,8 +36,8 @@ class HistoryEntry:
     """The clinician who recorded it; None when unknown (stored before hw recorded it)."""
 
 
-@attrs.frozen
-class ImportReport:
+@attrs.frozen(repr=False, eq=False)
+class ImportReport(Value):
     """What an import did."""
 
     source: str
@@ -50,8 +52,8 @@ class ImportReport:
     """Clients whose stored history goes on past the file's (left as they are)."""
 
 
-@attrs.frozen
-class FieldChange:
+@attrs.frozen(repr=False, eq=False)
+class FieldChange(Value):
     """One field of the chosen system that changed between two reviews."""
 
     field: str
@@ -59,8 +61,8 @@ class FieldChange:
     new: str | None
 
 
-@attrs.frozen
-class AuditEntry:
+@attrs.frozen(repr=False, eq=False)
+class AuditEntry(Value):
     """One review of a client's system: what was chosen, why, and how it went."""
 
     review: int
@@ -101,8 +103,8 @@ class AuditEntry:
     """The clinician who recorded the review; None when unknown (stored before hw recorded it)."""
 
 
-@attrs.frozen
-class ClinicalRecordInfo:
+@attrs.frozen(repr=False, eq=False)
+class ClinicalRecordInfo(Value):
     """A client's measures, open and acknowledged risk alerts, and consents."""
 
     client: str

@@ -34,6 +34,7 @@ from hwcore.domain.measures import (
     series,
 )
 from hwcore.domain.vocabulary import Weekday
+from hwcore.valueclass import Value
 
 MAX_CHANNEL = 40
 
@@ -66,8 +67,8 @@ def _str_tuple(values: Iterable[str]) -> tuple[str, ...]:
     return tuple(values)
 
 
-@attrs.frozen
-class MeasureRecord:
+@attrs.frozen(repr=False, eq=False)
+class MeasureRecord(Value):
     """One measurement as the case keeps it."""
 
     session: int
@@ -96,8 +97,8 @@ class MeasureRecord:
         )
 
 
-@attrs.frozen
-class ConsentRecord:
+@attrs.frozen(repr=False, eq=False)
+class ConsentRecord(Value):
     """A consent for reminders or a digital channel (seed 003's ethics section)."""
 
     session: int
@@ -111,8 +112,8 @@ class ConsentRecord:
     position: int = 0
 
 
-@attrs.frozen
-class AlertAcknowledgement:
+@attrs.frozen(repr=False, eq=False)
+class AlertAcknowledgement(Value):
     """The therapist acknowledged a risk alert and said what was done."""
 
     session: int

@@ -24,6 +24,7 @@ from collections.abc import Iterable, Sequence
 import attrs
 
 from hwcore.domain.errors import InvalidValueError, VocabularyError
+from hwcore.valueclass import Value
 
 
 class Better(enum.Enum):
@@ -54,8 +55,8 @@ class Change(enum.Enum):
     """The measure has no reliable-change threshold."""
 
 
-@attrs.frozen
-class Band:
+@attrs.frozen(repr=False, eq=False)
+class Band(Value):
     """A severity band: totals from ``low`` to ``high`` inclusive."""
 
     low: int
@@ -63,8 +64,8 @@ class Band:
     label: str
 
 
-@attrs.frozen
-class Instrument:
+@attrs.frozen(repr=False, eq=False)
+class Instrument(Value):
     """A measure: its range, direction, bands and codes.
 
     ``items`` is the number of items entered one by one (PHQ-9: 9), or 0 for a
@@ -278,8 +279,8 @@ def int_tuple(values: Iterable[int]) -> tuple[int, ...]:
     return tuple(values)
 
 
-@attrs.frozen
-class MeasurePoint:
+@attrs.frozen(repr=False, eq=False)
+class MeasurePoint(Value):
     """One measurement on the timeline."""
 
     session: int
@@ -288,8 +289,8 @@ class MeasurePoint:
     items: tuple[int, ...] = attrs.field(default=(), converter=int_tuple)
 
 
-@attrs.frozen
-class MeasureSeries:
+@attrs.frozen(repr=False, eq=False)
+class MeasureSeries(Value):
     """One instrument's measurements and how they changed."""
 
     instrument: str
@@ -327,8 +328,8 @@ def series(instrument: Instrument, points: Sequence[MeasurePoint]) -> MeasureSer
     )
 
 
-@attrs.frozen
-class RiskAlert:
+@attrs.frozen(repr=False, eq=False)
+class RiskAlert(Value):
     """A risk alert no view may hide (PHQ-9 item 9 above 0)."""
 
     kind: str

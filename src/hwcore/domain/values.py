@@ -26,6 +26,7 @@ from hwcore.domain.vocabulary import (
     Weekday,
     normalize_framing,
 )
+from hwcore.valueclass import Value
 
 _REASON_SEPARATORS = re.compile(r"[;,]")
 
@@ -89,8 +90,8 @@ def _time(value: str) -> str:
 _TIME_RE = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
 
-@attrs.frozen(kw_only=True)
-class AssignmentSpec:
+@attrs.frozen(kw_only=True, repr=False, eq=False)
+class AssignmentSpec(Value):
     """An assignment's design: the task, its five documentation elements, the agreement.
 
     This is the typed input of ``assign`` (and of a wrap-up's next assignment)
@@ -190,8 +191,8 @@ def upcast_reflection(state: dict[str, object]) -> None:
     state.setdefault("modification", "")
 
 
-@attrs.frozen
-class Resolution:
+@attrs.frozen(repr=False, eq=False)
+class Resolution(Value):
     """An assignment's recorded outcome (completed, partial or missed)."""
 
     outcome: Outcome
@@ -220,8 +221,8 @@ class Resolution:
         return 0.0
 
 
-@attrs.frozen
-class Assignment:
+@attrs.frozen(repr=False, eq=False)
+class Assignment(Value):
     """The current state of one assignment in a case."""
 
     id: int
@@ -241,8 +242,8 @@ class Assignment:
         return self.resolution is not None
 
 
-@attrs.frozen
-class SessionRecord:
+@attrs.frozen(repr=False, eq=False)
+class SessionRecord(Value):
     """A session held with the client."""
 
     number: int
@@ -251,8 +252,8 @@ class SessionRecord:
     """True when the date was inferred rather than given."""
 
 
-@attrs.frozen
-class FramingApproach:
+@attrs.frozen(repr=False, eq=False)
+class FramingApproach(Value):
     """The client-level framing approach and why it was chosen."""
 
     label: str
@@ -261,8 +262,8 @@ class FramingApproach:
     session: int
 
 
-@attrs.frozen
-class ChangeRecord:
+@attrs.frozen(repr=False, eq=False)
+class ChangeRecord(Value):
     """A life or relationship change noted in the case."""
 
     kind: ChangeKind
@@ -272,8 +273,8 @@ class ChangeRecord:
     """Order in the case's event sequence (for 'noted after the last review')."""
 
 
-@attrs.frozen
-class SystemChoice:
+@attrs.frozen(repr=False, eq=False)
+class SystemChoice(Value):
     """The between-session system the therapist chose at a review.
 
     Any value may be ``None`` when the therapist leaves it open.
@@ -286,8 +287,8 @@ class SystemChoice:
     framing_wording: str = ""
 
 
-@attrs.frozen
-class FollowupProtocol:
+@attrs.frozen(repr=False, eq=False)
+class FollowupProtocol(Value):
     """How to open the next session's homework review."""
 
     completed_opening: str = ""
@@ -296,8 +297,8 @@ class FollowupProtocol:
     missed_diagnostic: str = ""
 
 
-@attrs.frozen
-class Review:
+@attrs.frozen(repr=False, eq=False)
+class Review(Value):
     """A recorded review of the client's system."""
 
     session: int
@@ -309,8 +310,8 @@ class Review:
     position: int
 
 
-@attrs.frozen
-class Correction:
+@attrs.frozen(repr=False, eq=False)
+class Correction(Value):
     """A correction of an earlier entry, kept for the audit trail."""
 
     assignment_id: int

@@ -19,13 +19,14 @@ from hwcore.planner.model import (
     Planner,
     Recommendation,
 )
+from hwcore.valueclass import Value
 
 RARELY_DONE_RATE = WORKS_RATE
 """Below this raw rate (with at least 2 tried), a value 'rarely gets done'."""
 
 
-@attrs.frozen
-class FieldFit:
+@attrs.frozen(repr=False, eq=False)
+class FieldFit(Value):
     """How this client has done with one chosen value."""
 
     field: str
@@ -51,8 +52,8 @@ class FieldFit:
         return self.n >= MIN_EVIDENCE and self.rate is not None and self.rate < RARELY_DONE_RATE
 
 
-@attrs.frozen
-class Fit:
+@attrs.frozen(repr=False, eq=False)
+class Fit(Value):
     """The fit of a proposed assignment: per-field history, warnings and notes."""
 
     fields: tuple[FieldFit, ...]

@@ -19,6 +19,7 @@ from typing import Any
 import attrs
 
 from hwcore.jsondata import FLOAT_DIGITS
+from hwcore.valueclass import Value
 
 # The bases of a recommendation (spec section 4, word for word): which rule chose
 # the value, or why there is none.
@@ -40,8 +41,8 @@ SIZE_IS_NOT_IT = "size is not what stops this client (look at format, framing an
 """Added to the size rule's third step when tiny itself rarely gets done."""
 
 
-@attrs.frozen
-class Evidence:
+@attrs.frozen(repr=False, eq=False)
+class Evidence(Value):
     """How one value of a field has fared with this client."""
 
     value: str
@@ -63,8 +64,8 @@ class Evidence:
     """The last two outcomes of this value (in session order) were both misses."""
 
 
-@attrs.frozen
-class Recommendation:
+@attrs.frozen(repr=False, eq=False)
+class Recommendation(Value):
     """The recommended value of one field of the system, with its evidence."""
 
     value: str | None
@@ -87,8 +88,8 @@ class Recommendation:
     """A caveat the rule adds (e.g. that size is not what stops this client)."""
 
 
-@attrs.frozen
-class System:
+@attrs.frozen(repr=False, eq=False)
+class System(Value):
     """The recommended between-session system for this client."""
 
     format: Recommendation
@@ -107,8 +108,8 @@ class System:
 # object.__setattr__, which makes building a row about twice as slow, and a
 # 1,000-assignment client's planner builds 1,000 rows (benchmark
 # ``planner_1000``: compute <= 10 ms).
-@attrs.frozen(slots=False)
-class Row:
+@attrs.frozen(slots=False, repr=False, eq=False)
+class Row(Value):
     """One assignment in the completed, missed or pending table."""
 
     assignment_id: int
@@ -137,8 +138,8 @@ class Row:
         return ""
 
 
-@attrs.frozen
-class Shared:
+@attrs.frozen(repr=False, eq=False)
+class Shared(Value):
     """The value(s) most of a group had in common."""
 
     values: tuple[str, ...]
@@ -148,8 +149,8 @@ class Shared:
     """The size of the group."""
 
 
-@attrs.frozen
-class Phase:
+@attrs.frozen(repr=False, eq=False)
+class Phase(Value):
     """A range of sessions and how consistently homework was done in it."""
 
     first_session: int
@@ -158,8 +159,8 @@ class Phase:
     rate: float
 
 
-@attrs.frozen
-class InCommon:
+@attrs.frozen(repr=False, eq=False)
+class InCommon(Value):
     """What a group (completed or missed) had in common."""
 
     format: Shared
@@ -174,8 +175,8 @@ class InCommon:
     """'not enough to say' when the group has fewer than 2 assignments."""
 
 
-@attrs.frozen
-class Followup:
+@attrs.frozen(repr=False, eq=False)
+class Followup(Value):
     """The follow-up protocol for the next session."""
 
     completed_opening: str
@@ -186,8 +187,8 @@ class Followup:
     """'default' or 'review at session N' (the therapist's wording wins)."""
 
 
-@attrs.frozen
-class ReviewStatus:
+@attrs.frozen(repr=False, eq=False)
+class ReviewStatus(Value):
     """Where the client's system stands in its review schedule."""
 
     last_review_session: int | None
@@ -200,8 +201,8 @@ class ReviewStatus:
     """Readable reasons the review is due."""
 
 
-@attrs.frozen
-class ChosenSystem:
+@attrs.frozen(repr=False, eq=False)
+class ChosenSystem(Value):
     """The system as the therapist last chose it at a review."""
 
     session: int
@@ -214,8 +215,8 @@ class ChosenSystem:
     notes: str
 
 
-@attrs.frozen
-class Elsewhere:
+@attrs.frozen(repr=False, eq=False)
+class Elsewhere(Value):
     """A field where the history since the review points away from the current system."""
 
     field: str
@@ -228,8 +229,8 @@ class Elsewhere:
         return f"since the review, the history points to {self.field} {self.points_to}"
 
 
-@attrs.frozen
-class CurrentSystem:
+@attrs.frozen(repr=False, eq=False)
+class CurrentSystem(Value):
     """The therapist's decision: the system chosen at the last review.
 
     A framing change recorded after that review replaces the framing.
@@ -257,8 +258,8 @@ class CurrentSystem:
         return f"the review at session {self.review_session}"
 
 
-@attrs.frozen
-class Confounded:
+@attrs.frozen(repr=False, eq=False)
+class Confounded(Value):
     """Two values of two fields that always came together (spec 4a).
 
     The history cannot tell which of them helps or stops the client; ``test`` is
@@ -288,8 +289,8 @@ class Confounded:
 
 # The measure types below mirror hwcore.domain.measures rather than import it:
 # rebuilding a cached planner (`hw plan`'s fast path) loads no domain module.
-@attrs.frozen
-class Reading:
+@attrs.frozen(repr=False, eq=False)
+class Reading(Value):
     """One measurement of a measure: its session, total and severity band."""
 
     session: int
@@ -298,8 +299,8 @@ class Reading:
     """The published band (PHQ-9, GAD-7); None for a practice measure."""
 
 
-@attrs.frozen
-class Alert:
+@attrs.frozen(repr=False, eq=False)
+class Alert(Value):
     """A risk alert no view may hide: PHQ-9 item 9 above 0 (spec 4b)."""
 
     kind: str
@@ -312,8 +313,8 @@ class Alert:
     """An acknowledgement has been recorded as an event."""
 
 
-@attrs.frozen
-class MeasureTrend:
+@attrs.frozen(repr=False, eq=False)
+class MeasureTrend(Value):
     """One outcome measure over the sessions, beside the homework done over them (spec 4b).
 
     The change and the reliable change are the measure's own (first to last
@@ -342,8 +343,8 @@ class MeasureTrend:
     """The measure's range (a chart draws every measure on the scale of its own range)."""
 
 
-@attrs.frozen
-class Planner:
+@attrs.frozen(repr=False, eq=False)
+class Planner(Value):
     """The Between-Session System Planner of one client, at one point in time."""
 
     client: str

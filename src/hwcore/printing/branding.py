@@ -18,6 +18,7 @@ from hwcore.clinician import check_clinician
 from hwcore.domain import HwError, InvalidValueError
 from hwcore.printing.colours import parse_colour
 from hwcore.printing.files import write_private
+from hwcore.valueclass import Value
 
 CONFIG_FILE = "config.json"
 LOGO_STEM = "clinic-logo"
@@ -42,8 +43,8 @@ class ConfigError(HwError):
     """The configuration file cannot be read or written (clear, content-free)."""
 
 
-@attrs.frozen
-class Branding:
+@attrs.frozen(repr=False, eq=False)
+class Branding(Value):
     """The clinic's branding as the printouts use it."""
 
     clinic_name: str = ""

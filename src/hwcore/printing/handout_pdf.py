@@ -23,6 +23,7 @@ from hwcore.printing.colours import readable_ink, tint
 from hwcore.printing.i18n import N_, HandoutLanguage
 from hwcore.printing.render import Page, esc, header, render_pdf, stylesheet
 from hwcore.printing.schedule import agreed_weekdays, planned_doses
+from hwcore.valueclass import Value
 
 PERMISSION = N_(
     "You don't have to show this to me. It's yours: use it however it helps."
@@ -52,8 +53,8 @@ ATTEMPTS = ((1.0, True), (1.0, False), (0.92, False), (0.84, False), (0.76, Fals
 the optional notes lines go first, then the text shrinks."""
 
 
-@attrs.frozen
-class Handout:
+@attrs.frozen(repr=False, eq=False)
+class Handout(Value):
     """What the handout of one assignment says: client-facing values only.
 
     There is deliberately no field for the clinical rationale, barriers, notes,

@@ -30,6 +30,7 @@ import attrs
 from hwcore.domain import InvalidValueError
 from hwcore.domain.errors import HwError
 from hwcore.extras import needs
+from hwcore.valueclass import Value
 
 LANGUAGES: tuple[str, ...] = ("en", "es", "fr", "de")
 """The handout's languages (ISO 639-1 codes), English first."""
@@ -72,8 +73,8 @@ def check_language(value: str) -> str:
     return code
 
 
-@attrs.frozen
-class HandoutLanguage:
+@attrs.frozen(repr=False, eq=False)
+class HandoutLanguage(Value):
     """The language and reading level one handout is printed in."""
 
     language: str = attrs.field(default="en", converter=check_language)
@@ -180,8 +181,8 @@ _LARGE_ITEMS = ("large print", "large-print", "large print handout", "large-prin
 _REGULAR_ITEMS = ("regular print", "standard print")
 
 
-@attrs.frozen
-class AccommodationChoice:
+@attrs.frozen(repr=False, eq=False)
+class AccommodationChoice(Value):
     """What one assignment's accommodations say about its handout (None: nothing)."""
 
     language: str | None = None
@@ -293,8 +294,8 @@ def _parse(text: str, assignment_id: int) -> tuple[AccommodationChoice, str]:
     return AccommodationChoice(language, plain, large), problem
 
 
-@attrs.frozen
-class HandoutChoice:
+@attrs.frozen(repr=False, eq=False)
+class HandoutChoice(Value):
     """How a handout is printed, and where each choice came from."""
 
     language: str

@@ -23,6 +23,7 @@ import attrs
 from hwcore.printing.branding import Branding
 from hwcore.printing.colours import readable_ink
 from hwcore.textsafe import terminal_text
+from hwcore.valueclass import Value
 
 MARGIN = 52
 """Page margin in points (left, right, top)."""
@@ -142,8 +143,8 @@ p.fact {{ margin: 0 0 3pt 0; }}
 """
 
 
-@attrs.frozen
-class Page:
+@attrs.frozen(repr=False, eq=False)
+class Page(Value):
     """Where the page sits: paper name and the footer's two halves."""
 
     paper: str

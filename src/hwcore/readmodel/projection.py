@@ -12,6 +12,7 @@ only where the event store itself is plain (see docs/security.md).
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from typing import Any
 
 import attrs
@@ -20,6 +21,7 @@ from hwcore.domain import Case, ChangeKind, MissReason
 from hwcore.planner import Planner, build_planner, to_dict
 from hwcore.planner.cache import to_cache
 from hwcore.readmodel.caseload_text import summary_cells
+from hwcore.valueclass import Value
 
 RECENT_SESSIONS = 8
 """How many of the latest sessions count as 'recent' for the caseload trend."""
@@ -29,8 +31,8 @@ TREND_MARGIN = 0.1
 Row = dict[str, Any]
 
 
-@attrs.frozen
-class ClientSummary:
+@attrs.frozen(repr=False, eq=False)
+class ClientSummary(Value):
     """One client's caseload summary (the ``client_summary`` row)."""
 
     client: str
@@ -146,10 +148,14 @@ def client_row(case: Case) -> Row:
     }
 
 
-def assignment_rows(case: Case) -> list[Row]:
-    """One ``assignments`` row per assignment, with its current outcome."""
+def assignment_rows(case: Case, only: Collection[int] | None = None) -> list[Row]:
+    """One ``assignments`` row per assignment (or per one of ``only``), with its current outcome."""
     rows: list[Row] = []
-    for a in sorted(case.assignments.values(), key=lambda x: x.id):
+    if only is None:
+        chosen = sorted(case.assignments.values(), key=lambda x: x.id)
+    else:
+        chosen = [case.assignments[i] for i in sorted(only) if i in case.assignments]
+    for a in chosen:
         r = a.resolution
         s = a.spec
         rows.append(
@@ -245,16 +251,19 @@ def change_rows(case: Case) -> list[Row]:
     return rows
 
 
-def case_rows(case: Case, planner: Planner | None = None) -> dict[str, list[Row]]:
+def case_rows(
+    case: Case, planner: Planner | None = None, assignments: Collection[int] | None = None
+) -> dict[str, list[Row]]:
     """Every read-model row of one case, by table (``clients`` without counters).
 
     Args:
         case: the client's case.
         planner: the case's current planner, when the caller has built it already.
+        assignments: only these assignments' rows (None: every assignment's).
     """
     return {
         "clients": [client_row(case)],
-        "assignments": assignment_rows(case),
+        "assignments": assignment_rows(case, assignments),
         "reviews": review_rows(case),
         "changes": change_rows(case),
         "client_summary": [summary_row(summarize(case, planner))],

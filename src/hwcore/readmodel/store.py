@@ -46,7 +46,7 @@ from hwcore.readmodel.schema import (
     VIEW_TABLES,
 )
 from hwcore.readmodel.source import EventSource
-from hwcore.readmodel.writes import insert, stored_rows, write_case
+from hwcore.readmodel.writes import insert, stored_rows, touched_assignments, write_case
 
 
 def _warn(message: str) -> None:
@@ -301,14 +301,21 @@ class ReadModel:
                 # was a tenth of a rebuild.
                 items.append((raw_id if type(raw_id) is UUID else UUID(str(raw_id)), n))
         last = dict(items)  # each case's last notification in this batch
+        refresh = len(notifications) <= REFRESH_PLANS_UP_TO
+        # A short catch-up (a command's) decodes each event once, to know which
+        # assignments it touches (writes.touched_assignments).
+        events: dict[UUID, list[object]] = {}
         for case_id, n in items:
             version = n.originator_version
             case = working.get(case_id)
+            event = source.to_event(n) if refresh else None
+            if event is not None:
+                events.setdefault(case_id, []).append(event)
             if version == 1:
                 registrations[case_id] = n.id
-                case = _applied(source, n, None)
+                case = _applied(source, n, None, event)
             elif case is not None and case.version == version - 1:
-                case = _applied(source, n, case)
+                case = _applied(source, n, case, event)
             elif case is None or case.version < version:
                 # Not projected yet: the case as of its last event in this batch
                 # (the one a command of this process just saved, if kept).
@@ -317,12 +324,18 @@ class ReadModel:
             working[case_id] = case
             touched[case_id] = case
             counts[case_id] += 1
-        refresh = len(notifications) <= REFRESH_PLANS_UP_TO
         for case_id, case in touched.items():
             planner = build_planner(case)
             previous = self._rows.get(case.client)
+            # The read model holds the client as of this batch's first event
+            # (the tracking position): only the rows of the assignments the
+            # batch's events touch need writing.
+            assignments = None
+            if refresh and case_id not in registrations:
+                assignments = touched_assignments(events.get(case_id, ()))
             if previous is None and refresh and case_id not in registrations:
-                previous = stored_rows(conn, case.client)  # a command's first write here
+                # A command's first write here.
+                previous = stored_rows(conn, case.client, assignments=assignments is None)
             written[case.client] = write_case(
                 conn,
                 case,
@@ -330,6 +343,7 @@ class ReadModel:
                 registrations.get(case_id),
                 previous,
                 planner,
+                assignments,
             )
             cached = conn.execute(f"DELETE FROM {PLANS_TABLE} WHERE client = ?", (case.client,))  # noqa: S608
             if refresh and cached.rowcount:
@@ -445,10 +459,15 @@ class ReadModel:
 # ------------------------------------------------------------------- helpers
 
 
-def _applied(source: EventSource, notification: Notification, case: Case | None) -> Case:
-    """The case with the notification's event applied (a new case for a registration)."""
-    event = cast("Aggregate.Event", source.to_event(notification))
-    return cast("Case", event.mutate(case))
+def _applied(
+    source: EventSource, notification: Notification, case: Case | None, event: object = None
+) -> Case:
+    """The case with the notification's event (decoded, if not given) applied.
+
+    A new case for a registration.
+    """
+    decoded = cast("Aggregate.Event", source.to_event(notification) if event is None else event)
+    return cast("Case", decoded.mutate(case))
 
 
 @contextlib.contextmanager

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from hwcore.domain import Case
 from hwcore.planner import Planner
@@ -65,6 +65,48 @@ def _upsert_client_sql(columns: tuple[str, ...]) -> str:
 KEYS = {"assignments": "assignment_id", "reviews": "review", "changes": "position"}
 """Each client table's own key column (beside ``client``)."""
 
+TOUCHED_UP_TO = 8
+"""A batch's events touching at most this many of a client's assignments rewrite only
+their rows; more (an import, a rebuild) go the way of :func:`write_case`'s comparisons."""
+
+_ONE_ASSIGNMENT = (
+    Case.HomeworkAssigned,
+    Case.HomeworkCompleted,
+    Case.HomeworkMissed,
+    Case.EntryCorrected,
+)
+"""The events that add or replace the one assignment they name (``assignment_id``)."""
+
+_NO_ASSIGNMENT = (
+    Case.SessionHeld,
+    Case.FramingChanged,
+    Case.ChangeNoted,
+    Case.SystemReviewed,
+    Case.MeasureTaken,
+    Case.ConsentRecorded,
+    Case.AlertAcknowledged,
+)
+"""The events that leave every assignment as it was."""
+
+
+def touched_assignments(events: Iterable[object]) -> frozenset[int] | None:
+    """The assignments whose rows these events of one case may have changed.
+
+    None when that is not known: a registration, a corrected session date (it
+    re-dates every assignment of its session), an event of a kind added later.
+    ``cli_write``: recording an outcome then writes one row of a client's 1,000
+    instead of building them all and comparing them with the stored ones.
+    ``tests/unit/test_projection_rows.py`` checks these lists against what
+    applying each event replaces.
+    """
+    touched: set[int] = set()
+    for event in events:
+        if isinstance(event, _ONE_ASSIGNMENT):
+            touched.add(event.assignment_id)
+        elif not isinstance(event, _NO_ASSIGNMENT):
+            return None
+    return frozenset(touched) if len(touched) <= TOUCHED_UP_TO else None
+
 
 def _replaced(table: str, new: Sequence[Row], old: Sequence[Row] | None) -> list[Row] | None:
     """The rows of ``new`` that replace changed rows of ``old`` with the same keys.
@@ -87,14 +129,20 @@ def _replaced(table: str, new: Sequence[Row], old: Sequence[Row] | None) -> list
     return changed
 
 
-def stored_rows(conn: sqlite3.Connection, client: str) -> dict[str, list[Row]]:
+def stored_rows(
+    conn: sqlite3.Connection, client: str, *, assignments: bool = True
+) -> dict[str, list[Row]]:
     """The client's rows as the read model holds them, as :func:`write_case` returns them.
 
     For a process that has not written the client yet (every CLI command):
     reading 1,000 rows back is cheaper than rewriting them (``cli_write``).
+    Without ``assignments``, those rows are not read (the write knows which
+    ones it changes: :func:`touched_assignments`).
     """
     found: dict[str, list[Row]] = {}
     for table, key in KEYS.items():
+        if table == "assignments" and not assignments:
+            continue
         cursor = conn.execute(
             f"SELECT * FROM {table} WHERE client = ? ORDER BY {key}",  # noqa: S608 (constants)
             (client,),
@@ -114,16 +162,25 @@ def write_case(
     registration: int | None,
     previous: dict[str, list[Row]] | None,
     planner: Planner | None = None,
+    touched: frozenset[int] | None = None,
 ) -> dict[str, list[Row]]:
     """Replace one client's rows with its case's current projection.
 
     ``previous`` are the rows this process committed last for the client (when
     still trusted): unchanged tables are left alone and rows added at the end
     are inserted alone, so a one-event command does not rewrite the client.
+    ``touched`` (from :func:`touched_assignments`): the only assignments whose
+    rows changed since the read model last wrote the client; only theirs are
+    built and written, and the rows returned have no ``assignments`` (the
+    client's are not all known then).
     """
-    rows = case_rows(case, planner)
+    rows = case_rows(case, planner, touched)
     client = case.client
+    if touched is not None:
+        insert(conn, "assignments", rows.pop("assignments"), "INSERT OR REPLACE")
     for table in ("assignments", "reviews", "changes"):
+        if table not in rows:
+            continue
         new, old = rows[table], (previous or {}).get(table)
         if old is not None and new[: len(old)] == old:
             insert(conn, table, new[len(old) :])  # nothing, or only rows added at the end

@@ -47,6 +47,7 @@ from hwcore.application.eventstore.shredding import (
 )
 from hwcore.domain import ClientNotFoundError, InvalidValueError, case_id_for, validate_client
 from hwcore.domain.identifiers import legacy_case_ids
+from hwcore.valueclass import Value
 
 __all__ = [
     "BackupReport",
@@ -82,8 +83,8 @@ def generate_key() -> str:
 # -------------------------------------------------------------------- purge
 
 
-@attrs.frozen
-class PurgeReport:
+@attrs.frozen(repr=False, eq=False)
+class PurgeReport(Value):
     """What a purge removed, and the audit entry it left."""
 
     client: str

@@ -16,10 +16,11 @@ from eventsourcing.application import Application
 from hwcore.application.eventstore.errors import store_errors
 from hwcore.application.eventstore.persistence import AdminRecorder, AuditRow
 from hwcore.domain import StoreError
+from hwcore.valueclass import Value
 
 
-@attrs.frozen
-class StoreAuditEntry:
+@attrs.frozen(repr=False, eq=False)
+class StoreAuditEntry(Value):
     """One line of the audit trail: when, what, how many records; no client, no content."""
 
     at: str

@@ -67,6 +67,7 @@ from hwcore.application.eventstore.shredding import (
 from hwcore.application.eventstore.sqlitefile import SQLITE_HEADER
 from hwcore.domain import InvalidValueError, StoreError
 from hwcore.outputs import OutputError, check_output_path, place
+from hwcore.valueclass import Value
 
 BACKUP_FORMAT = "hw-backup"
 BACKUP_VERSION = 1
@@ -99,8 +100,8 @@ def key_id(key: str | None) -> str:
 # ------------------------------------------------------------------- backup
 
 
-@attrs.frozen
-class BackupReport:
+@attrs.frozen(repr=False, eq=False)
+class BackupReport(Value):
     """What a backup holds."""
 
     path: str
@@ -115,8 +116,8 @@ class BackupReport:
     """Wrapped per-client data keys copied (the practice key opens them)."""
 
 
-@attrs.frozen
-class RestoreReport:
+@attrs.frozen(repr=False, eq=False)
+class RestoreReport(Value):
     """What a restore wrote."""
 
     path: str

@@ -42,6 +42,7 @@ import attrs
 from hwcore.application.eventstore.accesslog import ACCESS_LOG_TABLE, create_access_log
 from hwcore.application.eventstore.persistence import AUDIT_DDL, AUDIT_TABLE, AdminRecorder
 from hwcore.application.eventstore.shredding import KEY_TABLE, create_key_table
+from hwcore.valueclass import Value
 
 VERSION_TABLE = "hw_schema"
 """Which version of each schema part the store holds (one row per part)."""
@@ -54,8 +55,8 @@ ACCESS = ("read-only", "read-write", "purge")
 """The kinds of access :func:`grant_statements` grants, each including the one before."""
 
 
-@attrs.frozen
-class TableGrant:
+@attrs.frozen(repr=False, eq=False)
+class TableGrant(Value):
     """The privileges one table needs for each kind of access (cumulative: see :data:`ACCESS`)."""
 
     table: str
@@ -71,8 +72,8 @@ class TableGrant:
         return tuple(dict.fromkeys(p for level in levels for p in level))
 
 
-@attrs.frozen
-class SchemaPart:
+@attrs.frozen(repr=False, eq=False)
+class SchemaPart(Value):
     """One part of hw's schema: created by ``hw db init``, checked on open, granted per table.
 
     ``create`` runs inside ``hw db init``'s transaction, with the open

@@ -24,6 +24,7 @@ from hwcore.domain import (
     validate_client,
 )
 from hwcore.domain.values import parse_reasons
+from hwcore.valueclass import Value
 
 REQUIRED = ("client", "session", "date", "assignment", "format", "size", "framing", "outcome")
 COLUMN_OF = {"title": "assignment", "planned_doses": "planned"}
@@ -46,8 +47,8 @@ OPTIONAL = tuple(
 )
 
 
-@attrs.frozen
-class CsvRow:
+@attrs.frozen(repr=False, eq=False)
+class CsvRow(Value):
     """One validated row of a history CSV: where, the design, and the outcome."""
 
     line: int

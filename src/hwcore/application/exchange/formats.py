@@ -15,13 +15,14 @@ import attrs
 from hwcore.application.exchange.port import ExchangeStore
 from hwcore.domain import Case, ClientNotFoundError, InvalidValueError, validate_client
 from hwcore.textsafe import json_text
+from hwcore.valueclass import Value
 
 EXPORT_FORMATS = ("json", "csv", "fhir")
 """The formats of :func:`export_text`, the lossless one first."""
 
 
-@attrs.frozen
-class ExportText:
+@attrs.frozen(repr=False, eq=False)
+class ExportText(Value):
     """An export as text, with how many clients it holds."""
 
     format: str
