@@ -10,6 +10,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,8 @@ from hwcore.application import HwApplication, to_dict
 from hwcore.application.caseload import caseload_data
 from hwcore.application.quick import quick_caseload, quick_planner, rounded
 from hwcore.bootstrap import open_application
+from hwcore.domain import AssignmentSpec
+from hwcore.planner import assess_fit, build_planner
 from tests.conftest import TODAY
 
 DEMO_CLIENTS = ("AB", "C-017", "DK", "EM", "FR")
@@ -175,3 +178,43 @@ def test_names_differing_only_in_case_sort_the_same_on_both_paths(home: Path) ->
     assert data["client"] == "aa"
     assert data["triggers"] == []
     assert caseload_data(quick) == to_dict(quick)
+
+
+def _fit_now(app: HwApplication, client: str, design: AssignmentSpec) -> object:
+    """The fit ``assign`` would give, with the planner built from the case as stored."""
+    case = app._load(client)
+    return assess_fit(
+        case, design, build_planner(case), confidence_threshold=app.confidence_threshold
+    )
+
+
+DESIGN = AssignmentSpec(title="walk", format="visual", size="large", framing="challenge")
+
+
+def test_assign_weighs_the_design_against_the_same_planner_cached_or_not(demo: Path) -> None:
+    for name in DEMO_CLIENTS:
+        with opened(demo) as app:
+            app.plan(name)  # cached
+            expected = _fit_now(app, name, DESIGN)
+            assert app.assign(name, DESIGN).fit == expected
+
+
+def test_assign_uses_the_cached_planner_only_at_the_cases_version(demo: Path) -> None:
+    with opened(demo) as app:
+        app.plan("AB")
+        app.plan("EM")
+        expected = _fit_now(app, "AB", DESIGN)
+    # The file altered by hand: AB's cached planner replaced by EM's, at AB's version.
+    with closing(sqlite3.connect(demo / "readmodel.sqlite")) as conn, conn:
+        (other,) = conn.execute("SELECT planner FROM plans WHERE client = 'EM'").fetchone()
+        conn.execute("UPDATE plans SET planner = ? WHERE client = 'AB'", (other,))
+        (version,) = conn.execute("SELECT version FROM plans WHERE client = 'AB'").fetchone()
+    with opened(demo) as app:
+        used = app.assign("AB", DESIGN).fit  # the cached one is read: it is EM's
+        assert used != expected
+    with closing(sqlite3.connect(demo / "readmodel.sqlite")) as conn, conn:
+        conn.execute("UPDATE plans SET planner = ?, version = ? WHERE client = 'AB'", (other, 1))
+    with opened(demo) as app:
+        expected = _fit_now(app, "AB", DESIGN)
+        assert app.assign("AB", DESIGN).fit == expected  # of another version: built
+    assert version > 1

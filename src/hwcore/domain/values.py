@@ -2,6 +2,12 @@
 
 Tuple fields use ``converter=tuple`` so that a value read back from JSON (where
 tuples become lists) compares equal to the value that was written.
+
+The four values a case holds one of per session or assignment (``SessionRecord``,
+``AssignmentSpec``, ``Resolution``, ``Assignment``) are not slotted: a snapshot
+restores them by filling their ``__dict__`` (:mod:`hwcore.domain.snapshot`),
+which, for a case of 1,000 assignments, is half the work of loading it
+(``cli_write``, docs/performance.md). They are as frozen as the others.
 """
 
 from __future__ import annotations
@@ -90,7 +96,7 @@ def _time(value: str) -> str:
 _TIME_RE = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
 
-@attrs.frozen(kw_only=True, repr=False, eq=False)
+@attrs.frozen(kw_only=True, repr=False, eq=False, slots=False)
 class AssignmentSpec(Value):
     """An assignment's design: the task, its five documentation elements, the agreement.
 
@@ -191,7 +197,7 @@ def upcast_reflection(state: dict[str, object]) -> None:
     state.setdefault("modification", "")
 
 
-@attrs.frozen(repr=False, eq=False)
+@attrs.frozen(repr=False, eq=False, slots=False)
 class Resolution(Value):
     """An assignment's recorded outcome (completed, partial or missed)."""
 
@@ -221,7 +227,7 @@ class Resolution(Value):
         return 0.0
 
 
-@attrs.frozen(repr=False, eq=False)
+@attrs.frozen(repr=False, eq=False, slots=False)
 class Assignment(Value):
     """The current state of one assignment in a case."""
 
@@ -242,7 +248,7 @@ class Assignment(Value):
         return self.resolution is not None
 
 
-@attrs.frozen(repr=False, eq=False)
+@attrs.frozen(repr=False, eq=False, slots=False)
 class SessionRecord(Value):
     """A session held with the client."""
 

@@ -395,6 +395,29 @@ class ReadModel:
         with self._lock, self._errors():
             return self._connection().execute(sql, parameters).fetchall()
 
+    def cached_plan(self, client: str, version: int) -> Planner | None:
+        """The client's cached planner when it is of this version of the case, else None.
+
+        None too when the cache holds another hw's form or cannot be read: the
+        caller builds the planner. Current only when the read model is (see
+        :meth:`hwcore.application.readside.ReadSide.current`).
+        """
+        from hwcore.planner.cache import from_cache
+
+        try:
+            with self._lock:
+                found = (
+                    self._connection()
+                    .execute(
+                        f"SELECT planner FROM {PLANS_TABLE} WHERE client = ? AND version = ?",  # noqa: S608
+                        (client, version),
+                    )
+                    .fetchone()
+                )
+            return None if found is None else from_cache(found[0])
+        except (sqlite3.Error, OSError, ValueError):
+            return None
+
     def store_plan(self, case: Case, planner: Planner) -> bool:
         """Cache a client's current planner (kept only while the read model has this version).
 
