@@ -209,7 +209,15 @@ def test_assign_uses_the_cached_planner_only_at_the_cases_version(demo: Path) ->
         (other,) = conn.execute("SELECT planner FROM plans WHERE client = 'EM'").fetchone()
         conn.execute("UPDATE plans SET planner = ? WHERE client = 'AB'", (other,))
         (version,) = conn.execute("SELECT version FROM plans WHERE client = 'AB'").fetchone()
+    # Another writer whose read model lives elsewhere: the home's falls behind.
+    writer = opened(demo)
+    writer.attach_readmodel(demo.parent / "elsewhere.sqlite")
+    writer.register_client("GH")
+    writer.close()
     with opened(demo) as app:
+        assert app.readmodel is not None
+        assert app.readmodel.cached_plan(app.event_source, "AB", version) is None  # behind
+        app.caseload()  # caught up
         used = app.assign("AB", DESIGN).fit  # the cached one is read: it is EM's
         assert used != expected
     with closing(sqlite3.connect(demo / "readmodel.sqlite")) as conn, conn:

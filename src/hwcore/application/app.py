@@ -37,6 +37,7 @@ from hwcore.application.dto import (
     SessionInfo,
     WrapUpResult,
 )
+from hwcore.application.eventstore.errors import STORE_ERRORS
 from hwcore.application.eventstore.retries import MAX_ATTEMPTS, backoff
 from hwcore.application.queries import HwReader
 from hwcore.application.views import assignment_info
@@ -49,7 +50,6 @@ from hwcore.domain import (
     ConcurrencyError,
     InvalidValueError,
     Outcome,
-    StoreError,
     check_spec,
     validate_client,
 )
@@ -125,14 +125,15 @@ class HwApplication(HwReader):
 
         ``cli_write``: ``hw assign`` weighs the design against the planner, which
         the last write or ``hw plan`` cached; reading it back costs a third of
-        building it. The read model is caught up first, so a cache of another
-        history (a store replaced meanwhile) is never used; without a read
-        model file, or when it fails, the planner is built.
+        building it. Only a read model that has applied the log's last event
+        answers (so never a cache of another history: a store replaced
+        meanwhile); else, and without a read model file, the planner is built.
         """
-        if self.readmodel is not None and self.readmodel.path is not None:
+        readmodel = self.readmodel
+        if readmodel is not None and readmodel.path is not None:
             try:
-                cached = self.reads.current().cached_plan(case.client, case.version)
-            except StoreError:
+                cached = readmodel.cached_plan(self.event_source, case.client, case.version)
+            except STORE_ERRORS:
                 cached = None
             if cached is not None:
                 return cached

@@ -395,25 +395,31 @@ class ReadModel:
         with self._lock, self._errors():
             return self._connection().execute(sql, parameters).fetchall()
 
-    def cached_plan(self, client: str, version: int) -> Planner | None:
-        """The client's cached planner when it is of this version of the case, else None.
+    def cached_plan(self, source: EventSource, client: str, version: int) -> Planner | None:
+        """The client's cached planner, if it is of this version of the case and current.
 
-        None too when the cache holds another hw's form or cannot be read: the
-        caller builds the planner. Current only when the read model is (see
-        :meth:`hwcore.application.readside.ReadSide.current`).
+        Current: the read model has applied the event log's last event (the same
+        one, checked as a catch-up checks it), read in one snapshot with the
+        cache; nothing is written and no lock is taken. None otherwise, or
+        when the cache holds another hw's form or cannot be read: the caller
+        builds the planner.
         """
         from hwcore.planner.cache import from_cache
 
+        sql = f"SELECT planner FROM {PLANS_TABLE} WHERE client = ? AND version = ?"  # noqa: S608
         try:
             with self._lock:
-                found = (
-                    self._connection()
-                    .execute(
-                        f"SELECT planner FROM {PLANS_TABLE} WHERE client = ? AND version = ?",  # noqa: S608
-                        (client, version),
-                    )
-                    .fetchone()
-                )
+                conn = self._connection()
+                conn.execute("BEGIN")  # one read snapshot: the tracking and the cache
+                try:
+                    position, fingerprint = _tracking(conn)
+                    items = list(source.select_notifications(max(position, 1), 2))
+                    current = position and _matches(items, position, fingerprint)
+                    found = conn.execute(sql, (client, version)).fetchone() if current else None
+                    if len(items) > 1:
+                        found = None  # the log has gone on since
+                finally:
+                    conn.execute("ROLLBACK")
             return None if found is None else from_cache(found[0])
         except (sqlite3.Error, OSError, ValueError):
             return None
