@@ -44,7 +44,7 @@ def tui(client: str | None) -> None:
     # The one sanctioned hwcli -> hwtui import (see the import-linter contract).
     from hwtui.app import PAINTED, HwTui
 
-    startup.done()  # a long session: the collector on (the TUI freezes its own screens)
+    startup.done(long_session=True)  # the collector on (the TUI freezes its own screens)
 
     if application is not None:
         ui = HwTui(application, client=client)

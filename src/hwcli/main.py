@@ -124,7 +124,7 @@ def main(argv: list[str] | None = None) -> None:
     try:
         cli.main(args=argv, prog_name="hw")
     finally:
-        startup.done()  # a caller that goes on after main() (an embedder) gets its collector back
+        startup.end()  # a caller that goes on after main() (an embedder) gets its collector back
 
 
 if __name__ == "__main__":

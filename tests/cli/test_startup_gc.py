@@ -15,8 +15,11 @@ import pytest
 PROBE = """
 import atexit, gc, json, sys
 from hwcli.main import main
+START = gc.get_threshold()[0]
 atexit.register(lambda: print(json.dumps({"enabled": gc.isenabled(),
-                                          "frozen": gc.get_freeze_count()}), file=sys.stderr))
+                                          "frozen": gc.get_freeze_count(),
+                                          "threshold": gc.get_threshold()[0],
+                                          "start": START}), file=sys.stderr))
 main(sys.argv[1:])
 """
 
@@ -46,6 +49,8 @@ def test_a_command_that_never_opens_the_application_gives_the_collector_back(
     """An embedder calling hwcli.main.main() goes on with its collector on."""
     state = _collector(tmp_path, "vocab")
     assert state["enabled"] is True
+    state = _collector(tmp_path, "client", "add", "AB")
+    assert state["threshold"] == state["start"]  # the caller's, once main() returned
 
 
 def test_begin_and_done_turn_the_collector_off_and_on_again() -> None:
@@ -78,4 +83,42 @@ def test_done_without_begin_leaves_an_embedder_s_collector_alone() -> None:
         startup.done()
         assert not gc.isenabled()
     finally:
+        gc.enable()
+
+
+def test_a_command_runs_with_the_raised_threshold_and_main_gives_the_callers_back() -> None:
+    import gc
+
+    from hwcli import startup
+
+    before = gc.get_threshold()
+    startup.begin()
+    try:
+        startup.done()
+        assert gc.get_threshold()[0] == startup.GEN0_THRESHOLD
+        assert gc.get_threshold()[1:] == before[1:]
+        startup.end()
+        assert gc.get_threshold() == before
+        assert gc.isenabled()
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*before)
+        gc.enable()
+
+
+def test_the_tui_keeps_pythons_threshold() -> None:
+    import gc
+
+    from hwcli import startup
+
+    before = gc.get_threshold()
+    startup.begin()
+    try:
+        startup.done(long_session=True)
+        assert gc.get_threshold() == before
+        assert gc.isenabled()
+    finally:
+        startup.end()
+        gc.unfreeze()
+        gc.set_threshold(*before)
         gc.enable()

@@ -302,8 +302,7 @@ class ReadModel:
                 items.append((raw_id if type(raw_id) is UUID else UUID(str(raw_id)), n))
         last = dict(items)  # each case's last notification in this batch
         refresh = len(notifications) <= REFRESH_PLANS_UP_TO
-        # A short catch-up (a command's) decodes each event once, to know which
-        # assignments it touches (writes.touched_assignments).
+        # A short catch-up decodes each event once (writes.touched_assignments).
         events: dict[UUID, list[object]] = {}
         for case_id, n in items:
             version = n.originator_version
@@ -396,13 +395,11 @@ class ReadModel:
             return self._connection().execute(sql, parameters).fetchall()
 
     def cached_plan(self, source: EventSource, client: str, version: int) -> Planner | None:
-        """The client's cached planner, if it is of this version of the case and current.
+        """The client's cached planner at this case version, if the read model is current.
 
-        Current: the read model has applied the event log's last event (the same
-        one, checked as a catch-up checks it), read in one snapshot with the
-        cache; nothing is written and no lock is taken. None otherwise, or
-        when the cache holds another hw's form or cannot be read: the caller
-        builds the planner.
+        Current: it has applied the log's last event (checked as a catch-up does),
+        read with the cache in one snapshot, writing nothing. Else None (also for
+        another hw's cached form, or any error): the caller builds the planner.
         """
         from hwcore.planner.cache import from_cache
 
@@ -414,10 +411,11 @@ class ReadModel:
                 try:
                     position, fingerprint = _tracking(conn)
                     items = list(source.select_notifications(max(position, 1), 2))
-                    current = position and _matches(items, position, fingerprint)
+                    # Its last applied event is still the log's, and the last one.
+                    current = (
+                        position and _matches(items, position, fingerprint) and len(items) == 1
+                    )
                     found = conn.execute(sql, (client, version)).fetchone() if current else None
-                    if len(items) > 1:
-                        found = None  # the log has gone on since
                 finally:
                     conn.execute("ROLLBACK")
             return None if found is None else from_cache(found[0])
@@ -491,10 +489,7 @@ class ReadModel:
 def _applied(
     source: EventSource, notification: Notification, case: Case | None, event: object = None
 ) -> Case:
-    """The case with the notification's event (decoded, if not given) applied.
-
-    A new case for a registration.
-    """
+    """The case with the notification's event (decoded if not given) applied; new if none."""
     decoded = cast("Aggregate.Event", source.to_event(notification) if event is None else event)
     return cast("Case", decoded.mutate(case))
 
