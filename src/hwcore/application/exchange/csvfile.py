@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import re
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -105,11 +107,19 @@ def _optional_int(field: str, text: str, minimum: int) -> int | None:
     return _int(field, text, minimum) if text else None
 
 
+@functools.lru_cache(maxsize=4096)
 def _date(text: str) -> dt.date:
+    """The row's date; a history repeats its session dates, so each is made once."""
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise VocabularyError("date", text, "an ISO date YYYY-MM-DD") from None
+
+
+# The rows of an import are kept until it is written (``import_peak_mib``): the
+# values that repeat from row to row (a client's identifier, a framing label)
+# are kept once, as one string each (sys.intern), not once per row.
+_SHARED = frozenset({"framing"})
 
 
 def parse_row(line: int, raw: dict[str, str]) -> CsvRow:
@@ -138,7 +148,7 @@ def parse_row(line: int, raw: dict[str, str]) -> CsvRow:
     # The design is checked by the same guards as a command when it is assigned.
     return CsvRow(
         line=line,
-        client=validate_client(raw["client"]),
+        client=sys.intern(validate_client(raw["client"])),
         session=_int("session", raw["session"], 1),
         date=_date(raw["date"]),
         design=design,
@@ -173,7 +183,7 @@ def _design(raw: dict[str, str]) -> AssignmentSpec:
                 raise InvalidValueError(column, text[:20], "yes or no")
             values[field.name] = text.lower() in _YES
         else:
-            values[field.name] = text
+            values[field.name] = sys.intern(text) if field.name in _SHARED else text
     return AssignmentSpec(**values)  # type: ignore[arg-type]
 
 
