@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import attrs
+
 from hwcore.domain import AssignmentSpec, Case, Format, Frequency, Size
 from hwcore.planner import Fit, assess_fit, build_planner
 from tests.unit.builders import give, new_case
@@ -163,3 +165,24 @@ def test_a_low_confidence_suggests_one_size_smaller() -> None:
     f = fit(case, design(size="medium", confidence=6))
     assert f.suggested_size == "small"
     assert any("confidence 6/10 is below 9" in w for w in f.warnings)
+
+
+def test_the_fit_reads_no_table_of_the_planner() -> None:
+    """hw assign weighs a design against the cached planner without its tables (cli_write)."""
+    case = new_case()
+    for n, (fmt, outcome) in enumerate(
+        [("written", "missed"), ("written", "missed"), ("visual", "completed"),
+         ("visual", "completed"), ("behavioral", "partial"), ("written", "completed")],
+        start=1,
+    ):  # fmt: skip
+        give(case, 2 * n, format=fmt, outcome=outcome, done=1, planned=3)
+    planner = build_planner(case)
+    bare = attrs.evolve(planner, completed=(), missed=(), pending=())
+    for fmt in ("written", "visual", "behavioral", "other"):
+        for size in ("tiny", "large"):
+            design = AssignmentSpec(
+                title="t", format=fmt, size=size, framing="experiment", confidence=5
+            )
+            full = assess_fit(case, design, planner)
+            assert full == assess_fit(case, design, bare)
+            assert full.warnings or fmt == "visual"  # the check compares real advice

@@ -120,19 +120,23 @@ class HwApplication(HwReader):
             writing(1, 1)
         self.reads.after_write(None if progress is None else progress("Updating the read model"))
 
-    def _planner_now(self, case: Case) -> Planner:
-        """The planner of the case as loaded: the read model's cached one when current.
+    def _planner_for_fit(self, case: Case) -> Planner:
+        """The planner of the case as loaded, as far as :func:`assess_fit` reads it.
 
         ``cli_write``: ``hw assign`` weighs the design against the planner, which
-        the last write or ``hw plan`` cached; reading it back costs a third of
-        building it. Only a read model that has applied the log's last event
-        answers (so never a cache of another history: a store replaced
-        meanwhile); else, and without a read model file, the planner is built.
+        the last write or ``hw plan`` cached; reading it back, without its tables
+        of assignments (the fit reads the system, the current system and what is
+        confounded), costs a fifth of building it. Only a read model that has
+        applied the log's last event answers (never a cache of another history:
+        a store replaced meanwhile); else, and without a read model file, the
+        planner is built.
         """
         readmodel = self.readmodel
         if readmodel is not None and readmodel.path is not None:
             try:
-                cached = readmodel.cached_plan(self.event_source, case.client, case.version)
+                cached = readmodel.cached_plan(
+                    self.event_source, case.client, case.version, rows=False
+                )
             except STORE_ERRORS:
                 cached = None
             if cached is not None:
@@ -243,7 +247,7 @@ class HwApplication(HwReader):
         check_spec(design)
 
         def command(case: Case) -> AssignResult:
-            planner = self._planner_now(case)
+            planner = self._planner_for_fit(case)
             fit = assess_fit(case, design, planner, confidence_threshold=self.confidence_threshold)
             number = session_for(case, session, date, self._today())
             assignment_id = case.assign(number, design)

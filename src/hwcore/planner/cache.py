@@ -68,11 +68,18 @@ def to_cache(planner: Planner) -> str:
     # An array at the top (an older hw's read of the cache wants an object, and
     # declines this), with the row fields' names: a row of another shape is refused.
     cached = [CACHE_FORMAT, _ROW_FIELDS, document]
-    return json.dumps(cached, ensure_ascii=False, separators=(",", ":"))
+    # A tree made just above (no cycle to look for: about a seventh of the dump).
+    return json.dumps(cached, ensure_ascii=False, separators=(",", ":"), check_circular=False)
 
 
-def from_cache(text: str) -> Planner:
+def from_cache(text: str, *, rows: bool = True) -> Planner:
     """The planner :func:`to_cache` wrote.
+
+    Args:
+        text: the cached form.
+        rows: False: the planner without its tables of assignments
+            (``completed``, ``missed``, ``pending`` left empty), for a caller
+            that reads only the rest (the fit of a new design, ``cli_write``).
 
     Raises:
         ValueError: the text is not a cached planner of this format (an older
@@ -88,8 +95,8 @@ def from_cache(text: str) -> Planner:
     if fields != list(_ROW_FIELDS) or not isinstance(document, dict):
         raise ValueError("the cached planner's rows have other fields")
     try:
-        rows = document.pop("rows")
-        completed, missed, pending = (_rows(rows[table]) for table in ROW_TABLES)
+        tables = document.pop("rows")
+        completed, missed, pending = (_rows(tables[table]) if rows else () for table in ROW_TABLES)
         for table in ROW_TABLES:
             document[table] = ()
         planner = from_dict(document)

@@ -394,13 +394,14 @@ class ReadModel:
         with self._lock, self._errors():
             return self._connection().execute(sql, parameters).fetchall()
 
-    def cached_plan(self, source: EventSource, client: str, version: int) -> Planner | None:
+    def cached_plan(
+        self, source: EventSource, client: str, version: int, *, rows: bool = True
+    ) -> Planner | None:
         """The client's cached planner at this case version, if the read model is current.
 
-        Current: it has applied the log's last event (checked as a catch-up does),
-        read with the cache in one snapshot, writing nothing. Else None (also for
-        another hw's cached form, or any error): the caller builds the planner.
-        """
+        Current: it has applied the log's last event (checked as a catch-up does), read
+        with the cache in one snapshot, writing nothing. Else None (another hw's form,
+        any error). ``rows``: as for :func:`hwcore.planner.cache.from_cache`."""
         from hwcore.planner.cache import from_cache
 
         sql = f"SELECT planner FROM {PLANS_TABLE} WHERE client = ? AND version = ?"  # noqa: S608
@@ -418,7 +419,7 @@ class ReadModel:
                     found = conn.execute(sql, (client, version)).fetchone() if current else None
                 finally:
                     conn.execute("ROLLBACK")
-            return None if found is None else from_cache(found[0])
+            return None if found is None else from_cache(found[0], rows=rows)
         except (sqlite3.Error, OSError, ValueError):
             return None
 
