@@ -323,3 +323,31 @@ def test_after_a_lost_log_this_process_does_not_open_the_store_again(
     listed = hw(plain_env, "clients")  # another process sees every acknowledged write
     assert listed.returncode == 0, listed.stderr
     assert {"B0", "B1", "B2"} <= set(listed.stdout.split())
+
+
+def test_an_application_never_closed_is_closed_quietly_when_python_exits(
+    home: Path, plain_env: dict[str, str]
+) -> None:
+    """An embedder who forgets close(): no traceback at exit, and the store is stamped."""
+    with open_application(home, today=lambda: TODAY) as app:
+        app.register_client("AB")
+    program = textwrap.dedent(
+        """
+        import sys
+        from hwcore.bootstrap import open_application
+        app = open_application(sys.argv[1])  # never closed: Python closes it as it exits
+        names = app.client_names()
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", program, str(home)],
+        env=plain_env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    assert "Exception ignored" not in done.stderr
+    assert read_stamp(home / "events.sqlite") == identity(home / "events.sqlite")

@@ -51,9 +51,12 @@ def identity(store: Path) -> Identity | None:
 
 def read_stamp(store: Path) -> Identity | None:
     """The identity recorded in the store's stamp; None without a readable stamp."""
+    # Bytes, decoded by str's own ASCII decoder: also when an application never
+    # closed is closed while the interpreter exits, after the codec registry
+    # that ``read_text(encoding=...)`` looks the encoding up in is gone.
     try:
-        text = stamp_path(store).read_text(encoding="ascii")
-    except (OSError, ValueError):
+        text = stamp_path(store).read_bytes().decode("ascii")
+    except (OSError, ValueError, LookupError):
         return None
     lines = text.splitlines()
     if len(lines) != 2 or lines[0] != STAMP_VERSION:
